@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* backend.c: choosing a backend by URI, the guarded calls into it, and its event queue. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+#include "backend/kvm/kvm-backend.h"
+#ifdef WITH_LIBVIRT
+#include "backend/libvirt/lv-backend.h"
+#endif
+#include "src/util.h"
+
+static const char *const vm_state_names[] = {
+	[VM_STATE_UNKNOWN] = "unknown",
+	[VM_STATE_RUNNING] = "running",
+	[VM_STATE_BLOCKED] = "blocked",
+	[VM_STATE_PAUSED] = "paused",
+	[VM_STATE_SHUTTING_DOWN] = "in shutdown",
+	[VM_STATE_SHUTOFF] = "shut off",
+	[VM_STATE_CRASHED] = "crashed",
+	[VM_STATE_SUSPENDED] = "pmsuspended",
+	[VM_STATE_MISSING] = "missing",
+};
+
+const char *vm_state_name(enum vm_state s)
+{
+	return (size_t)s < ARRAY_SIZE(vm_state_names) ? vm_state_names[s] : "unknown";
+}
+
+bool vm_state_is_active(enum vm_state s)
+{
+	return s == VM_STATE_RUNNING || s == VM_STATE_BLOCKED ||
+	       s == VM_STATE_PAUSED || s == VM_STATE_SHUTTING_DOWN ||
+	       s == VM_STATE_SUSPENDED;
+}
+
+void vm_info_done(struct vm_info *info)
+{
+	free(info->name);
+	free(info->reason);
+	memset(info, 0, sizeof(*info));
+}
+
+void vm_info_list_free(struct vm_info *infos, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		vm_info_done(&infos[i]);
+	free(infos);
+}
+
+void vm_snapshot_list_free(struct vm_snapshot *snaps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(snaps[i].name);
+		free(snaps[i].description);
+		free(snaps[i].parent);
+	}
+	free(snaps);
+}
+
+/* Events wait here between the backend's thread and the connection's owner. */
+struct backend_event_queue {
+	pthread_mutex_t lock;
+	int pipe[2];
+	struct backend_event *evs;
+	size_t n, cap;
+};
+
+static struct backend_event_queue *backend_event_queue_new(void)
+{
+	struct backend_event_queue *q = xcalloc(1, sizeof(*q));
+
+	pthread_mutex_init(&q->lock, NULL);
+	if (pipe2(q->pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		abort();
+	return q;
+}
+
+static void backend_event_queue_free(struct backend_event_queue *q)
+{
+	backend_events_free(q->evs, q->n);
+	close(q->pipe[0]);
+	close(q->pipe[1]);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+}
+
+bool backend_uri_is_kvm(const char *uri)
+{
+	return strcmp(uri, BACKEND_KVM_URI) == 0;
+}
+
+int backend_open(const char *uri, struct store *store, struct backend **out,
+		 struct vmt_error *err)
+{
+	struct backend *be;
+	const struct backend_ops *ops = &kvm_backend_ops;
+	int r;
+
+	if (str_starts_with(uri, "kvm:") && !backend_uri_is_kvm(uri))
+		return vmt_error_set(err, -EINVAL,
+				     "connection %s: the built-in runner is kvm:/// (nothing after the slashes)",
+				     uri);
+	if (!backend_uri_is_kvm(uri)) {
+#ifdef WITH_LIBVIRT
+		ops = &lv_backend_ops;
+#else
+		return vmt_error_set(err, -ENOTSUP,
+				     "connection %s: this vmtui was built without libvirt; only kvm:/// is available",
+				     uri);
+#endif
+	}
+	be = xcalloc(1, sizeof(*be));
+	be->ops = ops;
+	be->uri = xstrdup(uri);
+	be->store = store;
+	be->events = backend_event_queue_new();
+	r = ops->open(be, err);
+	if (r < 0) {
+		backend_event_queue_free(be->events);
+		free(be->uri);
+		free(be);
+		return r;
+	}
+	*out = be;
+	return 0;
+}
+
+void backend_close(struct backend *be)
+{
+	if (!be)
+		return;
+	be->ops->close(be);
+	backend_event_queue_free(be->events);
+	free(be->uri);
+	free(be);
+}
+
+static int backend_unsupported(struct backend *be, const char *what,
+			       struct vmt_error *err)
+{
+	return vmt_error_set(err, -ENOTSUP,
+			     "%s is not supported by the %s backend (%s)", what,
+			     be->ops->name, be->uri);
+}
+
+/* Call be->ops->fn(be, args...) or say that this backend cannot. */
+#define BACKEND_CALL(be, fn, what, err, ...)                                \
+	((be)->ops->fn ? (be)->ops->fn((be), __VA_ARGS__, (err))            \
+		       : backend_unsupported((be), (what), (err)))
+
+int backend_limits(struct backend *be, struct vm_limits *lim,
+		   struct vmt_error *err)
+{
+	return BACKEND_CALL(be, limits, "reading host limits", err, lim);
+}
+
+int backend_list(struct backend *be, struct vm_info **out, size_t *n,
+		 struct vmt_error *err)
+{
+	return BACKEND_CALL(be, list, "listing VMs", err, out, n);
+}
+
+int backend_lookup(struct backend *be, const char *name, struct vm_info *out,
+		   struct vmt_error *err)
+{
+	return BACKEND_CALL(be, lookup, "looking up a VM", err, name, out);
+}
+
+int backend_get_def(struct backend *be, const char *name, struct vm_def **out,
+		    struct vmt_error *err)
+{
+	return BACKEND_CALL(be, get_def, "reading a VM's definition", err, name, out);
+}
+
+int backend_define(struct backend *be, struct vm_def *def,
+		   struct vmt_error *err)
+{
+	return BACKEND_CALL(be, define, "defining a VM", err, def);
+}
+
+int backend_redefine(struct backend *be, struct vm_def *def,
+		     struct vmt_error *err)
+{
+	return BACKEND_CALL(be, redefine, "editing a VM", err, def);
+}
+
+int backend_undefine(struct backend *be, const char *name,
+		     struct vmt_error *err)
+{
+	return BACKEND_CALL(be, undefine, "deleting a VM", err, name);
+}
+
+int backend_remove_storage(struct backend *be, const struct vm_def *def,
+			   struct vmt_error *err)
+{
+	return BACKEND_CALL(be, remove_storage, "removing disks", err, def);
+}
+
+static const char *const backend_action_names[] = {
+	[BACKEND_START] = "start",
+	[BACKEND_SHUTDOWN] = "shutdown",
+	[BACKEND_DESTROY] = "destroy",
+	[BACKEND_REBOOT] = "reboot",
+	[BACKEND_PAUSE] = "pause",
+	[BACKEND_RESUME] = "resume",
+};
+
+const char *backend_action_name(enum backend_action a)
+{
+	return (size_t)a < ARRAY_SIZE(backend_action_names) ? backend_action_names[a] : "?";
+}
+
+int backend_action_parse(const char *s, enum backend_action *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(backend_action_names); i++)
+		if (strcmp(s, backend_action_names[i]) == 0) {
+			*out = (enum backend_action)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int backend_action(struct backend *be, enum backend_action a, const char *name,
+		   struct vmt_error *err)
+{
+	int (*fn)(struct backend *, const char *, struct vmt_error *) = NULL;
+
+	switch (a) {
+	case BACKEND_START: fn = be->ops->start; break;
+	case BACKEND_SHUTDOWN: fn = be->ops->shutdown; break;
+	case BACKEND_DESTROY: fn = be->ops->destroy; break;
+	case BACKEND_REBOOT: fn = be->ops->reboot; break;
+	case BACKEND_PAUSE: fn = be->ops->pause; break;
+	case BACKEND_RESUME: fn = be->ops->resume; break;
+	}
+	if (!fn)
+		return backend_unsupported(be, backend_action_name(a), err);
+	return fn(be, name, err);
+}
+
+int backend_stats(struct backend *be, struct vm_stats **out, size_t *n,
+		  struct vmt_error *err)
+{
+	return BACKEND_CALL(be, stats, "reading statistics", err, out, n);
+}
+
+int backend_console_open(struct backend *be, const char *name, unsigned flags,
+			 struct backend_console **out, struct vmt_error *err)
+{
+	return BACKEND_CALL(be, console_open, "the serial console", err, name,
+			    flags, out);
+}
+
+void backend_console_close(struct backend_console *con)
+{
+	if (con)
+		con->ops->close(con);
+}
+
+int backend_snapshot_list(struct backend *be, const char *name,
+			  struct vm_snapshot **out, size_t *n,
+			  struct vmt_error *err)
+{
+	return BACKEND_CALL(be, snapshot_list, "listing snapshots", err, name,
+			    out, n);
+}
+
+int backend_snapshot_create(struct backend *be, const char *name,
+			    const char *snap, const char *description,
+			    struct vmt_error *err)
+{
+	return BACKEND_CALL(be, snapshot_create, "creating snapshots", err, name,
+			    snap, description);
+}
+
+int backend_snapshot_revert(struct backend *be, const char *name,
+			    const char *snap, struct vmt_error *err)
+{
+	return BACKEND_CALL(be, snapshot_revert, "reverting to snapshots", err,
+			    name, snap);
+}
+
+int backend_snapshot_delete(struct backend *be, const char *name,
+			    const char *snap, struct vmt_error *err)
+{
+	return BACKEND_CALL(be, snapshot_delete, "deleting snapshots", err, name,
+			    snap);
+}
+
+int backend_export_def(struct backend *be, const char *name, char **out,
+		       struct vmt_error *err)
+{
+	return BACKEND_CALL(be, export_def, "exporting a definition", err, name,
+			    out);
+}
+
+int backend_import_def(struct backend *be, const char *text,
+		       struct vm_def **out, struct vmt_error *err)
+{
+	return BACKEND_CALL(be, import_def, "importing a definition", err, text,
+			    out);
+}
+
+int backend_events_start(struct backend *be, struct vmt_error *err)
+{
+	if (!be->ops->events_start)
+		return backend_unsupported(be, "watching events", err);
+	return be->ops->events_start(be, err);
+}
+
+int backend_event_fd(struct backend *be)
+{
+	return be->events->pipe[0];
+}
+
+void backend_event_post(struct backend *be, const struct backend_event *ev)
+{
+	struct backend_event_queue *q = be->events;
+	struct backend_event *copy;
+	static const char one = 1;
+
+	pthread_mutex_lock(&q->lock);
+	q->evs = xgrow(q->evs, &q->cap, q->n, sizeof(*q->evs));
+	copy = &q->evs[q->n++];
+	*copy = *ev;
+	copy->name = xstrdup_or_null(ev->name);
+	copy->reason = xstrdup_or_null(ev->reason);
+	pthread_mutex_unlock(&q->lock);
+	/* A full pipe already says "events pending"; nothing is lost. */
+	if (write(q->pipe[1], &one, 1) < 0 && errno != EAGAIN)
+		abort();
+}
+
+size_t backend_events_take(struct backend *be, struct backend_event **out)
+{
+	struct backend_event_queue *q = be->events;
+	char drain[256];
+	size_t n;
+
+	while (read(q->pipe[0], drain, sizeof(drain)) > 0)
+		;
+	pthread_mutex_lock(&q->lock);
+	*out = q->evs;
+	n = q->n;
+	q->evs = NULL;
+	q->n = q->cap = 0;
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
+void backend_events_free(struct backend_event *evs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(evs[i].name);
+		free(evs[i].reason);
+	}
+	free(evs);
+}

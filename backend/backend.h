@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* backend.h: the one interface through which vmtui drives any hypervisor. */
+#ifndef VMTUI_BACKEND_H
+#define VMTUI_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "src/error.h"
+#include "src/store.h"
+#include "src/vmdef.h"
+
+/* The URI of the built-in runner, vmtui's embedded default. */
+#define BACKEND_KVM_URI "kvm:///"
+
+enum vm_state {
+	VM_STATE_UNKNOWN,
+	VM_STATE_RUNNING,
+	VM_STATE_BLOCKED,
+	VM_STATE_PAUSED,
+	VM_STATE_SHUTTING_DOWN,
+	VM_STATE_SHUTOFF,
+	VM_STATE_CRASHED,
+	VM_STATE_SUSPENDED,
+	VM_STATE_MISSING,	/* vmtui has its definition, the hypervisor does not */
+};
+
+const char *vm_state_name(enum vm_state s);
+/* Running, blocked, paused, shutting down or suspended: it exists as a process. */
+bool vm_state_is_active(enum vm_state s);
+
+/* One VM as a backend sees it now. Owns its strings. */
+struct vm_info {
+	char uuid[37];
+	char *name;
+	enum vm_state state;
+	char *reason;		/* why it is in this state, when known */
+	int id;			/* domain id or runner pid; -1 when not running */
+	unsigned vcpus;
+	uint64_t memory_kib;
+	uint64_t max_memory_kib;
+	bool persistent;
+	bool autostart;
+	bool managed;		/* vmtui's store has its definition */
+};
+
+void vm_info_done(struct vm_info *info);
+void vm_info_list_free(struct vm_info *infos, size_t n);
+
+/* Raw counters of one VM at one moment; rates come from two samples. */
+enum {
+	VM_STATS_CPU = 1 << 0,
+	VM_STATS_MEM = 1 << 1,
+	VM_STATS_BLOCK = 1 << 2,
+	VM_STATS_NET = 1 << 3,
+};
+
+struct vm_stats {
+	char uuid[37];
+	unsigned have;		/* VM_STATS_* bits: which groups are filled */
+	uint64_t time_ns;	/* CLOCK_MONOTONIC when sampled */
+	unsigned vcpus;
+	uint64_t cpu_ns;	/* guest CPU time, all vCPUs */
+	uint64_t mem_current_kib;
+	uint64_t mem_rss_kib;
+	uint64_t mem_available_kib;	/* 0: the guest does not say */
+	uint64_t mem_unused_kib;
+	uint64_t blk_rd_bytes, blk_wr_bytes, blk_rd_reqs, blk_wr_reqs;
+	uint64_t net_rx_bytes, net_tx_bytes, net_rx_pkts, net_tx_pkts;
+};
+
+struct vm_snapshot {
+	char *name;
+	char *description;
+	int64_t created;	/* unix seconds */
+	enum vm_state state;	/* the VM's state when it was taken */
+	char *parent;
+	bool current;
+};
+
+void vm_snapshot_list_free(struct vm_snapshot *snaps, size_t n);
+
+enum backend_event_type {
+	BACKEND_EVENT_STATE,		/* a VM changed state */
+	BACKEND_EVENT_DEFINED,		/* a VM appeared or its definition changed */
+	BACKEND_EVENT_UNDEFINED,	/* a VM is gone */
+	BACKEND_EVENT_DISCONNECTED,	/* the connection dropped; reason says why */
+	BACKEND_EVENT_RECONNECTED,
+};
+
+struct backend_event {
+	enum backend_event_type type;
+	char uuid[37];
+	char *name;
+	enum vm_state state;
+	char *reason;
+};
+
+struct backend;
+struct backend_console;
+
+/* A serial console stream, usable from a poll loop. */
+struct backend_console_ops {
+	/* > 0 bytes, 0 at end of stream, -EAGAIN when nothing is ready. */
+	ssize_t (*read)(struct backend_console *con, void *buf, size_t len);
+	/* Bytes taken (maybe fewer than len), or -EAGAIN, or another error. */
+	ssize_t (*write)(struct backend_console *con, const void *buf, size_t len);
+	void (*close)(struct backend_console *con);
+};
+
+struct backend_console {
+	const struct backend_console_ops *ops;
+	int fd;			/* readable when read() has something to say */
+	void *priv;
+};
+
+enum {
+	BACKEND_CONSOLE_FORCE = 1 << 0,	/* take the console from another client */
+};
+
+/*
+ * The operations of one backend. Any may be NULL: the wrappers below then
+ * report "not supported by this backend". VMs are named by name within
+ * the connection. Every call is synchronous and may block for as long as
+ * the hypervisor takes: the UI calls them off its own thread.
+ */
+struct backend_ops {
+	const char *name;		/* "kvm", "libvirt" */
+	enum vm_disk_format default_disk_format;
+
+	int (*open)(struct backend *be, struct vmt_error *err);
+	void (*close)(struct backend *be);
+	int (*limits)(struct backend *be, struct vm_limits *lim,
+		      struct vmt_error *err);
+
+	int (*list)(struct backend *be, struct vm_info **out, size_t *n,
+		    struct vmt_error *err);
+	int (*lookup)(struct backend *be, const char *name, struct vm_info *out,
+		      struct vmt_error *err);
+	/* The definition as the hypervisor has it (for libvirt: parsed XML). */
+	int (*get_def)(struct backend *be, const char *name, struct vm_def **out,
+		       struct vmt_error *err);
+
+	/* Create missing images, then define. Fills what it chose (disk paths). */
+	int (*define)(struct backend *be, struct vm_def *def,
+		      struct vmt_error *err);
+	/* Replace the persistent definition of a defined VM (creating new images). */
+	int (*redefine)(struct backend *be, struct vm_def *def,
+			struct vmt_error *err);
+	int (*undefine)(struct backend *be, const char *name,
+			struct vmt_error *err);
+	/* Delete the images vmtui or the pool holds for these disks. */
+	int (*remove_storage)(struct backend *be, const struct vm_def *def,
+			      struct vmt_error *err);
+
+	int (*start)(struct backend *be, const char *name, struct vmt_error *err);
+	int (*shutdown)(struct backend *be, const char *name, struct vmt_error *err);
+	int (*destroy)(struct backend *be, const char *name, struct vmt_error *err);
+	int (*reboot)(struct backend *be, const char *name, struct vmt_error *err);
+	int (*pause)(struct backend *be, const char *name, struct vmt_error *err);
+	int (*resume)(struct backend *be, const char *name, struct vmt_error *err);
+
+	/* One sample for every running VM of the connection, in one sweep. */
+	int (*stats)(struct backend *be, struct vm_stats **out, size_t *n,
+		     struct vmt_error *err);
+	int (*console_open)(struct backend *be, const char *name, unsigned flags,
+			    struct backend_console **out, struct vmt_error *err);
+
+	int (*snapshot_list)(struct backend *be, const char *name,
+			     struct vm_snapshot **out, size_t *n,
+			     struct vmt_error *err);
+	int (*snapshot_create)(struct backend *be, const char *name,
+			       const char *snap, const char *description,
+			       struct vmt_error *err);
+	int (*snapshot_revert)(struct backend *be, const char *name,
+			       const char *snap, struct vmt_error *err);
+	int (*snapshot_delete)(struct backend *be, const char *name,
+			       const char *snap, struct vmt_error *err);
+
+	/* The hypervisor's own description (libvirt domain XML). */
+	int (*export_def)(struct backend *be, const char *name, char **out,
+			  struct vmt_error *err);
+	/* Define from such a description; *out is what vmtui stores. */
+	int (*import_def)(struct backend *be, const char *text,
+			  struct vm_def **out, struct vmt_error *err);
+
+	/* The log file vmtui keeps for this VM, if any (newly allocated). */
+	char *(*log_path)(struct backend *be, const char *uuid);
+
+	/* Begin posting struct backend_event through backend_event_post(). */
+	int (*events_start)(struct backend *be, struct vmt_error *err);
+};
+
+/* An open connection. */
+struct backend {
+	const struct backend_ops *ops;
+	char *uri;
+	struct store *store;	/* not owned; the kvm backend keeps its VMs there */
+	void *priv;		/* the backend's own state */
+	struct backend_event_queue *events;
+};
+
+/*
+ * Open the connection named by uri: kvm:/// is the built-in runner,
+ * anything else goes to libvirt.
+ */
+int backend_open(const char *uri, struct store *store, struct backend **out,
+		 struct vmt_error *err);
+void backend_close(struct backend *be);
+/* Whether uri names the built-in runner. */
+bool backend_uri_is_kvm(const char *uri);
+
+int backend_limits(struct backend *be, struct vm_limits *lim,
+		   struct vmt_error *err);
+int backend_list(struct backend *be, struct vm_info **out, size_t *n,
+		 struct vmt_error *err);
+int backend_lookup(struct backend *be, const char *name, struct vm_info *out,
+		   struct vmt_error *err);
+int backend_get_def(struct backend *be, const char *name, struct vm_def **out,
+		    struct vmt_error *err);
+int backend_define(struct backend *be, struct vm_def *def,
+		   struct vmt_error *err);
+int backend_redefine(struct backend *be, struct vm_def *def,
+		     struct vmt_error *err);
+int backend_undefine(struct backend *be, const char *name,
+		     struct vmt_error *err);
+int backend_remove_storage(struct backend *be, const struct vm_def *def,
+			   struct vmt_error *err);
+
+enum backend_action {
+	BACKEND_START,
+	BACKEND_SHUTDOWN,
+	BACKEND_DESTROY,
+	BACKEND_REBOOT,
+	BACKEND_PAUSE,
+	BACKEND_RESUME,
+};
+
+/* "start", "shutdown", ... as the CLI spells them. */
+const char *backend_action_name(enum backend_action a);
+int backend_action_parse(const char *s, enum backend_action *out);
+int backend_action(struct backend *be, enum backend_action a, const char *name,
+		   struct vmt_error *err);
+
+int backend_stats(struct backend *be, struct vm_stats **out, size_t *n,
+		  struct vmt_error *err);
+int backend_console_open(struct backend *be, const char *name, unsigned flags,
+			 struct backend_console **out, struct vmt_error *err);
+void backend_console_close(struct backend_console *con);
+
+int backend_snapshot_list(struct backend *be, const char *name,
+			  struct vm_snapshot **out, size_t *n,
+			  struct vmt_error *err);
+int backend_snapshot_create(struct backend *be, const char *name,
+			    const char *snap, const char *description,
+			    struct vmt_error *err);
+int backend_snapshot_revert(struct backend *be, const char *name,
+			    const char *snap, struct vmt_error *err);
+int backend_snapshot_delete(struct backend *be, const char *name,
+			    const char *snap, struct vmt_error *err);
+int backend_export_def(struct backend *be, const char *name, char **out,
+		       struct vmt_error *err);
+int backend_import_def(struct backend *be, const char *text,
+		       struct vm_def **out, struct vmt_error *err);
+
+/*
+ * Events: a backend posts them from any thread; the owner of the
+ * connection polls backend_event_fd() and takes them on its own thread.
+ */
+int backend_events_start(struct backend *be, struct vmt_error *err);
+int backend_event_fd(struct backend *be);
+void backend_event_post(struct backend *be, const struct backend_event *ev);
+/* Take all pending events; the caller frees them with backend_events_free. */
+size_t backend_events_take(struct backend *be, struct backend_event **out);
+void backend_events_free(struct backend_event *evs, size_t n);
+
+#endif

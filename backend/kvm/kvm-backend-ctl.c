@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kvm-backend-ctl.c: runtime files, the control-socket client and the runner spawner. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend/kvm/kvm-backend-ctl.h"
+#include "src/log.h"
+
+/* How long a request to a runner may take before vmtui gives up on it. */
+#define KVM_CTL_TIMEOUT_S 5
+/* How long vmtui-vmm may take to set up a VM and report ready. */
+#define KVM_SPAWN_TIMEOUT_MS 30000
+#define KVM_REPLY_MAX (256 * 1024)
+
+void kvm_runtime_done(struct kvm_runtime *rt)
+{
+	free(rt->reason);
+	memset(rt, 0, sizeof(*rt));
+}
+
+char *kvm_rt_path(const char *rtdir, const char *uuid, const char *ext)
+{
+	return xasprintf("%s/%s.%s", rtdir, uuid, ext);
+}
+
+/* Field 22 of /proc/PID/stat: when the process started, in clock ticks. */
+static int kvm_proc_starttime(pid_t pid, unsigned long long *out)
+{
+	char path[64], *buf = NULL, *p;
+	int r = -ESRCH;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (file_read_all(path, 4096, &buf, NULL, NULL) < 0)
+		return r;
+	p = strrchr(buf, ')');
+	/* After the command name: field 3 is the state, field 22 is 19 further. */
+	for (int field = 3; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p && sscanf(p + 1, "%llu", out) == 1)
+		r = 0;
+	free(buf);
+	return r;
+}
+
+static bool kvm_pid_file_alive(const char *pidpath, pid_t *pid)
+{
+	char *buf = NULL;
+	unsigned long long start = 0, now;
+	int p = 0;
+	bool alive = false;
+
+	if (file_read_all(pidpath, 256, &buf, NULL, NULL) < 0)
+		return false;
+	if (sscanf(buf, "%d %llu", &p, &start) == 2 && p > 0 &&
+	    kvm_proc_starttime(p, &now) == 0 && now == start) {
+		*pid = p;
+		alive = true;
+	}
+	free(buf);
+	return alive;
+}
+
+char *kvm_log_tail(const char *logpath, int n)
+{
+	char *buf = NULL, *start;
+	struct strbuf sb;
+	size_t len;
+	int lines = 0;
+
+	if (!logpath || file_read_all(logpath, 64 << 20, &buf, &len, NULL) < 0)
+		return NULL;
+	while (len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	start = buf + len;
+	while (start > buf && lines < n)
+		if (*--start == '\n')
+			lines++;
+	if (*start == '\n')
+		start++;
+	strbuf_init(&sb);
+	for (char *line = strtok(start, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sb.len)
+			strbuf_adds(&sb, " | ");
+		strbuf_adds(&sb, line);
+	}
+	free(buf);
+	return sb.len ? strbuf_detach(&sb) : NULL;
+}
+
+static bool kvm_socket_answers(const char *sock)
+{
+	int fd = kvm_ctl_connect(sock, NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* A runner died without cleaning up: keep why, remove what it left. */
+static void kvm_runtime_bury(const char *rtdir, const char *logpath,
+			     const char *uuid, struct kvm_runtime *rt)
+{
+	char *exitp = kvm_rt_path(rtdir, uuid, "exit");
+	char *tail = kvm_log_tail(logpath, 3);
+	char *why = xasprintf("runner died unexpectedly%s%s", tail ? ": " : "",
+			      tail ? tail : "");
+	int fd = open(exitp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd >= 0) {
+		fd_write_all(fd, why, strlen(why));
+		close(fd);
+	}
+	LOG_WARN("kvm: VM %s: %s", uuid, why);
+	rt->state = VM_STATE_CRASHED;
+	rt->reason = why;
+	free(tail);
+	free(exitp);
+}
+
+void kvm_runtime_probe(const char *rtdir, const char *logpath,
+		       const char *uuid, struct kvm_runtime *rt)
+{
+	char *pidp = kvm_rt_path(rtdir, uuid, "pid");
+	char *sockp = kvm_rt_path(rtdir, uuid, "sock");
+	char *exitp = kvm_rt_path(rtdir, uuid, "exit");
+	bool has_pid = access(pidp, F_OK) == 0;
+	bool has_sock = access(sockp, F_OK) == 0;
+	char *buf = NULL;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->state = VM_STATE_SHUTOFF;
+	if (has_pid && kvm_pid_file_alive(pidp, &rt->pid)) {
+		rt->state = VM_STATE_RUNNING;
+	} else if (!has_pid && has_sock && kvm_socket_answers(sockp)) {
+		/* Still setting up: the pid file comes once it is ready. */
+		rt->state = VM_STATE_RUNNING;
+	} else if (has_pid || has_sock) {
+		unlink(sockp);
+		unlink(pidp);
+		kvm_runtime_bury(rtdir, logpath, uuid, rt);
+	} else if (file_read_all(exitp, 4096, &buf, NULL, NULL) == 0) {
+		buf[strcspn(buf, "\n")] = '\0';
+		rt->state = VM_STATE_CRASHED;
+		rt->reason = buf;
+	}
+	free(pidp);
+	free(sockp);
+	free(exitp);
+}
+
+int kvm_ctl_connect(const char *sock, struct vmt_error *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = KVM_CTL_TIMEOUT_S };
+	int fd;
+
+	if (strlen(sock) >= sizeof(sa.sun_path))
+		return vmt_error_set(err, -ENAMETOOLONG,
+				     "control socket path %s is too long", sock);
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return vmt_error_set(err, -errno, "socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(fd);
+		if (e == ENOENT || e == ECONNREFUSED)
+			return vmt_error_set(err, -ESRCH, "the VM is not running");
+		return vmt_error_set(err, -e, "cannot reach the VM's runner at %s: %s",
+				     sock, strerror(e));
+	}
+	return fd;
+}
+
+/* Read one line (without its newline) into sb; 0, or -EPIPE at end of stream. */
+static int kvm_ctl_read_line(int fd, struct strbuf *sb)
+{
+	char c;
+
+	for (;;) {
+		ssize_t n = read(fd, &c, 1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EPIPE;
+		if (c == '\n')
+			return 0;
+		if (sb->len >= KVM_REPLY_MAX)
+			return -EMSGSIZE;
+		strbuf_add(sb, &c, 1);
+	}
+}
+
+static int kvm_ctl_read_body(int fd, struct strbuf *reply)
+{
+	for (;;) {
+		struct strbuf line;
+		int r;
+
+		strbuf_init(&line);
+		r = kvm_ctl_read_line(fd, &line);
+		if (r == 0 && line.len == 0) {
+			strbuf_done(&line);
+			return 0;
+		}
+		if (r == 0) {
+			strbuf_add(reply, line.buf, line.len);
+			strbuf_add(reply, "\n", 1);
+		}
+		strbuf_done(&line);
+		if (r < 0)
+			return r;
+	}
+}
+
+int kvm_ctl_request(const char *sock, const char *req, bool body,
+		    struct strbuf *reply, struct vmt_error *err)
+{
+	struct strbuf line;
+	char *msg = xasprintf("%s\n", req);
+	int fd = kvm_ctl_connect(sock, err), r;
+
+	if (fd < 0) {
+		free(msg);
+		return fd;
+	}
+	strbuf_init(&line);
+	r = fd_write_all(fd, msg, strlen(msg));
+	if (r == 0)
+		r = kvm_ctl_read_line(fd, &line);
+	if (r < 0) {
+		vmt_error_set(err, r, "the VM's runner did not answer %s: %s", req,
+			      strerror(-r));
+	} else if (str_starts_with(line.buf ? line.buf : "", "ERR")) {
+		r = vmt_error_set(err, -EIO, "%s", line.len > 4 ? line.buf + 4 : "the runner refused");
+	} else if (line.len < 2 || strncmp(line.buf, "OK", 2) != 0) {
+		r = vmt_error_set(err, -EPROTO, "the VM's runner answered %s with garbage", req);
+	} else {
+		strbuf_adds(reply, line.len > 3 ? line.buf + 3 : "");
+		if (body && (r = kvm_ctl_read_body(fd, reply)) < 0)
+			vmt_error_set(err, r, "the VM's runner broke off its answer to %s", req);
+	}
+	strbuf_done(&line);
+	free(msg);
+	close(fd);
+	return r;
+}
+
+char *kvm_vmm_path(void)
+{
+	const char *env = getenv("VMTUI_VMM");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (!str_empty(env))
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		char *dir = path_dirname(self);
+		char *beside = xasprintf("%s/vmtui-vmm", dir);
+
+		free(dir);
+		if (access(beside, X_OK) == 0)
+			return beside;
+		free(beside);
+	}
+	return xstrdup(VMTUI_PKGLIBEXECDIR "/vmtui-vmm");
+}
+
+/* In the forked child: only async-signal-safe calls from here on. */
+static void kvm_spawn_child(char *const argv[], const char *logpath, int ready)
+{
+	static const char fail[] = "ERR cannot run vmtui-vmm (see its log)\n";
+	int logfd, nullfd;
+	sigset_t all;
+
+	setsid();
+	if (fork() != 0)
+		_exit(0);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	nullfd = open("/dev/null", O_RDWR);
+	if (logfd < 0 || nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(logfd, 1) < 0 ||
+	    dup2(logfd, 2) < 0 || dup2(ready, 3) < 0)
+		_exit(127);
+	for (int fd = 4; fd < 1024; fd++)
+		close(fd);
+	execv(argv[0], argv);
+	if (write(3, fail, sizeof(fail) - 1) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* Read the runner's one ready line, waiting at most KVM_SPAWN_TIMEOUT_MS. */
+static int kvm_spawn_wait(int fd, struct strbuf *line)
+{
+	uint64_t deadline = time_mono_ns() + KVM_SPAWN_TIMEOUT_MS * 1000000ull;
+	char buf[512];
+
+	for (;;) {
+		uint64_t now = time_mono_ns();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		if (poll(&pfd, 1, (int)((deadline - now) / 1000000) + 1) < 0 && errno != EINTR)
+			return -errno;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : 0;
+		strbuf_add(line, buf, (size_t)n);
+		if (memchr(buf, '\n', (size_t)n))
+			return 0;
+	}
+}
+
+int kvm_spawn(char *const argv[], const char *logpath, struct vmt_error *err)
+{
+	struct strbuf line;
+	int p[2], status, r;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return vmt_error_set(err, -errno, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return vmt_error_set(err, -errno, "fork: %s", strerror(errno));
+	}
+	if (pid == 0)
+		kvm_spawn_child(argv, logpath, p[1]);
+	close(p[1]);
+	waitpid(pid, &status, 0);
+	strbuf_init(&line);
+	r = kvm_spawn_wait(p[0], &line);
+	close(p[0]);
+	if (r == 0 && line.len >= 2 && strncmp(line.buf, "OK", 2) == 0) {
+		strbuf_done(&line);
+		return 0;
+	}
+	if (r == -ETIMEDOUT)
+		vmt_error_set(err, r, "vmtui-vmm did not report ready within %d s (see %s)",
+			      KVM_SPAWN_TIMEOUT_MS / 1000, logpath);
+	else if (line.len > 4 && strncmp(line.buf, "ERR ", 4) == 0)
+		vmt_error_set(err, -EIO, "%.*s", (int)strcspn(line.buf + 4, "\n"),
+			      line.buf + 4);
+	else {
+		char *tail = kvm_log_tail(logpath, 3);
+
+		vmt_error_set(err, -EIO, "vmtui-vmm exited before it was ready%s%s",
+			      tail ? ": " : " (see its log)", tail ? tail : "");
+		free(tail);
+	}
+	strbuf_done(&line);
+	return r < 0 ? r : err ? err->code : -EIO;
+}

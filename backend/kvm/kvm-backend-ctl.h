@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* kvm-backend-ctl.h: finding, spawning and talking to vmtui-vmm runners. */
+#ifndef VMTUI_KVM_BACKEND_CTL_H
+#define VMTUI_KVM_BACKEND_CTL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "backend/backend.h"
+#include "src/util.h"
+
+/* What the runtime directory says about one VM. */
+struct kvm_runtime {
+	enum vm_state state;	/* RUNNING (refined by STATE), CRASHED or SHUTOFF */
+	char *reason;		/* owned; why it crashed */
+	pid_t pid;		/* the live runner, or 0 */
+};
+
+void kvm_runtime_done(struct kvm_runtime *rt);
+
+/* Paths of one VM's runtime files: <dir>/<uuid>.sock, .pid, .exit. */
+char *kvm_rt_path(const char *rtdir, const char *uuid, const char *ext);
+
+/*
+ * Look at the runtime files of uuid: a live runner is RUNNING; a dead one
+ * (stale pid file or socket) is CRASHED with the last lines of its log,
+ * its files are cleaned up and the reason kept in the .exit file; a
+ * recorded crash is CRASHED; otherwise SHUTOFF.
+ */
+void kvm_runtime_probe(const char *rtdir, const char *logpath,
+		       const char *uuid, struct kvm_runtime *rt);
+
+/* Connect to a runner's control socket (blocking, with time-outs). */
+int kvm_ctl_connect(const char *sock, struct vmt_error *err);
+/*
+ * Send one request line; read the "OK ..." line into *reply (the text
+ * after OK), and with body, the "key value" lines up to the empty line.
+ * An "ERR msg" answer becomes an error with msg.
+ */
+int kvm_ctl_request(const char *sock, const char *req, bool body,
+		    struct strbuf *reply, struct vmt_error *err);
+
+/* The vmtui-vmm to run: $VMTUI_VMM, beside this program, or pkglibexecdir. */
+char *kvm_vmm_path(void);
+
+/*
+ * Start argv[0] as a daemon (own session, stdio to logpath) and wait for
+ * its ready line on fd 3: "OK" or "ERR message".
+ */
+int kvm_spawn(char *const argv[], const char *logpath, struct vmt_error *err);
+
+/* The last n lines of a log file, joined with " | ", or NULL. */
+char *kvm_log_tail(const char *logpath, int n);
+
+#endif

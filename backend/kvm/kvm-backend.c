@@ -1,0 +1,645 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kvm-backend.c: kvm:/// VMs: definitions in the store, each running VM a vmtui-vmm process. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend/kvm/kvm-backend-ctl.h"
+#include "backend/kvm/kvm-backend.h"
+#include "src/host.h"
+#include "src/image.h"
+#include "src/log.h"
+#include "src/paths.h"
+
+/* How long destroy waits for a runner to end before it sends SIGKILL. */
+#define KVM_DESTROY_WAIT_MS 3000
+
+struct kvm_be {
+	char *rtdir;		/* control sockets and pid files */
+	char *logdir;		/* one log per VM, <uuid>.log */
+	char *imgdir;		/* images created for disks given without a path */
+};
+
+static struct kvm_be *kvm_be(struct backend *be)
+{
+	return be->priv;
+}
+
+static int kvm_open(struct backend *be, struct vmt_error *err)
+{
+	struct kvm_be *k = xcalloc(1, sizeof(*k));
+	const char *db = store_path(be->store);
+
+	k->rtdir = paths_runtime_dir();
+	k->logdir = paths_logs_dir(db);
+	k->imgdir = paths_images_dir(db);
+	be->priv = k;
+	return 0;
+}
+
+static void kvm_close(struct backend *be)
+{
+	struct kvm_be *k = kvm_be(be);
+
+	free(k->rtdir);
+	free(k->logdir);
+	free(k->imgdir);
+	free(k);
+}
+
+static int kvm_limits(struct backend *be, struct vm_limits *lim,
+		      struct vmt_error *err)
+{
+	memset(lim, 0, sizeof(*lim));
+	lim->max_vcpus = host_cpu_count();
+	lim->max_memory_mib = host_memory_mib();
+	lim->local_files = true;
+	lim->needs_kernel = true;
+	return 0;
+}
+
+static char *kvm_log_path(struct kvm_be *k, const char *uuid)
+{
+	return xasprintf("%s/%s.log", k->logdir, uuid);
+}
+
+static char *kvm_vm_log_path(struct backend *be, const char *uuid)
+{
+	return kvm_log_path(kvm_be(be), uuid);
+}
+
+static char *kvm_sock_path(struct kvm_be *k, const char *uuid)
+{
+	return kvm_rt_path(k->rtdir, uuid, "sock");
+}
+
+/* Ask a live runner whether it is running, paused or shutting down. */
+static void kvm_refine_state(struct kvm_be *k, const char *uuid,
+			     struct vm_info *info)
+{
+	char *sock = kvm_sock_path(k, uuid);
+	struct strbuf reply;
+
+	strbuf_init(&reply);
+	if (kvm_ctl_request(sock, "STATE", false, &reply, NULL) == 0 && reply.buf) {
+		if (str_starts_with(reply.buf, "paused"))
+			info->state = VM_STATE_PAUSED;
+		else if (str_starts_with(reply.buf, "shutting-down"))
+			info->state = VM_STATE_SHUTTING_DOWN;
+	}
+	strbuf_done(&reply);
+	free(sock);
+}
+
+static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def,
+			  struct vm_info *info)
+{
+	struct kvm_runtime rt;
+	char *log = kvm_log_path(k, def->uuid);
+
+	memset(info, 0, sizeof(*info));
+	memcpy(info->uuid, def->uuid, sizeof(info->uuid));
+	info->name = xstrdup(def->name);
+	info->vcpus = def->vcpus;
+	info->memory_kib = info->max_memory_kib = def->memory_mib * 1024;
+	info->persistent = true;
+	info->managed = true;
+	kvm_runtime_probe(k->rtdir, log, def->uuid, &rt);
+	info->state = rt.state;
+	info->reason = rt.reason;
+	info->id = rt.pid ? rt.pid : -1;
+	rt.reason = NULL;
+	if (info->state == VM_STATE_RUNNING)
+		kvm_refine_state(k, def->uuid, info);
+	free(log);
+}
+
+static int kvm_list(struct backend *be, struct vm_info **out, size_t *n,
+		    struct vmt_error *err)
+{
+	struct vm_def **defs;
+	size_t count;
+	int r = store_vm_list(be->store, be->uri, &defs, &count, err);
+
+	if (r < 0)
+		return r;
+	*out = xcalloc(count, sizeof(**out));
+	for (size_t i = 0; i < count; i++)
+		kvm_info_fill(kvm_be(be), defs[i], &(*out)[i]);
+	*n = count;
+	store_vm_list_free(defs, count);
+	return 0;
+}
+
+static int kvm_get_def(struct backend *be, const char *name,
+		       struct vm_def **out, struct vmt_error *err)
+{
+	int r = store_vm_get(be->store, be->uri, name, out, err);
+
+	if (r == -ENOENT)
+		vmt_error_set(err, r, "no VM named %s on %s", name, be->uri);
+	return r;
+}
+
+static int kvm_lookup(struct backend *be, const char *name,
+		      struct vm_info *out, struct vmt_error *err)
+{
+	struct vm_def *def;
+	int r = kvm_get_def(be, name, &def, err);
+
+	if (r < 0)
+		return r;
+	kvm_info_fill(kvm_be(be), def, out);
+	vm_def_free(def);
+	return 0;
+}
+
+/* The runner loads bzImages; say so now rather than at the first start. */
+static int kvm_check_kernel(const char *path, struct vmt_error *err)
+{
+	char magic[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return vmt_error_set(err, -EINVAL, "kernel: %s: %s", path, strerror(errno));
+	n = pread(fd, magic, sizeof(magic), 0x202);
+	close(fd);
+	if (n != 4 || memcmp(magic, "HdrS", 4) != 0)
+		return vmt_error_set(err, -EINVAL,
+				     "kernel: %s is not a bzImage (no HdrS magic at 0x202)",
+				     path);
+	return 0;
+}
+
+/* A free path in the images folder for disk i of def. */
+static char *kvm_image_path(struct kvm_be *k, const struct vm_def *def, size_t i)
+{
+	const char *ext = def->disks[i].format == VM_DISK_FORMAT_QCOW2 ? "qcow2" : "img";
+
+	for (unsigned n = 0; ; n++) {
+		char *p = n ? xasprintf("%s/%s-disk%zu.%u.%s", k->imgdir, def->name, i, n, ext)
+			    : xasprintf("%s/%s-disk%zu.%s", k->imgdir, def->name, i, ext);
+
+		if (access(p, F_OK) < 0)
+			return p;
+		free(p);
+	}
+}
+
+/* Create the images of disks that have a size and were not created yet. */
+static int kvm_create_images(struct kvm_be *k, struct vm_def *def,
+			     struct vmt_error *err)
+{
+	for (size_t i = 0; i < def->n_disks; i++) {
+		struct vm_disk *d = &def->disks[i];
+		int r;
+
+		if (!d->size_bytes || d->created)
+			continue;
+		if (!d->path) {
+			r = mkdir_p(k->imgdir, 0700, err);
+			if (r < 0)
+				return r;
+			d->path = kvm_image_path(k, def, i);
+		}
+		r = image_create(d->path, d->format, d->size_bytes, err);
+		if (r < 0)
+			return vmt_error_prefix(err, "disk %zu", i + 1);
+		d->created = true;
+		LOG_INFO("kvm: created %s image %s for %s", vm_disk_format_name(d->format),
+			 d->path, def->name);
+	}
+	return 0;
+}
+
+static int kvm_check_def(const struct vm_def *def, struct vmt_error *err)
+{
+	if (def->n_nics)
+		return vmt_error_set(err, -EINVAL,
+				     "net: kvm:/// VMs have no network devices yet: use --net none");
+	if (def->graphics != VM_GRAPHICS_NONE)
+		return vmt_error_set(err, -EINVAL,
+				     "graphics: kvm:/// VMs have a serial console only");
+	return kvm_check_kernel(def->kernel, err);
+}
+
+static int kvm_define(struct backend *be, struct vm_def *def,
+		      struct vmt_error *err)
+{
+	int r = kvm_check_def(def, err);
+
+	if (r < 0)
+		return r;
+	return kvm_create_images(kvm_be(be), def, err);
+}
+
+static int kvm_redefine(struct backend *be, struct vm_def *def,
+			struct vmt_error *err)
+{
+	return kvm_define(be, def, err);
+}
+
+static bool kvm_is_active(struct backend *be, const char *name)
+{
+	struct vm_info info;
+	bool active;
+
+	if (kvm_lookup(be, name, &info, NULL) < 0)
+		return false;
+	active = vm_state_is_active(info.state);
+	vm_info_done(&info);
+	return active;
+}
+
+static int kvm_undefine(struct backend *be, const char *name,
+			struct vmt_error *err)
+{
+	struct kvm_be *k = kvm_be(be);
+	struct vm_def *def;
+	char *exitp, *log;
+	int r = kvm_get_def(be, name, &def, err);
+
+	if (r < 0)
+		return r;
+	if (kvm_is_active(be, name)) {
+		vm_def_free(def);
+		return vmt_error_set(err, -EBUSY,
+				     "VM %s is running: stop it first (or delete with --force)",
+				     name);
+	}
+	exitp = kvm_rt_path(k->rtdir, def->uuid, "exit");
+	log = kvm_log_path(k, def->uuid);
+	unlink(exitp);
+	unlink(log);
+	free(exitp);
+	free(log);
+	vm_def_free(def);
+	return 0;
+}
+
+static int kvm_remove_storage(struct backend *be, const struct vm_def *def,
+			      struct vmt_error *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < def->n_disks; i++) {
+		const struct vm_disk *d = &def->disks[i];
+
+		if (d->device != VM_DISK_DEVICE_DISK || !d->path)
+			continue;
+		if (unlink(d->path) < 0 && errno != ENOENT && r == 0)
+			r = vmt_error_set(err, -errno, "cannot remove disk %s: %s",
+					  d->path, strerror(errno));
+		else
+			LOG_INFO("kvm: removed disk %s of %s", d->path, def->name);
+	}
+	return r;
+}
+
+/* The argument vector for vmtui-vmm; the caller frees it with kvm_argv_free. */
+static char **kvm_argv(struct kvm_be *k, const struct vm_def *def)
+{
+	char **argv = xcalloc(32, sizeof(*argv));
+	int n = 0;
+
+	argv[n++] = kvm_vmm_path();
+	argv[n++] = xstrdup("--name");
+	argv[n++] = xstrdup(def->name);
+	argv[n++] = xstrdup("--uuid");
+	argv[n++] = xstrdup(def->uuid);
+	argv[n++] = xstrdup("--kernel");
+	argv[n++] = xstrdup(def->kernel);
+	if (def->initrd) {
+		argv[n++] = xstrdup("--initrd");
+		argv[n++] = xstrdup(def->initrd);
+	}
+	if (def->cmdline) {
+		argv[n++] = xstrdup("--cmdline");
+		argv[n++] = xstrdup(def->cmdline);
+	}
+	argv[n++] = xstrdup("--memory");
+	argv[n++] = xasprintf("%llu", (unsigned long long)def->memory_mib);
+	argv[n++] = xstrdup("--vcpus");
+	argv[n++] = xasprintf("%u", def->vcpus);
+	argv[n++] = xstrdup("--socket");
+	argv[n++] = kvm_sock_path(k, def->uuid);
+	argv[n++] = xstrdup("--ready-fd");
+	argv[n++] = xstrdup("3");
+	return argv;
+}
+
+static void kvm_argv_free(char **argv)
+{
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+static int kvm_prepare_dirs(struct kvm_be *k, struct vmt_error *err)
+{
+	int r = mkdir_p(k->rtdir, 0700, err);
+
+	if (r == 0 && chmod(k->rtdir, 0700) < 0)
+		r = vmt_error_set(err, -errno, "cannot make %s private: %s", k->rtdir,
+				  strerror(errno));
+	if (r == 0)
+		r = mkdir_p(k->logdir, 0700, err);
+	return r;
+}
+
+static int kvm_start(struct backend *be, const char *name, struct vmt_error *err)
+{
+	struct kvm_be *k = kvm_be(be);
+	struct vm_def *def;
+	char **argv, *log, *exitp;
+	int r = kvm_get_def(be, name, &def, err);
+
+	if (r < 0)
+		return r;
+	if (kvm_is_active(be, name)) {
+		vm_def_free(def);
+		return vmt_error_set(err, -EBUSY, "VM %s is already running", name);
+	}
+	r = kvm_prepare_dirs(k, err);
+	if (r == 0) {
+		exitp = kvm_rt_path(k->rtdir, def->uuid, "exit");
+		unlink(exitp);
+		free(exitp);
+		log = kvm_log_path(k, def->uuid);
+		argv = kvm_argv(k, def);
+		r = kvm_spawn(argv, log, err);
+		kvm_argv_free(argv);
+		free(log);
+	}
+	vm_def_free(def);
+	return r;
+}
+
+/* Send one request to the runner of a running VM. */
+static int kvm_request(struct backend *be, const char *name, const char *req,
+		       bool body, struct strbuf *reply, struct vmt_error *err)
+{
+	struct vm_def *def;
+	char *sock;
+	int r = kvm_get_def(be, name, &def, err);
+
+	if (r < 0)
+		return r;
+	sock = kvm_sock_path(kvm_be(be), def->uuid);
+	r = kvm_ctl_request(sock, req, body, reply, err);
+	if (r == -ESRCH)
+		vmt_error_set(err, -ESRCH, "VM %s is not running", name);
+	free(sock);
+	vm_def_free(def);
+	return r;
+}
+
+static int kvm_simple(struct backend *be, const char *name, const char *req,
+		      struct vmt_error *err)
+{
+	struct strbuf reply;
+	int r;
+
+	strbuf_init(&reply);
+	r = kvm_request(be, name, req, false, &reply, err);
+	strbuf_done(&reply);
+	return r;
+}
+
+static int kvm_shutdown(struct backend *be, const char *name, struct vmt_error *err)
+{
+	return kvm_simple(be, name, "POWERDOWN", err);
+}
+
+static int kvm_reboot(struct backend *be, const char *name, struct vmt_error *err)
+{
+	return kvm_simple(be, name, "RESET", err);
+}
+
+static int kvm_pause(struct backend *be, const char *name, struct vmt_error *err)
+{
+	return kvm_simple(be, name, "PAUSE", err);
+}
+
+static int kvm_resume(struct backend *be, const char *name, struct vmt_error *err)
+{
+	return kvm_simple(be, name, "RESUME", err);
+}
+
+/* Wait for pid to end; true if it did within ms. */
+static bool kvm_wait_gone(pid_t pid, int ms)
+{
+	for (int waited = 0; waited < ms; waited += 10) {
+		if (kill(pid, 0) < 0 && errno == ESRCH)
+			return true;
+		usleep(10000);
+	}
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+static int kvm_destroy(struct backend *be, const char *name, struct vmt_error *err)
+{
+	struct kvm_be *k = kvm_be(be);
+	struct vm_info info;
+	int r = kvm_lookup(be, name, &info, err);
+
+	if (r < 0)
+		return r;
+	if (!vm_state_is_active(info.state) || info.id <= 0) {
+		vm_info_done(&info);
+		return vmt_error_set(err, -ESRCH, "VM %s is not running", name);
+	}
+	if (kvm_simple(be, name, "KILL", NULL) < 0 || !kvm_wait_gone(info.id, KVM_DESTROY_WAIT_MS)) {
+		/* The runner does not answer: end it the hard way and tidy up for it. */
+		char *pidp = kvm_rt_path(k->rtdir, info.uuid, "pid");
+		char *sockp = kvm_rt_path(k->rtdir, info.uuid, "sock");
+
+		LOG_WARN("kvm: runner %d of %s did not stop; killing it", info.id, name);
+		kill(info.id, SIGKILL);
+		kvm_wait_gone(info.id, KVM_DESTROY_WAIT_MS);
+		unlink(sockp);
+		unlink(pidp);
+		free(pidp);
+		free(sockp);
+	}
+	vm_info_done(&info);
+	return 0;
+}
+
+/* Fold the runner's "key value" STATS lines into s. */
+static void kvm_stats_parse(const char *body, struct vm_stats *s)
+{
+	const char *line = body;
+
+	while (line && *line) {
+		char key[64];
+		unsigned long long v;
+
+		if (sscanf(line, "%63s %llu", key, &v) == 2) {
+			if (str_starts_with(key, "vcpu") && strstr(key, ".guest_ns"))
+				s->cpu_ns += v;
+			else if (strcmp(key, "vcpus") == 0)
+				s->vcpus = (unsigned)v;
+			else if (strcmp(key, "mem.guest_bytes") == 0)
+				s->mem_current_kib = v / 1024;
+			else if (strcmp(key, "mem.guest_rss_bytes") == 0)
+				s->mem_rss_kib = v / 1024;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+}
+
+static int kvm_stats(struct backend *be, struct vm_stats **out, size_t *n,
+		     struct vmt_error *err)
+{
+	struct vm_info *infos;
+	size_t count, k = 0;
+	int r = kvm_list(be, &infos, &count, err);
+
+	if (r < 0)
+		return r;
+	*out = xcalloc(count, sizeof(**out));
+	for (size_t i = 0; i < count; i++) {
+		struct vm_stats *s = &(*out)[k];
+		struct strbuf reply;
+
+		if (!vm_state_is_active(infos[i].state))
+			continue;
+		strbuf_init(&reply);
+		if (kvm_request(be, infos[i].name, "STATS", true, &reply, NULL) == 0) {
+			memcpy(s->uuid, infos[i].uuid, sizeof(s->uuid));
+			s->time_ns = time_mono_ns();
+			s->have = VM_STATS_CPU | VM_STATS_MEM;
+			kvm_stats_parse(reply.buf, s);
+			k++;
+		}
+		strbuf_done(&reply);
+	}
+	*n = k;
+	vm_info_list_free(infos, count);
+	return 0;
+}
+
+static ssize_t kvm_console_read(struct backend_console *con, void *buf, size_t len)
+{
+	ssize_t n = recv(con->fd, buf, len, MSG_DONTWAIT);
+
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return n;
+}
+
+static ssize_t kvm_console_write(struct backend_console *con, const void *buf,
+				 size_t len)
+{
+	ssize_t n = send(con->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return n;
+}
+
+static void kvm_console_close(struct backend_console *con)
+{
+	close(con->fd);
+	free(con);
+}
+
+static const struct backend_console_ops kvm_console_ops = {
+	.read = kvm_console_read,
+	.write = kvm_console_write,
+	.close = kvm_console_close,
+};
+
+/* Read the "OK" line byte by byte: what follows it is console output. */
+static int kvm_console_greeting(int fd, struct vmt_error *err)
+{
+	char line[512];
+	size_t len = 0;
+
+	while (len < sizeof(line) - 1) {
+		ssize_t n = read(fd, &line[len], 1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return vmt_error_set(err, -EIO, "the runner closed the console");
+		if (line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	if (strncmp(line, "OK", 2) == 0)
+		return 0;
+	return vmt_error_set(err, -EIO, "console: %s",
+			     str_starts_with(line, "ERR ") ? line + 4 : line);
+}
+
+static int kvm_console_open(struct backend *be, const char *name, unsigned flags,
+			    struct backend_console **out, struct vmt_error *err)
+{
+	static const char req[] = "CONSOLE\n";
+	struct backend_console *con;
+	struct vm_def *def;
+	char *sock;
+	int fd, r = kvm_get_def(be, name, &def, err);
+
+	if (r < 0)
+		return r;
+	sock = kvm_sock_path(kvm_be(be), def->uuid);
+	fd = kvm_ctl_connect(sock, err);
+	free(sock);
+	vm_def_free(def);
+	if (fd == -ESRCH)
+		return vmt_error_set(err, fd, "VM %s is not running", name);
+	if (fd < 0)
+		return fd;
+	r = fd_write_all(fd, req, sizeof(req) - 1);
+	if (r < 0)
+		vmt_error_set(err, r, "console: %s", strerror(-r));
+	else
+		r = kvm_console_greeting(fd, err);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	con = xcalloc(1, sizeof(*con));
+	con->ops = &kvm_console_ops;
+	con->fd = fd;
+	*out = con;
+	return 0;
+}
+
+const struct backend_ops kvm_backend_ops = {
+	.name = "kvm",
+	.default_disk_format = VM_DISK_FORMAT_RAW,
+	.open = kvm_open,
+	.close = kvm_close,
+	.limits = kvm_limits,
+	.list = kvm_list,
+	.lookup = kvm_lookup,
+	.get_def = kvm_get_def,
+	.define = kvm_define,
+	.redefine = kvm_redefine,
+	.undefine = kvm_undefine,
+	.remove_storage = kvm_remove_storage,
+	.start = kvm_start,
+	.shutdown = kvm_shutdown,
+	.destroy = kvm_destroy,
+	.reboot = kvm_reboot,
+	.pause = kvm_pause,
+	.resume = kvm_resume,
+	.stats = kvm_stats,
+	.console_open = kvm_console_open,
+	.log_path = kvm_vm_log_path,
+};

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* lv-storage.c: disk images of libvirt domains as volumes of storage pools. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/libvirt/lv-priv.h"
+#include "backend/libvirt/lv-xml.h"
+#include "src/log.h"
+#include "src/util.h"
+
+/* Where vmtui puts new images given without a path, as virt-install does. */
+#define LV_DEFAULT_POOL "default"
+
+static int lv_pool_default(struct backend *be, virStoragePoolPtr *out,
+			   struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+
+	*out = LV_CALL(lv, virStoragePoolLookupByName(lv->conn, LV_DEFAULT_POOL));
+	if (*out)
+		return 0;
+	return vmt_error_set(err, -EIO,
+			     "storage pool '%s' does not exist on %s; create it with: "
+			     "virsh -c %s pool-define-as %s dir --target /var/lib/libvirt/images"
+			     " && virsh -c %s pool-build %s && virsh -c %s pool-start %s"
+			     " && virsh -c %s pool-autostart %s",
+			     LV_DEFAULT_POOL, be->uri, be->uri, LV_DEFAULT_POOL, be->uri,
+			     LV_DEFAULT_POOL, be->uri, LV_DEFAULT_POOL, be->uri,
+			     LV_DEFAULT_POOL);
+}
+
+/* The pool whose directory is dir, for a new image given with a path. */
+static int lv_pool_of_dir(struct backend *be, const char *dir,
+			  virStoragePoolPtr *out, struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	virStoragePoolPtr *pools = NULL;
+	int n = LV_CALL(lv, virConnectListAllStoragePools(lv->conn, &pools,
+							   VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE));
+
+	*out = NULL;
+	if (n < 0)
+		return lv_fail(err, "cannot list storage pools");
+	for (int i = 0; i < n; i++) {
+		char *xml = *out ? NULL : LV_CALL(lv, virStoragePoolGetXMLDesc(pools[i], 0));
+		char *target = xml ? lv_xml_pool_target(xml) : NULL;
+
+		if (target && strcmp(target, dir) == 0)
+			*out = pools[i];
+		else
+			virStoragePoolFree(pools[i]);
+		free(target);
+		free(xml);
+	}
+	free(pools);
+	if (*out)
+		return 0;
+	return vmt_error_set(err, -EINVAL,
+			     "no active storage pool of %s holds %s: give no path (the image goes to pool '%s') or use a pool's directory",
+			     be->uri, dir, LV_DEFAULT_POOL);
+}
+
+/* A volume name not yet taken in pool: <vm>-disk<i>.<ext>, then with a number. */
+static char *lv_volume_name(struct lv_conn *lv, virStoragePoolPtr pool,
+			    const struct vm_def *def, size_t i)
+{
+	const char *ext = def->disks[i].format == VM_DISK_FORMAT_QCOW2 ? "qcow2" : "img";
+
+	for (unsigned n = 0; ; n++) {
+		char *name = n ? xasprintf("%s-disk%zu.%u.%s", def->name, i, n, ext)
+			       : xasprintf("%s-disk%zu.%s", def->name, i, ext);
+		virStorageVolPtr vol = LV_CALL(lv, virStorageVolLookupByName(pool, name));
+
+		if (!vol)
+			return name;
+		virStorageVolFree(vol);
+		free(name);
+	}
+}
+
+static int lv_create_volume(struct backend *be, struct vm_def *def, size_t i,
+			    struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	struct vm_disk *d = &def->disks[i];
+	virStoragePoolPtr pool = NULL;
+	virStorageVolPtr vol;
+	char *dir = d->path ? path_dirname(d->path) : NULL;
+	char *name = NULL, *xml = NULL;
+	int r = dir ? lv_pool_of_dir(be, dir, &pool, err) : lv_pool_default(be, &pool, err);
+
+	if (r == 0) {
+		name = d->path ? xstrdup(strrchr(d->path, '/') + 1)
+			       : lv_volume_name(lv, pool, def, i);
+		r = lv_xml_volume(name, d->size_bytes, d->format, &xml, err);
+	}
+	if (r == 0) {
+		vol = LV_CALL(lv, virStorageVolCreateXML(pool, xml, 0));
+		if (!vol)
+			r = lv_fail(err, "disk %zu: cannot create volume %s", i + 1, name);
+		else {
+			free(d->path);
+			d->path = LV_CALL(lv, virStorageVolGetPath(vol));
+			vm_def_set_str(&d->pool, virStoragePoolGetName(pool));
+			d->created = true;
+			LOG_INFO("libvirt: created volume %s in pool %s", d->path, d->pool);
+			virStorageVolFree(vol);
+		}
+	}
+	if (pool)
+		virStoragePoolFree(pool);
+	free(dir);
+	free(name);
+	free(xml);
+	return r;
+}
+
+int lv_create_volumes(struct backend *be, struct vm_def *def,
+		      struct vmt_error *err)
+{
+	for (size_t i = 0; i < def->n_disks; i++) {
+		int r;
+
+		if (!def->disks[i].size_bytes || def->disks[i].created)
+			continue;
+		r = lv_create_volume(be, def, i, err);
+		if (r < 0) {
+			lv_remove_created(be, def);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Delete the volumes behind def's disks (only those vmtui created, when
+ * undoing a define). An image that no pool manages is left alone and
+ * reported, as virsh undefine --remove-all-storage does.
+ */
+static int lv_remove_volumes(struct backend *be, const struct vm_def *def,
+			     bool only_created, struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	int r = 0;
+
+	for (size_t i = 0; i < def->n_disks; i++) {
+		const struct vm_disk *d = &def->disks[i];
+		virStorageVolPtr vol;
+
+		if (d->device != VM_DISK_DEVICE_DISK || !d->path || (only_created && !d->created))
+			continue;
+		vol = LV_CALL(lv, virStorageVolLookupByPath(lv->conn, d->path));
+		if (!vol) {
+			if (r == 0)
+				r = vmt_error_set(err, -EIO,
+						  "disk %s is not a volume of any storage pool: vmtui left it; remove it yourself",
+						  d->path);
+			continue;
+		}
+		if (LV_CALL(lv, virStorageVolDelete(vol, 0)) < 0 && r == 0)
+			r = lv_fail(err, "cannot delete volume %s", d->path);
+		else
+			LOG_INFO("libvirt: deleted volume %s", d->path);
+		virStorageVolFree(vol);
+	}
+	return r;
+}
+
+int lv_remove_storage(struct backend *be, const struct vm_def *def,
+		      struct vmt_error *err)
+{
+	return lv_remove_volumes(be, def, false, err);
+}
+
+void lv_remove_created(struct backend *be, const struct vm_def *def)
+{
+	lv_remove_volumes(be, def, true, NULL);
+}

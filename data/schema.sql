@@ -1,0 +1,61 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
+-- schema.sql: vmtui's SQLite schema, applied to a new database as one transaction.
+-- A change here bumps user_version and adds the matching step to the
+-- migrations in src/store-schema.c, so older databases are upgraded.
+
+CREATE TABLE vms (
+	uuid       TEXT PRIMARY KEY NOT NULL CHECK (length(uuid) = 36),
+	name       TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+	uri        TEXT NOT NULL,
+	backend    TEXT NOT NULL CHECK (backend IN ('kvm', 'libvirt')),
+	vcpus      INTEGER NOT NULL CHECK (vcpus >= 1),
+	memory_mib INTEGER NOT NULL CHECK (memory_mib >= 16),
+	kernel     TEXT,
+	initrd     TEXT,
+	cmdline    TEXT,
+	firmware   TEXT NOT NULL DEFAULT 'bios' CHECK (firmware IN ('bios', 'uefi')),
+	boot_order TEXT,
+	graphics   TEXT NOT NULL DEFAULT 'none' CHECK (graphics IN ('none', 'vnc', 'spice')),
+	notes      TEXT NOT NULL DEFAULT '',
+	vm_group   TEXT NOT NULL DEFAULT '',
+	created    INTEGER NOT NULL,
+	updated    INTEGER NOT NULL,
+	UNIQUE (uri, name)
+);
+
+CREATE TABLE disks (
+	vm_uuid    TEXT NOT NULL REFERENCES vms (uuid) ON DELETE CASCADE,
+	idx        INTEGER NOT NULL CHECK (idx >= 0),
+	path       TEXT,
+	size_bytes INTEGER NOT NULL DEFAULT 0 CHECK (size_bytes >= 0),
+	format     TEXT NOT NULL CHECK (format IN ('raw', 'qcow2')),
+	device     TEXT NOT NULL DEFAULT 'disk' CHECK (device IN ('disk', 'cdrom')),
+	readonly   INTEGER NOT NULL DEFAULT 0 CHECK (readonly IN (0, 1)),
+	created    INTEGER NOT NULL DEFAULT 0 CHECK (created IN (0, 1)),
+	pool       TEXT,
+	PRIMARY KEY (vm_uuid, idx)
+);
+
+CREATE TABLE nics (
+	vm_uuid TEXT NOT NULL REFERENCES vms (uuid) ON DELETE CASCADE,
+	idx     INTEGER NOT NULL CHECK (idx >= 0),
+	kind    TEXT NOT NULL CHECK (kind IN ('user', 'tap', 'network', 'bridge')),
+	source  TEXT,
+	mac     TEXT NOT NULL CHECK (length(mac) = 17),
+	PRIMARY KEY (vm_uuid, idx)
+);
+
+-- What vmtui did to which VM, when, and how it went. Not tied to vms by a
+-- foreign key: the history of a deleted VM stays.
+CREATE TABLE events (
+	id      INTEGER PRIMARY KEY,
+	time    INTEGER NOT NULL,
+	vm_uuid TEXT,
+	vm_name TEXT NOT NULL,
+	uri     TEXT NOT NULL,
+	action  TEXT NOT NULL,
+	result  TEXT NOT NULL CHECK (result IN ('ok', 'error')),
+	detail  TEXT NOT NULL DEFAULT ''
+);
+
+CREATE INDEX events_by_vm ON events (vm_uuid, time);

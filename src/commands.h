@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* commands.h: the run functions of vmtui's commands, one file each (cmd-*.c). */
+#ifndef VMTUI_COMMANDS_H
+#define VMTUI_COMMANDS_H
+
+#include "src/cli.h"
+
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_create(struct cli *cli, int argc, char **argv);
+int cmd_edit(struct cli *cli, int argc, char **argv);
+int cmd_delete(struct cli *cli, int argc, char **argv);
+int cmd_power(struct cli *cli, int argc, char **argv);
+int cmd_console(struct cli *cli, int argc, char **argv);
+int cmd_stats(struct cli *cli, int argc, char **argv);
+int cmd_snapshot(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_adopt(struct cli *cli, int argc, char **argv);
+
+/* Parse options that only have --json (and --help); *json tells which. */
+int cmd_parse_json(const struct cli_command *cmd, int argc, char **argv,
+		   bool *json, int *argi, bool *done);
+/* Parse a command that takes no options of its own. */
+int cmd_parse_plain(const struct cli_command *cmd, int argc, char **argv,
+		    int *argi, bool *done);
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* paths.h: where vmtui keeps its database, images, logs, sockets, config. */
+#ifndef VMTUI_PATHS_H
+#define VMTUI_PATHS_H
+
+#include "src/error.h"
+
+/*
+ * Each returns a newly allocated path (the caller frees it) and creates
+ * nothing; the callers that write there create the directories.
+ */
+
+/* --db PATH wins, then VMTUI_DB, then $XDG_DATA_HOME/vmtui/vmtui.db. */
+int paths_db(const char *override, char **out, struct vmt_error *err);
+/* Disk images of kvm:/// VMs: "images" beside the database. */
+char *paths_images_dir(const char *db_path);
+/* Logs of kvm:/// runners: "logs" beside the database. */
+char *paths_logs_dir(const char *db_path);
+/* VMTUI_RUNTIME_DIR, $XDG_RUNTIME_DIR/vmtui, /run/vmtui (root), /tmp/vmtui-UID. */
+char *paths_runtime_dir(void);
+/* $XDG_CONFIG_HOME/vmtui/config, or ~/.config/vmtui/config. */
+int paths_config(char **out, struct vmt_error *err);
+
+#endif

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vmdef-parse.c: the text forms of disks, NICs and sizes that users type. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/util.h"
+#include "src/vmdef.h"
+
+int vm_size_parse(const char *s, uint64_t default_unit, uint64_t *bytes)
+{
+	char *num;
+	size_t len = s ? strlen(s) : 0;
+	uint64_t unit = default_unit, v;
+	int r;
+
+	if (len == 0)
+		return -EINVAL;
+	switch (s[len - 1]) {
+	case 'M': case 'm': unit = 1ull << 20; len--; break;
+	case 'G': case 'g': unit = 1ull << 30; len--; break;
+	case 'T': case 't': unit = 1ull << 40; len--; break;
+	default: break;
+	}
+	num = strndup(s, len);
+	if (!num)
+		abort();
+	r = parse_u64(num, &v);
+	free(num);
+	if (r < 0)
+		return r;
+	if (v == 0)
+		return -EINVAL;
+	if (v > UINT64_MAX / unit)
+		return -ERANGE;
+	*bytes = v * unit;
+	return 0;
+}
+
+/* Split spec at single commas; ",," stands for a comma in a field. */
+static char **vm_spec_split(const char *spec, size_t *n)
+{
+	char **fields = NULL;
+	struct strbuf cur;
+	size_t cap = 0;
+
+	*n = 0;
+	strbuf_init(&cur);
+	for (const char *p = spec; ; p++) {
+		if (*p == ',' && p[1] == ',') {
+			strbuf_add(&cur, ",", 1);
+			p++;
+			continue;
+		}
+		if (*p && *p != ',') {
+			strbuf_add(&cur, p, 1);
+			continue;
+		}
+		fields = xgrow(fields, &cap, *n, sizeof(*fields));
+		fields[(*n)++] = strbuf_detach(&cur);
+		if (!*p)
+			break;
+	}
+	return fields;
+}
+
+static int vm_disk_option(const char *opt, struct vm_disk *disk,
+			  struct vmt_error *err)
+{
+	if (str_starts_with(opt, "size=")) {
+		if (vm_size_parse(opt + 5, 1ull << 30, &disk->size_bytes) < 0)
+			return vmt_error_set(err, -EINVAL,
+					     "disk: size '%s' is not a positive size (GiB, or with M, G or T)",
+					     opt + 5);
+		return 0;
+	}
+	if (str_starts_with(opt, "format=")) {
+		if (vm_disk_format_parse(opt + 7, &disk->format) < 0 ||
+		    disk->format == VM_DISK_FORMAT_AUTO)
+			return vmt_error_set(err, -EINVAL,
+					     "disk: format '%s' is not raw or qcow2",
+					     opt + 7);
+		return 0;
+	}
+	if (strcmp(opt, "readonly") == 0 || strcmp(opt, "ro") == 0) {
+		disk->readonly = true;
+		return 0;
+	}
+	return vmt_error_set(err, -EINVAL,
+			     "disk: unknown option '%s' (size=, format=, readonly)",
+			     opt);
+}
+
+int vm_disk_parse(const char *spec, struct vm_disk *disk, struct vmt_error *err)
+{
+	size_t n;
+	char **f = vm_spec_split(spec, &n);
+	int r = 0;
+
+	memset(disk, 0, sizeof(*disk));
+	/* "size=10" alone is an option, not a file called size=10. */
+	bool first_is_option = str_starts_with(f[0], "size=") ||
+			       str_starts_with(f[0], "format=");
+
+	if (f[0][0] && !first_is_option)
+		disk->path = xstrdup(f[0]);
+	for (size_t i = first_is_option ? 0 : 1; i < n && r == 0; i++)
+		r = vm_disk_option(f[i], disk, err);
+	if (r == 0 && !disk->path && !disk->size_bytes)
+		r = vmt_error_set(err, -EINVAL,
+				  "disk: '%s' gives neither a path nor a size", spec);
+	for (size_t i = 0; i < n; i++)
+		free(f[i]);
+	free(f);
+	if (r < 0) {
+		free(disk->path);
+		disk->path = NULL;
+	}
+	return r;
+}
+
+static int vm_nic_kind_source(const char *f, struct vm_nic *nic)
+{
+	const char *colon = strchr(f, ':');
+	size_t klen = colon ? (size_t)(colon - f) : strlen(f);
+	char kname[16];
+
+	if (klen >= sizeof(kname))
+		return -EINVAL;
+	memcpy(kname, f, klen);
+	kname[klen] = '\0';
+	if (vm_nic_kind_parse(kname, &nic->kind) < 0)
+		return -EINVAL;
+	if ((nic->kind == VM_NIC_USER) != !colon)
+		return -EINVAL;
+	nic->source = colon ? xstrdup(colon + 1) : NULL;
+	return 0;
+}
+
+static int vm_nic_fields(char **f, size_t n, struct vm_nic *nic,
+			 struct vmt_error *err)
+{
+	if (vm_nic_kind_source(f[0], nic) < 0)
+		return vmt_error_set(err, -EINVAL,
+				     "net: '%s' is not none, user, tap:IF, network:NAME or bridge:BR",
+				     f[0]);
+	for (size_t i = 1; i < n; i++) {
+		if (!str_starts_with(f[i], "mac=") || strlen(f[i] + 4) >= sizeof(nic->mac))
+			return vmt_error_set(err, -EINVAL,
+					     "net: unknown option '%s' (mac=xx:xx:xx:xx:xx:xx)",
+					     f[i]);
+		strcpy(nic->mac, f[i] + 4);
+	}
+	return vm_check_nic(nic, 0, err);
+}
+
+int vm_nic_parse(const char *spec, struct vm_nic *nic, bool *none,
+		 struct vmt_error *err)
+{
+	size_t n;
+	char **f;
+	int r;
+
+	*none = strcmp(spec, "none") == 0;
+	if (*none)
+		return 0;
+	memset(nic, 0, sizeof(*nic));
+	f = vm_spec_split(spec, &n);
+	r = vm_nic_fields(f, n, nic, err);
+	for (size_t i = 0; i < n; i++)
+		free(f[i]);
+	free(f);
+	if (r < 0) {
+		free(nic->source);
+		memset(nic, 0, sizeof(*nic));
+	}
+	return r;
+}
