@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* kvm-proto.h: the control-socket protocol between vmtui (kvm-backend.c) and the vmtui-vmm runner. */
+#ifndef KVM_PROTO_H
+#define KVM_PROTO_H
+
+/*
+ * One runner process per VM listens on a Unix stream socket (mode 0600,
+ * in a 0700 runtime directory; the path is given with --socket).
+ *
+ * Each connection carries exactly one request:
+ *
+ *   client: one line of ASCII, at most KVM_PROTO_MAX_LINE bytes including
+ *           the final '\n' (a '\r' before it is ignored).
+ *   server: "OK\n", "OK <text>\n" or "ERR <human message>\n".
+ *
+ * Requests (upper case; arguments none):
+ *
+ *   STATE     OK <running|paused|shutting-down>[ <reason>]
+ *             reason is one of the KVM_PROTO_REASON_* words when the VM
+ *             is ending.
+ *   INFO      OK, then "key value" lines, then an empty line.  Keys:
+ *             name uuid pid vcpus memory_mib kernel initrd cmdline
+ *             started (unix time) ready (1/0).  The value is the rest of
+ *             the line after the first space and may be empty; newlines
+ *             inside values are sent as spaces.
+ *   PAUSE     OK once every vCPU has stopped; ERR VM is already paused.
+ *   RESUME    OK; ERR VM is not paused.
+ *   POWERDOWN OK: the power button.  The guest gets Ctrl-Alt-Del on its
+ *             i8042 keyboard; the next guest reset ends the VM with
+ *             reason poweroff, even with --on-reboot restart.
+ *   RESET     OK: hard reset, the guest reboots now (a paused VM stays
+ *             paused).
+ *   KILL      OK, then the runner ends (reason killed), removing its
+ *             socket and pid file.
+ *   STATS     OK, then "key value" lines (values are integers), then an
+ *             empty line: uptime_ns vcpus vcpu<N>.guest_ns vcpu<N>.exits
+ *             exits.io exits.mmio exits.hlt exits.other exits.unclaimed_io
+ *             mem.guest_bytes mem.guest_rss_bytes mem.vmm_rss_bytes
+ *             cpu.vmm_ns serial.tx_bytes serial.rx_bytes, plus
+ *             kvm.<name> for each counter of the VM's KVM_GET_STATS_FD
+ *             when the kernel offers one.
+ *   CONSOLE   OK, then the connection is a raw byte stream both ways: the
+ *             scrollback (up to KVM_PROTO_SCROLLBACK bytes of the most
+ *             recent guest serial output), then live output; bytes sent
+ *             are typed into the guest's serial port.  A client that
+ *             falls more than 1 MiB behind is disconnected.
+ *   anything else: ERR unknown request <word>
+ *
+ * Beside the socket (path minus a ".sock" suffix, plus an extension):
+ *   .pid   "<pid> <starttime>\n" (field 22 of /proc/<pid>/stat), written
+ *          once set up, so a client can tell a reused pid.
+ *   .exit  "<reason> <detail>\n", written on a crash-type end
+ *          (triple-fault, internal-error, fail-entry, guest-panic);
+ *          removed on a normal start or end.
+ *
+ * The runner's last log line (stderr) is
+ *   "<timestamp> <level> vmm: exit reason=<reason>[ <detail>]".
+ * Exit status: 0 poweroff/reset/killed, 1 set-up or runtime error,
+ * 2 usage, 3 crash-type end.
+ */
+
+#define KVM_PROTO_MAX_LINE 256
+#define KVM_PROTO_SCROLLBACK (128 * 1024)
+
+#define KVM_PROTO_STATE "STATE"
+#define KVM_PROTO_INFO "INFO"
+#define KVM_PROTO_PAUSE "PAUSE"
+#define KVM_PROTO_RESUME "RESUME"
+#define KVM_PROTO_POWERDOWN "POWERDOWN"
+#define KVM_PROTO_RESET "RESET"
+#define KVM_PROTO_KILL "KILL"
+#define KVM_PROTO_STATS "STATS"
+#define KVM_PROTO_CONSOLE "CONSOLE"
+
+#define KVM_PROTO_OK "OK"
+#define KVM_PROTO_ERR "ERR"
+
+#define KVM_PROTO_STATE_RUNNING "running"
+#define KVM_PROTO_STATE_PAUSED "paused"
+#define KVM_PROTO_STATE_SHUTTING_DOWN "shutting-down"
+
+#define KVM_PROTO_REASON_POWEROFF "poweroff"
+#define KVM_PROTO_REASON_RESET "reset"
+#define KVM_PROTO_REASON_TRIPLE_FAULT "triple-fault"
+#define KVM_PROTO_REASON_INTERNAL_ERROR "internal-error"
+#define KVM_PROTO_REASON_FAIL_ENTRY "fail-entry"
+#define KVM_PROTO_REASON_KILLED "killed"
+#define KVM_PROTO_REASON_GUEST_PANIC "guest-panic"
+#define KVM_PROTO_REASON_ERROR "error"
+
+#define KVM_PROTO_PID_SUFFIX ".pid"
+#define KVM_PROTO_EXIT_SUFFIX ".exit"
+#define KVM_PROTO_SOCK_SUFFIX ".sock"
+
+/* Exit statuses of vmtui-vmm. */
+#define KVM_PROTO_EXIT_OK 0
+#define KVM_PROTO_EXIT_SETUP 1
+#define KVM_PROTO_EXIT_USAGE 2
+#define KVM_PROTO_EXIT_CRASH 3
+
+#endif

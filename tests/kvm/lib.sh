@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lib.sh: shared set-up for the runner's shell tests: find things, skip cleanly, clean up always.
+
+here=$(cd "$(dirname "$0")" && pwd)
+: "${top_builddir:=$here/../..}"
+: "${VMTUI_VMM:=$top_builddir/vmtui-vmm}"
+: "${PYTHON3:=python3}"
+PROBE=${VMM_TEST_KERNEL:-$top_builddir/tests/guests/probe.bzImage}
+CTL="$PYTHON3 $here/vmmctl.py"
+# Generous limits: they only stop a hang, they never decide a result.
+LIMIT=${VMM_TEST_LIMIT:-60}
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; for f in "$TMPD"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 30 "$f"; }; done; exit 1; }
+note() { echo "# $*"; }
+
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/vmm-test.XXXXXX")
+PIDS=
+cleanup() {
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	rm -rf "$TMPD"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+need_runner() {
+	[ -x "$VMTUI_VMM" ] || skip "no runner at $VMTUI_VMM"
+}
+
+# Judge KVM by what the device answers, never by CPU flags.
+need_kvm() {
+	need_runner
+	why=$("$PYTHON3" -c '
+import fcntl, os, sys
+try:
+    fd = os.open("/dev/kvm", os.O_RDWR)
+except OSError as e:
+    print("cannot open /dev/kvm: %s" % e.strerror); sys.exit(1)
+v = fcntl.ioctl(fd, 0xAE00)
+if v != 12:
+    print("/dev/kvm answers API version %d, not 12" % v); sys.exit(1)
+' 2>&1) || skip "$why"
+}
+
+need_probe() {
+	need_kvm
+	[ -f "$PROBE" ] || skip "no probe kernel at $PROBE (make tests/guests/probe.bzImage)"
+}
+
+# run_vm NAME ARGS...: start a runner in the background with socket
+# $TMPD/NAME.sock, log $TMPD/NAME.log, stdout $TMPD/NAME.out; wait for its
+# ready answer in $TMPD/NAME.ready.  Sets VM_PID.
+run_vm() {
+	name=$1; shift
+	timeout -s KILL "$LIMIT" "$VMTUI_VMM" --socket "$TMPD/$name.sock" --ready-fd 3 "$@" \
+		3>"$TMPD/$name.ready" >"$TMPD/$name.out" 2>"$TMPD/$name.log" </dev/null &
+	VM_PID=$!
+	PIDS="$PIDS $VM_PID"
+	$CTL wait-file "$TMPD/$name.ready" '^(OK|ERR)' "$LIMIT" || fail "$name: no ready answer"
+	grep -q '^OK' "$TMPD/$name.ready" || fail "$name: set-up failed: $(cat "$TMPD/$name.ready")"
+}
+
+# wait_exit PID: wait for the runner to end; sets VM_STATUS.
+wait_exit() {
+	VM_STATUS=0
+	wait "$1" || VM_STATUS=$?
+}
+
+# exit_reason NAME: the reason word of the log's last "exit reason=" line.
+exit_reason() {
+	sed -n 's/.* vmm: exit reason=\([a-z-]*\).*/\1/p' "$TMPD/$1.log" | tail -n 1
+}

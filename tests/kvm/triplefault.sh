@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# triplefault.sh: a guest crash ends the VM with a crash reason, status 3 and the .exit file.
+. "$(dirname "$0")/lib.sh"
+need_probe
+
+run_vm tf --kernel "$PROBE" --cmdline "console=ttyS0 probe.triplefault" --memory 64 --on-reboot restart
+wait_exit $VM_PID
+reason=$(exit_reason tf)
+# PVM (KVM without VMX) cannot deliver through an empty IDT: it reports an
+# emulation failure where hardware would triple-fault.  Both are crashes.
+want=triple-fault
+[ -d /sys/module/kvm_pvm ] && [ "$reason" = internal-error ] && want=internal-error &&
+	note "PVM host: the triple fault surfaces as a KVM internal error"
+[ "$reason" = "$want" ] || fail "reason $reason, want $want"
+[ $VM_STATUS -eq 3 ] || fail "status $VM_STATUS, want 3"
+[ -f "$TMPD/tf.exit" ] || fail "no .exit file"
+grep -q "^$want " "$TMPD/tf.exit" || fail ".exit says '$(cat "$TMPD/tf.exit")'"
+for f in tf.sock tf.pid; do
+	[ -e "$TMPD/$f" ] && fail "$f left behind"
+done
+echo "PASS: triplefault"
