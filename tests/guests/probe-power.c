@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* probe-power.c: power-off and reset for the probe kernel: the vmtui exit
+ * port and the i8042 first, then ACPI as the firmware tables describe it. */
+
+#include "probe.h"
+
+/*
+ * Why the ACPI fall-backs: QEMU's fw_cfg owns ports 0x510-0x511, so an
+ * isa-debug-exit at 0x511 hides fw_cfg from the firmware and nothing boots;
+ * and QEMU microvm has no i8042.  Under QEMU the probe therefore powers off
+ * and resets the way Linux would, through the FADT.
+ */
+
+#define FADT_PM1A_CNT		64
+#define FADT_FLAGS		112
+#define FADT_RESET_REG		116
+#define FADT_RESET_VALUE	128
+#define FADT_SLEEP_CTL		244
+#define FADT_HW_REDUCED		(1u << 20)
+#define FADT_RESET_REG_SUP	(1u << 10)
+#define PM1_SLP_EN		(1u << 13)
+#define SLEEP_CTL_SLP_EN	(1u << 5)
+
+#define AML_BYTE_PREFIX		0x0a
+#define AML_PACKAGE_OP		0x12
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* Writes one byte to an ACPI generic address (system memory or I/O). */
+static bool gas_write8(const uint8_t *gas, uint8_t v)
+{
+	uint64_t a = get64(gas + 4);
+
+	if (gas[0] == 0 && a && a < PROBE_MAPPED_LIMIT)
+		*(volatile uint8_t *)phys_ptr(a) = v;
+	else if (gas[0] == 1 && a && a <= 0xffff)
+		outb((uint16_t)a, v);
+	else
+		return false;
+	return true;
+}
+
+/* SLP_TYPa of \_S5 from the DSDT's AML: NameOp "_S5_" PackageOp PkgLength
+ * NumElements, then ZeroOp, OneOp or BytePrefix n.  -1 when absent. */
+static int s5_slp_typ(const uint8_t *dsdt, uint32_t len)
+{
+	for (uint32_t i = 36; i + 12 <= len; i++) {
+		const uint8_t *p = dsdt + i;
+
+		if (memcmp(p, "_S5_", 4) || p[4] != AML_PACKAGE_OP)
+			continue;
+		p += 5;
+		p += 1 + (p[0] >> 6) + 1;	/* PkgLength, NumElements */
+		if (p + 2 > dsdt + len)
+			return -1;
+		if (p[0] == AML_BYTE_PREFIX)
+			return p[1] & 7;
+		return p[0] <= 1 ? p[0] : -1;
+	}
+	return -1;
+}
+
+static bool acpi_s5(void)
+{
+	uint32_t flen, dlen;
+	const uint8_t *fadt = probe_acpi_table("FACP", &flen), *dsdt;
+	uint16_t port;
+	int typ;
+
+	if (!fadt || flen < 116 || !(dsdt = probe_acpi_dsdt(fadt, flen, &dlen)))
+		return false;
+	if ((typ = s5_slp_typ(dsdt, dlen)) < 0)
+		return false;
+	if (get32(fadt + FADT_FLAGS) & FADT_HW_REDUCED)
+		return flen >= FADT_SLEEP_CTL + 12 &&
+		       gas_write8(fadt + FADT_SLEEP_CTL,
+				  (uint8_t)(typ << 2 | SLEEP_CTL_SLP_EN));
+	port = (uint16_t)get32(fadt + FADT_PM1A_CNT);
+	if (!port)
+		return false;
+	outw(port, (uint16_t)((inw(port) & ~(7u << 10)) | (unsigned)typ << 10 | PM1_SLP_EN));
+	return true;
+}
+
+static bool acpi_reset(void)
+{
+	uint32_t flen;
+	const uint8_t *fadt = probe_acpi_table("FACP", &flen);
+
+	if (!fadt || flen < FADT_RESET_VALUE + 1 ||
+	    !(get32(fadt + FADT_FLAGS) & FADT_RESET_REG_SUP))
+		return false;
+	return gas_write8(fadt + FADT_RESET_REG, fadt[FADT_RESET_VALUE]);
+}
+
+/* A VMM that handles the port stops the vCPU at once; 100 ms is ample. */
+void probe_poweroff(uint8_t status)
+{
+	outb(PROBE_PORT_EXIT, status);
+	probe_delay_us(100000);
+	probe_printf("probe: warning exit port 0x%x did not stop the VM, trying ACPI S5\n",
+		     PROBE_PORT_EXIT);
+	if (acpi_s5())
+		probe_delay_us(100000);
+	probe_printf("probe: warning poweroff did not happen\n");
+}
+
+void probe_reset(void)
+{
+	outb(0x64, 0xfe);
+	probe_delay_us(100000);
+	probe_printf("probe: warning i8042 reset did not happen, trying ACPI reset\n");
+	if (acpi_reset())
+		probe_delay_us(100000);
+	probe_printf("probe: warning reset did not happen\n");
+}
