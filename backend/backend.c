@@ -178,6 +178,12 @@ int backend_get_def(struct backend *be, const char *name, struct vm_def **out,
 	return BACKEND_CALL(be, get_def, "reading a VM's definition", err, name, out);
 }
 
+int backend_validate(struct backend *be, const struct vm_def *def,
+		     struct vmt_error *err)
+{
+	return be->ops->validate ? be->ops->validate(be, def, err) : 0;
+}
+
 int backend_define(struct backend *be, struct vm_def *def,
 		   struct vmt_error *err)
 {

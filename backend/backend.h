@@ -143,6 +143,9 @@ struct backend_ops {
 	int (*get_def)(struct backend *be, const char *name, struct vm_def **out,
 		       struct vmt_error *err);
 
+	/* Checks of a definition beyond the model's own, before anything is done. */
+	int (*validate)(struct backend *be, const struct vm_def *def,
+			struct vmt_error *err);
 	/* Create missing images, then define. Fills what it chose (disk paths). */
 	int (*define)(struct backend *be, struct vm_def *def,
 		      struct vmt_error *err);
@@ -220,6 +223,9 @@ int backend_lookup(struct backend *be, const char *name, struct vm_info *out,
 		   struct vmt_error *err);
 int backend_get_def(struct backend *be, const char *name, struct vm_def **out,
 		    struct vmt_error *err);
+/* The backend's own checks of def (0 when it has none). */
+int backend_validate(struct backend *be, const struct vm_def *def,
+		     struct vmt_error *err);
 int backend_define(struct backend *be, struct vm_def *def,
 		   struct vmt_error *err);
 int backend_redefine(struct backend *be, struct vm_def *def,

@@ -288,6 +288,7 @@ static int cli_parse_global(struct cli *cli, int argc, char **argv)
 {
 	int opt;
 
+	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+c:vhV", cli_global_opts, NULL)) != -1) {
 		switch (opt) {

@@ -21,7 +21,8 @@ static int core_prepare_def(struct backend *be, struct vm_def *def,
 	vm_def_set_str(&def->uri, be->uri);
 	vm_def_set_str(&def->backend, be->ops->name);
 	vm_def_resolve(def, be->ops->default_disk_format);
-	return vm_def_validate(def, &lim, err);
+	r = vm_def_validate(def, &lim, err);
+	return r < 0 ? r : backend_validate(be, def, err);
 }
 
 /* The disks of def that vmtui just created, for undoing a failed create. */
@@ -60,23 +61,27 @@ static int core_store_define(struct core *c, struct backend *be,
 	return r;
 }
 
+/*
+ * Input that fails validation was never tried on anything: it leaves no
+ * trace, not even in the event history.
+ */
 int core_create(struct core *c, struct backend *be, struct vm_def *def,
 		struct vmt_error *err)
 {
 	struct vm_def *old;
 	int r = core_prepare_def(be, def, err);
 
-	if (r == 0 && store_vm_get(c->store, be->uri, def->name, &old, NULL) == 0) {
+	if (r < 0)
+		return r;
+	if (store_vm_get(c->store, be->uri, def->name, &old, NULL) == 0) {
 		vm_def_free(old);
-		r = vmt_error_set(err, -EEXIST, "name: a VM named %s already exists on %s",
-				  def->name, be->uri);
+		return vmt_error_set(err, -EEXIST, "name: a VM named %s already exists on %s",
+				     def->name, be->uri);
 	}
-	if (r == 0) {
-		r = core_store_define(c, be, def, false, err);
-		if (r < 0 && r != -EEXIST)
-			core_undo_images(be, def);
-	}
-	core_event(c, be->uri, def->uuid, def->name ? def->name : "?", "create", r, err);
+	r = core_store_define(c, be, def, false, err);
+	if (r < 0 && r != -EEXIST)
+		core_undo_images(be, def);
+	core_event(c, be->uri, def->uuid, def->name, "create", r, err);
 	return r;
 }
 
@@ -95,8 +100,9 @@ int core_edit(struct core *c, struct backend *be, struct vm_def *def,
 	int r = core_prepare_def(be, def, err);
 
 	*next_boot = false;
-	if (r == 0)
-		r = core_store_define(c, be, def, true, err);
+	if (r < 0)
+		return r;
+	r = core_store_define(c, be, def, true, err);
 	if (r == 0 && backend_lookup(be, def->name, &info, NULL) == 0) {
 		*next_boot = vm_state_is_active(info.state);
 		vm_info_done(&info);
@@ -168,14 +174,9 @@ int core_delete(struct core *c, struct backend *be, const char *name,
 static int core_redefine_missing(struct core *c, struct backend *be,
 				 const char *name, struct vmt_error *err)
 {
-	struct vm_info info;
 	struct vm_def *def;
 	int r;
 
-	if (backend_lookup(be, name, &info, NULL) == 0) {
-		vm_info_done(&info);
-		return 0;
-	}
 	if (store_vm_get(c->store, be->uri, name, &def, NULL) < 0)
 		return 0;
 	LOG_INFO("%s is missing on %s: defining it again from the store", name, be->uri);
@@ -184,14 +185,37 @@ static int core_redefine_missing(struct core *c, struct backend *be,
 	return r;
 }
 
+/* Before acting on a VM the hypervisor does not have but vmtui does. */
+static int core_handle_missing(struct core *c, struct backend *be,
+			       enum backend_action a, const char *name,
+			       struct vmt_error *err)
+{
+	struct vm_info info;
+	struct vm_def *def;
+
+	/* kvm:/// VMs live in the store itself: they cannot go missing. */
+	if (backend_uri_is_kvm(be->uri))
+		return 0;
+	if (backend_lookup(be, name, &info, NULL) == 0) {
+		vm_info_done(&info);
+		return 0;
+	}
+	if (a == BACKEND_START)
+		return core_redefine_missing(c, be, name, err);
+	if (store_vm_get(c->store, be->uri, name, &def, NULL) < 0)
+		return 0;
+	vm_def_free(def);
+	return vmt_error_set(err, -EIO,
+			     "VM %s is not defined on %s (removed outside vmtui?); vmtui start %s defines it again from vmtui's copy",
+			     name, be->uri, name);
+}
+
 int core_action(struct core *c, struct backend *be, enum backend_action a,
 		const char *name, struct vmt_error *err)
 {
 	struct vm_info info;
-	int r = 0;
+	int r = core_handle_missing(c, be, a, name, err);
 
-	if (a == BACKEND_START && !backend_uri_is_kvm(be->uri))
-		r = core_redefine_missing(c, be, name, err);
 	if (r == 0)
 		r = backend_action(be, a, name, err);
 	if (backend_lookup(be, name, &info, NULL) == 0) {

@@ -220,7 +220,8 @@ static int kvm_create_images(struct kvm_be *k, struct vm_def *def,
 	return 0;
 }
 
-static int kvm_check_def(const struct vm_def *def, struct vmt_error *err)
+static int kvm_validate(struct backend *be, const struct vm_def *def,
+			struct vmt_error *err)
 {
 	if (def->n_nics)
 		return vmt_error_set(err, -EINVAL,
@@ -234,10 +235,6 @@ static int kvm_check_def(const struct vm_def *def, struct vmt_error *err)
 static int kvm_define(struct backend *be, struct vm_def *def,
 		      struct vmt_error *err)
 {
-	int r = kvm_check_def(def, err);
-
-	if (r < 0)
-		return r;
 	return kvm_create_images(kvm_be(be), def, err);
 }
 
@@ -629,6 +626,7 @@ const struct backend_ops kvm_backend_ops = {
 	.list = kvm_list,
 	.lookup = kvm_lookup,
 	.get_def = kvm_get_def,
+	.validate = kvm_validate,
 	.define = kvm_define,
 	.redefine = kvm_redefine,
 	.undefine = kvm_undefine,
