@@ -2,7 +2,9 @@
 /* backend.c: choosing a backend by URI, the guarded calls into it, and its event queue. */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +12,8 @@
 
 #include "backend/backend.h"
 #include "backend/kvm/kvm-backend.h"
-#ifdef WITH_LIBVIRT
-#include "backend/libvirt/lv-backend.h"
-#endif
+#include "src/log.h"
+#include "src/paths.h"
 #include "src/util.h"
 
 static const char *const vm_state_names[] = {
@@ -95,6 +96,46 @@ bool backend_uri_is_kvm(const char *uri)
 	return strcmp(uri, BACKEND_KVM_URI) == 0;
 }
 
+#ifdef WITH_LIBVIRT
+/*
+ * The libvirt backend is a module loaded on first use, so that a kvm:///
+ * session never pays for libvirt and the dozens of libraries it pulls in.
+ */
+static pthread_once_t backend_lv_once = PTHREAD_ONCE_INIT;
+static const struct backend_ops *backend_lv_ops;
+static char backend_lv_error[512];
+
+static void backend_lv_load(void)
+{
+	char *path = paths_companion("VMTUI_LIBVIRT_MODULE", BACKEND_LIBVIRT_MODULE,
+				     VMTUI_PKGLIBDIR);
+	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+
+	if (handle)
+		backend_lv_ops = dlsym(handle, "lv_backend_ops");
+	if (!backend_lv_ops)
+		snprintf(backend_lv_error, sizeof(backend_lv_error), "%s", dlerror());
+	else
+		LOG_DEBUG("loaded the libvirt backend from %s", path);
+	free(path);
+}
+#endif
+
+const struct backend_ops *backend_libvirt_ops(struct vmt_error *err)
+{
+#ifdef WITH_LIBVIRT
+	pthread_once(&backend_lv_once, backend_lv_load);
+	if (!backend_lv_ops)
+		vmt_error_set(err, -ENOTSUP, "the libvirt backend cannot be loaded: %s",
+			      backend_lv_error);
+	return backend_lv_ops;
+#else
+	vmt_error_set(err, -ENOTSUP,
+		      "this vmtui was built without libvirt; only kvm:/// is available");
+	return NULL;
+#endif
+}
+
 int backend_open(const char *uri, struct store *store, struct backend **out,
 		 struct vmt_error *err)
 {
@@ -107,13 +148,9 @@ int backend_open(const char *uri, struct store *store, struct backend **out,
 				     "connection %s: the built-in runner is kvm:/// (nothing after the slashes)",
 				     uri);
 	if (!backend_uri_is_kvm(uri)) {
-#ifdef WITH_LIBVIRT
-		ops = &lv_backend_ops;
-#else
-		return vmt_error_set(err, -ENOTSUP,
-				     "connection %s: this vmtui was built without libvirt; only kvm:/// is available",
-				     uri);
-#endif
+		ops = backend_libvirt_ops(err);
+		if (!ops)
+			return vmt_error_prefix(err, "connection %s", uri);
 	}
 	be = xcalloc(1, sizeof(*be));
 	be->ops = ops;

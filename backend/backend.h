@@ -128,6 +128,8 @@ enum {
  */
 struct backend_ops {
 	const char *name;		/* "kvm", "libvirt" */
+	/* What the backend is built on, for vmtui --version ("libvirt 9.0.0"). */
+	const char *(*version)(void);
 	enum vm_disk_format default_disk_format;
 
 	int (*open)(struct backend *be, struct vmt_error *err);
@@ -214,6 +216,10 @@ int backend_open(const char *uri, struct store *store, struct backend **out,
 void backend_close(struct backend *be);
 /* Whether uri names the built-in runner. */
 bool backend_uri_is_kvm(const char *uri);
+/* The file name of the libvirt backend module. */
+#define BACKEND_LIBVIRT_MODULE "vmtui-libvirt.so"
+/* The libvirt backend's operations, loading its module on first use. */
+const struct backend_ops *backend_libvirt_ops(struct vmt_error *err);
 
 int backend_limits(struct backend *be, struct vm_limits *lim,
 		   struct vmt_error *err);

@@ -8,9 +8,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef WITH_LIBVIRT
-#include <libvirt/libvirt.h>
-#endif
 
 #include "src/cli.h"
 #include "src/log.h"
@@ -224,16 +221,15 @@ static void cli_help(FILE *out)
 
 static void cli_version(void)
 {
-	printf("vmtui %s\n", PACKAGE_VERSION);
-#ifdef WITH_LIBVIRT
-	unsigned long v = 0;
+	struct vmt_error err;
 
-	virGetVersion(&v, NULL, NULL);
-	printf("backends: kvm (built-in runner), libvirt %lu.%lu.%lu\n",
-	       v / 1000000, v / 1000 % 1000, v % 1000);
-#else
-	printf("backends: kvm (built-in runner); built without libvirt\n");
-#endif
+	printf("vmtui %s\n", PACKAGE_VERSION);
+	const struct backend_ops *lv = backend_libvirt_ops(&err);
+
+	if (lv)
+		printf("backends: kvm (built-in runner), %s\n", lv->version());
+	else
+		printf("backends: kvm (built-in runner); %s\n", err.msg);
 }
 
 static void cli_done(struct cli *cli)

@@ -2,6 +2,7 @@
 /* paths.c: the XDG-style locations of vmtui's files. */
 #include "config.h"
 
+#include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -92,6 +93,29 @@ char *paths_runtime_dir(void)
 	if (geteuid() == 0)
 		return xstrdup("/run/vmtui");
 	return xasprintf("/tmp/vmtui-%u", (unsigned)getuid());
+}
+
+char *paths_companion(const char *env, const char *name, const char *installed_dir)
+{
+	const char *v = paths_env(env);
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (v)
+		return xstrdup(v);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		char *dir, *beside;
+
+		self[n] = '\0';
+		dir = path_dirname(self);
+		beside = xasprintf("%s/%s", dir, name);
+		free(dir);
+		if (access(beside, F_OK) == 0)
+			return beside;
+		free(beside);
+	}
+	return xasprintf("%s/%s", installed_dir, name);
 }
 
 int paths_config(char **out, struct vmt_error *err)

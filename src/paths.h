@@ -18,6 +18,12 @@ char *paths_images_dir(const char *db_path);
 char *paths_logs_dir(const char *db_path);
 /* VMTUI_RUNTIME_DIR, $XDG_RUNTIME_DIR/vmtui, /run/vmtui (root), /tmp/vmtui-UID. */
 char *paths_runtime_dir(void);
+/*
+ * A file vmtui ships beside its program: $<env> when set, else <name> in
+ * the directory of the running program (a build tree), else <name> in
+ * installed_dir.
+ */
+char *paths_companion(const char *env, const char *name, const char *installed_dir);
 /* $XDG_CONFIG_HOME/vmtui/config, or ~/.config/vmtui/config. */
 int paths_config(char **out, struct vmt_error *err);
 

@@ -17,6 +17,7 @@
 
 #include "backend/kvm/kvm-backend-ctl.h"
 #include "src/log.h"
+#include "src/paths.h"
 
 /* How long a request to a runner may take before vmtui gives up on it. */
 #define KVM_CTL_TIMEOUT_S 5
@@ -44,9 +45,9 @@ static int kvm_proc_starttime(pid_t pid, unsigned long long *out)
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if (file_read_all(path, 4096, &buf, NULL, NULL) < 0)
 		return r;
+	/* The command name (field 2) ends at the last ')'; each space after it starts a field. */
 	p = strrchr(buf, ')');
-	/* After the command name: field 3 is the state, field 22 is 19 further. */
-	for (int field = 3; p && field < 22; field++)
+	for (int field = 2; p && field < 22; field++)
 		p = strchr(p + 1, ' ');
 	if (p && sscanf(p + 1, "%llu", out) == 1)
 		r = 0;
@@ -144,8 +145,9 @@ void kvm_runtime_probe(const char *rtdir, const char *logpath,
 	rt->state = VM_STATE_SHUTOFF;
 	if (has_pid && kvm_pid_file_alive(pidp, &rt->pid)) {
 		rt->state = VM_STATE_RUNNING;
-	} else if (!has_pid && has_sock && kvm_socket_answers(sockp)) {
-		/* Still setting up: the pid file comes once it is ready. */
+	} else if (has_sock && kvm_socket_answers(sockp)) {
+		/* Setting up (the pid file comes once it is ready), or its pid
+		 * file is damaged: either way a runner answers, so it lives. */
 		rt->state = VM_STATE_RUNNING;
 	} else if (has_pid || has_sock) {
 		unlink(sockp);
@@ -267,24 +269,7 @@ int kvm_ctl_request(const char *sock, const char *req, bool body,
 
 char *kvm_vmm_path(void)
 {
-	const char *env = getenv("VMTUI_VMM");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (!str_empty(env))
-		return xstrdup(env);
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		char *dir = path_dirname(self);
-		char *beside = xasprintf("%s/vmtui-vmm", dir);
-
-		free(dir);
-		if (access(beside, X_OK) == 0)
-			return beside;
-		free(beside);
-	}
-	return xstrdup(VMTUI_PKGLIBEXECDIR "/vmtui-vmm");
+	return paths_companion("VMTUI_VMM", "vmtui-vmm", VMTUI_PKGLIBEXECDIR);
 }
 
 /* In the forked child: only async-signal-safe calls from here on. */

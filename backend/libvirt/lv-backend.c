@@ -395,8 +395,20 @@ static int lv_import_def(struct backend *be, const char *text,
 	return r;
 }
 
+static const char *lv_version(void)
+{
+	static char text[64];
+	unsigned long v = 0;
+
+	virGetVersion(&v, NULL, NULL);
+	snprintf(text, sizeof(text), "libvirt %lu.%lu.%lu", v / 1000000,
+		 v / 1000 % 1000, v % 1000);
+	return text;
+}
+
 const struct backend_ops lv_backend_ops = {
 	.name = "libvirt",
+	.version = lv_version,
 	.default_disk_format = VM_DISK_FORMAT_QCOW2,
 	.open = lv_open,
 	.close = lv_close,
