@@ -71,8 +71,11 @@ int vmm_kvm_open(struct vmm_vm *vm, struct vmm_error *err)
 				     errno == ENOENT ? " (is the kvm module loaded?)" :
 				     errno == EACCES ? " (are you in group kvm?)" : "");
 	r = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (r < 0)
+		return vmm_error_set(err, -ENOTSUP, "%s is not a KVM device (KVM_GET_API_VERSION: %s)",
+				     path, strerror(errno));
 	if (r != KVM_API_VERSION)
-		return vmm_error_set(err, -ENOTSUP, "%s is not a KVM device (API version %d, want %d)",
+		return vmm_error_set(err, -ENOTSUP, "%s speaks KVM API version %d, not %d",
 				     path, r, KVM_API_VERSION);
 	vm->run_size = (size_t)ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if ((long)vm->run_size < (long)sizeof(struct kvm_run))
