@@ -173,6 +173,11 @@ START_TEST(test_console_ring)
 	ck_assert_uint_eq(vmm_console_pending(&c, s), VMM_CONSOLE_RING_SIZE);
 	vmm_console_output(&c, (const uint8_t *)"xy", 2);
 	ck_assert_uint_eq(vmm_console_pending(&c, s), VMM_CONSOLE_RING_SIZE + 2);
+	/* A reader that never reads: its buffer fills to the limit, then it is marked for disconnection. */
+	for (i = 0; i < VMM_CONSOLE_CLIENT_LIMIT / sizeof(big) + 1; i++)
+		vmm_console_output(&c, big, sizeof(big));
+	ck_assert(s->overflow);
+	ck_assert_uint_le(vmm_console_pending(&c, s), VMM_CONSOLE_CLIENT_LIMIT);
 	vmm_console_done(&c);	/* closes fds[1] */
 	close(fds[0]);
 }
