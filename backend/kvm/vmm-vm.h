@@ -118,7 +118,7 @@ struct vmm_vm {
 	unsigned *unclaimed_ports;	/* per-port counts, 65536 of them */
 };
 
-/* Set up everything short of running; err says what failed. */
+/* Set up everything short of running in a zeroed vm; err says what failed. */
 int vmm_vm_create(struct vmm_vm *vm, const struct vmm_config *cfg, struct vmm_error *err);
 void vmm_vm_destroy(struct vmm_vm *vm);
 
