@@ -227,6 +227,7 @@ int main(int argc, char **argv)
 	vmm_ctl_init(&ctl, &vm);
 	rc = vmm_main_setup(&vm, &ctl, &cfg, &err);
 	if (rc == 0) {
+		vmm_info("set up in %.3f ms", (double)(vmm_time_mono_ns() - vm.start_mono_ns) / 1e6);
 		vmm_main_ready(&cfg, NULL);
 		rc = vmm_vm_start(&vm, &err);
 		if (rc)
