@@ -70,8 +70,15 @@ static void vmm_loop_request_in(struct vmm_ctl *ctl, struct vmm_ctl_conn *c)
 	c->in[c->in_len] = '\0';
 	nl = memchr(c->in, '\n', c->in_len);
 	if (nl) {
+		size_t used = (size_t)(nl - c->in) + 1;
+
 		*nl = '\0';
 		vmm_request_handle(ctl, c, c->in);
+		/* A console client may send its first keys right behind CONSOLE. */
+		c->in_len -= used;
+		memmove(c->in, c->in + used, c->in_len);
+		if (!c->sink)
+			c->in_len = 0;
 	} else if (c->in_len >= KVM_PROTO_MAX_LINE) {
 		vmm_buf_printf(&c->out, KVM_PROTO_ERR " request longer than %d bytes\n",
 			       KVM_PROTO_MAX_LINE);
@@ -110,6 +117,21 @@ static bool vmm_loop_console_in(struct vmm_ctl *ctl, int fd)
 	if (n > 0)
 		vmm_serial_input(&ctl->vm->serial, buf, (size_t)n);
 	return true;
+}
+
+/* Keys that arrived with the CONSOLE request go in before anything read later. */
+static void vmm_loop_feed_early(struct vmm_ctl *ctl)
+{
+	struct vmm_ctl_conn *c;
+	size_t n;
+
+	for (c = ctl->conns; c; c = c->next) {
+		if (!c->sink || c->in_len == 0)
+			continue;
+		n = vmm_serial_input(&ctl->vm->serial, (const uint8_t *)c->in, c->in_len);
+		c->in_len -= n;
+		memmove(c->in, c->in + n, c->in_len);
+	}
 }
 
 static void vmm_loop_conn_io(struct vmm_ctl *ctl, struct vmm_ctl_conn *c, short rev)
@@ -227,7 +249,7 @@ static void vmm_loop_build(struct vmm_ctl *ctl, struct vmm_loop_set *s)
 		vmm_loop_add(s, STDOUT_FILENO, POLLOUT, NULL);
 	for (c = ctl->conns; c && s->n < VMM_LOOP_MAX_CONNS + 8; c = c->next) {
 		if (c->sink)
-			ev = (short)((room > 0 ? POLLIN : 0) |
+			ev = (short)((room > 0 && c->in_len == 0 ? POLLIN : 0) |
 				     (vmm_console_pending(&ctl->vm->console, c->sink) ? POLLOUT : 0));
 		else
 			ev = c->done ? POLLOUT : POLLIN;
@@ -268,6 +290,7 @@ void vmm_ctl_run(struct vmm_ctl *ctl)
 		return;
 	}
 	while (!__atomic_load_n(&ctl->vm->ending, __ATOMIC_SEQ_CST)) {
+		vmm_loop_feed_early(ctl);
 		vmm_loop_build(ctl, s);
 		if (poll(s->pfd, s->n, VMM_LOOP_TICK_MS) < 0 && errno != EINTR) {
 			vmm_vm_end(ctl->vm, VMM_END_ERROR, "poll: %s", strerror(errno));
