@@ -4,6 +4,7 @@
 
 #include "backend/kvm/vmm-rtc.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #define RTC_REG_A 0x0a
@@ -11,7 +12,7 @@
 #define RTC_REG_C 0x0c
 #define RTC_REG_D 0x0d
 #define RTC_CENTURY 0x32
-#define RTC_B_SET 0x80
+#define RTC_B_SET 0x80	/* guest is setting the clock: it stands still */
 #define RTC_B_DM 0x04	/* binary, not BCD */
 #define RTC_B_24H 0x02
 
@@ -84,33 +85,87 @@ static uint8_t vmm_rtc_time_reg(const struct vmm_rtc *r, uint8_t reg)
 	}
 }
 
+static bool vmm_rtc_is_time(uint8_t reg)
+{
+	return reg <= 0x09 || reg == RTC_CENTURY;
+}
+
+static unsigned vmm_rtc_decode(const struct vmm_rtc *r, uint8_t v)
+{
+	if (r->cmos[RTC_REG_B] & RTC_B_DM)
+		return v;
+	return (unsigned)(v >> 4) * 10 + (v & 0x0f);
+}
+
+/* The clock the guest wrote while SET was on, as seconds away from the host's. */
+static void vmm_rtc_commit(struct vmm_rtc *r)
+{
+	const uint8_t *c = r->cmos;
+	unsigned hour = vmm_rtc_decode(r, c[0x04] & 0x7f);
+	struct tm tm;
+	time_t t;
+
+	if (!(c[RTC_REG_B] & RTC_B_24H))
+		hour = hour % 12 + ((c[0x04] & 0x80) ? 12 : 0);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_sec = (int)vmm_rtc_decode(r, c[0x00]);
+	tm.tm_min = (int)vmm_rtc_decode(r, c[0x02]);
+	tm.tm_hour = (int)hour;
+	tm.tm_mday = (int)vmm_rtc_decode(r, c[0x07]);
+	tm.tm_mon = (int)vmm_rtc_decode(r, c[0x08]) - 1;
+	tm.tm_year = (int)(vmm_rtc_decode(r, c[RTC_CENTURY]) * 100 + vmm_rtc_decode(r, c[0x09])) - 1900;
+	t = timegm(&tm);
+	if (t != (time_t)-1)
+		r->offset = (long long)t - (long long)r->now(NULL);
+}
+
 uint8_t vmm_rtc_read(struct vmm_rtc *r, uint8_t reg)
 {
 	uint8_t v;
 
 	reg &= 0x7f;
-	switch (reg) {
-	case 0x00: case 0x02: case 0x04: case 0x06:
-	case 0x07: case 0x08: case 0x09: case RTC_CENTURY:
+	if (vmm_rtc_is_time(reg) && !(r->cmos[RTC_REG_B] & RTC_B_SET))
 		return vmm_rtc_time_reg(r, reg);
-	case RTC_REG_C:
+	if (reg == RTC_REG_C) {
 		v = r->cmos[RTC_REG_C];
 		r->cmos[RTC_REG_C] = 0;	/* reading C acknowledges its flags */
 		return v;
-	default:
-		return r->cmos[reg];
+	}
+	return r->cmos[reg];
+}
+
+/* SET on freezes the clock into the registers; SET off starts it from what was written. */
+static void vmm_rtc_write_b(struct vmm_rtc *r, uint8_t value)
+{
+	uint8_t old = r->cmos[RTC_REG_B], reg;
+
+	r->cmos[RTC_REG_B] = value;
+	if (!(old & RTC_B_SET) && (value & RTC_B_SET)) {
+		r->cmos[RTC_REG_B] = value & (uint8_t)~RTC_B_SET;
+		for (reg = 0; reg < 128; reg++)
+			if (vmm_rtc_is_time(reg))
+				r->cmos[reg] = vmm_rtc_time_reg(r, reg);
+		r->cmos[RTC_REG_B] = value;
+	} else if ((old & RTC_B_SET) && !(value & RTC_B_SET)) {
+		vmm_rtc_commit(r);
 	}
 }
 
 void vmm_rtc_write(struct vmm_rtc *r, uint8_t reg, uint8_t value)
 {
 	reg &= 0x7f;
+	if (vmm_rtc_is_time(reg)) {
+		/* Without SET the clock keeps running: the write is lost, as on a busy chip. */
+		if (r->cmos[RTC_REG_B] & RTC_B_SET)
+			r->cmos[reg] = value;
+		return;
+	}
 	switch (reg) {
-	case 0x00: case 0x02: case 0x04: case 0x06:
-	case 0x07: case 0x08: case 0x09: case RTC_CENTURY:
-		break;	/* the guest cannot move the host's clock; time stays host time */
 	case RTC_REG_A:
 		r->cmos[reg] = value & 0x7f;	/* UIP is read-only */
+		break;
+	case RTC_REG_B:
+		vmm_rtc_write_b(r, value);
 		break;
 	case RTC_REG_C:
 	case RTC_REG_D:

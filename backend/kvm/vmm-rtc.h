@@ -17,7 +17,7 @@ struct vmm_rtc {
 	pthread_mutex_t lock;
 	uint8_t index;
 	uint8_t cmos[128];	/* registers A-D and NVRAM; time registers are computed */
-	long long offset;	/* seconds added to the host clock (0: writes do not move it) */
+	long long offset;	/* seconds the guest moved its clock from the host's (UTC) */
 	time_t (*now)(time_t *);	/* the clock source, replaceable for tests */
 };
 

@@ -119,6 +119,24 @@ START_TEST(test_rtc)
 	ck_assert_uint_eq(vmm_rtc_read(&r, 0x0d), 0x80);
 	vmm_rtc_write(&r, 0x40, 0x99);
 	ck_assert_uint_eq(vmm_rtc_read(&r, 0x40), 0x99);
+	/* Without SET a time write is lost; with SET the clock restarts from what was written. */
+	vmm_rtc_write(&r, 0x02, 59);
+	ck_assert_uint_eq(vmm_rtc_read(&r, 0x02), 13);
+	vmm_rtc_write(&r, 0x0b, 0x80 | 0x02);			/* SET, BCD, 24 h */
+	ck_assert_uint_eq(vmm_rtc_read(&r, 0x02), 0x13);	/* frozen, now in BCD */
+	vmm_rtc_write(&r, 0x09, 0x30);
+	vmm_rtc_write(&r, 0x08, 0x01);
+	vmm_rtc_write(&r, 0x07, 0x02);
+	vmm_rtc_write(&r, 0x04, 0x03);
+	vmm_rtc_write(&r, 0x02, 0x04);
+	vmm_rtc_write(&r, 0x00, 0x05);
+	vmm_rtc_write(&r, 0x0b, 0x02);
+	ck_assert_uint_eq(vmm_rtc_read(&r, 0x09), 0x30);
+	ck_assert_uint_eq(vmm_rtc_read(&r, 0x08), 0x01);
+	ck_assert_uint_eq(vmm_rtc_read(&r, 0x07), 0x02);
+	ck_assert_uint_eq(vmm_rtc_read(&r, 0x04), 0x03);
+	ck_assert_uint_eq(vmm_rtc_read(&r, 0x00), 0x05);
+	ck_assert_int_eq(r.offset, 1893553445LL - 1700007200LL);	/* 2030-01-02 03:04:05 UTC */
 	vmm_rtc_done(&r);
 }
 END_TEST
