@@ -185,7 +185,7 @@ void *vmm_run_thread(void *arg)
 	sigset_t set;
 	int r;
 
-	c->tid = (pid_t)syscall(SYS_gettid);
+	__atomic_store_n(&c->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);

@@ -59,9 +59,10 @@ static void vmm_stats_vcpus(struct vmm_vm *vm, struct vmm_buf *b)
 	memset(&sum, 0, sizeof(sum));
 	for (i = 0; i < vm->cfg.vcpus; i++) {
 		struct vmm_vcpu_stats *s = &vm->vcpus[i].stats;
+		pid_t tid = __atomic_load_n(&vm->vcpus[i].tid, __ATOMIC_ACQUIRE);
 
 		vmm_buf_printf(b, "vcpu%u.guest_ns %llu\nvcpu%u.exits %llu\n", i,
-			       vmm_stats_guest_ns(vm->vcpus[i].tid), i, LOAD(s->exits));
+			       vmm_stats_guest_ns(tid), i, LOAD(s->exits));
 		sum.io += LOAD(s->io);
 		sum.mmio += LOAD(s->mmio);
 		sum.hlt += LOAD(s->hlt);
