@@ -42,8 +42,13 @@
  *   CONSOLE   OK, then the connection is a raw byte stream both ways: the
  *             scrollback (up to KVM_PROTO_SCROLLBACK bytes of the most
  *             recent guest serial output), then live output; bytes sent
- *             are typed into the guest's serial port.  A client that
- *             falls more than 1 MiB behind is disconnected.
+ *             are typed into the guest's serial port (also bytes sent
+ *             right behind the request line), never faster than its
+ *             receive FIFO drains: input waits in the socket, it is never
+ *             dropped.  Shutting down the sending side keeps output
+ *             coming; closing ends the session.  A client that falls more
+ *             than 1 MiB behind is disconnected (logged).  Several
+ *             clients may be attached; each sees all output.
  *   anything else: ERR unknown request <word>
  *
  * Beside the socket (path minus a ".sock" suffix, plus an extension):

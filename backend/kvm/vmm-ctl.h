@@ -21,6 +21,7 @@ struct vmm_ctl_conn {
 	unsigned long long born_ns;
 	struct vmm_console_sink *sink;	/* set once it is a console; owns fd then */
 	bool done;			/* reply queued: close once it is written */
+	bool in_eof;			/* console client shut its sending side */
 	struct vmm_ctl_conn *next;
 };
 

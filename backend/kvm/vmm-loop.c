@@ -137,11 +137,13 @@ static void vmm_loop_feed_early(struct vmm_ctl *ctl)
 static void vmm_loop_conn_io(struct vmm_ctl *ctl, struct vmm_ctl_conn *c, short rev)
 {
 	if (c->sink) {
+		/* A client that stopped sending may still be reading: keep its output going. */
 		if ((rev & POLLIN) && !vmm_loop_console_in(ctl, c->fd))
+			c->in_eof = true;
+		if ((rev & POLLOUT) && vmm_console_flush(&ctl->vm->console, c->sink) < 0)
 			c->done = true;
-		if (rev & (POLLOUT | POLLHUP | POLLERR))
-			if (vmm_console_flush(&ctl->vm->console, c->sink) < 0)
-				c->done = true;
+		if (rev & (POLLHUP | POLLERR))
+			c->done = true;	/* gone both ways */
 		if (c->sink->overflow) {
 			vmm_warn("console client fd %d fell %u bytes behind: disconnected", c->fd,
 				 VMM_CONSOLE_CLIENT_LIMIT);
@@ -249,7 +251,7 @@ static void vmm_loop_build(struct vmm_ctl *ctl, struct vmm_loop_set *s)
 		vmm_loop_add(s, STDOUT_FILENO, POLLOUT, NULL);
 	for (c = ctl->conns; c && s->n < VMM_LOOP_MAX_CONNS + 8; c = c->next) {
 		if (c->sink)
-			ev = (short)((room > 0 && c->in_len == 0 ? POLLIN : 0) |
+			ev = (short)((room > 0 && c->in_len == 0 && !c->in_eof ? POLLIN : 0) |
 				     (vmm_console_pending(&ctl->vm->console, c->sink) ? POLLOUT : 0));
 		else
 			ev = c->done ? POLLOUT : POLLIN;
