@@ -25,9 +25,13 @@ long=$("$PYTHON3" -c 'print("".join(chr(97 + i % 26) for i in range(600)), end="
 $CTL "$TMPD/con.sock" console --send "$long" --expect "$long" --timeout "$LIMIT" >/dev/null ||
 	fail "600 typed bytes did not all come back"
 
+# A client that shuts its sending side still gets the output.
+$CTL "$TMPD/con.sock" console --send 'half-open' --shut 1 --expect 'half-open' --timeout "$LIMIT" >/dev/null ||
+	fail "output stopped after the client shut its sending side"
+
 $CTL "$TMPD/con.sock" STATS >"$TMPD/stats.txt" || fail "STATS failed"
 rx=$(sed -n 's/^serial.rx_bytes //p' "$TMPD/stats.txt")
-[ "$rx" -ge 608 ] || fail "serial.rx_bytes is $rx, want >= 608"
+[ "$rx" -ge 617 ] || fail "serial.rx_bytes is $rx, want >= 617"
 $CTL "$TMPD/con.sock" KILL >/dev/null || fail "KILL failed"
 wait_exit $VM_PID
 [ "$(exit_reason con)" = killed ] || fail "reason $(exit_reason con), want killed"

@@ -5,9 +5,12 @@
 usage:
   vmmctl.py SOCK REQUEST                 print the reply; exit 0 on OK, 1 on ERR
   vmmctl.py SOCK console [--send TEXT] [--expect REGEX] [--absent REGEX]
-            [--timeout S] [--out FILE]   attach to the console; exit 0 once
+            [--timeout S] [--out FILE] [--shut 1]
+                                         attach to the console; exit 0 once
                                          REGEX matched (or, with --absent, once
-                                         S seconds passed without it), else 1
+                                         S seconds passed without it), else 1;
+                                         --shut 1 shuts the sending side after
+                                         --send (output must keep coming)
   vmmctl.py wait-file FILE REGEX S       wait until FILE matches REGEX
   vmmctl.py crc32 FILE                   print zlib.crc32 of FILE as 8 hex digits
 """
@@ -33,7 +36,7 @@ def request(path, line, timeout=30.0):
     return data.decode(errors="replace")
 
 
-def console(path, send, expect, absent, timeout, out):
+def console(path, send, expect, absent, timeout, out, shut=False):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(0.2)
     s.connect(path)
@@ -51,6 +54,8 @@ def console(path, send, expect, absent, timeout, out):
         return 1
     if send:
         s.sendall(send.encode().decode("unicode_escape").encode("latin-1"))
+    if shut:
+        s.shutdown(socket.SHUT_WR)
     data = rest
     pattern = re.compile((absent or expect or "$^").encode())
     matched = False
@@ -98,7 +103,8 @@ def main(argv):
     if len(argv) == 5 and argv[1] == "wait-file":
         return wait_file(argv[2], argv[3], float(argv[4]))
     if len(argv) >= 3 and argv[2] == "console":
-        opts = {"--send": None, "--expect": None, "--absent": None, "--timeout": "20", "--out": None}
+        opts = {"--send": None, "--expect": None, "--absent": None, "--timeout": "20", "--out": None,
+                "--shut": None}
         args = argv[3:]
         while args:
             key = args.pop(0)
@@ -107,7 +113,7 @@ def main(argv):
                 return 2
             opts[key] = args.pop(0)
         return console(argv[1], opts["--send"], opts["--expect"], opts["--absent"],
-                       float(opts["--timeout"]), opts["--out"])
+                       float(opts["--timeout"]), opts["--out"], bool(opts["--shut"]))
     if len(argv) == 3:
         reply = request(argv[1], argv[2])
         sys.stdout.write(reply)
