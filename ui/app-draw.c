@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* app-draw.c: the frame around the views: title bar with host totals, layout, status line, footer. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/util.h"
+#include "ui/app-priv.h"
+
+/* A worker inside one call for longer than this is shown as not answering. */
+#define UI_STALL_NS 2000000000ull
+
+void ui_sample_host(struct ui *ui)
+{
+	unsigned long long v[10] = { 0 }, busy = 0, total = 0, kib;
+	char *text = NULL, line[128];
+	FILE *f;
+
+	if (file_read_all("/proc/stat", 1 << 20, &text, NULL, NULL) == 0 &&
+	    sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+		   &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+		for (int i = 0; i < 8; i++)
+			total += v[i];
+		busy = total - v[3] - v[4];
+		if (ui->host_cpu_total && total > ui->host_cpu_total)
+			ui->host_cpu_pct = 100.0 * (double)(busy - ui->host_cpu_busy) /
+					   (double)(total - ui->host_cpu_total);
+		ui->host_cpu_busy = busy;
+		ui->host_cpu_total = total;
+	}
+	free(text);
+	f = fopen("/proc/meminfo", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemTotal: %llu kB", &kib) == 1)
+			ui->host_mem_total_kib = kib;
+		else if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			ui->host_mem_used_kib = ui->host_mem_total_kib - kib;
+	}
+	if (f)
+		fclose(f);
+}
+
+attr_t ui_state_attr(const struct ui *ui, enum vm_state s)
+{
+	switch (s) {
+	case VM_STATE_RUNNING: case VM_STATE_BLOCKED: return ui->theme.attr[UI_EL_RUNNING];
+	case VM_STATE_PAUSED: case VM_STATE_SUSPENDED: return ui->theme.attr[UI_EL_PAUSED];
+	case VM_STATE_SHUTOFF: return ui->theme.attr[UI_EL_SHUTOFF];
+	case VM_STATE_CRASHED: case VM_STATE_MISSING: return ui->theme.attr[UI_EL_CRASHED];
+	default: return ui->theme.attr[UI_EL_OTHER];
+	}
+}
+
+/* "kvm ok", "system: not answering 5s", "ssh: error". */
+static void ui_conn_state(struct ui *ui, size_t i, char *buf, size_t len)
+{
+	struct ui_conn *c = &ui->conns[i];
+	uint64_t busy = worker_busy_ns(c->worker);
+
+	if (c->error)
+		snprintf(buf, len, "%s: failed", c->label);
+	else if (!c->open)
+		snprintf(buf, len, "%s: connecting", c->label);
+	else if (busy > UI_STALL_NS)
+		snprintf(buf, len, "%s: not answering %llus", c->label,
+			 (unsigned long long)(busy / 1000000000ull));
+	else
+		snprintf(buf, len, "%s", c->label);
+}
+
+static void ui_draw_title(struct ui *ui)
+{
+	attr_t a = ui->theme.attr[UI_EL_TITLE];
+	unsigned running = 0;
+	char mem[16], total[16];
+	struct strbuf sb;
+	int x;
+
+	for (size_t i = 0; i < ui->model.n_vms; i++)
+		running += vm_state_is_active(ui->model.vms[i]->vm.info.state);
+	ui_fmt_bytes(mem, sizeof(mem), (double)ui->host_mem_used_kib * 1024);
+	ui_fmt_bytes(total, sizeof(total), (double)ui->host_mem_total_kib * 1024);
+	ui_fill(0, 0, ui->cols, a);
+	x = ui_putf(0, 0, ui->cols, a, " vmtui  VMs %u running / %zu defined  Host CPU %3.0f%%  Mem %s/%s ",
+		    running, ui->model.n_vms, ui->host_cpu_pct, mem, total);
+	strbuf_init(&sb);
+	for (size_t i = 0; i < ui->n_conns; i++) {
+		char st[96];
+
+		ui_conn_state(ui, i, st, sizeof(st));
+		strbuf_addf(&sb, "%s%s", i ? "  " : "", st);
+	}
+	if (sb.len) {
+		int w = ui_text_width(sb.buf) + 1;
+
+		ui_put(0, ui->cols - w > x ? ui->cols - w : x, ui->cols - x, a, sb.buf, false);
+	}
+	strbuf_done(&sb);
+}
+
+void ui_draw_footer(struct ui *ui, const enum ui_action *hints, size_t n)
+{
+	int y = ui->rows - 1, x = 0;
+
+	ui_fill(y, 0, ui->cols, ui->theme.attr[UI_EL_KEYTEXT]);
+	for (size_t i = 0; i < n && x < ui->cols; i++) {
+		x += ui_put(y, x, ui->cols - x, ui->theme.attr[UI_EL_KEY],
+			    ui_keymap_label(&ui->keys, hints[i]), false);
+		x += ui_putf(y, x, ui->cols - x, ui->theme.attr[UI_EL_KEYTEXT], " %s ",
+			     ui_action_short(hints[i]));
+	}
+}
+
+void ui_draw_dialog(struct ui *ui, int h, int w, const char *title, int *y, int *x)
+{
+	h = h < ui->rows - 2 ? h : ui->rows - 2;
+	w = w < ui->cols - 2 ? w : ui->cols - 2;
+	*y = (ui->rows - h) / 2;
+	*x = (ui->cols - w) / 2;
+	for (int r = 0; r < h; r++)
+		ui_fill(*y + r, *x, w, ui->theme.attr[UI_EL_DIALOG]);
+	ui_box(*y, *x, h, w, ui->theme.attr[UI_EL_BORDER]);
+	if (title)
+		ui_putf(*y, *x + 2, w - 4, ui->theme.attr[UI_EL_TITLE], " %s ", title);
+}
+
+static const enum ui_action ui_console_hints[] = {
+	UI_ACT_SCROLL_UP, UI_ACT_SCROLL_DOWN,
+};
+
+static void ui_draw_console_pane(struct ui *ui, int y, int h, bool bar)
+{
+	int scroll = ui_console_scrolled(ui->console);
+	const char *closed = ui_console_closed(ui->console);
+
+	if (bar) {
+		ui_fill(y, 0, ui->cols, ui->theme.attr[UI_EL_COLHEAD]);
+		ui_putf(y, 1, ui->cols - 2, ui->theme.attr[UI_EL_COLHEAD],
+			"Console of %s%s%s%s", ui_console_name(ui->console),
+			ui->console_focus ? " (keys go to the guest; Ctrl-] returns)" :
+					    " (C: type into it, z: zoom, Esc: close)",
+			scroll ? " [scrolled back]" : "", closed ? " [closed]" : "");
+		y++;
+		h--;
+	}
+	ui_console_resize(ui->console, h, ui->cols);
+	ui_console_draw(ui->console, &ui->theme, y, 0, h, ui->cols, ui->console_focus);
+}
+
+/* The topmost view that is not a dialog: it owns the main area. */
+static int ui_main_view(struct ui *ui)
+{
+	int k = ui->n_views - 1;
+
+	while (k > 0 && ui->views[k]->ops->modal)
+		k--;
+	return k;
+}
+
+static void ui_draw_main(struct ui *ui, int top, int bottom)
+{
+	int k = ui_main_view(ui);
+	struct ui_view *v = ui->views[k];
+
+	curs_set(0);
+	if (k == 0 && ui->console && ui->console_zoom) {
+		ui_draw_console_pane(ui, top, bottom - top, true);
+	} else if (k == 0 && ui->console) {
+		int split = top + (bottom - top) / 2;
+
+		v->ops->draw(ui, v, top, 0, split - top, ui->cols);
+		ui_draw_console_pane(ui, split, bottom - split, true);
+	} else {
+		v->ops->draw(ui, v, top, 0, bottom - top, ui->cols);
+	}
+	for (int i = k + 1; i < ui->n_views; i++)
+		ui->views[i]->ops->draw(ui, ui->views[i], top, 0, bottom - top, ui->cols);
+}
+
+void ui_draw_frame(struct ui *ui)
+{
+	struct ui_view *top = ui_top_view(ui);
+	bool console_keys = ui->console && ui->console_focus && ui->n_views == 1;
+
+	erase();
+	if (ui->rows < 24 || ui->cols < 80) {
+		curs_set(0);
+		ui_putf(0, 0, ui->cols, A_BOLD, "terminal too small: %dx%d, vmtui needs 80x24",
+			ui->cols, ui->rows);
+		refresh();
+		return;
+	}
+	ui_draw_title(ui);
+	if (ui->status[0])
+		ui_put(ui->rows - 2, 0, ui->cols,
+		       ui->theme.attr[ui->status_error ? UI_EL_ERROR : UI_EL_INFO], ui->status, true);
+	if (console_keys)
+		ui_draw_footer(ui, ui_console_hints, ARRAY_SIZE(ui_console_hints));
+	else
+		ui_draw_footer(ui, top->ops->hints, top->ops->n_hints);
+	ui_draw_main(ui, 1, ui->rows - 2);
+	refresh();
+}

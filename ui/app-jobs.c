@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* app-jobs.c: connections, the refresh schedule, and the answers of the workers. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/log.h"
+#include "src/util.h"
+#include "ui/app-priv.h"
+
+/* Without events, a connection's list is read again this often. */
+#define UI_LIST_POLL_NS 3000000000ull
+
+/* A short name for a connection: "kvm", the host, the path ("system") or the scheme ("test"). */
+static char *ui_conn_label(const char *uri)
+{
+	const char *sep = strstr(uri, "://");
+	const char *host, *path;
+	char *label;
+
+	if (!sep)
+		return xstrdup(uri);
+	host = sep + 3;
+	path = strchr(host, '/');
+	if (path && path > host)
+		return xstrndup(host, (size_t)(path - host));
+	if (path && path[1] && !str_starts_with(path + 1, "default")) {
+		label = xstrdup(path + 1);
+		label[strcspn(label, "?")] = '\0';
+		return label;
+	}
+	return xstrndup(uri, strcspn(uri, "+:"));
+}
+
+void ui_conns_start(struct ui *ui, char **uris, size_t n)
+{
+	ui->conns = xcalloc(n, sizeof(*ui->conns));
+	ui->n_conns = n;
+	for (size_t i = 0; i < n; i++) {
+		struct ui_conn *c = &ui->conns[i];
+
+		c->uri = xstrdup(uris[i]);
+		c->label = ui_conn_label(uris[i]);
+		c->worker = worker_start(ui->pool, i, ui->db_path, c->uri);
+		worker_submit(c->worker, job_new(JOB_OPEN, i, NULL));
+	}
+}
+
+void ui_submit(struct ui *ui, struct job *job, struct ui_view *v)
+{
+	job->owner = v;
+	worker_submit(ui->conns[job->conn].worker, job);
+}
+
+void ui_refresh_conn(struct ui *ui, size_t i)
+{
+	struct ui_conn *c = &ui->conns[i];
+
+	if (!c->open)
+		return;
+	/* One list in flight at a time; a request meanwhile runs once more after it. */
+	if (c->list_queued) {
+		c->list_again = true;
+		return;
+	}
+	c->list_queued = true;
+	ui_submit(ui, job_new(JOB_LIST, i, NULL), NULL);
+}
+
+static void ui_job_open(struct ui *ui, struct job *job)
+{
+	struct ui_conn *c = &ui->conns[job->conn];
+
+	if (job->result < 0) {
+		c->error = xstrdup(job->err.msg);
+		ui_status(ui, true, "%s", job->err.msg);
+		return;
+	}
+	c->open = true;
+	c->be = job->be;
+	c->limits = job->limits;
+	/* A backend that posts events needs no polling for its list. */
+	c->events = job->flag;
+	ui_refresh_conn(ui, job->conn);
+}
+
+static void ui_job_list(struct ui *ui, struct job *job)
+{
+	struct ui_conn *c = &ui->conns[job->conn];
+
+	c->list_queued = false;
+	c->next_list_ns = time_mono_ns() + UI_LIST_POLL_NS;
+	if (job->result < 0 && !job->n_vms) {
+		ui_status(ui, true, "%s", job->err.msg);
+	} else {
+		ui_model_merge(&ui->model, job->conn, job->vms, job->n_vms);
+		job->vms = NULL;
+		job->n_vms = 0;
+		ui_model_rebuild(&ui->model);
+		if (ui->select_name && ui->select_conn == job->conn &&
+		    ui_model_find(&ui->model, job->conn, ui->select_name)) {
+			ui_model_select(&ui->model, job->conn, ui->select_name);
+			vm_def_set_str(&ui->select_name, NULL);
+		}
+	}
+	if (c->list_again) {
+		c->list_again = false;
+		ui_refresh_conn(ui, job->conn);
+	}
+}
+
+static void ui_job_stats(struct ui *ui, struct job *job)
+{
+	struct ui_conn *c = &ui->conns[job->conn];
+	bool gone = false;
+
+	c->stats_queued = false;
+	if (job->result < 0)
+		return;
+	ui_model_add_stats(&ui->model, job->conn, job->stats, job->n_stats,
+			   (double)time_mono_ns() / 1e9);
+	/* A VM that runs but sent nothing has stopped: the list is stale. */
+	for (size_t i = 0; i < ui->model.n_vms; i++) {
+		struct ui_vm *v = ui->model.vms[i];
+		bool found = false;
+
+		if (v->conn != job->conn || !vm_state_is_active(v->vm.info.state))
+			continue;
+		for (size_t k = 0; k < job->n_stats && !found; k++)
+			found = strcmp(job->stats[k].uuid, v->vm.info.uuid) == 0;
+		gone |= !found && v->have_last;
+	}
+	if (gone)
+		ui_refresh_conn(ui, job->conn);
+	ui_model_rebuild(&ui->model);
+}
+
+static void ui_job_console(struct ui *ui, struct job *job)
+{
+	int h = ui->rows / 2, w = ui->cols;
+
+	if (job->result < 0) {
+		ui_status(ui, true, "%s", job->err.msg);
+		return;
+	}
+	ui_console_free(ui->console);
+	ui->console = ui_console_new(job->console, job->conn, job->name, h, w);
+	job->console = NULL;
+	ui->console_focus = true;
+	ui_console_read(ui->console);
+	ui_status(ui, false, "console of %s: keys go to the guest; Ctrl-] returns to vmtui",
+		  job->name);
+}
+
+/* An action on a VM ended: say how, and look again at the connection. */
+static void ui_job_done(struct ui *ui, struct job *job, const char *what)
+{
+	if (job->result < 0)
+		ui_status(ui, true, "%s", job->err.msg);
+	else
+		ui_status(ui, false, "%s %s", job->name ? job->name : "", what);
+	ui_refresh_conn(ui, job->conn);
+}
+
+static void ui_question_done(struct ui *ui, void *arg, const char *text)
+{
+	worker_answer(arg, 0, text);
+}
+
+static void ui_question_cancel(struct ui *ui, void *arg)
+{
+	worker_answer(arg, -ECANCELED, NULL);
+}
+
+/* A connection needs a credential: ask in a prompt, the worker waits. */
+static void ui_job_question(struct ui *ui, struct job *job)
+{
+	struct worker_question *q = job->question;
+
+	ui_push_view(ui, ui_view_prompt_new(q->prompt, "", q->echo ? 0 : UI_PROMPT_SECRET,
+					    ui_question_done, ui_question_cancel, q));
+}
+
+void ui_handle_job(struct ui *ui, struct job *job)
+{
+	struct ui_view *owner = job->owner;
+
+	ui->dirty = true;
+	if (job->type == JOB_QUESTION) {
+		ui_job_question(ui, job);
+	} else if (owner && ui_view_alive(ui, owner) && owner->ops->job) {
+		owner->ops->job(ui, owner, job);
+	} else {
+		switch (job->type) {
+		case JOB_OPEN: ui_job_open(ui, job); break;
+		case JOB_LIST: ui_job_list(ui, job); break;
+		case JOB_STATS: ui_job_stats(ui, job); break;
+		case JOB_CONSOLE: ui_job_console(ui, job); break;
+		case JOB_ACTION: ui_job_done(ui, job, backend_action_name(job->action)); break;
+		case JOB_DELETE: ui_job_done(ui, job, "deleted"); break;
+		case JOB_CREATE: ui_job_done(ui, job, "created"); break;
+		case JOB_EDIT: ui_job_done(ui, job, "changed"); break;
+		default: ui_job_done(ui, job, "done"); break;
+		}
+	}
+	job_free(job);
+}
+
+void ui_handle_events(struct ui *ui, size_t conn)
+{
+	struct backend_event *evs;
+	size_t n = backend_events_take(ui->conns[conn].be, &evs);
+
+	for (size_t i = 0; i < n; i++) {
+		if (evs[i].type == BACKEND_EVENT_DISCONNECTED)
+			ui_status(ui, true, "%s: %s", ui->conns[conn].uri,
+				  evs[i].reason ? evs[i].reason : "connection lost");
+		else if (evs[i].type == BACKEND_EVENT_RECONNECTED)
+			ui_status(ui, false, "%s: connected again", ui->conns[conn].uri);
+	}
+	if (n)
+		ui_refresh_conn(ui, conn);
+	backend_events_free(evs, n);
+}
+
+int ui_tick(struct ui *ui)
+{
+	uint64_t now = time_mono_ns();
+	uint64_t next;
+
+	if (now >= ui->next_stats_ns) {
+		ui->next_stats_ns = now + (uint64_t)(ui->refresh_s * 1e9);
+		for (size_t i = 0; i < ui->n_conns; i++) {
+			struct ui_conn *c = &ui->conns[i];
+
+			if (!c->open || c->stats_queued)
+				continue;
+			c->stats_queued = true;
+			ui_submit(ui, job_new(JOB_STATS, i, NULL), NULL);
+		}
+		ui_sample_host(ui);
+		ui->dirty = true;
+	}
+	for (size_t i = 0; i < ui->n_conns; i++)
+		if (ui->conns[i].open && !ui->conns[i].events && now >= ui->conns[i].next_list_ns)
+			ui_refresh_conn(ui, i);
+	next = ui->next_stats_ns;
+	for (size_t i = 0; i < ui->n_conns; i++)
+		if (ui->conns[i].open && !ui->conns[i].events && ui->conns[i].next_list_ns < next)
+			next = ui->conns[i].next_list_ns;
+	return next > now ? (int)((next - now) / 1000000) + 1 : 0;
+}
+
+void ui_select_later(struct ui *ui, size_t conn, const char *name)
+{
+	ui->select_conn = conn;
+	vm_def_set_str(&ui->select_name, name);
+}
+
+void ui_open_console(struct ui *ui, size_t conn, const char *name)
+{
+	if (ui->console && ui_console_conn(ui->console) == conn &&
+	    str_eq(ui_console_name(ui->console), name) && !ui_console_closed(ui->console)) {
+		ui->console_focus = true;
+		return;
+	}
+	ui_submit(ui, job_new(JOB_CONSOLE, conn, name), NULL);
+	ui_status(ui, false, "opening the console of %s...", name);
+}
+
+void ui_close_console(struct ui *ui)
+{
+	ui_console_free(ui->console);
+	ui->console = NULL;
+	ui->console_focus = false;
+	ui->console_zoom = false;
+	ui->dirty = true;
+}

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* app.c: the UI's life: terminal set-up and restore on every exit path, and the one event loop. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "src/log.h"
+#include "src/paths.h"
+#include "src/util.h"
+#include "ui/app-priv.h"
+#include "ui/ui.h"
+
+/* The terminal as it was, for the fatal-signal path that cannot call curses. */
+static struct termios ui_saved_tty;
+static bool ui_tty_saved;
+static int ui_signal_pipe[2] = { -1, -1 };
+
+static void ui_restore_raw(void)
+{
+	/* Leave the alternate screen, show the cursor, reset colours, stop mouse reports. */
+	static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
+
+	if (ui_tty_saved)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &ui_saved_tty);
+	if (write(STDOUT_FILENO, reset, sizeof(reset) - 1) < 0)
+		return;
+}
+
+static void ui_on_fatal(int sig)
+{
+	static const char msg[] = "vmtui: crashed; the terminal was restored\n";
+
+	ui_restore_raw();
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(128 + sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void ui_on_quit(int sig)
+{
+	char c = (char)sig;
+
+	if (write(ui_signal_pipe[1], &c, 1) < 0)
+		return;
+}
+
+static void ui_signals(void)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	static const int quit[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ui_on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
+		sigaction(fatal[i], &sa, NULL);
+	sa.sa_handler = ui_on_quit;
+	sa.sa_flags = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(quit); i++)
+		sigaction(quit[i], &sa, NULL);
+}
+
+void ui_status(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
+	va_end(ap);
+	ui->status_error = error;
+	/* Errors stay until the next thing happens; notes fade after a while. */
+	ui->status_until = error ? 0 : time_mono_ns() + 5000000000ull;
+	ui->dirty = true;
+	if (error)
+		LOG_WARN("ui: %s", ui->status);
+}
+
+void ui_push_view(struct ui *ui, struct ui_view *v)
+{
+	if (ui->n_views == UI_MAX_VIEWS) {
+		v->ops->free(v);
+		return;
+	}
+	ui->views[ui->n_views++] = v;
+	ui->dirty = true;
+}
+
+void ui_pop_view(struct ui *ui)
+{
+	if (ui->n_views <= 1)
+		return;
+	struct ui_view *v = ui->views[--ui->n_views];
+
+	v->ops->free(v);
+	ui->dirty = true;
+}
+
+struct ui_view *ui_top_view(struct ui *ui)
+{
+	return ui->views[ui->n_views - 1];
+}
+
+bool ui_view_alive(struct ui *ui, struct ui_view *v)
+{
+	for (int i = 0; i < ui->n_views; i++)
+		if (ui->views[i] == v)
+			return true;
+	return false;
+}
+
+/* Connections: the -c options, else the config's connect lines, else kvm:///. */
+static char **ui_uris(struct ui *ui, size_t *n)
+{
+	char **src = ui->cli->uris;
+
+	*n = ui->cli->n_uris;
+	if (!ui->cli->uris_given && ui->cfg.n_connect) {
+		src = ui->cfg.connect;
+		*n = ui->cfg.n_connect;
+	}
+	return src;
+}
+
+static int ui_init(struct ui *ui, struct cli *cli)
+{
+	struct vmt_error err;
+	struct store *st;
+	size_t n;
+	char **uris;
+
+	memset(ui, 0, sizeof(*ui));
+	ui->cli = cli;
+	config_init(&ui->cfg);
+	if (config_load(&ui->cfg, &err) < 0)
+		config_problem(&ui->cfg, 0, "%s", err.msg);
+	if (paths_db(cli->db, &ui->db_path, &err) < 0)
+		return cli_fail(&err);
+	/* Say what is wrong with the database before taking over the screen. */
+	if (store_open(ui->db_path, &st, &err) < 0)
+		return cli_fail(&err);
+	store_close(st);
+	ui->refresh_s = ui->cfg.refresh > 0 ? ui->cfg.refresh : 1.0;
+	ui_model_init(&ui->model);
+	ui->pool = worker_pool_new();
+	uris = ui_uris(ui, &n);
+	ui_conns_start(ui, uris, n);
+	return 0;
+}
+
+static void ui_curses_start(struct ui *ui)
+{
+	ui_tty_saved = tcgetattr(STDIN_FILENO, &ui_saved_tty) == 0;
+	initscr();
+	raw();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	ui_theme_init(&ui->theme, &ui->cfg);
+	ui_keymap_init(&ui->keys, &ui->cfg);
+	ui_push_view(ui, ui_view_list_new(ui));
+	if (ui->cfg.n_problems)
+		ui_status(ui, true, "%s%s", ui->cfg.problems[0],
+			  ui->cfg.n_problems > 1 ? " (and more: see the log)" : "");
+	for (size_t i = 0; i < ui->cfg.n_problems; i++)
+		LOG_WARN("%s", ui->cfg.problems[i]);
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	ui->dirty = true;
+}
+
+static void ui_done(struct ui *ui)
+{
+	while (ui->n_views > 0) {
+		struct ui_view *v = ui->views[--ui->n_views];
+
+		v->ops->free(v);
+	}
+	ui_console_free(ui->console);
+	if (ui->pool)
+		worker_pool_free(ui->pool);
+	for (size_t i = 0; i < ui->n_conns; i++) {
+		free(ui->conns[i].uri);
+		free(ui->conns[i].label);
+		free(ui->conns[i].error);
+	}
+	free(ui->conns);
+	ui_model_done(&ui->model);
+	config_done(&ui->cfg);
+	free(ui->db_path);
+	free(ui->select_name);
+}
+
+/* Whether the console is on screen (and may take keys). */
+static bool ui_console_shown(struct ui *ui)
+{
+	const struct ui_view *top = ui_top_view(ui);
+
+	return ui->console && (ui->n_views == 1 || str_eq(top->ops->name, "detail"));
+}
+
+static void ui_console_keys(struct ui *ui, int key, bool is_char)
+{
+	int page = ui->rows / 2;
+
+	if (is_char && key == UI_KEY_CONSOLE_ESCAPE) {
+		ui->console_focus = false;
+		ui_status(ui, false, "back in vmtui; %s returns to the console",
+			  ui_keymap_label(&ui->keys, UI_ACT_CONSOLE));
+	} else if (!is_char && ui_keymap_is(&ui->keys, key, UI_ACT_SCROLL_UP)) {
+		ui_console_scroll(ui->console, page);
+	} else if (!is_char && ui_keymap_is(&ui->keys, key, UI_ACT_SCROLL_DOWN)) {
+		ui_console_scroll(ui->console, -page);
+	} else {
+		ui_console_key(ui->console, key, is_char);
+	}
+}
+
+static void ui_mouse(struct ui *ui)
+{
+	static uint64_t last_ns;
+	static int last_y = -1, last_x = -1;
+	struct ui_view *v = ui_top_view(ui);
+	MEVENT ev;
+	bool twice;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		int key = ev.bstate & BUTTON4_PRESSED ? KEY_UP : KEY_DOWN;
+
+		for (int i = 0; i < 3; i++)
+			v->ops->key(ui, v, key, false);
+		return;
+	}
+	if (!(ev.bstate & BUTTON1_PRESSED) || !v->ops->click)
+		return;
+	twice = ev.y == last_y && ev.x == last_x && time_mono_ns() - last_ns < 400000000ull;
+	last_ns = time_mono_ns();
+	last_y = ev.y;
+	last_x = ev.x;
+	v->ops->click(ui, v, ev.y, ev.x, twice);
+}
+
+static void ui_key(struct ui *ui, int key, bool is_char)
+{
+	struct ui_view *v = ui_top_view(ui);
+
+	ui->dirty = true;
+	if (!is_char && key == KEY_RESIZE) {
+		getmaxyx(stdscr, ui->rows, ui->cols);
+		clearok(stdscr, TRUE);
+	} else if (!is_char && key == KEY_MOUSE) {
+		ui_mouse(ui);
+	} else if (ui_console_shown(ui) && ui->console_focus) {
+		ui_console_keys(ui, key, is_char);
+	} else if (ui_keymap_is(&ui->keys, key, UI_ACT_REDRAW)) {
+		clearok(stdscr, TRUE);
+	} else {
+		v->ops->key(ui, v, key, is_char);
+	}
+}
+
+static void ui_read_keys(struct ui *ui)
+{
+	wint_t wc;
+	int r;
+
+	/* Everything waiting, so that a paste or a key repeat is one frame. */
+	for (int i = 0; i < 4096 && (r = get_wch(&wc)) != ERR; i++)
+		ui_key(ui, (int)wc, r == OK);
+}
+
+static void ui_read_console(struct ui *ui, short revents)
+{
+	if (revents & (POLLIN | POLLHUP | POLLERR)) {
+		if (!ui_console_read(ui->console))
+			ui_status(ui, true, "console of %s: %s", ui_console_name(ui->console),
+				  ui_console_closed(ui->console));
+		ui->dirty = true;
+	}
+	if (revents & POLLOUT)
+		ui_console_flush(ui->console);
+}
+
+enum { UI_FD_STDIN, UI_FD_SIGNAL, UI_FD_JOBS, UI_FD_CONSOLE, UI_FD_CONNS };
+
+static void ui_poll_once(struct ui *ui, int timeout_ms)
+{
+	struct pollfd *p = xcalloc(UI_FD_CONNS + ui->n_conns, sizeof(*p));
+	nfds_t n = UI_FD_CONNS;
+	struct job *job;
+
+	p[UI_FD_STDIN] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	p[UI_FD_SIGNAL] = (struct pollfd){ .fd = ui_signal_pipe[0], .events = POLLIN };
+	p[UI_FD_JOBS] = (struct pollfd){ .fd = worker_pool_fd(ui->pool), .events = POLLIN };
+	p[UI_FD_CONSOLE] = (struct pollfd){ .fd = ui->console ? ui_console_fd(ui->console) : -1,
+					    .events = POLLIN };
+	if (ui->console && ui_console_wants_write(ui->console))
+		p[UI_FD_CONSOLE].events |= POLLOUT;
+	for (size_t i = 0; i < ui->n_conns; i++)
+		p[n++] = (struct pollfd){ .fd = ui->conns[i].be ? backend_event_fd(ui->conns[i].be) : -1,
+					  .events = POLLIN };
+	if (poll(p, n, timeout_ms) < 0 && errno != EINTR)
+		ui->quit = true;
+	if (p[UI_FD_SIGNAL].revents & POLLIN)
+		ui->quit = true;
+	if (p[UI_FD_STDIN].revents & (POLLHUP | POLLERR))
+		ui->quit = true;
+	else
+		ui_read_keys(ui);
+	if (ui->console && p[UI_FD_CONSOLE].revents)
+		ui_read_console(ui, p[UI_FD_CONSOLE].revents);
+	while ((job = worker_pool_take(ui->pool)))
+		ui_handle_job(ui, job);
+	for (size_t i = 0; i < ui->n_conns; i++)
+		if (p[UI_FD_CONNS + i].revents & POLLIN)
+			ui_handle_events(ui, i);
+	free(p);
+}
+
+static void ui_loop(struct ui *ui)
+{
+	while (!ui->quit) {
+		int timeout = ui_tick(ui);
+
+		if (ui->status_until && time_mono_ns() > ui->status_until) {
+			ui->status[0] = '\0';
+			ui->status_until = 0;
+			ui->dirty = true;
+		}
+		if (ui->dirty) {
+			ui_draw_frame(ui);
+			ui->dirty = false;
+		}
+		ui_poll_once(ui, timeout);
+	}
+}
+
+int ui_main(struct cli *cli)
+{
+	struct ui ui;
+	int status;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "vmtui: the UI needs a terminal; for scripts use a command (vmtui --help)\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (pipe2(ui_signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		perror("vmtui: pipe");
+		return CLI_EXIT_FAILED;
+	}
+	status = ui_init(&ui, cli);
+	if (status == 0) {
+		ui_signals();
+		ui_curses_start(&ui);
+		ui_loop(&ui);
+		mousemask(0, NULL);
+		endwin();
+	}
+	ui_done(&ui);
+	close(ui_signal_pipe[0]);
+	close(ui_signal_pipe[1]);
+	return status;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* app.h: the state of the running UI, shared by its views, and the calls views make into it. */
+#ifndef VMTUI_UI_APP_H
+#define VMTUI_UI_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "src/cli.h"
+#include "src/config-file.h"
+#include "ui/console.h"
+#include "ui/draw.h"
+#include "ui/keys.h"
+#include "ui/model.h"
+#include "ui/worker.h"
+
+struct ui;
+struct ui_view;
+
+/* A screen of the UI, tig-style: a table of what it does. */
+struct ui_view_ops {
+	const char *name;
+	/* Draw into the rectangle the layout gives it. */
+	void (*draw)(struct ui *ui, struct ui_view *v, int y, int x, int h, int w);
+	/* A key (is_char: a character from get_wch, else a KEY_* code). */
+	void (*key)(struct ui *ui, struct ui_view *v, int key, bool is_char);
+	/* A finished job this view asked for; NULL when jobs are not its business. */
+	void (*job)(struct ui *ui, struct ui_view *v, struct job *job);
+	void (*free)(struct ui_view *v);
+	/* A click at (y, x) relative to the view; NULL to ignore the mouse. */
+	void (*click)(struct ui *ui, struct ui_view *v, int y, int x, bool twice);
+	/* The actions the footer shows for this view. */
+	const enum ui_action *hints;
+	size_t n_hints;
+	bool modal;		/* drawn over the view below it */
+};
+
+struct ui_view {
+	const struct ui_view_ops *ops;
+	void *priv;
+};
+
+struct ui_conn {
+	char *uri;
+	char *label;		/* short, for the CONN column */
+	struct worker *worker;
+	struct backend *be;	/* once open; only its event queue is used here */
+	struct vm_limits limits;
+	bool open;
+	char *error;		/* why it could not be opened */
+	bool list_queued, stats_queued, list_again;
+	bool events;		/* the backend posts events: no list polling */
+	uint64_t next_list_ns;	/* when polling, the next list refresh */
+};
+
+#define UI_MAX_VIEWS 8
+
+struct ui {
+	struct cli *cli;
+	struct config cfg;
+	char *db_path;
+	struct ui_theme theme;
+	struct ui_keymap keys;
+	struct ui_model model;
+	struct worker_pool *pool;
+	struct ui_conn *conns;
+	size_t n_conns;
+	struct ui_view *views[UI_MAX_VIEWS];
+	int n_views;
+	struct ui_console *console;	/* the open console, if any */
+	bool console_focus;		/* keys go to the guest */
+	bool console_zoom;		/* the console takes the whole screen */
+	char status[512];
+	bool status_error;
+	uint64_t status_until;
+	double refresh_s;
+	uint64_t next_stats_ns;
+	double host_cpu_pct;
+	uint64_t host_mem_used_kib, host_mem_total_kib;
+	uint64_t host_cpu_busy, host_cpu_total;
+	int rows, cols;
+	bool dirty;
+	bool quit;
+	size_t select_conn;		/* a VM to select once a list shows it */
+	char *select_name;
+};
+
+/* Set the status line: an error (red, stays longer) or a note. */
+void ui_status(struct ui *ui, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ui_push_view(struct ui *ui, struct ui_view *v);
+void ui_pop_view(struct ui *ui);
+struct ui_view *ui_top_view(struct ui *ui);
+/* Queue a job on its connection's worker (its answer comes to view v, or to the app). */
+void ui_submit(struct ui *ui, struct job *job, struct ui_view *v);
+/* Ask for a fresh list (and soon statistics) of connection i. */
+void ui_refresh_conn(struct ui *ui, size_t i);
+/* Select the VM once the next list of its connection has it (after create). */
+void ui_select_later(struct ui *ui, size_t conn, const char *name);
+/* Open the console of a VM (through a job) and focus it. */
+void ui_open_console(struct ui *ui, size_t conn, const char *name);
+void ui_close_console(struct ui *ui);
+/* Whether a job's view is still on screen (it may have been closed). */
+bool ui_view_alive(struct ui *ui, struct ui_view *v);
+
+/* The views. */
+struct ui_view *ui_view_list_new(struct ui *ui);
+/* The list's columns from a config spec ("name,state,cpu"); NULL: the defaults. */
+void ui_list_set_columns(struct ui *ui, struct ui_view *v, const char *spec);
+struct ui_view *ui_view_detail_new(struct ui *ui, size_t conn, const char *name,
+				   int tab);
+struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit);
+struct ui_view *ui_view_help_new(struct ui *ui);
+/*
+ * A yes/no question; on yes (or on extra_key, with extra set), run(ui,
+ * arg, extra) is called. arg_free(arg) runs when the question goes.
+ */
+struct ui_view *ui_view_confirm_new(const char *title, const char *text,
+				    const char *extra_label, int extra_key,
+				    void (*run)(struct ui *ui, void *arg, bool extra),
+				    void *arg, void (*arg_free)(void *arg));
+enum {
+	UI_PROMPT_LIVE = 1 << 0,	/* done() on every change; Esc restores the start */
+	UI_PROMPT_SECRET = 1 << 1,	/* show stars, not the text (passwords) */
+};
+/* A one-line text prompt; on Enter done(ui, arg, text) is called; on Esc,
+ * cancel(ui, arg) when not NULL. */
+struct ui_view *ui_view_prompt_new(const char *title, const char *initial, unsigned flags,
+				   void (*done)(struct ui *ui, void *arg, const char *text),
+				   void (*cancel)(struct ui *ui, void *arg), void *arg);
+/* A menu of n items; on Enter, chosen(ui, arg, index). */
+struct ui_view *ui_view_menu_new(const char *title, const char *const *items,
+				 size_t n, size_t current,
+				 void (*chosen)(struct ui *ui, void *arg, size_t index),
+				 void *arg);
+
+/* Actions on the selected VM or the marked ones (actions.c). */
+void ui_act_power(struct ui *ui, enum backend_action a);
+void ui_act_pause(struct ui *ui);
+/* def, when known, lets the question name the disks. */
+void ui_act_delete(struct ui *ui, const struct vm_def *def);
+
+/* Detail tabs. */
+enum { UI_TAB_INFO, UI_TAB_CONSOLE, UI_TAB_STATS, UI_TAB_SNAPSHOTS, UI_N_TABS };
+
+/* The footer: key hints of the top view, htop style. */
+void ui_draw_footer(struct ui *ui, const enum ui_action *hints, size_t n);
+/* A centred box for modal views; returns its rectangle. */
+void ui_draw_dialog(struct ui *ui, int h, int w, const char *title, int *y, int *x);
+/* The colour of a VM state. */
+attr_t ui_state_attr(const struct ui *ui, enum vm_state s);
+
+#endif

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* keys.h: the UI's actions and the keys bound to them (key.ACTION = KEY in the config file). */
+#ifndef VMTUI_UI_KEYS_H
+#define VMTUI_UI_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "src/config-file.h"
+
+enum ui_action {
+	UI_ACT_NONE,
+	UI_ACT_UP, UI_ACT_DOWN, UI_ACT_PGUP, UI_ACT_PGDN, UI_ACT_HOME, UI_ACT_END,
+	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_UNMARK_ALL,
+	UI_ACT_START, UI_ACT_SHUTDOWN, UI_ACT_DESTROY, UI_ACT_REBOOT, UI_ACT_PAUSE,
+	UI_ACT_CREATE, UI_ACT_EDIT, UI_ACT_DELETE,
+	UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS,
+	UI_ACT_FILTER, UI_ACT_SORT, UI_ACT_INVERT, UI_ACT_FOLD, UI_ACT_ACTIVE,
+	UI_ACT_ZOOM, UI_ACT_CLOSE, UI_ACT_FASTER, UI_ACT_SLOWER,
+	UI_ACT_NEXT_TAB, UI_ACT_PREV_TAB, UI_ACT_SCROLL_UP, UI_ACT_SCROLL_DOWN,
+	UI_ACT_HELP, UI_ACT_REDRAW, UI_ACT_QUIT,
+	UI_N_ACTIONS,
+};
+
+#define UI_KEYS_PER_ACTION 3
+/* Ctrl-]: leaves a console and returns to vmtui, as in telnet and virsh. */
+#define UI_KEY_CONSOLE_ESCAPE 0x1d
+
+struct ui_keymap {
+	int keys[UI_N_ACTIONS][UI_KEYS_PER_ACTION];	/* 0: unused */
+};
+
+/* The defaults, then the config's key.* lines (bad ones reported in cfg). */
+void ui_keymap_init(struct ui_keymap *km, struct config *cfg);
+bool ui_keymap_is(const struct ui_keymap *km, int key, enum ui_action a);
+/* The first of the allowed actions (in their order) bound to key. Keys
+ * may serve several actions in different views: 'q' closes a pane and
+ * quits from the list. */
+enum ui_action ui_keymap_match(const struct ui_keymap *km, int key,
+			       const enum ui_action *allowed, size_t n);
+/* The first key of an action, as help and footers show it ("F1", "s"). */
+const char *ui_keymap_label(const struct ui_keymap *km, enum ui_action a);
+/* All keys of an action, joined with " " (for the help screen). */
+void ui_keymap_labels(const struct ui_keymap *km, enum ui_action a, char *buf,
+		      size_t len);
+const char *ui_action_name(enum ui_action a);
+const char *ui_action_help(enum ui_action a);
+/* A word for the footer ("stop" for shutdown). */
+const char *ui_action_short(enum ui_action a);
+
+/* A key's name ("F6", "C-l", "Space", "s") and the reverse. */
+void ui_key_name(int key, char *buf, size_t len);
+int ui_key_parse(const char *name);
+
+#endif

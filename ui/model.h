@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* model.h: what the UI knows of the VMs: rows, history of rates, order, filter, groups, marks. */
+#ifndef VMTUI_UI_MODEL_H
+#define VMTUI_UI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/core.h"
+#include "src/stats.h"
+
+/* Samples kept per running VM: ten minutes at the default 1 s interval. */
+#define UI_HISTORY 600
+
+enum ui_series {
+	UI_SERIES_CPU,		/* percent of the VM's vCPUs */
+	UI_SERIES_MEM,		/* MiB */
+	UI_SERIES_DISK_RD,	/* bytes per second */
+	UI_SERIES_DISK_WR,
+	UI_SERIES_NET_RX,
+	UI_SERIES_NET_TX,
+	UI_N_SERIES,
+};
+
+/* Allocated only for VMs that have sent statistics. */
+struct ui_history {
+	float v[UI_N_SERIES][UI_HISTORY];
+	double t[UI_HISTORY];		/* seconds since the UI started */
+	unsigned head;			/* where the next sample goes */
+	unsigned count;
+};
+
+struct ui_vm {
+	size_t conn;
+	struct core_vm vm;		/* owned */
+	bool marked;
+	bool seen;			/* in the last list of its connection */
+	struct vm_stats last;
+	bool have_last;
+	struct vm_rates rates;
+	bool have_rates;
+	struct ui_history *hist;	/* owned, may be NULL */
+};
+
+enum ui_col {
+	UI_COL_NAME,
+	UI_COL_CONN,
+	UI_COL_BACKEND,
+	UI_COL_STATE,
+	UI_COL_VCPUS,
+	UI_COL_MEM,
+	UI_COL_CPU,
+	UI_COL_SPARK,
+	UI_COL_MEMUSE,
+	UI_COL_DISK,
+	UI_COL_NET,
+	UI_COL_IP,
+	UI_COL_GROUP,
+	UI_N_COLS,
+};
+
+const char *ui_col_name(enum ui_col c);
+int ui_col_parse(const char *name, enum ui_col *out);
+
+struct ui_row {
+	struct ui_vm *vm;		/* NULL for a group header */
+	const char *group;		/* the group of the header or of the VM */
+	unsigned members;		/* header: VMs in the group (after the filter) */
+	bool folded;			/* header: its VMs are hidden */
+};
+
+struct ui_model {
+	struct ui_vm **vms;
+	size_t n_vms, cap_vms;
+	struct ui_row *rows;		/* what the list shows, in order */
+	size_t n_rows, cap_rows;
+	size_t cursor;			/* index into rows */
+	size_t top;			/* first row on screen */
+	enum ui_col sort;
+	bool sort_desc;
+	char *filter;			/* NULL: everything */
+	bool active_only;
+	char **folded;			/* groups whose VMs are hidden */
+	size_t n_folded;
+	double start_s;			/* time origin of the history */
+};
+
+void ui_model_init(struct ui_model *m);
+void ui_model_done(struct ui_model *m);
+
+/* Replace the VMs of connection conn with vms (taken over: freed here). */
+void ui_model_merge(struct ui_model *m, size_t conn, struct core_vm *vms, size_t n);
+/* Forget the VMs of connection conn (it failed to open). */
+void ui_model_drop_conn(struct ui_model *m, size_t conn);
+/* Fold one sweep of statistics of connection conn into rates and history. */
+void ui_model_add_stats(struct ui_model *m, size_t conn,
+			const struct vm_stats *stats, size_t n, double now_s);
+/* Recompute rows from the VMs, the filter, the order and the folds,
+ * keeping the cursor on the VM (or group) it was on. */
+void ui_model_rebuild(struct ui_model *m);
+
+struct ui_row *ui_model_current(struct ui_model *m);
+struct ui_vm *ui_model_find(struct ui_model *m, size_t conn, const char *name);
+void ui_model_select(struct ui_model *m, size_t conn, const char *name);
+void ui_model_toggle_fold(struct ui_model *m, const char *group);
+bool ui_model_is_folded(const struct ui_model *m, const char *group);
+/* The marked VMs, else the one under the cursor; *n is how many. The
+ * array is the caller's to free. */
+struct ui_vm **ui_model_targets(struct ui_model *m, size_t *n);
+size_t ui_model_marked(const struct ui_model *m);
+void ui_model_clear_marks(struct ui_model *m);
+/* Set the filter ("" or NULL: none); see ui_filter_match for the syntax. */
+void ui_model_set_filter(struct ui_model *m, const char *filter);
+/*
+ * The filter: words, all of which must match: "state:S" (a state name
+ * prefix, "running" also matches blocked), "conn:C" (a substring of the
+ * URI), "group:G" (a group name), anything else a substring of the name;
+ * case is ignored.
+ */
+bool ui_filter_match(const char *filter, const struct ui_vm *vm);
+/* Sample i back in time (0 the newest) of a series; false past the end. */
+bool ui_history_get(const struct ui_history *h, enum ui_series s, unsigned i,
+		    float *v, double *t);
+
+#endif

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* view-detail.c: one VM in full: definition, console, graphs and snapshots, as tabs. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "src/util.h"
+#include "ui/app.h"
+#include "ui/graph.h"
+
+/* How often the info tab asks for the VM's details again while open. */
+#define UI_DETAIL_RELOAD_NS 3000000000ull
+
+struct ui_detail {
+	size_t conn;
+	char *name;
+	int tab;
+	struct core_vm_detail d;
+	bool have_d, loading;
+	uint64_t next_load_ns;
+	struct vm_snapshot *snaps;
+	size_t n_snaps, snap_cur;
+	bool snaps_loading;
+	char *new_snap;		/* name typed, waiting for its description */
+};
+
+static struct ui_detail *ui_detail(struct ui_view *v)
+{
+	return v->priv;
+}
+
+static const char *const ui_tab_names[UI_N_TABS] = { "Info", "Console", "Stats", "Snapshots" };
+
+static void ui_detail_load(struct ui *ui, struct ui_view *v)
+{
+	struct ui_detail *d = ui_detail(v);
+
+	if (d->loading)
+		return;
+	d->loading = true;
+	d->next_load_ns = time_mono_ns() + UI_DETAIL_RELOAD_NS;
+	ui_submit(ui, job_new(JOB_DETAIL, d->conn, d->name), v);
+}
+
+static void ui_detail_load_snaps(struct ui *ui, struct ui_view *v)
+{
+	struct ui_detail *d = ui_detail(v);
+
+	if (d->snaps_loading)
+		return;
+	d->snaps_loading = true;
+	ui_submit(ui, job_new(JOB_SNAP_LIST, d->conn, d->name), v);
+}
+
+static void ui_detail_set_tab(struct ui *ui, struct ui_view *v, int tab)
+{
+	struct ui_detail *d = ui_detail(v);
+
+	d->tab = (tab + UI_N_TABS) % UI_N_TABS;
+	if (d->tab == UI_TAB_CONSOLE)
+		ui_open_console(ui, d->conn, d->name);
+	else if (d->tab == UI_TAB_SNAPSHOTS)
+		ui_detail_load_snaps(ui, v);
+}
+
+static void ui_detail_tabs(struct ui *ui, struct ui_detail *d, int y, int w)
+{
+	int x = 1;
+
+	ui_fill(y, 0, w, ui->theme.attr[UI_EL_COLHEAD]);
+	x += ui_putf(y, x, w - x, ui->theme.attr[UI_EL_COLHEAD] | A_BOLD, "%s ", d->name);
+	for (int i = 0; i < UI_N_TABS; i++)
+		x += ui_putf(y, x, w - x,
+			     i == d->tab ? ui->theme.attr[UI_EL_SELECTED] | A_BOLD
+					 : ui->theme.attr[UI_EL_COLHEAD],
+			     " %d %s ", i + 1, ui_tab_names[i]);
+}
+
+/* "label value" lines of the info tab; returns the next row. */
+static int ui_detail_line(struct ui *ui, int y, int bottom, const char *label,
+			  const char *value, attr_t a)
+{
+	if (!value || y >= bottom)
+		return y;
+	ui_put(y, 1, 12, ui->theme.attr[UI_EL_DIM], label, false);
+	ui_put(y, 14, ui->cols - 15, a, value, false);
+	return y + 1;
+}
+
+static int ui_detail_devices(struct ui *ui, const struct vm_def *def, int y, int bottom)
+{
+	for (size_t i = 0; i < def->n_disks && y < bottom; i++, y++) {
+		const struct vm_disk *k = &def->disks[i];
+		char size[16] = "";
+
+		if (k->size_bytes)
+			ui_fmt_bytes(size, sizeof(size), (double)k->size_bytes);
+		ui_put(y, 1, 12, ui->theme.attr[UI_EL_DIM], i ? "" : "Disks", false);
+		ui_putf(y, 14, ui->cols - 15, 0, "%zu  %s  (%s %s%s%s%s)", i + 1,
+			k->path ? k->path : "-", vm_disk_device_name(k->device),
+			vm_disk_format_name(k->format), *size ? ", " : "", size,
+			k->readonly ? ", read-only" : "");
+	}
+	for (size_t i = 0; i < def->n_nics && y < bottom; i++, y++) {
+		const struct vm_nic *n = &def->nics[i];
+
+		ui_put(y, 1, 12, ui->theme.attr[UI_EL_DIM], i ? "" : "NICs", false);
+		ui_putf(y, 14, ui->cols - 15, 0, "%s%s%s  %s", vm_nic_kind_name(n->kind),
+			n->source ? ":" : "", n->source ? n->source : "", n->mac);
+	}
+	return y;
+}
+
+static int ui_detail_events(struct ui *ui, const struct core_vm_detail *cd, int y, int bottom)
+{
+	for (size_t i = 0; i < cd->n_events && y < bottom; i++, y++) {
+		const struct store_event *ev = &cd->events[i];
+		time_t t = (time_t)ev->time;
+		char when[32];
+
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
+		ui_put(y, 1, 12, ui->theme.attr[UI_EL_DIM], i ? "" : "Events", false);
+		ui_putf(y, 14, ui->cols - 15, ev->ok ? 0 : ui->theme.attr[UI_EL_CRASHED],
+			"%s  %s  %s%s%s", when, ev->action, ev->ok ? "ok" : "error",
+			*ev->detail ? ": " : "", ev->detail);
+	}
+	return y;
+}
+
+static void ui_detail_info(struct ui *ui, struct ui_detail *d, int y, int h)
+{
+	const struct vm_def *def = d->d.def;
+	const struct vm_info *info = &d->d.info;
+	int bottom = y + h;
+	char buf[256], mem[16];
+
+	if (!d->have_d) {
+		ui_put(y + 1, 2, ui->cols - 4, ui->theme.attr[UI_EL_DIM], "loading...", false);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s%s%s%s", vm_state_name(info->state),
+		 info->reason ? " (" : "", info->reason ? info->reason : "", info->reason ? ")" : "");
+	y = ui_detail_line(ui, y, bottom, "State", buf, ui_state_attr(ui, info->state));
+	y = ui_detail_line(ui, y, bottom, "UUID", def->uuid, 0);
+	y = ui_detail_line(ui, y, bottom, "Connection", ui->conns[d->conn].uri, 0);
+	ui_fmt_bytes(mem, sizeof(mem), (double)def->memory_mib * 1024 * 1024);
+	snprintf(buf, sizeof(buf), "%u vCPU%s, %s memory%s", def->vcpus, def->vcpus == 1 ? "" : "s",
+		 mem, info->autostart ? ", starts with the host" : "");
+	y = ui_detail_line(ui, y, bottom, "Size", buf, 0);
+	y = ui_detail_line(ui, y, bottom, "Kernel", def->kernel, 0);
+	y = ui_detail_line(ui, y, bottom, "Initrd", def->initrd, 0);
+	y = ui_detail_line(ui, y, bottom, "Cmdline", def->cmdline, 0);
+	y = ui_detail_line(ui, y, bottom, "Boot", def->boot_order, 0);
+	y = ui_detail_devices(ui, def, y, bottom);
+	y = ui_detail_line(ui, y, bottom, "Group", def->group, 0);
+	y = ui_detail_line(ui, y, bottom, "Notes", def->notes, 0);
+	y = ui_detail_line(ui, y, bottom, "Managed",
+			   d->d.managed ? "yes: vmtui keeps its definition"
+					: "no: created outside vmtui", 0);
+	y = ui_detail_line(ui, y, bottom, "Log", d->d.log_path, 0);
+	ui_detail_events(ui, &d->d, y, bottom);
+}
+
+static void ui_detail_stats(struct ui *ui, struct ui_detail *d, int y, int h)
+{
+	static const struct {
+		enum ui_series s;
+		const char *title;
+		enum ui_graph_unit unit;
+		double max;
+		unsigned group;
+	} graphs[] = {
+		{ UI_SERIES_CPU, "CPU", UI_GRAPH_PERCENT, 100, VM_STATS_CPU },
+		{ UI_SERIES_MEM, "Memory", UI_GRAPH_MIB, 0, VM_STATS_MEM },
+		{ UI_SERIES_DISK_RD, "Disk read", UI_GRAPH_RATE, 0, VM_STATS_BLOCK },
+		{ UI_SERIES_DISK_WR, "Disk write", UI_GRAPH_RATE, 0, VM_STATS_BLOCK },
+		{ UI_SERIES_NET_RX, "Net receive", UI_GRAPH_RATE, 0, VM_STATS_NET },
+		{ UI_SERIES_NET_TX, "Net transmit", UI_GRAPH_RATE, 0, VM_STATS_NET },
+	};
+	struct ui_vm *vm = ui_model_find(&ui->model, d->conn, d->name);
+	int gh = (h - 1) / 3, gw = ui->cols / 2;
+
+	ui_putf(y, 1, ui->cols - 2, ui->theme.attr[UI_EL_DIM],
+		"every %.1f s (+ faster, - slower)%s", ui->refresh_s,
+		vm && vm->hist ? "" : "; no samples yet: the VM is not running, or its backend gives none");
+	for (size_t i = 0; i < ARRAY_SIZE(graphs); i++) {
+		int gy = y + 1 + (int)(i / 2) * gh, gx = (int)(i % 2) * gw + 1;
+
+		if (vm && vm->have_rates && !(vm->rates.have & graphs[i].group))
+			ui_graph_draw_missing(&ui->theme, graphs[i].title, gy, gx, gh, gw - 2);
+		else
+			ui_graph_draw(&ui->theme, vm ? vm->hist : NULL, graphs[i].s,
+				      graphs[i].title, graphs[i].unit, graphs[i].max, gy, gx,
+				      gh, gw - 2);
+	}
+}
+
+static void ui_detail_snaps(struct ui *ui, struct ui_detail *d, int y, int h)
+{
+	if (d->snaps_loading && !d->snaps) {
+		ui_put(y + 1, 2, ui->cols - 4, ui->theme.attr[UI_EL_DIM], "loading...", false);
+		return;
+	}
+	ui_putf(y, 1, ui->cols - 2, ui->theme.attr[UI_EL_DIM],
+		"c: take a snapshot   r: revert to the selected one   x: delete it");
+	if (!d->n_snaps)
+		ui_put(y + 2, 2, ui->cols - 4, ui->theme.attr[UI_EL_DIM], "No snapshots.", false);
+	for (size_t i = 0; i < d->n_snaps && (int)i < h - 2; i++) {
+		const struct vm_snapshot *s = &d->snaps[i];
+		attr_t a = i == d->snap_cur ? ui->theme.attr[UI_EL_SELECTED] : 0;
+		time_t t = (time_t)s->created;
+		char when[32];
+
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", localtime(&t));
+		ui_fill(y + 1 + (int)i, 0, ui->cols, a);
+		ui_putf(y + 1 + (int)i, 1, ui->cols - 2, a, "%-20s %-16s %-9s %s%s", s->name, when,
+			vm_state_name(s->state), s->description ? s->description : "",
+			s->current ? "  (current)" : "");
+	}
+}
+
+static void ui_detail_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, int w)
+{
+	struct ui_detail *d = ui_detail(v);
+
+	if (time_mono_ns() >= d->next_load_ns)
+		ui_detail_load(ui, v);
+	ui_detail_tabs(ui, d, y, w);
+	switch (d->tab) {
+	case UI_TAB_INFO: ui_detail_info(ui, d, y + 1, h - 1); break;
+	case UI_TAB_STATS: ui_detail_stats(ui, d, y + 1, h - 1); break;
+	case UI_TAB_SNAPSHOTS: ui_detail_snaps(ui, d, y + 1, h - 1); break;
+	case UI_TAB_CONSOLE:
+		if (ui->console && ui_console_conn(ui->console) == d->conn &&
+		    str_eq(ui_console_name(ui->console), d->name)) {
+			ui_console_resize(ui->console, h - 1, w);
+			ui_console_draw(ui->console, &ui->theme, y + 1, 0, h - 1, w, ui->console_focus);
+		} else {
+			ui_put(y + 2, 2, w - 4, ui->theme.attr[UI_EL_DIM],
+			       "No console open: C opens it.", false);
+		}
+		break;
+	}
+}
+
+/* Snapshot keys: c takes one (asking a name, then a description), r reverts, x deletes. */
+static void ui_snap_submit(struct ui *ui, struct ui_view *v, enum job_type type,
+			   const char *snap, const char *desc)
+{
+	struct ui_detail *d = ui_detail(v);
+	struct job *job = job_new(type, d->conn, d->name);
+
+	job->text = xstrdup(snap);
+	job->text2 = xstrdup_or_null(desc);
+	ui_submit(ui, job, v);
+}
+
+static void ui_snap_described(struct ui *ui, void *arg, const char *text)
+{
+	struct ui_view *v = arg;
+	struct ui_detail *d = ui_detail(v);
+
+	if (!ui_view_alive(ui, v) || !d->new_snap)
+		return;
+	ui_snap_submit(ui, v, JOB_SNAP_CREATE, d->new_snap, *text ? text : NULL);
+	free(d->new_snap);
+	d->new_snap = NULL;
+}
+
+static void ui_snap_named(struct ui *ui, void *arg, const char *text)
+{
+	struct ui_view *v = arg;
+
+	if (!*text || !ui_view_alive(ui, v))
+		return;
+	vm_def_set_str(&ui_detail(v)->new_snap, text);
+	ui_push_view(ui, ui_view_prompt_new("Description (may be empty)", "", 0,
+					    ui_snap_described, NULL, v));
+}
+
+struct ui_snap_arg {
+	struct ui_view *v;
+	char *snap;
+	enum job_type type;
+};
+
+static void ui_snap_confirmed(struct ui *ui, void *arg, bool extra)
+{
+	struct ui_snap_arg *a = arg;
+
+	if (ui_view_alive(ui, a->v))
+		ui_snap_submit(ui, a->v, a->type, a->snap, NULL);
+}
+
+static void ui_snap_arg_free(void *arg)
+{
+	struct ui_snap_arg *a = arg;
+
+	free(a->snap);
+	free(a);
+}
+
+static void ui_snap_ask(struct ui *ui, struct ui_view *v, enum job_type type)
+{
+	struct ui_detail *d = ui_detail(v);
+	struct ui_snap_arg *a;
+	char text[512];
+
+	if (d->snap_cur >= d->n_snaps)
+		return;
+	a = xcalloc(1, sizeof(*a));
+	a->v = v;
+	a->type = type;
+	a->snap = xstrdup(d->snaps[d->snap_cur].name);
+	if (type == JOB_SNAP_REVERT)
+		snprintf(text, sizeof(text),
+			 "Revert %s to snapshot %s? Everything the VM did since that snapshot is lost.",
+			 d->name, a->snap);
+	else
+		snprintf(text, sizeof(text), "Delete snapshot %s of %s? It cannot be reverted to afterwards.",
+			 a->snap, d->name);
+	ui_push_view(ui, ui_view_confirm_new(type == JOB_SNAP_REVERT ? "Revert" : "Delete snapshot",
+					     text, NULL, 0, ui_snap_confirmed, a, ui_snap_arg_free));
+}
+
+static bool ui_detail_snap_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
+{
+	struct ui_detail *d = ui_detail(v);
+
+	if (ui_keymap_is(&ui->keys, key, UI_ACT_DOWN) && d->snap_cur + 1 < d->n_snaps)
+		d->snap_cur++;
+	else if (ui_keymap_is(&ui->keys, key, UI_ACT_UP) && d->snap_cur > 0)
+		d->snap_cur--;
+	else if (is_char && key == 'c')
+		ui_push_view(ui, ui_view_prompt_new("Name of the new snapshot", "", 0,
+						    ui_snap_named, NULL, v));
+	else if (is_char && key == 'r')
+		ui_snap_ask(ui, v, JOB_SNAP_REVERT);
+	else if (is_char && key == 'x')
+		ui_snap_ask(ui, v, JOB_SNAP_DELETE);
+	else
+		return false;
+	return true;
+}
+
+static const enum ui_action ui_detail_actions[] = {
+	UI_ACT_CLOSE, UI_ACT_NEXT_TAB, UI_ACT_PREV_TAB, UI_ACT_CONSOLE, UI_ACT_STATS,
+	UI_ACT_SNAPSHOTS, UI_ACT_START, UI_ACT_SHUTDOWN, UI_ACT_DESTROY, UI_ACT_REBOOT,
+	UI_ACT_PAUSE, UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP,
+};
+
+static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
+{
+	struct ui_detail *d = ui_detail(v);
+	enum ui_action a;
+
+	if (is_char && key >= '1' && key < '1' + UI_N_TABS) {
+		ui_detail_set_tab(ui, v, key - '1');
+		return;
+	}
+	if (d->tab == UI_TAB_SNAPSHOTS && ui_detail_snap_key(ui, v, key, is_char))
+		return;
+	a = ui_keymap_match(&ui->keys, key, ui_detail_actions, ARRAY_SIZE(ui_detail_actions));
+	switch (a) {
+	case UI_ACT_CLOSE: ui_pop_view(ui); break;
+	case UI_ACT_NEXT_TAB: ui_detail_set_tab(ui, v, d->tab + 1); break;
+	case UI_ACT_PREV_TAB: ui_detail_set_tab(ui, v, d->tab - 1); break;
+	case UI_ACT_CONSOLE: ui_detail_set_tab(ui, v, UI_TAB_CONSOLE); break;
+	case UI_ACT_STATS: ui_detail_set_tab(ui, v, UI_TAB_STATS); break;
+	case UI_ACT_SNAPSHOTS: ui_detail_set_tab(ui, v, UI_TAB_SNAPSHOTS); break;
+	case UI_ACT_START: ui_act_power(ui, BACKEND_START); break;
+	case UI_ACT_SHUTDOWN: ui_act_power(ui, BACKEND_SHUTDOWN); break;
+	case UI_ACT_DESTROY: ui_act_power(ui, BACKEND_DESTROY); break;
+	case UI_ACT_REBOOT: ui_act_power(ui, BACKEND_REBOOT); break;
+	case UI_ACT_PAUSE: ui_act_pause(ui); break;
+	case UI_ACT_FASTER: ui->refresh_s = ui->refresh_s / 2 < 0.2 ? 0.2 : ui->refresh_s / 2; break;
+	case UI_ACT_SLOWER: ui->refresh_s = ui->refresh_s * 2 > 60 ? 60 : ui->refresh_s * 2; break;
+	case UI_ACT_HELP: ui_push_view(ui, ui_view_help_new(ui)); break;
+	default: break;
+	}
+	if (a == UI_ACT_FASTER || a == UI_ACT_SLOWER) {
+		ui->next_stats_ns = 0;
+		ui_status(ui, false, "refreshing every %.1f s", ui->refresh_s);
+	}
+}
+
+static void ui_detail_job(struct ui *ui, struct ui_view *v, struct job *job)
+{
+	struct ui_detail *d = ui_detail(v);
+
+	switch (job->type) {
+	case JOB_DETAIL:
+		d->loading = false;
+		if (job->result < 0) {
+			ui_status(ui, true, "%s", job->err.msg);
+			break;
+		}
+		if (d->have_d)
+			core_vm_detail_done(&d->d);
+		d->d = job->detail;
+		memset(&job->detail, 0, sizeof(job->detail));
+		d->have_d = true;
+		break;
+	case JOB_SNAP_LIST:
+		d->snaps_loading = false;
+		vm_snapshot_list_free(d->snaps, d->n_snaps);
+		d->snaps = job->snaps;
+		d->n_snaps = job->n_snaps;
+		job->snaps = NULL;
+		job->n_snaps = 0;
+		if (d->snap_cur >= d->n_snaps)
+			d->snap_cur = d->n_snaps ? d->n_snaps - 1 : 0;
+		if (job->result < 0)
+			ui_status(ui, true, "%s", job->err.msg);
+		break;
+	default:
+		if (job->result < 0)
+			ui_status(ui, true, "%s", job->err.msg);
+		else
+			ui_status(ui, false, "snapshot %s of %s: done", job->text, d->name);
+		ui_detail_load_snaps(ui, v);
+		break;
+	}
+}
+
+static void ui_detail_free(struct ui_view *v)
+{
+	struct ui_detail *d = ui_detail(v);
+
+	if (d->have_d)
+		core_vm_detail_done(&d->d);
+	vm_snapshot_list_free(d->snaps, d->n_snaps);
+	free(d->new_snap);
+	free(d->name);
+	free(d);
+	free(v);
+}
+
+static const enum ui_action ui_detail_hints[] = {
+	UI_ACT_CLOSE, UI_ACT_NEXT_TAB, UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS,
+	UI_ACT_START, UI_ACT_SHUTDOWN, UI_ACT_FASTER, UI_ACT_SLOWER,
+};
+
+static const struct ui_view_ops ui_detail_ops = {
+	.name = "detail",
+	.draw = ui_detail_draw,
+	.key = ui_detail_key,
+	.job = ui_detail_job,
+	.free = ui_detail_free,
+	.hints = ui_detail_hints,
+	.n_hints = ARRAY_SIZE(ui_detail_hints),
+};
+
+struct ui_view *ui_view_detail_new(struct ui *ui, size_t conn, const char *name, int tab)
+{
+	struct ui_view *v = xcalloc(1, sizeof(*v));
+	struct ui_detail *d = xcalloc(1, sizeof(*d));
+
+	d->conn = conn;
+	d->name = xstrdup(name);
+	v->ops = &ui_detail_ops;
+	v->priv = d;
+	ui_detail_load(ui, v);
+	ui_detail_set_tab(ui, v, tab);
+	return v;
+}

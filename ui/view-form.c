@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* view-form.c: the create wizard and the edit form: fields checked as they are typed, a summary, then the job. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/paths.h"
+#include "src/util.h"
+#include "ui/app.h"
+#include "ui/line.h"
+
+enum ui_fld {
+	F_NAME, F_CONN, F_VCPUS, F_MEMORY, F_DISK, F_DISK_SIZE, F_DISK_PATH,
+	F_BOOT, F_KERNEL, F_INITRD, F_CMDLINE, F_ISO, F_NET, F_GROUP, F_NOTES,
+	F_COUNT,
+};
+
+enum { DISK_NONE, DISK_NEW, DISK_EXISTING };
+enum { BOOT_KERNEL, BOOT_ISO };
+
+struct ui_field {
+	const char *label;
+	bool choice;
+	struct ui_line line;		/* text fields */
+	const char *const *choices;	/* choice fields */
+	size_t n_choices, cur;
+	char error[VMT_ERROR_MSG_MAX];
+};
+
+struct ui_form {
+	struct vm_def *edit;		/* the VM being edited; NULL when creating */
+	size_t conn;
+	bool running;			/* edit of a running VM: applies at next boot */
+	struct ui_field f[F_COUNT];
+	int focus;
+	int top;
+	bool summary;
+	bool busy;			/* the create or edit job is out */
+	char *conn_names[16];
+};
+
+static const char *const ui_disk_create[] = { "none", "new image", "existing image" };
+static const char *const ui_disk_edit[] = { "keep as it is", "add a new image", "add an existing image" };
+static const char *const ui_boot_choices[] = { "kernel (direct boot)", "ISO image (libvirt)" };
+
+static struct ui_form *ui_form(struct ui_view *v)
+{
+	return v->priv;
+}
+
+static const struct vm_limits *ui_form_limits(struct ui *ui, struct ui_form *fm)
+{
+	return &ui->conns[fm->conn].limits;
+}
+
+/* Whether field i is shown, given the choices made above it. */
+static bool ui_form_visible(struct ui *ui, struct ui_form *fm, int i)
+{
+	size_t disk = fm->f[F_DISK].cur, boot = fm->f[F_BOOT].cur;
+
+	switch (i) {
+	case F_CONN: return !fm->edit && ui->n_conns > 1;
+	case F_DISK_SIZE: return disk == DISK_NEW;
+	case F_DISK_PATH: return disk != DISK_NONE;
+	case F_BOOT: return ui_form_limits(ui, fm)->has_cdrom;
+	case F_KERNEL: case F_INITRD: case F_CMDLINE: return boot == BOOT_KERNEL;
+	case F_ISO: return boot == BOOT_ISO;
+	default: return true;
+	}
+}
+
+static const char *ui_form_text(struct ui_form *fm, int i)
+{
+	return fm->f[i].line.buf;
+}
+
+static const char *ui_form_opt(struct ui_form *fm, int i)
+{
+	return fm->f[i].line.len ? fm->f[i].line.buf : NULL;
+}
+
+static int ui_form_check_disk(struct ui *ui, struct ui_form *fm, struct vmt_error *err)
+{
+	struct vm_disk d = { 0 };
+	uint64_t size = 0;
+	int r = 0;
+
+	if (fm->f[F_DISK].cur == DISK_NONE)
+		return 0;
+	if (fm->f[F_DISK].cur == DISK_NEW &&
+	    vm_size_parse(ui_form_text(fm, F_DISK_SIZE), 1ull << 30, &size) < 0)
+		return vmt_error_set(err, -EINVAL, "disk size: '%s' is not a size (GiB, or with M, G or T)",
+				     ui_form_text(fm, F_DISK_SIZE));
+	d.size_bytes = size;
+	d.path = ui_form_opt(fm, F_DISK_PATH) ? path_absolute(ui_form_text(fm, F_DISK_PATH)) : NULL;
+	if (d.path && !size)
+		d.format = vm_disk_sniff(d.path);
+	r = vm_check_disk(&d, 0, ui_form_limits(ui, fm), err);
+	free(d.path);
+	return r;
+}
+
+static int ui_form_check_file(struct ui *ui, struct ui_form *fm, int i, const char *what,
+			      struct vmt_error *err)
+{
+	char *abs;
+	int r;
+
+	if (!ui_form_opt(fm, i) && i == F_KERNEL && ui_form_limits(ui, fm)->needs_kernel)
+		return vmt_error_set(err, -EINVAL, "kernel: this connection boots kernels directly: give one");
+	if (!ui_form_opt(fm, i) && i == F_ISO)
+		return vmt_error_set(err, -EINVAL, "cdrom: give the path of an ISO image");
+	if (!ui_form_opt(fm, i))
+		return 0;
+	abs = path_absolute(ui_form_text(fm, i));
+	r = vm_check_boot_file(what, abs, ui_form_limits(ui, fm), err);
+	free(abs);
+	return r;
+}
+
+static int ui_form_check_number(struct ui *ui, struct ui_form *fm, int i, struct vmt_error *err)
+{
+	const struct vm_limits *lim = ui_form_limits(ui, fm);
+	unsigned n;
+	uint64_t bytes;
+
+	if (i == F_VCPUS) {
+		if (parse_uint(ui_form_text(fm, i), &n) < 0)
+			return vmt_error_set(err, -EINVAL, "vcpus: '%s' is not a number", ui_form_text(fm, i));
+		return vm_check_vcpus(n, lim, err);
+	}
+	if (vm_size_parse(ui_form_text(fm, i), 1ull << 20, &bytes) < 0)
+		return vmt_error_set(err, -EINVAL, "memory: '%s' is not a size (MiB, or with M, G or T)",
+				     ui_form_text(fm, i));
+	return vm_check_memory(bytes >> 20, lim, err);
+}
+
+/*
+ * The NIC field: specs separated by spaces ("network:default user"); each
+ * is added to def when def is not NULL.
+ */
+static int ui_form_nets(struct ui_form *fm, struct vm_def *def, struct vmt_error *err)
+{
+	char *copy = xstrdup(ui_form_text(fm, F_NET)), *save = NULL;
+	int r = 0;
+
+	for (char *w = strtok_r(copy, " ", &save); w && r == 0; w = strtok_r(NULL, " ", &save)) {
+		struct vm_nic nic;
+		bool none;
+
+		r = vm_nic_parse(w, &nic, &none, err);
+		if (r == 0 && !none && def)
+			*vm_def_add_nic(def) = nic;
+		else if (r == 0 && !none)
+			free(nic.source);
+	}
+	free(copy);
+	return r;
+}
+
+static int ui_form_check_one(struct ui *ui, struct ui_form *fm, int i, struct vmt_error *err)
+{
+	int r;
+
+	switch (i) {
+	case F_NAME:
+		if (fm->edit)
+			return 0;
+		r = vm_check_name(ui_form_text(fm, i), err);
+		if (r == 0 && ui_model_find(&ui->model, fm->conn, ui_form_text(fm, i)))
+			r = vmt_error_set(err, -EINVAL, "name: a VM named %s already exists on %s",
+					  ui_form_text(fm, i), ui->conns[fm->conn].uri);
+		return r;
+	case F_VCPUS: case F_MEMORY: return ui_form_check_number(ui, fm, i, err);
+	case F_DISK_SIZE: case F_DISK_PATH: return ui_form_check_disk(ui, fm, err);
+	case F_KERNEL: return ui_form_check_file(ui, fm, i, "kernel", err);
+	case F_INITRD: return ui_form_check_file(ui, fm, i, "initrd", err);
+	case F_ISO: return ui_form_check_file(ui, fm, i, "cdrom", err);
+	case F_CMDLINE: return vm_check_cmdline(ui_form_opt(fm, i), err);
+	case F_NET: return ui_form_nets(fm, NULL, err);
+	case F_GROUP: return vm_check_text("group", ui_form_opt(fm, i), VM_GROUP_MAX, err);
+	case F_NOTES: return vm_check_text("notes", ui_form_opt(fm, i), VM_NOTES_MAX, err);
+	default: return 0;
+	}
+}
+
+/* Check every shown field; the index of the first bad one, or -1. */
+static int ui_form_check_all(struct ui *ui, struct ui_form *fm)
+{
+	int first = -1;
+
+	for (int i = 0; i < F_COUNT; i++) {
+		struct vmt_error err;
+
+		vmt_error_clear(&err);
+		fm->f[i].error[0] = '\0';
+		if (!ui_form_visible(ui, fm, i) || ui_form_check_one(ui, fm, i, &err) == 0)
+			continue;
+		snprintf(fm->f[i].error, sizeof(fm->f[i].error), "%s", err.msg);
+		if (first < 0)
+			first = i;
+	}
+	return first;
+}
+
+static void ui_form_set_path(char **field, struct ui_form *fm, int i)
+{
+	char *abs = ui_form_opt(fm, i) ? path_absolute(ui_form_text(fm, i)) : NULL;
+
+	free(*field);
+	*field = abs;
+}
+
+/* The disk the form asks for, appended to def. */
+static void ui_form_add_disk(struct ui_form *fm, struct vm_def *def)
+{
+	struct vm_disk *d;
+
+	if (fm->f[F_DISK].cur == DISK_NONE)
+		return;
+	d = vm_def_add_disk(def);
+	if (ui_form_opt(fm, F_DISK_PATH))
+		d->path = path_absolute(ui_form_text(fm, F_DISK_PATH));
+	if (fm->f[F_DISK].cur == DISK_NEW)
+		vm_size_parse(ui_form_text(fm, F_DISK_SIZE), 1ull << 30, &d->size_bytes);
+}
+
+static void ui_form_set_boot(struct ui *ui, struct ui_form *fm, struct vm_def *def)
+{
+	for (size_t i = def->n_disks; i-- > 0;)
+		if (def->disks[i].device == VM_DISK_DEVICE_CDROM)
+			vm_def_remove_disk(def, i);
+	if (fm->f[F_BOOT].cur == BOOT_ISO && ui_form_visible(ui, fm, F_BOOT)) {
+		struct vm_disk *d = vm_def_add_disk(def);
+
+		d->path = path_absolute(ui_form_text(fm, F_ISO));
+		d->device = VM_DISK_DEVICE_CDROM;
+		d->readonly = true;
+		vm_def_set_str(&def->kernel, NULL);
+		vm_def_set_str(&def->initrd, NULL);
+		vm_def_set_str(&def->cmdline, NULL);
+		vm_def_set_str(&def->boot_order, "cdrom,hd");
+		return;
+	}
+	ui_form_set_path(&def->kernel, fm, F_KERNEL);
+	ui_form_set_path(&def->initrd, fm, F_INITRD);
+	vm_def_set_str(&def->cmdline, ui_form_opt(fm, F_CMDLINE));
+}
+
+/* The definition the form describes (a copy of the edited one, changed). */
+static struct vm_def *ui_form_def(struct ui *ui, struct ui_form *fm)
+{
+	struct vm_def *def = fm->edit ? vm_def_copy(fm->edit) : vm_def_new();
+	uint64_t bytes = 0;
+
+	if (!fm->edit)
+		def->name = xstrdup(ui_form_text(fm, F_NAME));
+	parse_uint(ui_form_text(fm, F_VCPUS), &def->vcpus);
+	vm_size_parse(ui_form_text(fm, F_MEMORY), 1ull << 20, &bytes);
+	def->memory_mib = bytes >> 20;
+	ui_form_add_disk(fm, def);
+	ui_form_set_boot(ui, fm, def);
+	while (def->n_nics)
+		vm_def_remove_nic(def, def->n_nics - 1);
+	ui_form_nets(fm, def, NULL);
+	vm_def_set_str(&def->group, ui_form_opt(fm, F_GROUP));
+	vm_def_set_str(&def->notes, ui_form_opt(fm, F_NOTES));
+	return def;
+}
+
+static void ui_form_init_field(struct ui_form *fm, int i, const char *label,
+			       const char *text)
+{
+	fm->f[i].label = label;
+	ui_line_set(&fm->f[i].line, text);
+}
+
+static void ui_form_init_choice(struct ui_form *fm, int i, const char *label,
+				const char *const *choices, size_t n)
+{
+	fm->f[i].label = label;
+	fm->f[i].choice = true;
+	fm->f[i].choices = choices;
+	fm->f[i].n_choices = n;
+}
+
+/* Defaults that work at once: on kvm:/// the guest the project ships. */
+static void ui_form_defaults(struct ui *ui, struct ui_form *fm)
+{
+	char *kernel, *initrd, *cmdline, mem[16];
+	unsigned mib = 512;
+	bool kvm = backend_uri_is_kvm(ui->conns[fm->conn].uri);
+
+	if (kvm && paths_default_guest(&kernel, &initrd, &cmdline, &mib)) {
+		ui_line_set(&fm->f[F_KERNEL].line, kernel);
+		ui_line_set(&fm->f[F_INITRD].line, initrd);
+		ui_line_set(&fm->f[F_CMDLINE].line, cmdline);
+		free(kernel);
+		free(initrd);
+		free(cmdline);
+	}
+	snprintf(mem, sizeof(mem), "%u", mib);
+	ui_line_set(&fm->f[F_MEMORY].line, mem);
+	ui_line_set(&fm->f[F_NET].line, kvm ? "none" : "network:default");
+	fm->f[F_DISK].cur = kvm ? DISK_NONE : DISK_NEW;
+	fm->f[F_BOOT].cur = kvm ? BOOT_KERNEL : BOOT_ISO;
+}
+
+static void ui_form_from_def(struct ui_form *fm, const struct vm_def *def)
+{
+	char num[32];
+
+	ui_line_set(&fm->f[F_NAME].line, def->name);
+	snprintf(num, sizeof(num), "%u", def->vcpus);
+	ui_line_set(&fm->f[F_VCPUS].line, num);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)def->memory_mib);
+	ui_line_set(&fm->f[F_MEMORY].line, num);
+	ui_line_set(&fm->f[F_KERNEL].line, def->kernel);
+	ui_line_set(&fm->f[F_INITRD].line, def->initrd);
+	ui_line_set(&fm->f[F_CMDLINE].line, def->cmdline);
+	for (size_t i = 0; i < def->n_disks; i++)
+		if (def->disks[i].device == VM_DISK_DEVICE_CDROM) {
+			ui_line_set(&fm->f[F_ISO].line, def->disks[i].path);
+			fm->f[F_BOOT].cur = def->kernel ? BOOT_KERNEL : BOOT_ISO;
+		}
+	struct strbuf nets;
+
+	strbuf_init(&nets);
+	for (size_t i = 0; i < def->n_nics; i++) {
+		const struct vm_nic *n = &def->nics[i];
+
+		strbuf_addf(&nets, "%s%s%s%s,mac=%s", i ? " " : "", vm_nic_kind_name(n->kind),
+			    n->source ? ":" : "", n->source ? n->source : "", n->mac);
+	}
+	ui_line_set(&fm->f[F_NET].line, nets.len ? nets.buf : "none");
+	strbuf_done(&nets);
+	ui_line_set(&fm->f[F_GROUP].line, def->group);
+	ui_line_set(&fm->f[F_NOTES].line, def->notes);
+}
+
+static void ui_form_draw_field(struct ui *ui, struct ui_form *fm, int i, int y, int w)
+{
+	struct ui_field *f = &fm->f[i];
+	bool focus = i == fm->focus && !fm->summary;
+	attr_t la = focus ? A_BOLD : ui->theme.attr[UI_EL_DIM];
+	int fx = 16, fw = w - fx - 4;
+
+	ui_putf(y, 1, 2, ui->theme.attr[UI_EL_CRASHED], "%s", f->error[0] ? "!" : "");
+	ui_put(y, 3, 13, la, f->label, false);
+	if (i == F_NAME && fm->edit) {
+		ui_put(y, fx, fw, 0, f->line.buf, false);
+	} else if (f->choice) {
+		ui_putf(y, fx, fw, focus ? ui->theme.attr[UI_EL_SELECTED] : ui->theme.attr[UI_EL_FIELD],
+			"< %s >", f->choices[f->cur]);
+	} else {
+		ui_line_draw(&f->line, y, fx, fw, ui->theme.attr[UI_EL_FIELD], focus);
+	}
+}
+
+static void ui_form_draw_summary(struct ui *ui, struct ui_form *fm, int y, int h, int w)
+{
+	int row = y;
+
+	ui_put(row++, 2, w - 4, A_BOLD, fm->edit ? "Apply these changes?" : "Create this VM?", false);
+	for (int i = 0; i < F_COUNT && row < y + h - 3; i++) {
+		if (!ui_form_visible(ui, fm, i))
+			continue;
+		ui_put(row, 3, 13, ui->theme.attr[UI_EL_DIM], fm->f[i].label, false);
+		ui_put(row++, 16, w - 20, 0, fm->f[i].choice ? fm->f[i].choices[fm->f[i].cur]
+							     : fm->f[i].line.buf, false);
+	}
+	if (fm->running)
+		ui_put(row++, 2, w - 4, ui->theme.attr[UI_EL_PAUSED],
+		       "The VM is running: the changes apply at its next boot.", false);
+	ui_put(y + h - 1, 2, w - 4, A_BOLD,
+	       fm->busy ? "working..." : "Enter: do it   Esc: back to the form", false);
+}
+
+static void ui_form_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, int w)
+{
+	struct ui_form *fm = ui_form(v);
+	char title[160];
+	int row = y + 1, shown = 0, focus_row = -1;
+
+	ui_fill(y, 0, w, ui->theme.attr[UI_EL_COLHEAD]);
+	if (fm->edit)
+		snprintf(title, sizeof(title), "Edit %s on %s", fm->edit->name, ui->conns[fm->conn].uri);
+	else
+		snprintf(title, sizeof(title), "Create a VM on %s", ui->conns[fm->conn].uri);
+	ui_put(y, 1, w - 2, ui->theme.attr[UI_EL_COLHEAD] | A_BOLD, title, false);
+	if (fm->summary) {
+		ui_form_draw_summary(ui, fm, y + 1, h - 1, w);
+		return;
+	}
+	for (int i = 0; i < F_COUNT; i++) {
+		if (!ui_form_visible(ui, fm, i))
+			continue;
+		if (shown++ < fm->top)
+			continue;
+		if (row >= y + h - 2)
+			break;
+		if (i == fm->focus)
+			focus_row = row;
+		ui_form_draw_field(ui, fm, i, row++, w);
+	}
+	if (fm->f[fm->focus].error[0])
+		ui_put(y + h - 2, 2, w - 4, ui->theme.attr[UI_EL_ERROR], fm->f[fm->focus].error, true);
+	ui_put(y + h - 1, 2, w - 4, ui->theme.attr[UI_EL_DIM],
+	       "Up/Down: field  Left/Right: choice  Enter: next, then review  Esc: cancel", false);
+	/* Drawn last, so that the cursor ends up in the field being typed in. */
+	curs_set(0);
+	if (focus_row >= 0)
+		ui_form_draw_field(ui, fm, fm->focus, focus_row, w);
+}
+
+/* Move the focus to the next (dir 1) or previous (-1) shown field. */
+static void ui_form_move(struct ui *ui, struct ui_form *fm, int dir)
+{
+	int i = fm->focus;
+
+	do {
+		i += dir;
+	} while (i >= 0 && i < F_COUNT && (!ui_form_visible(ui, fm, i) || (i == F_NAME && fm->edit)));
+	if (i >= 0 && i < F_COUNT)
+		fm->focus = i;
+	/* Keep the focused field on screen. */
+	int idx = 0, rows = ui->rows - 6;
+
+	for (int k = 0; k < fm->focus; k++)
+		idx += ui_form_visible(ui, fm, k);
+	if (idx < fm->top)
+		fm->top = idx;
+	if (idx >= fm->top + rows)
+		fm->top = idx - rows + 1;
+}
+
+static void ui_form_conn_changed(struct ui *ui, struct ui_form *fm)
+{
+	fm->conn = fm->f[F_CONN].cur;
+	ui_form_defaults(ui, fm);
+}
+
+static void ui_form_submit(struct ui *ui, struct ui_view *v)
+{
+	struct ui_form *fm = ui_form(v);
+	struct job *job;
+
+	if (fm->busy)
+		return;
+	job = job_new(fm->edit ? JOB_EDIT : JOB_CREATE, fm->conn, NULL);
+	job->def = ui_form_def(ui, fm);
+	job->name = xstrdup(job->def->name);
+	fm->busy = true;
+	ui_submit(ui, job, v);
+}
+
+static void ui_form_enter(struct ui *ui, struct ui_view *v)
+{
+	struct ui_form *fm = ui_form(v);
+	int bad = ui_form_check_all(ui, fm);
+	int last = F_COUNT - 1;
+
+	if (fm->summary) {
+		ui_form_submit(ui, v);
+		return;
+	}
+	if (fm->focus != last) {
+		ui_form_move(ui, fm, 1);
+		return;
+	}
+	if (bad >= 0) {
+		fm->focus = bad;
+		ui_status(ui, true, "%s", fm->f[bad].error);
+		return;
+	}
+	fm->summary = true;
+}
+
+static void ui_form_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
+{
+	struct ui_form *fm = ui_form(v);
+	struct ui_field *f = &fm->f[fm->focus];
+	struct vmt_error err;
+
+	if ((is_char && (key == '\n' || key == '\r')) || (!is_char && key == KEY_ENTER)) {
+		ui_form_enter(ui, v);
+	} else if (is_char && key == 27) {
+		if (fm->summary)
+			fm->summary = false;
+		else
+			ui_pop_view(ui);
+		return;
+	} else if (fm->summary) {
+		return;
+	} else if ((!is_char && key == KEY_UP) || (!is_char && key == KEY_BTAB)) {
+		ui_form_move(ui, fm, -1);
+	} else if ((!is_char && key == KEY_DOWN) || (is_char && key == '\t')) {
+		ui_form_move(ui, fm, 1);
+	} else if (f->choice && !is_char && (key == KEY_LEFT || key == KEY_RIGHT)) {
+		f->cur = (f->cur + (key == KEY_RIGHT ? 1 : f->n_choices - 1)) % f->n_choices;
+		if (fm->focus == F_CONN)
+			ui_form_conn_changed(ui, fm);
+	} else if (!f->choice) {
+		ui_line_key(&f->line, key, is_char);
+	}
+	/* The focused field is checked as it is typed; the others on Enter. */
+	vmt_error_clear(&err);
+	f->error[0] = '\0';
+	if (ui_form_visible(ui, fm, fm->focus) && ui_form_check_one(ui, fm, fm->focus, &err) < 0)
+		snprintf(f->error, sizeof(f->error), "%s", err.msg);
+}
+
+static void ui_form_job(struct ui *ui, struct ui_view *v, struct job *job)
+{
+	struct ui_form *fm = ui_form(v);
+
+	fm->busy = false;
+	if (job->result < 0) {
+		fm->summary = false;
+		ui_status(ui, true, "%s", job->err.msg);
+		return;
+	}
+	ui_status(ui, false, "%s %s%s", job->def->name, fm->edit ? "changed" : "created",
+		  job->next_boot ? "; the changes apply at its next boot" : "");
+	ui_refresh_conn(ui, job->conn);
+	ui_select_later(ui, job->conn, job->def->name);
+	ui_pop_view(ui);
+}
+
+static void ui_form_free(struct ui_view *v)
+{
+	struct ui_form *fm = ui_form(v);
+
+	vm_def_free(fm->edit);
+	free(fm);
+	free(v);
+}
+
+static const enum ui_action ui_form_hints[] = { UI_ACT_CLOSE };
+
+static const struct ui_view_ops ui_form_ops = {
+	.name = "form",
+	.draw = ui_form_draw,
+	.key = ui_form_key,
+	.job = ui_form_job,
+	.free = ui_form_free,
+	.hints = ui_form_hints,
+	.n_hints = ARRAY_SIZE(ui_form_hints),
+};
+
+static void ui_form_fields(struct ui *ui, struct ui_form *fm)
+{
+	for (size_t i = 0; i < ui->n_conns && i < ARRAY_SIZE(fm->conn_names); i++)
+		fm->conn_names[i] = ui->conns[i].uri;
+	ui_form_init_field(fm, F_NAME, "Name", "");
+	ui_form_init_choice(fm, F_CONN, "Connection", (const char *const *)fm->conn_names,
+			    ui->n_conns < ARRAY_SIZE(fm->conn_names) ? ui->n_conns : ARRAY_SIZE(fm->conn_names));
+	ui_form_init_field(fm, F_VCPUS, "vCPUs", "1");
+	ui_form_init_field(fm, F_MEMORY, "Memory MiB", "512");
+	ui_form_init_choice(fm, F_DISK, "Disk", fm->edit ? ui_disk_edit : ui_disk_create, 3);
+	ui_form_init_field(fm, F_DISK_SIZE, "  size GiB", "10");
+	ui_form_init_field(fm, F_DISK_PATH, "  path", "");
+	ui_form_init_choice(fm, F_BOOT, "Boot", ui_boot_choices, 2);
+	ui_form_init_field(fm, F_KERNEL, "  kernel", "");
+	ui_form_init_field(fm, F_INITRD, "  initrd", "");
+	ui_form_init_field(fm, F_CMDLINE, "  cmdline", "");
+	ui_form_init_field(fm, F_ISO, "  ISO", "");
+	ui_form_init_field(fm, F_NET, "Network", "none");
+	ui_form_init_field(fm, F_GROUP, "Group", "");
+	ui_form_init_field(fm, F_NOTES, "Notes", "");
+}
+
+struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit)
+{
+	struct ui_view *v = xcalloc(1, sizeof(*v));
+	struct ui_form *fm = xcalloc(1, sizeof(*fm));
+	struct ui_vm *vm;
+
+	fm->edit = edit;
+	fm->conn = conn;
+	ui_form_fields(ui, fm);
+	fm->f[F_CONN].cur = conn;
+	if (edit) {
+		ui_form_from_def(fm, edit);
+		vm = ui_model_find(&ui->model, conn, edit->name);
+		fm->running = vm && vm_state_is_active(vm->vm.info.state);
+		fm->focus = F_VCPUS;
+	} else {
+		ui_form_defaults(ui, fm);
+	}
+	v->ops = &ui_form_ops;
+	v->priv = fm;
+	return v;
+}

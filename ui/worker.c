@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* worker.c: per-connection threads that run blocking backend calls and hand back the answers. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/log.h"
+#include "src/util.h"
+#include "ui/worker.h"
+
+struct worker_pool {
+	pthread_mutex_t lock;
+	int pipe[2];
+	struct job *done, *done_tail;
+	struct worker **workers;
+	size_t n_workers;
+};
+
+struct worker {
+	struct worker_pool *pool;
+	size_t conn;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct job *queue, *queue_tail;
+	unsigned pending;
+	uint64_t busy_since;
+	bool stop;
+	char *db_path;
+	char *uri;
+	struct core *core;	/* this thread's own store connection and backend */
+};
+
+struct job *job_new(enum job_type type, size_t conn, const char *name)
+{
+	struct job *job = xcalloc(1, sizeof(*job));
+
+	job->type = type;
+	job->conn = conn;
+	job->name = xstrdup_or_null(name);
+	return job;
+}
+
+void job_free(struct job *job)
+{
+	if (!job)
+		return;
+	free(job->name);
+	free(job->text);
+	free(job->text2);
+	vm_def_free(job->def);
+	core_vm_list_free(job->vms, job->n_vms);
+	free(job->stats);
+	if (job->detail.def)
+		core_vm_detail_done(&job->detail);
+	vm_snapshot_list_free(job->snaps, job->n_snaps);
+	backend_console_close(job->console);
+	free(job);
+}
+
+struct worker_pool *worker_pool_new(void)
+{
+	struct worker_pool *pool = xcalloc(1, sizeof(*pool));
+
+	pthread_mutex_init(&pool->lock, NULL);
+	if (pipe2(pool->pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		abort();
+	return pool;
+}
+
+int worker_pool_fd(struct worker_pool *pool)
+{
+	return pool->pipe[0];
+}
+
+static void worker_pool_finish(struct worker_pool *pool, struct job *job)
+{
+	static const char one = 1;
+
+	pthread_mutex_lock(&pool->lock);
+	job->next = NULL;
+	if (pool->done_tail)
+		pool->done_tail->next = job;
+	else
+		pool->done = job;
+	pool->done_tail = job;
+	pthread_mutex_unlock(&pool->lock);
+	/* A full pipe already says "jobs are waiting". */
+	if (write(pool->pipe[1], &one, 1) < 0 && errno != EAGAIN)
+		LOG_WARN("worker: cannot wake the UI: %s", strerror(errno));
+}
+
+struct job *worker_pool_take(struct worker_pool *pool)
+{
+	struct job *job;
+	char drain[64];
+
+	pthread_mutex_lock(&pool->lock);
+	job = pool->done;
+	if (job) {
+		pool->done = job->next;
+		if (!pool->done)
+			pool->done_tail = NULL;
+	}
+	if (!pool->done)
+		while (read(pool->pipe[0], drain, sizeof(drain)) > 0)
+			;
+	pthread_mutex_unlock(&pool->lock);
+	return job;
+}
+
+/*
+ * The backend's auth callback: hand the question to the UI thread as a
+ * job and wait for the user's answer.
+ */
+static int worker_ask(void *opaque, const char *prompt, bool echo, char *answer,
+		      size_t len)
+{
+	struct worker *w = opaque;
+	struct worker_question q = { .prompt = prompt, .echo = echo, .answer = answer, .len = len };
+	struct job *job = job_new(JOB_QUESTION, w->conn, NULL);
+
+	pthread_mutex_init(&q.lock, NULL);
+	pthread_cond_init(&q.cond, NULL);
+	job->question = &q;
+	worker_pool_finish(w->pool, job);
+	pthread_mutex_lock(&q.lock);
+	while (!q.answered)
+		pthread_cond_wait(&q.cond, &q.lock);
+	pthread_mutex_unlock(&q.lock);
+	pthread_mutex_destroy(&q.lock);
+	pthread_cond_destroy(&q.cond);
+	return q.result;
+}
+
+void worker_answer(struct worker_question *q, int result, const char *text)
+{
+	pthread_mutex_lock(&q->lock);
+	q->result = result;
+	if (result == 0)
+		snprintf(q->answer, q->len, "%s", text ? text : "");
+	q->answered = true;
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void worker_run_open(struct worker *w, struct job *job)
+{
+	char *uris[1] = { w->uri };
+
+	job->result = core_open(&w->core, w->db_path, uris, 1, worker_ask, w, &job->err);
+	if (job->result == 0)
+		job->result = core_backend(w->core, 0, &job->be, &job->err);
+	if (job->result == 0)
+		job->result = backend_limits(job->be, &job->limits, &job->err);
+	/* Events are a bonus: without them the UI refreshes the list itself. */
+	if (job->result == 0)
+		job->flag = backend_events_start(job->be, NULL) == 0;
+	if (job->result == 0 && !job->flag)
+		LOG_INFO("%s: no events; the list is refreshed by polling", w->uri);
+}
+
+static int worker_snapshot(struct backend *be, struct job *job)
+{
+	switch (job->type) {
+	case JOB_SNAP_LIST:
+		return backend_snapshot_list(be, job->name, &job->snaps, &job->n_snaps,
+					     &job->err);
+	case JOB_SNAP_CREATE:
+		return backend_snapshot_create(be, job->name, job->text, job->text2,
+					       &job->err);
+	case JOB_SNAP_REVERT:
+		return backend_snapshot_revert(be, job->name, job->text, &job->err);
+	default:
+		return backend_snapshot_delete(be, job->name, job->text, &job->err);
+	}
+}
+
+/* Run one job of an open connection. */
+static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
+{
+	struct core *c = w->core;
+
+	switch (job->type) {
+	case JOB_LIST:
+		return core_list(c, false, &job->vms, &job->n_vms, NULL, &job->err);
+	case JOB_STATS:
+		return backend_stats(be, &job->stats, &job->n_stats, &job->err);
+	case JOB_ACTION:
+		return core_action(c, be, job->action, job->name, &job->err);
+	case JOB_CREATE:
+		return core_create(c, be, job->def, &job->err);
+	case JOB_GET_DEF:
+		return core_get_def(c, be, job->name, &job->def, &job->err);
+	case JOB_EDIT:
+		return core_edit(c, be, job->def, &job->next_boot, &job->err);
+	case JOB_DELETE:
+		return core_delete(c, be, job->name, job->flag, true, &job->err);
+	case JOB_DETAIL:
+		return core_show(c, be, job->name, &job->detail, &job->err);
+	case JOB_CONSOLE:
+		return backend_console_open(be, job->name, job->flag ? BACKEND_CONSOLE_FORCE : 0,
+					    &job->console, &job->err);
+	case JOB_SNAP_LIST:
+	case JOB_SNAP_CREATE:
+	case JOB_SNAP_REVERT:
+	case JOB_SNAP_DELETE:
+		return worker_snapshot(be, job);
+	case JOB_OPEN:
+	case JOB_QUESTION:
+		break;
+	}
+	return 0;
+}
+
+static void worker_run(struct worker *w, struct job *job)
+{
+	uint64_t start = time_mono_ns();
+	struct backend *be = NULL;
+
+	if (job->type == JOB_OPEN)
+		worker_run_open(w, job);
+	else if (!w->core || core_backend(w->core, 0, &be, &job->err) < 0)
+		job->result = vmt_error_set(&job->err, -ENOTCONN, "%s is not connected", w->uri);
+	else
+		job->result = worker_run_job(w, be, job);
+	job->took_ns = time_mono_ns() - start;
+	if (job->result < 0)
+		LOG_DEBUG("%s: job %d on %s failed: %s", w->uri, job->type,
+			  job->name ? job->name : "-", job->err.msg);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stop) {
+		struct job *job = w->queue;
+
+		if (!job) {
+			pthread_cond_wait(&w->cond, &w->lock);
+			continue;
+		}
+		w->queue = job->next;
+		if (!w->queue)
+			w->queue_tail = NULL;
+		w->busy_since = time_mono_ns();
+		pthread_mutex_unlock(&w->lock);
+		worker_run(w, job);
+		worker_pool_finish(w->pool, job);
+		pthread_mutex_lock(&w->lock);
+		w->busy_since = 0;
+		w->pending--;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+struct worker *worker_start(struct worker_pool *pool, size_t conn,
+			    const char *db_path, const char *uri)
+{
+	struct worker *w = xcalloc(1, sizeof(*w));
+
+	w->pool = pool;
+	w->conn = conn;
+	w->db_path = xstrdup(db_path);
+	w->uri = xstrdup(uri);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+		abort();
+	pool->workers = xrealloc(pool->workers, (pool->n_workers + 1) * sizeof(*pool->workers));
+	pool->workers[pool->n_workers++] = w;
+	return w;
+}
+
+void worker_submit(struct worker *w, struct job *job)
+{
+	pthread_mutex_lock(&w->lock);
+	job->next = NULL;
+	if (w->queue_tail)
+		w->queue_tail->next = job;
+	else
+		w->queue = job;
+	w->queue_tail = job;
+	w->pending++;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+uint64_t worker_busy_ns(struct worker *w)
+{
+	uint64_t since;
+
+	pthread_mutex_lock(&w->lock);
+	since = w->busy_since;
+	pthread_mutex_unlock(&w->lock);
+	return since ? time_mono_ns() - since : 0;
+}
+
+unsigned worker_pending(struct worker *w)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&w->lock);
+	n = w->pending;
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
+/* How long a worker may take to finish its current job when vmtui quits. */
+#define WORKER_QUIT_WAIT_MS 300
+
+void worker_pool_free(struct worker_pool *pool)
+{
+	for (size_t i = 0; i < pool->n_workers; i++) {
+		struct worker *w = pool->workers[i];
+
+		pthread_mutex_lock(&w->lock);
+		w->stop = true;
+		pthread_cond_signal(&w->cond);
+		pthread_mutex_unlock(&w->lock);
+	}
+	for (size_t i = 0; i < pool->n_workers; i++) {
+		struct worker *w = pool->workers[i];
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += WORKER_QUIT_WAIT_MS * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		/* A worker stuck in a hung connection keeps its memory; the
+		 * process is about to end anyway. */
+		if (pthread_timedjoin_np(w->thread, NULL, &ts) != 0)
+			continue;
+		while (w->queue) {
+			struct job *next = w->queue->next;
+
+			job_free(w->queue);
+			w->queue = next;
+		}
+		core_close(w->core);
+		free(w->db_path);
+		free(w->uri);
+		free(w);
+	}
+	for (struct job *j = worker_pool_take(pool); j; j = worker_pool_take(pool))
+		job_free(j);
+	close(pool->pipe[0]);
+	close(pool->pipe[1]);
+	free(pool->workers);
+	free(pool);
+}
