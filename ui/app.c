@@ -118,31 +118,16 @@ bool ui_view_alive(struct ui *ui, struct ui_view *v)
 	return false;
 }
 
-/* Connections: the -c options, else the config's connect lines, else kvm:///. */
-static char **ui_uris(struct ui *ui, size_t *n)
-{
-	char **src = ui->cli->uris;
-
-	*n = ui->cli->n_uris;
-	if (!ui->cli->uris_given && ui->cfg.n_connect) {
-		src = ui->cfg.connect;
-		*n = ui->cfg.n_connect;
-	}
-	return src;
-}
-
 static int ui_init(struct ui *ui, struct cli *cli)
 {
 	struct vmt_error err;
 	struct store *st;
-	size_t n;
-	char **uris;
 
 	memset(ui, 0, sizeof(*ui));
 	ui->cli = cli;
-	config_init(&ui->cfg);
-	if (config_load(&ui->cfg, &err) < 0)
-		config_problem(&ui->cfg, 0, "%s", err.msg);
+	/* The config is the UI's from here on. */
+	ui->cfg = cli->cfg;
+	config_init(&cli->cfg);
 	if (paths_db(cli->db, &ui->db_path, &err) < 0)
 		return cli_fail(&err);
 	/* Say what is wrong with the database before taking over the screen. */
@@ -152,9 +137,25 @@ static int ui_init(struct ui *ui, struct cli *cli)
 	ui->refresh_s = ui->cfg.refresh > 0 ? ui->cfg.refresh : 1.0;
 	ui_model_init(&ui->model);
 	ui->pool = worker_pool_new();
-	uris = ui_uris(ui, &n);
-	ui_conns_start(ui, uris, n);
+	ui_conns_start(ui, cli->uris, cli->n_uris);
 	return 0;
+}
+
+/* Every bad line of the config file, in the status line (and the log). */
+static void ui_config_problems(struct ui *ui)
+{
+	struct strbuf sb;
+
+	if (!ui->cfg.n_problems)
+		return;
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%s:", ui->cfg.path ? ui->cfg.path : "config");
+	for (size_t i = 0; i < ui->cfg.n_problems; i++)
+		strbuf_addf(&sb, "%s %s", i ? ";" : "", ui->cfg.problems[i]);
+	ui_status(ui, true, "%s", sb.buf);
+	strbuf_done(&sb);
+	for (size_t i = 0; i < ui->cfg.n_problems; i++)
+		LOG_WARN("config: %s", ui->cfg.problems[i]);
 }
 
 static void ui_curses_start(struct ui *ui)
@@ -172,11 +173,7 @@ static void ui_curses_start(struct ui *ui)
 	ui_theme_init(&ui->theme, &ui->cfg);
 	ui_keymap_init(&ui->keys, &ui->cfg);
 	ui_push_view(ui, ui_view_list_new(ui));
-	if (ui->cfg.n_problems)
-		ui_status(ui, true, "%s%s", ui->cfg.problems[0],
-			  ui->cfg.n_problems > 1 ? " (and more: see the log)" : "");
-	for (size_t i = 0; i < ui->cfg.n_problems; i++)
-		LOG_WARN("%s", ui->cfg.problems[i]);
+	ui_config_problems(ui);
 	getmaxyx(stdscr, ui->rows, ui->cols);
 	ui->dirty = true;
 }

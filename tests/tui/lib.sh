@@ -17,8 +17,14 @@ tui_start() {
 	envs=
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs="$envs $1"; shift; done
 	[ "$1" = -- ] && shift
-	tmx new-session -d -x "${size%x*}" -y "${size#*x}" \
-		"env LANG=C.UTF-8 TERM=tmux-256color $envs '$VMTUI' $* 2>>'$TMPD/vmtui.stderr'; echo \"vmtui exited \$?\"; sleep 600"
+	# A server that is still going away after its last session refuses us: retry.
+	i=0
+	until tmx new-session -d -x "${size%x*}" -y "${size#*x}" \
+		"env LANG=C.UTF-8 TERM=tmux-256color $envs '$VMTUI' $* 2>>'$TMPD/vmtui.stderr'; echo \"vmtui exited \$?\"; sleep 600" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && fail "tmux does not start"
+		sleep 0.1
+	done
 	tui_wait 'vmtui .*VMs'
 }
 
