@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,7 +111,7 @@ static void stats_print_json(struct json_writer *w, const struct vm_rates *rt)
 static void stats_sleep(double seconds)
 {
 	struct timespec ts = { (time_t)seconds,
-			       (long)((seconds - floor(seconds)) * 1e9) };
+			       (long)((seconds - (double)(time_t)seconds) * 1e9) };
 
 	nanosleep(&ts, NULL);
 }

@@ -113,27 +113,18 @@ static void ui_job_list(struct ui *ui, struct job *job)
 static void ui_job_stats(struct ui *ui, struct job *job)
 {
 	struct ui_conn *c = &ui->conns[job->conn];
-	bool gone = false;
+	enum ui_col sort = ui->model.sort;
 
 	c->stats_queued = false;
 	if (job->result < 0)
 		return;
-	ui_model_add_stats(&ui->model, job->conn, job->stats, job->n_stats,
-			   (double)time_mono_ns() / 1e9);
-	/* A VM that runs but sent nothing has stopped: the list is stale. */
-	for (size_t i = 0; i < ui->model.n_vms; i++) {
-		struct ui_vm *v = ui->model.vms[i];
-		bool found = false;
-
-		if (v->conn != job->conn || !vm_state_is_active(v->vm.info.state))
-			continue;
-		for (size_t k = 0; k < job->n_stats && !found; k++)
-			found = strcmp(job->stats[k].uuid, v->vm.info.uuid) == 0;
-		gone |= !found && v->have_last;
-	}
-	if (gone)
+	if (ui_model_add_stats(&ui->model, job->conn, job->stats, job->n_stats,
+			       (double)time_mono_ns() / 1e9))
 		ui_refresh_conn(ui, job->conn);
-	ui_model_rebuild(&ui->model);
+	/* Only an order by a figure that just changed needs the rows again. */
+	if (sort == UI_COL_CPU || sort == UI_COL_SPARK || sort == UI_COL_MEMUSE ||
+	    sort == UI_COL_DISK || sort == UI_COL_NET)
+		ui_model_rebuild(&ui->model);
 }
 
 static void ui_job_console(struct ui *ui, struct job *job)

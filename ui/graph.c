@@ -2,7 +2,6 @@
 /* graph.c: a time series as a graph with axes and units, in braille dots or ASCII. */
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 
 #include "src/util.h"
@@ -11,13 +10,16 @@
 /* A round number at or above v for the top of the axis: 1, 2 or 5 times a power of ten. */
 static double ui_nice_max(double v)
 {
-	double p, m;
+	double p = 1;
 
 	if (v <= 0)
 		return 1;
-	p = pow(10, floor(log10(v)));
-	m = v / p;
-	return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+	/* Plain loops: the UI does not link libm for one axis. */
+	while (p * 10 <= v)
+		p *= 10;
+	while (p > v)
+		p /= 10;
+	return (v <= p ? 1 : v <= 2 * p ? 2 : v <= 5 * p ? 5 : 10) * p;
 }
 
 static void ui_graph_label(enum ui_graph_unit unit, double v, char *buf, size_t len)
@@ -62,7 +64,7 @@ void ui_graph_draw(const struct ui_theme *t, const struct ui_history *h,
 			now_t = tt;
 		oldest_t = tt;
 		/* Fill from the bottom to the value: an area reads better than a line. */
-		for (int d = 0; d <= (int)lround(v / max * (cv.dh - 1)); d++)
+		for (int d = 0; d <= (int)(v / max * (cv.dh - 1) + 0.5); d++)
 			ui_canvas_set(&cv, cv.dw - 1 - i, d);
 	}
 	if (ui_history_get(h, s, 0, &v, NULL))

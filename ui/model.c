@@ -52,6 +52,7 @@ void ui_model_done(struct ui_model *m)
 	for (size_t i = 0; i < m->n_vms; i++)
 		ui_vm_free(m->vms[i]);
 	free(m->vms);
+	free(m->index);
 	free(m->rows);
 	free(m->filter);
 	for (size_t i = 0; i < m->n_folded; i++)
@@ -60,12 +61,45 @@ void ui_model_done(struct ui_model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static size_t ui_index_hash(size_t conn, const char *uuid)
+{
+	uint64_t h = 1469598103934665603ull ^ conn;
+
+	for (; *uuid; uuid++)
+		h = (h ^ (unsigned char)*uuid) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* A table at most half full, so that lookups stay short. */
+static void ui_index_rebuild(struct ui_model *m)
+{
+	size_t size = 64;
+
+	while (size < m->n_vms * 2)
+		size *= 2;
+	free(m->index);
+	m->index = xcalloc(size, sizeof(*m->index));
+	m->index_size = size;
+	for (size_t i = 0; i < m->n_vms; i++) {
+		size_t k = ui_index_hash(m->vms[i]->conn, m->vms[i]->vm.info.uuid) & (size - 1);
+
+		while (m->index[k])
+			k = (k + 1) & (size - 1);
+		m->index[k] = m->vms[i];
+	}
+}
+
 static struct ui_vm *ui_model_find_uuid(struct ui_model *m, size_t conn,
 					const char *uuid)
 {
-	for (size_t i = 0; i < m->n_vms; i++)
-		if (m->vms[i]->conn == conn && strcmp(m->vms[i]->vm.info.uuid, uuid) == 0)
-			return m->vms[i];
+	size_t k;
+
+	if (!m->index_size)
+		return NULL;
+	k = ui_index_hash(conn, uuid) & (m->index_size - 1);
+	for (; m->index[k]; k = (k + 1) & (m->index_size - 1))
+		if (m->index[k]->conn == conn && strcmp(m->index[k]->vm.info.uuid, uuid) == 0)
+			return m->index[k];
 	return NULL;
 }
 
@@ -101,6 +135,12 @@ void ui_model_merge(struct ui_model *m, size_t conn, struct core_vm *vms, size_t
 	for (size_t i = 0; i < n; i++) {
 		struct ui_vm *v = ui_model_find_uuid(m, conn, vms[i].info.uuid);
 
+		if (v && v->seen) {
+			/* The same UUID twice in one list: keep the first. */
+			vm_info_done(&vms[i].info);
+			free(vms[i].group);
+			continue;
+		}
 		if (v) {
 			vm_info_done(&v->vm.info);
 			free(v->vm.group);
@@ -117,6 +157,7 @@ void ui_model_merge(struct ui_model *m, size_t conn, struct core_vm *vms, size_t
 	}
 	free(vms);
 	ui_model_sweep(m, conn);
+	ui_index_rebuild(m);
 }
 
 void ui_model_drop_conn(struct ui_model *m, size_t conn)
@@ -125,6 +166,7 @@ void ui_model_drop_conn(struct ui_model *m, size_t conn)
 		if (m->vms[i]->conn == conn)
 			m->vms[i]->seen = false;
 	ui_model_sweep(m, conn);
+	ui_index_rebuild(m);
 }
 
 static void ui_history_push(struct ui_vm *v, double now_s)
@@ -144,21 +186,26 @@ static void ui_history_push(struct ui_vm *v, double now_s)
 		h = v->hist = xcalloc(1, sizeof(*h));
 	for (int s = 0; s < UI_N_SERIES; s++)
 		h->v[s][h->head] = vals[s];
-	h->t[h->head] = now_s;
+	h->t[h->head] = (float)now_s;
 	h->head = (h->head + 1) % UI_HISTORY;
 	if (h->count < UI_HISTORY)
 		h->count++;
 }
 
-void ui_model_add_stats(struct ui_model *m, size_t conn,
+bool ui_model_add_stats(struct ui_model *m, size_t conn,
 			const struct vm_stats *stats, size_t n, double now_s)
 {
+	unsigned sweep = ++m->stats_sweep;
+	bool gone = false;
+
 	for (size_t i = 0; i < n; i++) {
 		struct ui_vm *v = ui_model_find_uuid(m, conn, stats[i].uuid);
 
 		if (!v)
 			continue;
-		if (v->have_last) {
+		v->stats_sweep = sweep;
+		/* A sample with no figures at all (libvirt's test driver) keeps no history. */
+		if (v->have_last && stats[i].have) {
 			vm_rates_compute(&v->last, &stats[i], &v->rates);
 			v->have_rates = true;
 			ui_history_push(v, now_s - m->start_s);
@@ -166,6 +213,14 @@ void ui_model_add_stats(struct ui_model *m, size_t conn,
 		v->last = stats[i];
 		v->have_last = true;
 	}
+	for (size_t i = 0; i < m->n_vms; i++) {
+		struct ui_vm *v = m->vms[i];
+
+		if (v->conn == conn && v->have_last && v->stats_sweep != sweep &&
+		    vm_state_is_active(v->vm.info.state))
+			gone = true;
+	}
+	return gone;
 }
 
 bool ui_history_get(const struct ui_history *h, enum ui_series s, unsigned i,

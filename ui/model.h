@@ -26,7 +26,7 @@ enum ui_series {
 /* Allocated only for VMs that have sent statistics. */
 struct ui_history {
 	float v[UI_N_SERIES][UI_HISTORY];
-	double t[UI_HISTORY];		/* seconds since the UI started */
+	float t[UI_HISTORY];		/* seconds since the UI started */
 	unsigned head;			/* where the next sample goes */
 	unsigned count;
 };
@@ -40,6 +40,7 @@ struct ui_vm {
 	bool have_last;
 	struct vm_rates rates;
 	bool have_rates;
+	unsigned stats_sweep;		/* the last sweep that had this VM */
 	struct ui_history *hist;	/* owned, may be NULL */
 };
 
@@ -73,6 +74,9 @@ struct ui_row {
 struct ui_model {
 	struct ui_vm **vms;
 	size_t n_vms, cap_vms;
+	/* (connection, UUID) -> VM, open addressing; rebuilt when VMs come and go. */
+	struct ui_vm **index;
+	size_t index_size;
 	struct ui_row *rows;		/* what the list shows, in order */
 	size_t n_rows, cap_rows;
 	size_t cursor;			/* index into rows */
@@ -84,6 +88,7 @@ struct ui_model {
 	char **folded;			/* groups whose VMs are hidden */
 	size_t n_folded;
 	double start_s;			/* time origin of the history */
+	unsigned stats_sweep;
 };
 
 void ui_model_init(struct ui_model *m);
@@ -93,8 +98,12 @@ void ui_model_done(struct ui_model *m);
 void ui_model_merge(struct ui_model *m, size_t conn, struct core_vm *vms, size_t n);
 /* Forget the VMs of connection conn (it failed to open). */
 void ui_model_drop_conn(struct ui_model *m, size_t conn);
-/* Fold one sweep of statistics of connection conn into rates and history. */
-void ui_model_add_stats(struct ui_model *m, size_t conn,
+/*
+ * Fold one sweep of statistics of connection conn into rates and history.
+ * Returns true when a VM the list shows running had sent samples before
+ * and sent none now: it has stopped, and the list is stale.
+ */
+bool ui_model_add_stats(struct ui_model *m, size_t conn,
 			const struct vm_stats *stats, size_t n, double now_s);
 /* Recompute rows from the VMs, the filter, the order and the folds,
  * keeping the cursor on the VM (or group) it was on. */
