@@ -26,6 +26,7 @@ struct ui_field {
 	struct ui_line line;		/* text fields */
 	const char *const *choices;	/* choice fields */
 	size_t n_choices, cur;
+	bool typed;			/* the user changed it: defaults leave it alone */
 	char error[VMT_ERROR_MSG_MAX];
 };
 
@@ -286,26 +287,39 @@ static void ui_form_init_choice(struct ui_form *fm, int i, const char *label,
 	fm->f[i].n_choices = n;
 }
 
+/* Set a field to a default, unless the user has typed in it. */
+static void ui_form_default(struct ui_form *fm, int i, const char *text)
+{
+	if (!fm->f[i].typed)
+		ui_line_set(&fm->f[i].line, text);
+}
+
+static void ui_form_default_choice(struct ui_form *fm, int i, size_t cur)
+{
+	if (!fm->f[i].typed)
+		fm->f[i].cur = cur;
+}
+
 /* Defaults that work at once: on kvm:/// the guest the project ships. */
 static void ui_form_defaults(struct ui *ui, struct ui_form *fm)
 {
-	char *kernel, *initrd, *cmdline, mem[16];
+	char *kernel = NULL, *initrd = NULL, *cmdline = NULL, mem[16];
 	unsigned mib = 512;
 	bool kvm = backend_uri_is_kvm(ui->conns[fm->conn].uri);
 
-	if (kvm && paths_default_guest(&kernel, &initrd, &cmdline, &mib)) {
-		ui_line_set(&fm->f[F_KERNEL].line, kernel);
-		ui_line_set(&fm->f[F_INITRD].line, initrd);
-		ui_line_set(&fm->f[F_CMDLINE].line, cmdline);
-		free(kernel);
-		free(initrd);
-		free(cmdline);
-	}
+	if (kvm)
+		paths_default_guest(&kernel, &initrd, &cmdline, &mib);
+	ui_form_default(fm, F_KERNEL, kernel);
+	ui_form_default(fm, F_INITRD, initrd);
+	ui_form_default(fm, F_CMDLINE, cmdline);
+	free(kernel);
+	free(initrd);
+	free(cmdline);
 	snprintf(mem, sizeof(mem), "%u", mib);
-	ui_line_set(&fm->f[F_MEMORY].line, mem);
-	ui_line_set(&fm->f[F_NET].line, kvm ? "none" : "network:default");
-	fm->f[F_DISK].cur = kvm ? DISK_NONE : DISK_NEW;
-	fm->f[F_BOOT].cur = kvm ? BOOT_KERNEL : BOOT_ISO;
+	ui_form_default(fm, F_MEMORY, mem);
+	ui_form_default(fm, F_NET, kvm ? "none" : "network:default");
+	ui_form_default_choice(fm, F_DISK, kvm ? DISK_NONE : DISK_NEW);
+	ui_form_default_choice(fm, F_BOOT, kvm ? BOOT_KERNEL : BOOT_ISO);
 }
 
 static void ui_form_from_def(struct ui_form *fm, const struct vm_def *def)
@@ -500,10 +514,11 @@ static void ui_form_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 		ui_form_move(ui, fm, 1);
 	} else if (f->choice && !is_char && (key == KEY_LEFT || key == KEY_RIGHT)) {
 		f->cur = (f->cur + (key == KEY_RIGHT ? 1 : f->n_choices - 1)) % f->n_choices;
+		f->typed = fm->focus != F_CONN;
 		if (fm->focus == F_CONN)
 			ui_form_conn_changed(ui, fm);
-	} else if (!f->choice) {
-		ui_line_key(&f->line, key, is_char);
+	} else if (!f->choice && ui_line_key(&f->line, key, is_char)) {
+		f->typed = true;
 	}
 	/* The focused field is checked as it is typed; the others on Enter. */
 	vmt_error_clear(&err);
