@@ -40,7 +40,7 @@ struct idt_gate {
 extern const char probe_isr_stubs[];
 extern const char probe_ap_tramp[], probe_ap_counter[], probe_ap_tramp_end[];
 
-static struct idt_gate idt[256] __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16), section(".noclear")));
 static uint64_t lapic_base;
 
 /* Every vector gets a gate so that a stray exception is reported rather

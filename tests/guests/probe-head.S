@@ -83,11 +83,17 @@ startup_64:
 common_64:
 	movq	%rsi, %r12
 	movq	%rdi, %r13
+	/*
+	 * rep stos runs one emulated iteration at a time on PVM (about 0.5 us
+	 * each): clear 8 bytes per iteration, and only what needs it (the
+	 * stack, the IDT and the CRC tables live in .noclear, after the BSS).
+	 */
 	movl	$__bss_start, %edi
 	movl	$__bss_end, %ecx
 	subl	%edi, %ecx
+	shrl	$3, %ecx
 	xorl	%eax, %eax
-	rep stosb
+	rep stosq
 	movq	$probe_stack_top, %rsp
 	movq	%r12, %rdi
 	movl	%r13d, %esi
@@ -239,7 +245,7 @@ pd:
 	.set	addr, addr + 0x200000
 	.endr
 
-	.bss
+	.section .noclear, "aw", @nobits
 	.balign	16
 	.space	16384
 	.globl	probe_stack_top

@@ -17,23 +17,30 @@
 #define UART_LSR	5
 #define UART_LSR_THRE	0x20
 
-/* GCC may emit calls to these even in freestanding code; string
- * instructions keep it from turning their loops back into calls. */
+/*
+ * GCC may emit calls to these even in freestanding code; string
+ * instructions keep it from turning their loops back into calls.  PVM
+ * emulates rep movs/stos one iteration at a time, so the bulk goes eight
+ * bytes per iteration.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t q = n >> 3, r = n & 7;
 
-	__asm__ volatile("rep movsb"
-			 : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(r) : : "memory");
 	return dst;
 }
 
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t q = n >> 3, r = n & 7;
+	uint64_t v = 0x0101010101010101ull * (uint8_t)c;
 
-	__asm__ volatile("rep stosb"
-			 : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(v) : "memory");
 	return dst;
 }
 
@@ -81,23 +88,62 @@ void probe_serial_init(void)
 	outb(COM1 + UART_MCR, 0x0b);
 }
 
-/* The wait is bounded: a UART that never reports THRE must not hang us. */
+/*
+ * THRE means the whole 16-byte transmit FIFO is empty, so after seeing it
+ * 16 bytes go out without asking again: one port exit per byte instead of
+ * two.  The wait is bounded: a UART that never reports THRE must not hang us.
+ */
 void probe_serial_putc(char c)
 {
+	static unsigned room;
+
+	for (int i = 0; !room && i < 100000; i++) {
+		if (inb(COM1 + UART_LSR) & UART_LSR_THRE)
+			room = 16;
+		else
+			cpu_relax();
+	}
+	if (room)
+		room--;
+	outb(COM1 + UART_THR, (uint8_t)c);
+}
+
+/*
+ * printf output is gathered and sent 16 bytes per rep outsb after one
+ * THRE check: a line costs a few port exits instead of two per byte.
+ */
+static char out_buf[16];
+static unsigned out_len;
+
+static void out_flush(void)
+{
+	const char *p = out_buf;
+	unsigned long n = out_len;
+
+	if (!n)
+		return;
 	for (int i = 0; i < 100000; i++) {
 		if (inb(COM1 + UART_LSR) & UART_LSR_THRE)
 			break;
 		cpu_relax();
 	}
-	outb(COM1 + UART_THR, (uint8_t)c);
+	__asm__ volatile("rep outsb" : "+S"(p), "+c"(n) : "d"(COM1 + UART_THR) : "memory");
+	out_len = 0;
+}
+
+static void out_byte(char c)
+{
+	out_buf[out_len++] = c;
+	if (out_len == sizeof(out_buf))
+		out_flush();
 }
 
 /* Text goes out with CR LF line ends, as a Linux serial console does. */
 static void put_char(char c)
 {
 	if (c == '\n')
-		probe_serial_putc('\r');
-	probe_serial_putc(c);
+		out_byte('\r');
+	out_byte(c);
 }
 
 static void put_str(const char *s)
@@ -118,7 +164,7 @@ static void put_num(uint64_t v, unsigned base, unsigned width, char pad)
 	while (n < width && n < sizeof(buf))
 		buf[n++] = pad;
 	while (n)
-		probe_serial_putc(buf[--n]);
+		put_char(buf[--n]);
 }
 
 static uint64_t arg_unsigned(va_list *ap, int longs)
@@ -155,10 +201,12 @@ void probe_printf(const char *fmt, ...)
 		case 'u': put_num(arg_unsigned(&ap, longs), 10, width, pad); break;
 		case 'x': put_num(arg_unsigned(&ap, longs), 16, width, pad); break;
 		case '%': put_char('%'); break;
-		default: va_end(ap); return;
+		default: goto done;
 		}
 	}
+done:
 	va_end(ap);
+	out_flush();
 }
 
 /*
@@ -166,7 +214,8 @@ void probe_printf(const char *fmt, ...)
  * per step ("slicing by 8") because instructions are dear under emulating
  * hypervisors such as PVM, where this loop dominates the probe's run time.
  */
-static uint32_t crc_tab[8][256];
+static uint32_t crc_tab[8][256] __attribute__((section(".noclear")));
+static bool crc_ready;
 
 static void crc_tab_init(void)
 {
@@ -187,8 +236,10 @@ uint32_t probe_crc32(const uint8_t *p, uint64_t n)
 {
 	uint32_t crc = 0xffffffff, lo, hi;
 
-	if (!crc_tab[0][1])
+	if (!crc_ready) {
 		crc_tab_init();
+		crc_ready = true;
+	}
 	for (; n >= 8; n -= 8, p += 8) {
 		__builtin_memcpy(&lo, p, 4);	/* one unaligned load */
 		__builtin_memcpy(&hi, p + 4, 4);
@@ -259,10 +310,30 @@ static uint64_t tsc_khz_from_cpuid(void)
 	return 0;
 }
 
+/* The timing leaf some VMMs offer (vmtui-vmm does): no 10 ms PIT wait. */
+static uint64_t tsc_khz_from_hypervisor(void)
+{
+	uint32_t a, b, c, d;
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	if (!(c & (1u << 31)))
+		return 0;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000000), "c"(0));
+	if (a < 0x40000010)
+		return 0;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000010), "c"(0));
+	return a;
+}
+
 void probe_tsc_calibrate(void)
 {
-	const char *source = "pit";
-	uint64_t khz = tsc_khz_from_pit();
+	const char *source = "hypervisor";
+	uint64_t khz = tsc_khz_from_hypervisor();
+
+	if (!khz) {
+		source = "pit";
+		khz = tsc_khz_from_pit();
+	}
 
 	if (!khz) {
 		source = "cpuid";

@@ -4,8 +4,9 @@
 
 #include "probe.h"
 
-struct probe_boot probe_boot;
-struct probe_platform probe_platform;
+/* Both are filled in full before use (boot_copy, probe_tables_scan): no clearing. */
+struct probe_boot probe_boot __attribute__((section(".noclear")));
+struct probe_platform probe_platform __attribute__((section(".noclear")));
 
 /*
  * True when [addr, addr+len) is memory the probe may read: inside the
@@ -73,10 +74,12 @@ static void boot_copy(uint64_t bp_phys, unsigned entry)
 	if (avail > PROBE_CMDLINE_MAX - 1)
 		avail = PROBE_CMDLINE_MAX - 1;
 	src = phys_ptr(b->cmdline_phys);
+	b->cmdline_len = 0;
 	while (b->cmdline_len < avail && src[b->cmdline_len]) {
 		b->cmdline[b->cmdline_len] = src[b->cmdline_len];
 		b->cmdline_len++;
 	}
+	b->cmdline[b->cmdline_len] = 0;
 }
 
 static void e820_report(void)
