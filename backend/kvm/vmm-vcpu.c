@@ -88,18 +88,42 @@ int vmm_vcpu_cpuid_init(struct vmm_vm *vm, struct vmm_error *err)
 	return 0;
 }
 
-/* The shared CPUID with this vCPU's APIC id and the hypervisor bit. */
+/*
+ * The timing leaf at 0x40000010 (TSC and LAPIC bus kHz, as VMware
+ * defined it and cloud-hypervisor and QEMU offer it): a guest that reads it
+ * needs no 10 ms PIT calibration at boot.
+ */
+static void vmm_vcpu_cpuid_timing(struct vmm_vcpu *c, struct kvm_cpuid2 *cp)
+{
+	int khz = ioctl(c->fd, KVM_GET_TSC_KHZ, 0);
+	struct kvm_cpuid_entry2 *e;
+	uint32_t i;
+
+	if (khz <= 0)
+		return;
+	for (i = 0; i < cp->nent; i++)
+		if (cp->entries[i].function == 0x40000000u && cp->entries[i].eax < 0x40000010u)
+			cp->entries[i].eax = 0x40000010u;
+	e = &cp->entries[cp->nent++];
+	memset(e, 0, sizeof(*e));
+	e->function = 0x40000010u;
+	e->eax = (uint32_t)khz;
+	e->ebx = 1000000;	/* KVM's LAPIC timer runs at 1 GHz */
+}
+
+/* The shared CPUID with this vCPU's APIC id, the hypervisor bit and the timing leaf. */
 static int vmm_vcpu_cpuid_set(struct vmm_vcpu *c, struct vmm_error *err)
 {
 	const struct kvm_cpuid2 *src = c->vm->cpuid;
 	size_t sz = sizeof(*src) + src->nent * sizeof(src->entries[0]);
-	struct kvm_cpuid2 *cp = malloc(sz);
+	struct kvm_cpuid2 *cp = malloc(sz + sizeof(src->entries[0]));
 	uint32_t i;
 	int rc = 0;
 
 	if (!cp)
 		return vmm_error_set(err, -ENOMEM, "out of memory for CPUID");
 	memcpy(cp, src, sz);
+	vmm_vcpu_cpuid_timing(c, cp);
 	for (i = 0; i < cp->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cp->entries[i];
 
