@@ -64,6 +64,31 @@ void vm_snapshot_list_free(struct vm_snapshot *snaps, size_t n)
 	free(snaps);
 }
 
+void vm_address_list_free(struct vm_address *addrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(addrs[i].ifname);
+		free(addrs[i].addr);
+	}
+	free(addrs);
+}
+
+void backend_net_list_free(struct backend_net *nets, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(nets[i].name);
+	free(nets);
+}
+
+void backend_pool_list_free(struct backend_pool *pools, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(pools[i].name);
+		free(pools[i].path);
+	}
+	free(pools);
+}
+
 /* Events wait here between the backend's thread and the connection's owner. */
 struct backend_event_queue {
 	pthread_mutex_t lock;
@@ -136,7 +161,8 @@ const struct backend_ops *backend_libvirt_ops(struct vmt_error *err)
 #endif
 }
 
-int backend_open(const char *uri, struct store *store, struct backend **out,
+int backend_open(const char *uri, struct store *store, backend_auth_fn auth,
+		 void *auth_opaque, struct backend **out,
 		 struct vmt_error *err)
 {
 	struct backend *be;
@@ -156,6 +182,8 @@ int backend_open(const char *uri, struct store *store, struct backend **out,
 	be->ops = ops;
 	be->uri = xstrdup(uri);
 	be->store = store;
+	be->auth = auth;
+	be->auth_opaque = auth_opaque;
 	be->events = backend_event_queue_new();
 	r = ops->open(be, err);
 	if (r < 0) {
@@ -355,6 +383,51 @@ int backend_events_start(struct backend *be, struct vmt_error *err)
 	if (!be->ops->events_start)
 		return backend_unsupported(be, "watching events", err);
 	return be->ops->events_start(be, err);
+}
+
+int backend_autostart(struct backend *be, const char *name, bool on,
+		      struct vmt_error *err)
+{
+	return BACKEND_CALL(be, autostart, "setting autostart", err, name, on);
+}
+
+int backend_addresses(struct backend *be, const char *name,
+		      struct vm_address **out, size_t *n,
+		      struct vmt_error *err)
+{
+	return BACKEND_CALL(be, addresses, "reading guest addresses", err, name,
+			    out, n);
+}
+
+int backend_net_list(struct backend *be, struct backend_net **out, size_t *n,
+		     struct vmt_error *err)
+{
+	return BACKEND_CALL(be, net_list, "listing networks", err, out, n);
+}
+
+int backend_net_start(struct backend *be, const char *net,
+		      struct vmt_error *err)
+{
+	return BACKEND_CALL(be, net_start, "starting networks", err, net);
+}
+
+int backend_net_stop(struct backend *be, const char *net,
+		     struct vmt_error *err)
+{
+	return BACKEND_CALL(be, net_stop, "stopping networks", err, net);
+}
+
+int backend_pool_list(struct backend *be, struct backend_pool **out,
+		      size_t *n, struct vmt_error *err)
+{
+	return BACKEND_CALL(be, pool_list, "listing storage pools", err, out, n);
+}
+
+int backend_pool_create_default(struct backend *be, struct vmt_error *err)
+{
+	if (!be->ops->pool_create_default)
+		return backend_unsupported(be, "creating storage pools", err);
+	return be->ops->pool_create_default(be, err);
 }
 
 int backend_event_fd(struct backend *be)

@@ -82,6 +82,53 @@ struct vm_snapshot {
 
 void vm_snapshot_list_free(struct vm_snapshot *snaps, size_t n);
 
+/* One address of a guest's network interface. Owns its strings. */
+struct vm_address {
+	char *ifname;		/* the guest's name for the interface, if known */
+	char mac[18];		/* empty when unknown */
+	char *addr;		/* "192.0.2.7", "2001:db8::7" */
+	unsigned prefix;
+	int family;		/* 4 or 6 */
+	const char *source;	/* "lease", "agent" or "arp"; static */
+};
+
+void vm_address_list_free(struct vm_address *addrs, size_t n);
+
+/* A virtual network of a connection (libvirt). Owns its strings. */
+struct backend_net {
+	char *name;
+	bool active;
+	bool persistent;
+	bool autostart;
+};
+
+void backend_net_list_free(struct backend_net *nets, size_t n);
+
+/* A storage pool of a connection (libvirt). Owns its strings. */
+struct backend_pool {
+	char *name;
+	char *path;		/* its target directory or device, if it has one */
+	const char *state;	/* "running", "inactive", ...; static */
+	bool active;
+	bool persistent;
+	bool autostart;
+	uint64_t capacity, allocation, available;	/* bytes */
+};
+
+void backend_pool_list_free(struct backend_pool *pools, size_t n);
+
+/*
+ * Asks the user for one credential a connection needs. prompt is a whole
+ * question ("Password for root@host: "); echo is false for secrets. Fills
+ * answer with a NUL-terminated string of at most len - 1 bytes. Returns 0,
+ * or a negative errno with nothing filled (-ENOTTY: nobody to ask,
+ * -ECANCELED: the user declined). It is called on the thread that opens
+ * the connection, and on a background thread when a lost connection is
+ * opened again; backend_close() waits for such a call to return.
+ */
+typedef int (*backend_auth_fn)(void *opaque, const char *prompt, bool echo,
+			       char *answer, size_t len);
+
 enum backend_event_type {
 	BACKEND_EVENT_STATE,		/* a VM changed state */
 	BACKEND_EVENT_DEFINED,		/* a VM appeared or its definition changed */
@@ -196,6 +243,24 @@ struct backend_ops {
 
 	/* Begin posting struct backend_event through backend_event_post(). */
 	int (*events_start)(struct backend *be, struct vmt_error *err);
+
+	/* Start the VM when the host (or the hypervisor) starts. */
+	int (*autostart)(struct backend *be, const char *name, bool on,
+			 struct vmt_error *err);
+	/* The guest's addresses; answers within a few seconds at most. */
+	int (*addresses)(struct backend *be, const char *name,
+			 struct vm_address **out, size_t *n,
+			 struct vmt_error *err);
+	int (*net_list)(struct backend *be, struct backend_net **out, size_t *n,
+			struct vmt_error *err);
+	int (*net_start)(struct backend *be, const char *net,
+			 struct vmt_error *err);
+	int (*net_stop)(struct backend *be, const char *net,
+			struct vmt_error *err);
+	int (*pool_list)(struct backend *be, struct backend_pool **out,
+			 size_t *n, struct vmt_error *err);
+	/* Create the pool "default" where new images go (a directory pool). */
+	int (*pool_create_default)(struct backend *be, struct vmt_error *err);
 };
 
 /* An open connection. */
@@ -205,13 +270,17 @@ struct backend {
 	struct store *store;	/* not owned; the kvm backend keeps its VMs there */
 	void *priv;		/* the backend's own state */
 	struct backend_event_queue *events;
+	backend_auth_fn auth;	/* how to ask for credentials; may be NULL */
+	void *auth_opaque;
 };
 
 /*
  * Open the connection named by uri: kvm:/// is the built-in runner,
- * anything else goes to libvirt.
+ * anything else goes to libvirt. auth (may be NULL: then a connection
+ * that needs credentials fails at once) asks the user for them.
  */
-int backend_open(const char *uri, struct store *store, struct backend **out,
+int backend_open(const char *uri, struct store *store, backend_auth_fn auth,
+		 void *auth_opaque, struct backend **out,
 		 struct vmt_error *err);
 void backend_close(struct backend *be);
 /* Whether uri names the built-in runner. */
@@ -276,6 +345,21 @@ int backend_export_def(struct backend *be, const char *name, char **out,
 		       struct vmt_error *err);
 int backend_import_def(struct backend *be, const char *text,
 		       struct vm_def **out, struct vmt_error *err);
+
+int backend_autostart(struct backend *be, const char *name, bool on,
+		      struct vmt_error *err);
+int backend_addresses(struct backend *be, const char *name,
+		      struct vm_address **out, size_t *n,
+		      struct vmt_error *err);
+int backend_net_list(struct backend *be, struct backend_net **out, size_t *n,
+		     struct vmt_error *err);
+int backend_net_start(struct backend *be, const char *net,
+		      struct vmt_error *err);
+int backend_net_stop(struct backend *be, const char *net,
+		     struct vmt_error *err);
+int backend_pool_list(struct backend *be, struct backend_pool **out,
+		      size_t *n, struct vmt_error *err);
+int backend_pool_create_default(struct backend *be, struct vmt_error *err);
 
 /*
  * Events: a backend posts them from any thread; the owner of the

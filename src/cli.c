@@ -2,12 +2,15 @@
 /* cli.c: global options, dispatch to commands, help and version, shared CLI helpers. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "src/cli.h"
 #include "src/log.h"
@@ -124,6 +127,76 @@ int cli_nargs(const struct cli_command *cmd, int argc, char **argv, int argi,
 	return 0;
 }
 
+static volatile sig_atomic_t cli_auth_interrupted;
+
+static void cli_auth_on_signal(int sig)
+{
+	cli_auth_interrupted = 1;
+}
+
+/* Read one line from fd into answer; Ctrl-C (EINTR) cancels. */
+static int cli_auth_read(int fd, char *answer, size_t len)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+
+		if (r < 0 && errno == EINTR && !cli_auth_interrupted)
+			continue;
+		if (r < 0)
+			return cli_auth_interrupted ? -ECANCELED : -errno;
+		if (r == 0 && n == 0)
+			return -ECANCELED;
+		if (r == 0 || ch == '\n')
+			break;
+		if (n + 1 < len)
+			answer[n++] = ch;
+	}
+	answer[n] = '\0';
+	return 0;
+}
+
+/*
+ * Credentials are asked on the controlling terminal, never on stdin, which
+ * may be a pipe carrying a guest's console input; with no terminal the
+ * connection fails at once instead of waiting for input that never comes.
+ */
+static int cli_auth_tty(void *opaque, const char *prompt, bool echo,
+			char *answer, size_t len)
+{
+	struct sigaction sa = { .sa_handler = cli_auth_on_signal }, old_int, old_term;
+	struct termios saved, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	bool restore;
+	int r;
+
+	if (fd < 0)
+		return -ENOTTY;
+	cli_auth_interrupted = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	restore = !echo && tcgetattr(fd, &saved) == 0;
+	if (restore) {
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	r = fd_write_all(fd, prompt, strlen(prompt));
+	if (r == 0)
+		r = cli_auth_read(fd, answer, len);
+	if (restore) {
+		tcsetattr(fd, TCSAFLUSH, &saved);
+		fd_write_all(fd, "\n", 1);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	close(fd);
+	return r;
+}
+
 int cli_core(struct cli *cli, struct core **out)
 {
 	struct vmt_error err;
@@ -133,7 +206,8 @@ int cli_core(struct cli *cli, struct core **out)
 	if (!cli->core) {
 		r = paths_db(cli->db, &db, &err);
 		if (r == 0)
-			r = core_open(&cli->core, db, cli->uris, cli->n_uris, &err);
+			r = core_open(&cli->core, db, cli->uris, cli->n_uris,
+				      cli_auth_tty, NULL, &err);
 		free(db);
 		if (r < 0)
 			return cli_fail(&err);

@@ -187,7 +187,7 @@ static int core_redefine_missing(struct core *c, struct backend *be,
 
 /* Before acting on a VM the hypervisor does not have but vmtui does. */
 static int core_handle_missing(struct core *c, struct backend *be,
-			       enum backend_action a, const char *name,
+			       bool starting, const char *name,
 			       struct vmt_error *err)
 {
 	struct vm_info info;
@@ -200,7 +200,7 @@ static int core_handle_missing(struct core *c, struct backend *be,
 		vm_info_done(&info);
 		return 0;
 	}
-	if (a == BACKEND_START)
+	if (starting)
 		return core_redefine_missing(c, be, name, err);
 	if (store_vm_get(c->store, be->uri, name, &def, NULL) < 0)
 		return 0;
@@ -214,7 +214,7 @@ int core_action(struct core *c, struct backend *be, enum backend_action a,
 		const char *name, struct vmt_error *err)
 {
 	struct vm_info info;
-	int r = core_handle_missing(c, be, a, name, err);
+	int r = core_handle_missing(c, be, a == BACKEND_START, name, err);
 
 	if (r == 0)
 		r = backend_action(be, a, name, err);
@@ -223,6 +223,22 @@ int core_action(struct core *c, struct backend *be, enum backend_action a,
 		vm_info_done(&info);
 	} else {
 		core_event(c, be->uri, NULL, name, backend_action_name(a), r, err);
+	}
+	return r;
+}
+
+int core_autostart(struct core *c, struct backend *be, const char *name,
+		   bool on, struct vmt_error *err)
+{
+	struct vm_info info;
+	int r = core_handle_missing(c, be, false, name, err);
+
+	if (r == 0)
+		r = backend_autostart(be, name, on, err);
+	if (backend_lookup(be, name, &info, NULL) == 0) {
+		core_event(c, be->uri, info.uuid, name, on ? "autostart on" : "autostart off",
+			   r, err);
+		vm_info_done(&info);
 	}
 	return r;
 }
@@ -289,6 +305,13 @@ int core_show(struct core *c, struct backend *be, const char *name,
 	}
 	if (be->ops->log_path)
 		out->log_path = be->ops->log_path(be, out->def->uuid);
+	if (vm_state_is_active(out->info.state)) {
+		struct vmt_error e;
+
+		/* Addresses are a bonus: a guest without them still shows. */
+		if (backend_addresses(be, name, &out->addrs, &out->n_addrs, &e) < 0)
+			LOG_DEBUG("no addresses for %s: %s", name, e.msg);
+	}
 	return 0;
 }
 
@@ -298,5 +321,6 @@ void core_vm_detail_done(struct core_vm_detail *d)
 	vm_info_done(&d->info);
 	store_event_list_free(d->events, d->n_events);
 	free(d->log_path);
+	vm_address_list_free(d->addrs, d->n_addrs);
 	memset(d, 0, sizeof(*d));
 }

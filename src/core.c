@@ -20,7 +20,8 @@ void core_vm_list_free(struct core_vm *vms, size_t n)
 }
 
 int core_open(struct core **out, const char *db_path, char *const *uris,
-	      size_t n_uris, struct vmt_error *err)
+	      size_t n_uris, backend_auth_fn auth, void *auth_opaque,
+	      struct vmt_error *err)
 {
 	struct core *c = xcalloc(1, sizeof(*c));
 	int r = store_open(db_path, &c->store, err);
@@ -30,6 +31,8 @@ int core_open(struct core **out, const char *db_path, char *const *uris,
 		return r;
 	}
 	c->n_conns = n_uris;
+	c->auth = auth;
+	c->auth_opaque = auth_opaque;
 	c->uris = xcalloc(n_uris, sizeof(*c->uris));
 	c->bes = xcalloc(n_uris, sizeof(*c->bes));
 	for (size_t i = 0; i < n_uris; i++)
@@ -58,7 +61,8 @@ int core_backend(struct core *c, size_t i, struct backend **out,
 	int r;
 
 	if (!c->bes[i]) {
-		r = backend_open(c->uris[i], c->store, &c->bes[i], err);
+		r = backend_open(c->uris[i], c->store, c->auth, c->auth_opaque,
+				 &c->bes[i], err);
 		if (r < 0)
 			return r;
 	}
@@ -159,7 +163,8 @@ static int core_list_conn(struct core *c, struct backend *be, bool active_only,
 		vm_info_list_free(infos, n_infos);
 		return r;
 	}
-	qsort(defs, n_defs, sizeof(*defs), core_def_cmp_uuid);
+	if (n_defs)	/* qsort() must not see the NULL of an empty list */
+		qsort(defs, n_defs, sizeof(*defs), core_def_cmp_uuid);
 	listed = xcalloc(n_defs, sizeof(*listed));
 	for (size_t i = 0; i < n_infos; i++) {
 		size_t k = core_def_index(defs, n_defs, infos[i].uuid);

@@ -17,6 +17,8 @@ struct core {
 	char **uris;		/* owned */
 	struct backend **bes;	/* opened on first use; NULL until then */
 	size_t n_conns;
+	backend_auth_fn auth;	/* how connections ask for credentials */
+	void *auth_opaque;
 };
 
 /* One row of the VM list. Owns its strings. */
@@ -29,9 +31,13 @@ struct core_vm {
 
 void core_vm_list_free(struct core_vm *vms, size_t n);
 
-/* Open the database and remember the connections (none is opened yet). */
+/*
+ * Open the database and remember the connections (none is opened yet).
+ * auth (may be NULL) asks the user for credentials a connection needs.
+ */
 int core_open(struct core **out, const char *db_path, char *const *uris,
-	      size_t n_uris, struct vmt_error *err);
+	      size_t n_uris, backend_auth_fn auth, void *auth_opaque,
+	      struct vmt_error *err);
 void core_close(struct core *c);
 
 /* Connection i, opened on first use. */
@@ -65,6 +71,8 @@ struct core_vm_detail {
 	struct store_event *events;	/* newest first */
 	size_t n_events;
 	char *log_path;		/* NULL unless the backend keeps one */
+	struct vm_address *addrs;	/* the guest's addresses, when running */
+	size_t n_addrs;
 };
 
 int core_show(struct core *c, struct backend *be, const char *name,
@@ -95,6 +103,9 @@ int core_delete(struct core *c, struct backend *be, const char *name,
 /* Start, shut down, ... (a missing libvirt domain is defined again to start). */
 int core_action(struct core *c, struct backend *be, enum backend_action a,
 		const char *name, struct vmt_error *err);
+/* Turn starting with the host on or off (a missing VM is refused). */
+int core_autostart(struct core *c, struct backend *be, const char *name,
+		   bool on, struct vmt_error *err);
 /* Store what the hypervisor says of an unmanaged VM. */
 int core_adopt(struct core *c, struct backend *be, const char *name,
 	       struct vmt_error *err);
