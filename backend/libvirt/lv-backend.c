@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* lv-backend.c: libvirt connections, domain lookup, life cycle, define and undefine. */
+/* lv-backend.c: the libvirt backend's operations: lookup, life cycle, define, edit and undefine. */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libvirt/virterror.h>
-#include <libxml/uri.h>
 
 #include "backend/libvirt/lv-backend.h"
 #include "backend/libvirt/lv-priv.h"
@@ -16,42 +14,27 @@
 #include "src/log.h"
 #include "src/util.h"
 
-static pthread_once_t lv_once = PTHREAD_ONCE_INIT;
-static int lv_event_impl_ok;
-
-/* libvirt prints errors to stderr by default; vmtui reports them itself. */
-static void lv_error_quiet(void *opaque, virErrorPtr e)
+/*
+ * libvirt's words, on one line: messages that quote a helper program's
+ * output (qemu-img, dnsmasq) carry its newlines.
+ */
+static const char *lv_one_line(const char *msg, char *buf, size_t len)
 {
-	if (e && e->message)
-		LOG_DEBUG("libvirt: %s", e->message);
-}
+	size_t n = 0;
 
-static void *lv_event_thread(void *arg)
-{
-	for (;;)
-		if (virEventRunDefaultImpl() < 0)
-			LOG_ERROR("libvirt event loop: %s", virGetLastErrorMessage());
-	return NULL;
-}
-
-/* One event loop thread for the whole process: events, streams, keepalive. */
-static void lv_init_once(void)
-{
-	pthread_t t;
-
-	virSetErrorFunc(NULL, lv_error_quiet);
-	if (virEventRegisterDefaultImpl() < 0)
-		return;
-	if (pthread_create(&t, NULL, lv_event_thread, NULL) == 0) {
-		pthread_detach(t);
-		lv_event_impl_ok = 1;
-	}
+	for (const char *p = msg; *p && n + 1 < len; p++)
+		buf[n++] = *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p;
+	while (n && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	return buf;
 }
 
 int lv_fail(struct vmt_error *err, const char *fmt, ...)
 {
 	virErrorPtr e = virGetLastError();
-	char what[512];
+	char what[512], line[VMT_ERROR_MSG_MAX];
+	const char *words = e && e->message ? lv_one_line(e->message, line, sizeof(line)) : NULL;
 	int code = -EIO;
 	va_list ap;
 
@@ -61,11 +44,14 @@ int lv_fail(struct vmt_error *err, const char *fmt, ...)
 	if (e && (e->code == VIR_ERR_NO_DOMAIN))
 		code = -ENOENT;
 	else if (e && e->code == VIR_ERR_NO_SUPPORT)
-		code = -ENOTSUP;
+		/* The same words as every backend's "cannot", libvirt's after them. */
+		return vmt_error_set(err, -ENOTSUP,
+				     "%s: not supported by the libvirt driver of this connection (%s)",
+				     what, words ? words : "no reason given");
 	else if (e && e->code == VIR_ERR_OPERATION_TIMEOUT)
 		code = -ETIMEDOUT;
 	return vmt_error_set(err, code, "%s: %s", what,
-			     e && e->message ? e->message : "libvirt gave no reason");
+			     words ? words : "libvirt gave no reason");
 }
 
 enum vm_state lv_state(int s)
@@ -82,51 +68,14 @@ enum vm_state lv_state(int s)
 	}
 }
 
-/* A URI that names a host (qemu+ssh://host/system) reaches another machine. */
-static bool lv_uri_is_remote(const char *uri)
-{
-	xmlURIPtr u = xmlParseURI(uri);
-	bool remote = u && u->server && *u->server;
-
-	xmlFreeURI(u);
-	return remote;
-}
-
 static int lv_open(struct backend *be, struct vmt_error *err)
 {
-	struct lv_conn *lv = xcalloc(1, sizeof(*lv));
-	char *caps;
-
-	pthread_once(&lv_once, lv_init_once);
-	lv->conn = virConnectOpenAuth(be->uri, virConnectAuthPtrDefault, 0);
-	if (!lv->conn) {
-		free(lv);
-		return lv_fail(err, "cannot connect to %s", be->uri);
-	}
-	/* Notice a dead peer (libvirtd restarted, SSH gone) within ~15 s. */
-	if (lv_event_impl_ok && lv_uri_is_remote(be->uri))
-		virConnectSetKeepAlive(lv->conn, 5, 3);
-	caps = virConnectGetCapabilities(lv->conn);
-	lv->domain_type = caps ? lv_xml_best_domain_type(caps) : NULL;
-	free(caps);
-	if (!lv->domain_type)
-		lv->domain_type = xstrdup("qemu");
-	lv->calls = 2;
-	be->priv = lv;
-	LOG_INFO("libvirt: connected to %s (new domains are type %s)", be->uri,
-		 lv->domain_type);
-	return 0;
+	return lv_conn_open(be, err);
 }
 
 static void lv_close(struct backend *be)
 {
-	struct lv_conn *lv = lv_conn(be);
-
-	LOG_DEBUG("libvirt: %s: %lu calls made", be->uri, (unsigned long)lv->calls);
-	virConnectClose(lv->conn);
-	free(lv->domain_type);
-	free(lv->cache);
-	free(lv);
+	lv_conn_close(be);
 }
 
 static int lv_limits(struct backend *be, struct vm_limits *lim,
@@ -135,7 +84,8 @@ static int lv_limits(struct backend *be, struct vm_limits *lim,
 	struct lv_conn *lv = lv_conn(be);
 	virNodeInfo node;
 
-	if (LV_CALL(lv, virNodeGetInfo(lv->conn, &node)) < 0)
+	LV_ENTER(be, err);
+	if (LV_CALL(lv, virNodeGetInfo(lv->cur.conn, &node)) < 0)
 		return lv_fail(err, "cannot read host facts of %s", be->uri);
 	memset(lim, 0, sizeof(*lim));
 	lim->max_vcpus = node.cpus;
@@ -150,7 +100,7 @@ int lv_domain(struct backend *be, const char *name, virDomainPtr *out,
 	      struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
-	virDomainPtr dom = LV_CALL(lv, virDomainLookupByName(lv->conn, name));
+	virDomainPtr dom = LV_CALL(lv, virDomainLookupByName(lv->cur.conn, name));
 
 	if (!dom) {
 		virErrorPtr e = virGetLastError();
@@ -170,8 +120,10 @@ static int lv_lookup(struct backend *be, const char *name, struct vm_info *out,
 	struct lv_conn *lv = lv_conn(be);
 	virDomainPtr dom;
 	virDomainInfo di;
-	int r = lv_domain(be, name, &dom, err);
+	int r, autostart = 0;
 
+	LV_ENTER(be, err);
+	r = lv_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	memset(out, 0, sizeof(*out));
@@ -188,8 +140,22 @@ static int lv_lookup(struct backend *be, const char *name, struct vm_info *out,
 	out->memory_kib = di.memory;
 	out->max_memory_kib = di.maxMem;
 	out->persistent = LV_CALL(lv, virDomainIsPersistent(dom)) == 1;
+	out->autostart = LV_CALL(lv, virDomainGetAutostart(dom, &autostart)) == 0 &&
+			 autostart;
 	virDomainFree(dom);
 	return 0;
+}
+
+/*
+ * The persistent definition, with secrets such as graphics passwords, so
+ * that defining it again keeps them; read-only connections get it without.
+ */
+static char *lv_domain_xml(struct lv_conn *lv, virDomainPtr dom)
+{
+	char *xml = LV_CALL(lv, virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE |
+						     VIR_DOMAIN_XML_SECURE));
+
+	return xml ? xml : LV_CALL(lv, virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE));
 }
 
 static int lv_get_def(struct backend *be, const char *name, struct vm_def **out,
@@ -198,8 +164,10 @@ static int lv_get_def(struct backend *be, const char *name, struct vm_def **out,
 	struct lv_conn *lv = lv_conn(be);
 	virDomainPtr dom;
 	char *xml;
-	int r = lv_domain(be, name, &dom, err);
+	int r;
 
+	LV_ENTER(be, err);
+	r = lv_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	xml = LV_CALL(lv, virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE));
@@ -217,7 +185,7 @@ static int lv_define_xml(struct backend *be, const char *xml, const char *name,
 			 struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
-	virDomainPtr dom = LV_CALL(lv, virDomainDefineXMLFlags(lv->conn, xml,
+	virDomainPtr dom = LV_CALL(lv, virDomainDefineXMLFlags(lv->cur.conn, xml,
 							       VIR_DOMAIN_DEFINE_VALIDATE));
 
 	if (!dom) {
@@ -225,7 +193,7 @@ static int lv_define_xml(struct backend *be, const char *xml, const char *name,
 
 		if (!e || e->code != VIR_ERR_INVALID_ARG)
 			return lv_fail(err, "libvirt refused to define %s", name);
-		dom = LV_CALL(lv, virDomainDefineXML(lv->conn, xml));
+		dom = LV_CALL(lv, virDomainDefineXML(lv->cur.conn, xml));
 		if (!dom)
 			return lv_fail(err, "libvirt refused to define %s", name);
 	}
@@ -238,10 +206,12 @@ static int lv_define(struct backend *be, struct vm_def *def,
 		     struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
-	virDomainPtr dom = LV_CALL(lv, virDomainLookupByName(lv->conn, def->name));
+	virDomainPtr dom;
 	char *xml = NULL;
 	int r;
 
+	LV_ENTER(be, err);
+	dom = LV_CALL(lv, virDomainLookupByName(lv->cur.conn, def->name));
 	if (dom) {
 		virDomainFree(dom);
 		return vmt_error_set(err, -EEXIST,
@@ -260,44 +230,127 @@ static int lv_define(struct backend *be, struct vm_def *def,
 	return r;
 }
 
+/* The domain def describes: by UUID when it has one (it may be renamed). */
+static virDomainPtr lv_domain_of(struct lv_conn *lv, const struct vm_def *def)
+{
+	if (def->uuid[0])
+		return LV_CALL(lv, virDomainLookupByUUIDString(lv->cur.conn, def->uuid));
+	return LV_CALL(lv, virDomainLookupByName(lv->cur.conn, def->name));
+}
+
+/*
+ * The XML to define for an edited def: the domain's own definition with
+ * only what vmtui models replaced, so devices vmtui does not know stay;
+ * a domain libvirt lost is written whole from def.
+ */
+static int lv_redefine_xml(struct backend *be, const struct vm_def *def,
+			   char **out, struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	virDomainPtr dom = lv_domain_of(lv, def);
+	char *cur;
+	int r;
+
+	if (!dom) {
+		virErrorPtr e = virGetLastError();
+
+		if (e && e->code != VIR_ERR_NO_DOMAIN)
+			return lv_fail(err, "cannot look up %s", def->name);
+		return lv_xml_from_def(def, lv->domain_type, out, err);
+	}
+	cur = lv_domain_xml(lv, dom);
+	if (!cur)
+		r = lv_fail(err, "cannot read the definition of %s", def->name);
+	else
+		r = lv_xml_merge(cur, def, out, err);
+	free(cur);
+	virDomainFree(dom);
+	return r;
+}
+
+/* Delete the volumes made for def since before was copied; older ones stay. */
+static void lv_undo_new_volumes(struct backend *be, const struct vm_def *before,
+				const struct vm_def *def)
+{
+	struct vm_def *made = vm_def_copy(def);
+
+	for (size_t i = made->n_disks; i-- > 0;)
+		if (!made->disks[i].created ||
+		    (i < before->n_disks && before->disks[i].created))
+			vm_def_remove_disk(made, i);
+	if (made->n_disks)
+		lv_remove_created(be, made);
+	vm_def_free(made);
+}
+
 static int lv_redefine(struct backend *be, struct vm_def *def,
 		       struct vmt_error *err)
 {
-	struct lv_conn *lv = lv_conn(be);
+	struct vm_def *before;
 	char *xml = NULL;
-	int r = lv_create_volumes(be, def, err);
+	int r;
 
+	LV_ENTER(be, err);
+	before = vm_def_copy(def);
+	r = lv_create_volumes(be, def, err);
 	if (r == 0)
-		r = lv_xml_from_def(def, lv->domain_type, &xml, err);
+		r = lv_redefine_xml(be, def, &xml, err);
 	if (r == 0)
 		r = lv_define_xml(be, xml, def->name, err);
+	if (r < 0)
+		lv_undo_new_volumes(be, before, def);
+	vm_def_free(before);
 	free(xml);
 	return r;
+}
+
+/*
+ * Flags to undefine with, most thorough first: drivers that do not know a
+ * flag (the test driver has no checkpoints, older ones no NVRAM) refuse
+ * it, and the next set is tried.
+ */
+static const unsigned lv_undefine_flags[] = {
+	VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+	VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | VIR_DOMAIN_UNDEFINE_NVRAM,
+	VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+	VIR_DOMAIN_UNDEFINE_NVRAM,
+	VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA,
+	VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA,
+	0,
+};
+
+static int lv_undefine_dom(struct lv_conn *lv, virDomainPtr dom, const char *name,
+			   struct vmt_error *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(lv_undefine_flags); i++) {
+		virErrorPtr e;
+
+		if (LV_CALL(lv, virDomainUndefineFlags(dom, lv_undefine_flags[i])) == 0)
+			return 0;
+		e = virGetLastError();
+		if (!e || (e->code != VIR_ERR_INVALID_ARG && e->code != VIR_ERR_NO_SUPPORT &&
+			   e->code != VIR_ERR_ARGUMENT_UNSUPPORTED))
+			break;
+		LOG_DEBUG("libvirt: undefine %s with flags 0x%x refused: %s", name,
+			  lv_undefine_flags[i], e->message);
+	}
+	return lv_fail(err, "libvirt refused to undefine %s", name);
 }
 
 static int lv_undefine(struct backend *be, const char *name,
 		       struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
-	unsigned flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-			 VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
-			 VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
-			 VIR_DOMAIN_UNDEFINE_NVRAM;
 	virDomainPtr dom;
 	char uuid[VIR_UUID_STRING_BUFLEN];
-	int r = lv_domain(be, name, &dom, err);
+	int r;
 
+	LV_ENTER(be, err);
+	r = lv_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	virDomainGetUUIDString(dom, uuid);
-	if (LV_CALL(lv, virDomainUndefineFlags(dom, flags)) < 0) {
-		virErrorPtr e = virGetLastError();
-
-		/* Drivers without NVRAM or checkpoints refuse those flags. */
-		if (!e || (e->code != VIR_ERR_INVALID_ARG && e->code != VIR_ERR_NO_SUPPORT) ||
-		    LV_CALL(lv, virDomainUndefine(dom)) < 0)
-			r = lv_fail(err, "libvirt refused to undefine %s", name);
-	}
+	r = lv_undefine_dom(lv, dom, name, err);
 	if (r == 0)
 		lv_cache_forget(lv, uuid);
 	virDomainFree(dom);
@@ -309,8 +362,10 @@ static int lv_act(struct backend *be, const char *name, const char *verb,
 {
 	struct lv_conn *lv = lv_conn(be);
 	virDomainPtr dom;
-	int r = lv_domain(be, name, &dom, err);
+	int r;
 
+	LV_ENTER(be, err);
+	r = lv_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	if (LV_CALL(lv, fn(dom)) < 0)
@@ -354,13 +409,32 @@ static int lv_resume(struct backend *be, const char *name, struct vmt_error *err
 	return lv_act(be, name, "resume", virDomainResume, err);
 }
 
+static int lv_autostart(struct backend *be, const char *name, bool on,
+			struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	virDomainPtr dom;
+	int r;
+
+	LV_ENTER(be, err);
+	r = lv_domain(be, name, &dom, err);
+	if (r < 0)
+		return r;
+	if (LV_CALL(lv, virDomainSetAutostart(dom, on)) < 0)
+		r = lv_fail(err, "cannot turn autostart %s for %s", on ? "on" : "off", name);
+	virDomainFree(dom);
+	return r;
+}
+
 static int lv_export_def(struct backend *be, const char *name, char **out,
 			 struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
 	virDomainPtr dom;
-	int r = lv_domain(be, name, &dom, err);
+	int r;
 
+	LV_ENTER(be, err);
+	r = lv_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	*out = LV_CALL(lv, virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE));
@@ -376,11 +450,13 @@ static int lv_import_def(struct backend *be, const char *text,
 	struct lv_conn *lv = lv_conn(be);
 	struct vm_def *def;
 	virDomainPtr dom;
-	int r = lv_xml_to_def(text, &def, err);
+	int r;
 
+	LV_ENTER(be, err);
+	r = lv_xml_to_def(text, &def, err);
 	if (r < 0)
 		return r;
-	dom = LV_CALL(lv, virDomainLookupByName(lv->conn, def->name));
+	dom = LV_CALL(lv, virDomainLookupByName(lv->cur.conn, def->name));
 	if (dom) {
 		virDomainFree(dom);
 		r = vmt_error_set(err, -EEXIST, "a domain named %s already exists on %s",
@@ -427,6 +503,19 @@ const struct backend_ops lv_backend_ops = {
 	.pause = lv_pause,
 	.resume = lv_resume,
 	.stats = lv_stats,
+	.console_open = lv_console_open,
+	.snapshot_list = lv_snapshot_list,
+	.snapshot_create = lv_snapshot_create,
+	.snapshot_revert = lv_snapshot_revert,
+	.snapshot_delete = lv_snapshot_delete,
 	.export_def = lv_export_def,
 	.import_def = lv_import_def,
+	.events_start = lv_events_start,
+	.autostart = lv_autostart,
+	.addresses = lv_addresses,
+	.net_list = lv_net_list,
+	.net_start = lv_net_start,
+	.net_stop = lv_net_stop,
+	.pool_list = lv_pool_list,
+	.pool_create_default = lv_pool_create_default,
 };

@@ -4,6 +4,7 @@
 #define VMTUI_LV_PRIV_H
 
 #include <libvirt/libvirt.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "backend/backend.h"
@@ -15,11 +16,48 @@ struct lv_def_cache {
 	uint64_t max_memory_kib;
 };
 
-struct lv_conn {
+/* Where vmtui puts new images given without a path, as virt-install does. */
+#define LV_DEFAULT_POOL "default"
+#define LV_DEFAULT_POOL_DIR "/var/lib/libvirt/images"
+
+/* Domain event callbacks vmtui registers on each libvirt connection. */
+enum { LV_EV_LIFECYCLE, LV_EV_REBOOT, LV_EV_N };
+
+/* One libvirt connection and what vmtui registered on it. */
+struct lv_link {
 	virConnectPtr conn;
+	int ev[LV_EV_N];	/* callback ids, -1 when not registered */
+	bool close_cb;		/* the close callback is registered */
+};
+
+/*
+ * The state of one backend connection. It is shared with libvirt's event
+ * thread (events, the close callback) and with the reconnect thread, so it
+ * is reference counted: it lives until the last of them lets go.
+ */
+struct lv_conn {
+	struct backend *be;	/* events go here, never once closing is set */
+	char *uri;
+	struct lv_link cur;	/* in use; swapped only by the connection's user */
 	char *domain_type;	/* kvm, qemu, test...: what new domains get */
 	atomic_ulong calls;	/* libvirt API calls made, for the debug log */
+	atomic_int refs;
 	bool no_nowait;		/* the driver refuses the stats NOWAIT flag */
+	backend_auth_fn auth;
+	void *auth_opaque;
+
+	pthread_mutex_t lock;	/* guards everything below */
+	pthread_cond_t cond;	/* closing set, an auth call returned */
+	bool closing;
+	bool down;		/* the connection was lost; reconnecting */
+	bool reconnecting;	/* the reconnect thread runs */
+	bool events_wanted;
+	bool have_fresh;
+	bool fresh_dead;	/* ... and it was lost before that */
+	struct lv_link fresh;	/* reconnected, not yet taken into use */
+	uint64_t next_try_ns;	/* CLOCK_MONOTONIC of the next attempt; 0: now */
+	unsigned in_auth;	/* auth calls in progress */
+	char auth_error[256];	/* why the last auth callback failed */
 	struct lv_def_cache *cache;
 	size_t n_cache, cap_cache;
 };
@@ -32,6 +70,17 @@ static inline struct lv_conn *lv_conn(struct backend *be)
 /* Count one libvirt API call on this connection. */
 #define LV_CALL(lv, expr) (atomic_fetch_add(&(lv)->calls, 1), (expr))
 
+/*
+ * Every operation begins here: it takes a reconnected connection into use,
+ * and fails at once while the connection is lost.
+ */
+#define LV_ENTER(be, err)                                                   \
+	do {                                                                \
+		int lv_enter_r_ = lv_ready((be), (err));                    \
+		if (lv_enter_r_ < 0)                                        \
+			return lv_enter_r_;                                 \
+	} while (0)
+
 /* Fill err from libvirt's last error: "<what>: <libvirt's own words>". */
 int lv_fail(struct vmt_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -41,12 +90,36 @@ int lv_domain(struct backend *be, const char *name, virDomainPtr *out,
 	      struct vmt_error *err);
 
 enum vm_state lv_state(int libvirt_state);
+/* Whether libvirt's event loop thread runs (events, streams, reconnects). */
+bool lv_event_loop_ok(void);
+
+/* lv-conn.c */
+/* A URI that names a host (qemu+ssh://host/system) reaches another machine. */
+bool lv_uri_is_remote(const char *uri);
+int lv_conn_open(struct backend *be, struct vmt_error *err);
+void lv_conn_close(struct backend *be);
+int lv_ready(struct backend *be, struct vmt_error *err);
+void lv_ref(struct lv_conn *lv);
+void lv_unref(struct lv_conn *lv);
+/* A virFreeCallback that drops the reference a callback held. */
+void lv_unref_cb(void *opaque);
+/* Post ev unless the connection is closing; call with lv->lock held. */
+void lv_post_locked(struct lv_conn *lv, const struct backend_event *ev);
+
+/* lv-events.c */
+int lv_events_start(struct backend *be, struct vmt_error *err);
+/* Register vmtui's domain event callbacks on link (lv->lock not held). */
+int lv_events_register(struct lv_conn *lv, struct lv_link *link,
+		       struct vmt_error *err);
+void lv_events_deregister(struct lv_link *link);
 
 /* lv-stats.c */
 int lv_list(struct backend *be, struct vm_info **out, size_t *n,
 	    struct vmt_error *err);
 int lv_stats(struct backend *be, struct vm_stats **out, size_t *n,
 	     struct vmt_error *err);
+/* Drop what is cached of uuid ("" drops everything); lv->lock held. */
+void lv_cache_forget_locked(struct lv_conn *lv, const char *uuid);
 void lv_cache_forget(struct lv_conn *lv, const char *uuid);
 
 /* lv-storage.c */
@@ -56,5 +129,32 @@ int lv_remove_storage(struct backend *be, const struct vm_def *def,
 		      struct vmt_error *err);
 /* Undo lv_create_volumes: delete only the volumes it created. */
 void lv_remove_created(struct backend *be, const struct vm_def *def);
+
+/* lv-host.c */
+int lv_net_list(struct backend *be, struct backend_net **out, size_t *n,
+		struct vmt_error *err);
+int lv_net_start(struct backend *be, const char *net, struct vmt_error *err);
+int lv_net_stop(struct backend *be, const char *net, struct vmt_error *err);
+int lv_pool_list(struct backend *be, struct backend_pool **out, size_t *n,
+		 struct vmt_error *err);
+int lv_pool_create_default(struct backend *be, struct vmt_error *err);
+
+/* lv-console.c */
+int lv_console_open(struct backend *be, const char *name, unsigned flags,
+		    struct backend_console **out, struct vmt_error *err);
+
+/* lv-snapshot.c */
+int lv_snapshot_list(struct backend *be, const char *name,
+		     struct vm_snapshot **out, size_t *n, struct vmt_error *err);
+int lv_snapshot_create(struct backend *be, const char *name, const char *snap,
+		       const char *description, struct vmt_error *err);
+int lv_snapshot_revert(struct backend *be, const char *name, const char *snap,
+		       struct vmt_error *err);
+int lv_snapshot_delete(struct backend *be, const char *name, const char *snap,
+		       struct vmt_error *err);
+
+/* lv-addr.c */
+int lv_addresses(struct backend *be, const char *name,
+		 struct vm_address **out, size_t *n, struct vmt_error *err);
 
 #endif

@@ -19,8 +19,14 @@ static struct lv_def_cache *lv_cache_find(struct lv_conn *lv, const char *uuid)
 	return NULL;
 }
 
-/* Drop what is cached of uuid; "" drops everything. */
 void lv_cache_forget(struct lv_conn *lv, const char *uuid)
+{
+	pthread_mutex_lock(&lv->lock);
+	lv_cache_forget_locked(lv, uuid);
+	pthread_mutex_unlock(&lv->lock);
+}
+
+void lv_cache_forget_locked(struct lv_conn *lv, const char *uuid)
 {
 	if (!*uuid) {
 		lv->n_cache = 0;
@@ -70,7 +76,7 @@ static int lv_all_stats(struct lv_conn *lv, unsigned groups, unsigned flags,
 	int n;
 
 	if (!lv->no_nowait) {
-		n = LV_CALL(lv, virConnectGetAllDomainStats(lv->conn, groups, recs,
+		n = LV_CALL(lv, virConnectGetAllDomainStats(lv->cur.conn, groups, recs,
 							    flags | nowait));
 		if (n >= 0)
 			return n;
@@ -80,7 +86,7 @@ static int lv_all_stats(struct lv_conn *lv, unsigned groups, unsigned flags,
 			return lv_fail(err, "cannot read the domains");
 		lv->no_nowait = true;
 	}
-	n = LV_CALL(lv, virConnectGetAllDomainStats(lv->conn, groups, recs, flags));
+	n = LV_CALL(lv, virConnectGetAllDomainStats(lv->cur.conn, groups, recs, flags));
 	return n < 0 ? lv_fail(err, "cannot read the domains") : n;
 }
 
@@ -90,7 +96,7 @@ static char **lv_uuids_with(struct lv_conn *lv, unsigned flags, int *n)
 	virDomainPtr *doms = NULL;
 	char **uuids;
 
-	*n = LV_CALL(lv, virConnectListAllDomains(lv->conn, &doms, flags));
+	*n = LV_CALL(lv, virConnectListAllDomains(lv->cur.conn, &doms, flags));
 	if (*n < 0) {
 		*n = 0;
 		return NULL;
@@ -120,31 +126,48 @@ static void lv_uuids_free(char **uuids, int n)
 	free(uuids);
 }
 
-/* vCPUs and memory the stats did not carry: from the cache, else asked once. */
-static void lv_info_definition(struct lv_conn *lv, virDomainPtr dom,
-			       struct vm_info *info)
+/*
+ * vCPUs and memory the stats did not carry (drivers such as test:/// give
+ * only the state): from the cache, else asked once per domain and kept
+ * until a DEFINED or UNDEFINED event or a reconnect says it changed.
+ * Returns the number of libvirt calls it made.
+ */
+static unsigned lv_info_definition(struct lv_conn *lv, virDomainPtr dom,
+				   struct vm_info *info)
 {
-	struct lv_def_cache *c = lv_cache_find(lv, info->uuid);
+	struct lv_def_cache c = { .vcpus = 0 }, *found;
+	bool have, asked = false;
 	virDomainInfo di;
 
-	if (!c && LV_CALL(lv, virDomainGetInfo(dom, &di)) == 0) {
+	pthread_mutex_lock(&lv->lock);
+	found = lv_cache_find(lv, info->uuid);
+	have = found != NULL;
+	if (have)
+		c = *found;
+	pthread_mutex_unlock(&lv->lock);
+	if (!have && LV_CALL(lv, virDomainGetInfo(dom, &di)) == 0) {
+		memcpy(c.uuid, info->uuid, sizeof(c.uuid));
+		c.vcpus = di.nrVirtCpu;
+		c.max_memory_kib = di.maxMem;
+		have = asked = true;
+		pthread_mutex_lock(&lv->lock);
 		lv->cache = xgrow(lv->cache, &lv->cap_cache, lv->n_cache,
 				  sizeof(*lv->cache));
-		c = &lv->cache[lv->n_cache++];
-		memcpy(c->uuid, info->uuid, sizeof(c->uuid));
-		c->vcpus = di.nrVirtCpu;
-		c->max_memory_kib = di.maxMem;
+		lv->cache[lv->n_cache++] = c;
+		pthread_mutex_unlock(&lv->lock);
 	}
-	if (c && !info->vcpus)
-		info->vcpus = c->vcpus;
-	if (c && !info->max_memory_kib)
-		info->max_memory_kib = c->max_memory_kib;
+	if (have && !info->vcpus)
+		info->vcpus = c.vcpus;
+	if (have && !info->max_memory_kib)
+		info->max_memory_kib = c.max_memory_kib;
 	if (!info->memory_kib)
 		info->memory_kib = info->max_memory_kib;
+	return have ? asked : 1;
 }
 
-static void lv_info_from_record(struct lv_conn *lv, virDomainStatsRecordPtr rec,
-				struct vm_info *info)
+/* Fill info from one stats record; returns the libvirt calls it needed. */
+static unsigned lv_info_from_record(struct lv_conn *lv, virDomainStatsRecordPtr rec,
+				    struct vm_info *info)
 {
 	bool have_vcpu, have_mem;
 
@@ -157,20 +180,23 @@ static void lv_info_from_record(struct lv_conn *lv, virDomainStatsRecordPtr rec,
 	info->memory_kib = lv_param_u64(rec, "balloon.current", &have_mem);
 	info->max_memory_kib = lv_param_u64(rec, "balloon.maximum", NULL);
 	if (!have_vcpu || !have_mem || !info->max_memory_kib)
-		lv_info_definition(lv, rec->dom, info);
+		return lv_info_definition(lv, rec->dom, info);
+	return 0;
 }
 
 int lv_list(struct backend *be, struct vm_info **out, size_t *n,
 	    struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
-	unsigned long calls = lv->calls;
+	unsigned long calls, fill = 0;
 	virDomainStatsRecordPtr *recs = NULL;
-	int count = lv_all_stats(lv, VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU |
-				 VIR_DOMAIN_STATS_BALLOON, 0, &recs, err);
-	int n_persist, n_auto;
+	int count, n_persist, n_auto;
 	char **persist, **autostart;
 
+	LV_ENTER(be, err);
+	calls = lv->calls;
+	count = lv_all_stats(lv, VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU |
+			     VIR_DOMAIN_STATS_BALLOON, 0, &recs, err);
 	if (count < 0)
 		return count;
 	persist = lv_uuids_with(lv, VIR_CONNECT_LIST_DOMAINS_PERSISTENT, &n_persist);
@@ -179,7 +205,7 @@ int lv_list(struct backend *be, struct vm_info **out, size_t *n,
 	for (int i = 0; i < count; i++) {
 		struct vm_info *info = &(*out)[i];
 
-		lv_info_from_record(lv, recs[i], info);
+		fill += lv_info_from_record(lv, recs[i], info);
 		info->persistent = lv_uuid_in(persist, n_persist, info->uuid);
 		info->autostart = lv_uuid_in(autostart, n_auto, info->uuid);
 	}
@@ -187,8 +213,9 @@ int lv_list(struct backend *be, struct vm_info **out, size_t *n,
 	virDomainStatsRecordListFree(recs);
 	lv_uuids_free(persist, n_persist);
 	lv_uuids_free(autostart, n_auto);
-	LOG_DEBUG("libvirt: %s: list of %d domains took %lu libvirt calls", be->uri,
-		  count, (unsigned long)(lv->calls - calls));
+	LOG_DEBUG("libvirt: %s: list of %d domains took %lu libvirt calls "
+		  "(%lu of them for definitions the stats lack, asked once per domain)",
+		  be->uri, count, (unsigned long)(lv->calls - calls), fill);
 	return 0;
 }
 
@@ -244,15 +271,19 @@ int lv_stats(struct backend *be, struct vm_stats **out, size_t *n,
 	     struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
-	unsigned long calls = lv->calls;
+	unsigned long calls;
 	virDomainStatsRecordPtr *recs = NULL;
 	unsigned groups = VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |
 			  VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE |
 			  VIR_DOMAIN_STATS_BLOCK;
-	int count = lv_all_stats(lv, groups, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE,
-				 &recs, err);
-	uint64_t now = time_mono_ns();
+	uint64_t now;
+	int count;
 
+	LV_ENTER(be, err);
+	calls = lv->calls;
+	count = lv_all_stats(lv, groups, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE,
+			     &recs, err);
+	now = time_mono_ns();
 	if (count < 0)
 		return count;
 	*out = xcalloc((size_t)count, sizeof(**out));

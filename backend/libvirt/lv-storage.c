@@ -11,25 +11,18 @@
 #include "src/log.h"
 #include "src/util.h"
 
-/* Where vmtui puts new images given without a path, as virt-install does. */
-#define LV_DEFAULT_POOL "default"
-
 static int lv_pool_default(struct backend *be, virStoragePoolPtr *out,
 			   struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
 
-	*out = LV_CALL(lv, virStoragePoolLookupByName(lv->conn, LV_DEFAULT_POOL));
+	*out = LV_CALL(lv, virStoragePoolLookupByName(lv->cur.conn, LV_DEFAULT_POOL));
 	if (*out)
 		return 0;
 	return vmt_error_set(err, -EIO,
-			     "storage pool '%s' does not exist on %s; create it with: "
-			     "virsh -c %s pool-define-as %s dir --target /var/lib/libvirt/images"
-			     " && virsh -c %s pool-build %s && virsh -c %s pool-start %s"
-			     " && virsh -c %s pool-autostart %s",
-			     LV_DEFAULT_POOL, be->uri, be->uri, LV_DEFAULT_POOL, be->uri,
-			     LV_DEFAULT_POOL, be->uri, LV_DEFAULT_POOL, be->uri,
-			     LV_DEFAULT_POOL);
+			     "storage pool '%s' does not exist on %s; create it (a directory "
+			     "pool in /var/lib/libvirt/images) with: vmtui -c %s pool create-default",
+			     LV_DEFAULT_POOL, be->uri, be->uri);
 }
 
 /* The pool whose directory is dir, for a new image given with a path. */
@@ -38,7 +31,7 @@ static int lv_pool_of_dir(struct backend *be, const char *dir,
 {
 	struct lv_conn *lv = lv_conn(be);
 	virStoragePoolPtr *pools = NULL;
-	int n = LV_CALL(lv, virConnectListAllStoragePools(lv->conn, &pools,
+	int n = LV_CALL(lv, virConnectListAllStoragePools(lv->cur.conn, &pools,
 							   VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE));
 
 	*out = NULL;
@@ -118,21 +111,39 @@ static int lv_create_volume(struct backend *be, struct vm_def *def, size_t i,
 	return r;
 }
 
+/* Delete the volumes of disks [0, end) that this call created (in made). */
+static void lv_undo_volumes(struct backend *be, struct vm_def *def,
+			    const bool *made, size_t end)
+{
+	struct vm_def *undo = vm_def_copy(def);
+
+	for (size_t i = undo->n_disks; i-- > 0;)
+		if (i >= end || !made[i])
+			vm_def_remove_disk(undo, i);
+	lv_remove_created(be, undo);
+	vm_def_free(undo);
+	for (size_t i = 0; i < end; i++)
+		if (made[i])
+			def->disks[i].created = false;
+}
+
+/* On failure, only the volumes made here go: an edited VM keeps its older ones. */
 int lv_create_volumes(struct backend *be, struct vm_def *def,
 		      struct vmt_error *err)
 {
-	for (size_t i = 0; i < def->n_disks; i++) {
-		int r;
+	bool *made = xcalloc(def->n_disks + 1, sizeof(*made));
+	int r = 0;
 
+	for (size_t i = 0; i < def->n_disks && r == 0; i++) {
 		if (!def->disks[i].size_bytes || def->disks[i].created)
 			continue;
 		r = lv_create_volume(be, def, i, err);
-		if (r < 0) {
-			lv_remove_created(be, def);
-			return r;
-		}
+		if (r < 0)
+			lv_undo_volumes(be, def, made, i);
+		made[i] = r == 0;
 	}
-	return 0;
+	free(made);
+	return r;
 }
 
 /*
@@ -152,7 +163,7 @@ static int lv_remove_volumes(struct backend *be, const struct vm_def *def,
 
 		if (d->device != VM_DISK_DEVICE_DISK || !d->path || (only_created && !d->created))
 			continue;
-		vol = LV_CALL(lv, virStorageVolLookupByPath(lv->conn, d->path));
+		vol = LV_CALL(lv, virStorageVolLookupByPath(lv->cur.conn, d->path));
 		if (!vol) {
 			if (r == 0)
 				r = vmt_error_set(err, -EIO,
@@ -172,6 +183,7 @@ static int lv_remove_volumes(struct backend *be, const struct vm_def *def,
 int lv_remove_storage(struct backend *be, const struct vm_def *def,
 		      struct vmt_error *err)
 {
+	LV_ENTER(be, err);
 	return lv_remove_volumes(be, def, false, err);
 }
 

@@ -8,16 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "backend/libvirt/lv-xml-priv.h"
 #include "backend/libvirt/lv-xml.h"
 #include "src/util.h"
 
-/* A parsed document and an XPath context over it. */
-struct lv_doc {
-	xmlDocPtr doc;
-	xmlXPathContextPtr ctx;
-};
-
-static int lv_doc_open(struct lv_doc *d, const char *xml, struct vmt_error *err)
+int lv_doc_open(struct lv_doc *d, const char *xml, struct vmt_error *err)
 {
 	/* No network, no entity expansion: the XML may come from anywhere. */
 	d->doc = xmlReadMemory(xml, (int)strlen(xml), "libvirt.xml", NULL,
@@ -34,14 +29,13 @@ static int lv_doc_open(struct lv_doc *d, const char *xml, struct vmt_error *err)
 	return 0;
 }
 
-static void lv_doc_close(struct lv_doc *d)
+void lv_doc_close(struct lv_doc *d)
 {
 	xmlXPathFreeContext(d->ctx);
 	xmlFreeDoc(d->doc);
 }
 
-/* string(expr) evaluated at node (the document when NULL); NULL if empty. */
-static char *lv_x_str(struct lv_doc *d, xmlNodePtr node, const char *expr)
+char *lv_x_str(struct lv_doc *d, xmlNodePtr node, const char *expr)
 {
 	xmlXPathObjectPtr o;
 	char *r = NULL;
@@ -56,7 +50,7 @@ static char *lv_x_str(struct lv_doc *d, xmlNodePtr node, const char *expr)
 	return r;
 }
 
-static bool lv_x_exists(struct lv_doc *d, xmlNodePtr node, const char *expr)
+bool lv_x_exists(struct lv_doc *d, xmlNodePtr node, const char *expr)
 {
 	char *full = xasprintf("boolean(%s)", expr);
 	xmlXPathObjectPtr o;
@@ -70,14 +64,13 @@ static bool lv_x_exists(struct lv_doc *d, xmlNodePtr node, const char *expr)
 	return r;
 }
 
-/* The nodes matching expr from the root; free with xmlXPathFreeObject. */
-static xmlXPathObjectPtr lv_x_nodes(struct lv_doc *d, const char *expr)
+xmlXPathObjectPtr lv_x_nodes(struct lv_doc *d, const char *expr)
 {
 	d->ctx->node = xmlDocGetRootElement(d->doc);
 	return xmlXPathEvalExpression(BAD_CAST expr, d->ctx);
 }
 
-static size_t lv_x_count(xmlXPathObjectPtr o)
+size_t lv_x_count(xmlXPathObjectPtr o)
 {
 	return o && o->nodesetval ? (size_t)o->nodesetval->nodeNr : 0;
 }
@@ -129,16 +122,16 @@ static void lv_parse_os(struct lv_doc *d, struct vm_def *def)
 	strbuf_done(&order);
 }
 
-static void lv_parse_disk(struct lv_doc *d, xmlNodePtr n, struct vm_def *def)
+bool lv_parse_disk_node(struct lv_doc *d, xmlNodePtr n, struct vm_disk *disk)
 {
 	char *device = lv_x_str(d, n, "@device");
 	char *type = lv_x_str(d, n, "@type");
 	char *format = lv_x_str(d, n, "driver/@type");
-	struct vm_disk *disk;
+	bool r = !device || strcmp(device, "disk") == 0 || strcmp(device, "cdrom") == 0;
 
-	if (device && strcmp(device, "disk") != 0 && strcmp(device, "cdrom") != 0)
+	memset(disk, 0, sizeof(*disk));
+	if (!r)
 		goto out;
-	disk = vm_def_add_disk(def);
 	disk->device = str_eq(device, "cdrom") ? VM_DISK_DEVICE_CDROM : VM_DISK_DEVICE_DISK;
 	if (str_eq(type, "block"))
 		disk->path = lv_x_str(d, n, "source/@dev");
@@ -154,14 +147,23 @@ out:
 	free(device);
 	free(type);
 	free(format);
+	return r;
 }
 
-static void lv_parse_nic(struct lv_doc *d, xmlNodePtr n, struct vm_def *def)
+static void lv_parse_disk(struct lv_doc *d, xmlNodePtr n, struct vm_def *def)
+{
+	struct vm_disk disk;
+
+	if (lv_parse_disk_node(d, n, &disk))
+		*vm_def_add_disk(def) = disk;
+}
+
+void lv_parse_nic_node(struct lv_doc *d, xmlNodePtr n, struct vm_nic *nic)
 {
 	char *type = lv_x_str(d, n, "@type");
 	char *mac = lv_x_str(d, n, "mac/@address");
-	struct vm_nic *nic = vm_def_add_nic(def);
 
+	memset(nic, 0, sizeof(*nic));
 	if (str_eq(type, "network")) {
 		nic->kind = VM_NIC_NETWORK;
 		nic->source = lv_x_str(d, n, "source/@network");
@@ -189,7 +191,7 @@ static void lv_parse_devices(struct lv_doc *d, struct vm_def *def)
 	for (size_t i = 0; i < lv_x_count(disks); i++)
 		lv_parse_disk(d, disks->nodesetval->nodeTab[i], def);
 	for (size_t i = 0; i < lv_x_count(nics); i++)
-		lv_parse_nic(d, nics->nodesetval->nodeTab[i], def);
+		lv_parse_nic_node(d, nics->nodesetval->nodeTab[i], vm_def_add_nic(def));
 	if (vm_graphics_parse(gfx, &def->graphics) < 0)
 		def->graphics = VM_GRAPHICS_NONE;
 	free(gfx);
@@ -289,4 +291,61 @@ char *lv_xml_pool_target(const char *pool_xml)
 	r = lv_x_str(&d, NULL, "/pool/target/path");
 	lv_doc_close(&d);
 	return r;
+}
+
+bool lv_xml_has_console(const char *domain_xml)
+{
+	struct lv_doc d;
+	bool r;
+
+	if (lv_doc_open(&d, domain_xml, NULL) < 0)
+		return false;
+	r = lv_x_exists(&d, NULL, "/domain/devices/console | /domain/devices/serial");
+	lv_doc_close(&d);
+	return r;
+}
+
+/* libvirt's snapshot states are domain state names. */
+static enum vm_state lv_snapshot_state(const char *s)
+{
+	static const struct { const char *name; enum vm_state state; } states[] = {
+		{ "running", VM_STATE_RUNNING }, { "blocked", VM_STATE_BLOCKED },
+		{ "paused", VM_STATE_PAUSED }, { "shutdown", VM_STATE_SHUTTING_DOWN },
+		{ "shutoff", VM_STATE_SHUTOFF }, { "crashed", VM_STATE_CRASHED },
+		{ "pmsuspended", VM_STATE_SUSPENDED }, { "disk-snapshot", VM_STATE_SHUTOFF },
+	};
+
+	for (size_t i = 0; s && i < ARRAY_SIZE(states); i++)
+		if (strcmp(s, states[i].name) == 0)
+			return states[i].state;
+	return VM_STATE_UNKNOWN;
+}
+
+int lv_xml_snapshot_parse(const char *xml, struct vm_snapshot *out,
+			  struct vmt_error *err)
+{
+	struct lv_doc d;
+	char *created, *state;
+	uint64_t t = 0;
+	int r = lv_doc_open(&d, xml, err);
+
+	if (r < 0)
+		return r;
+	memset(out, 0, sizeof(*out));
+	out->name = lv_x_str(&d, NULL, "/domainsnapshot/name");
+	if (!out->name) {
+		lv_doc_close(&d);
+		return vmt_error_set(err, -EINVAL, "the snapshot XML has no <name>");
+	}
+	out->description = lv_x_str(&d, NULL, "/domainsnapshot/description");
+	out->parent = lv_x_str(&d, NULL, "/domainsnapshot/parent/name");
+	created = lv_x_str(&d, NULL, "/domainsnapshot/creationTime");
+	state = lv_x_str(&d, NULL, "/domainsnapshot/state");
+	if (created && parse_u64(created, &t) == 0)
+		out->created = (int64_t)t;
+	out->state = lv_snapshot_state(state);
+	free(created);
+	free(state);
+	lv_doc_close(&d);
+	return 0;
 }

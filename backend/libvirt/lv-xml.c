@@ -79,16 +79,12 @@ static void lv_w_os(struct lv_writer *lw, const struct vm_def *def)
 	lv_w_end(lw);
 }
 
+/* A disk as target dev (vda, sdb...): virtio for disks, SATA for CD-ROMs. */
 static void lv_w_disk(struct lv_writer *lw, const struct vm_disk *d,
-		      unsigned *n_virtio, unsigned *n_sata)
+		      const char *dev)
 {
 	bool cdrom = d->device == VM_DISK_DEVICE_CDROM;
-	char dev[8];
 
-	if (cdrom)
-		snprintf(dev, sizeof(dev), "sd%c", 'a' + (*n_sata)++);
-	else
-		snprintf(dev, sizeof(dev), "vd%c", 'a' + (*n_virtio)++);
 	lv_w_start(lw, "disk");
 	lv_w_attr(lw, "type", "file");
 	lv_w_attr(lw, "device", cdrom ? "cdrom" : "disk");
@@ -148,23 +144,46 @@ static void lv_w_console(struct lv_writer *lw)
 	lv_w_end(lw);
 }
 
+static void lv_w_graphics(struct lv_writer *lw, enum vm_graphics g)
+{
+	lv_w_start(lw, "graphics");
+	lv_w_attr(lw, "type", vm_graphics_name(g));
+	lv_w_attr(lw, "autoport", "yes");
+	lv_w_attr(lw, "listen", "127.0.0.1");
+	lv_w_end(lw);
+}
+
+void lv_xml_disk_target(char *dev, size_t len, const struct vm_disk *d,
+			unsigned index)
+{
+	const char *prefix = d->device == VM_DISK_DEVICE_CDROM ? "sd" : "vd";
+
+	/* vda..vdz, then vdaa..vdzz as Linux names them. */
+	if (index < 26)
+		snprintf(dev, len, "%s%c", prefix, 'a' + index);
+	else
+		snprintf(dev, len, "%s%c%c", prefix, 'a' + (index / 26 - 1) % 26,
+			 'a' + index % 26);
+}
+
 static void lv_w_devices(struct lv_writer *lw, const struct vm_def *def)
 {
 	unsigned n_virtio = 0, n_sata = 0;
 
 	lv_w_start(lw, "devices");
-	for (size_t i = 0; i < def->n_disks; i++)
-		lv_w_disk(lw, &def->disks[i], &n_virtio, &n_sata);
+	for (size_t i = 0; i < def->n_disks; i++) {
+		const struct vm_disk *d = &def->disks[i];
+		char dev[8];
+
+		lv_xml_disk_target(dev, sizeof(dev), d, d->device == VM_DISK_DEVICE_CDROM
+				   ? n_sata++ : n_virtio++);
+		lv_w_disk(lw, d, dev);
+	}
 	for (size_t i = 0; i < def->n_nics; i++)
 		lv_w_nic(lw, &def->nics[i]);
 	lv_w_console(lw);
-	if (def->graphics != VM_GRAPHICS_NONE) {
-		lv_w_start(lw, "graphics");
-		lv_w_attr(lw, "type", vm_graphics_name(def->graphics));
-		lv_w_attr(lw, "autoport", "yes");
-		lv_w_attr(lw, "listen", "127.0.0.1");
-		lv_w_end(lw);
-	}
+	if (def->graphics != VM_GRAPHICS_NONE)
+		lv_w_graphics(lw, def->graphics);
 	lv_w_empty(lw, "memballoon", "model", "virtio");
 	lv_w_end(lw);
 }
@@ -280,4 +299,94 @@ int lv_xml_volume(const char *name, uint64_t size, enum vm_disk_format format,
 	struct lv_volume_args a = { name, size, format };
 
 	return lv_xml_write(lv_volume_body, &a, out, err);
+}
+
+struct lv_disk_args {
+	const struct vm_disk *disk;
+	const char *dev;
+};
+
+static void lv_disk_body(struct lv_writer *lw, const void *arg)
+{
+	const struct lv_disk_args *a = arg;
+
+	lv_w_disk(lw, a->disk, a->dev);
+}
+
+int lv_xml_disk(const struct vm_disk *d, const char *dev, char **out,
+		struct vmt_error *err)
+{
+	struct lv_disk_args a = { d, dev };
+
+	return lv_xml_write(lv_disk_body, &a, out, err);
+}
+
+static void lv_nic_body(struct lv_writer *lw, const void *arg)
+{
+	lv_w_nic(lw, arg);
+}
+
+int lv_xml_nic(const struct vm_nic *nic, char **out, struct vmt_error *err)
+{
+	return lv_xml_write(lv_nic_body, nic, out, err);
+}
+
+static void lv_graphics_body(struct lv_writer *lw, const void *arg)
+{
+	lv_w_graphics(lw, *(const enum vm_graphics *)arg);
+}
+
+int lv_xml_graphics(enum vm_graphics g, char **out, struct vmt_error *err)
+{
+	return lv_xml_write(lv_graphics_body, &g, out, err);
+}
+
+struct lv_snapshot_args {
+	const char *name;
+	const char *description;
+};
+
+static void lv_snapshot_body(struct lv_writer *lw, const void *arg)
+{
+	const struct lv_snapshot_args *a = arg;
+
+	lv_w_start(lw, "domainsnapshot");
+	lv_w_text_el(lw, "name", a->name);
+	if (a->description)
+		lv_w_text_el(lw, "description", a->description);
+	lv_w_end(lw);
+}
+
+int lv_xml_snapshot(const char *name, const char *description, char **out,
+		    struct vmt_error *err)
+{
+	struct lv_snapshot_args a = { name, description };
+
+	return lv_xml_write(lv_snapshot_body, &a, out, err);
+}
+
+struct lv_pool_args {
+	const char *name;
+	const char *path;
+};
+
+static void lv_pool_body(struct lv_writer *lw, const void *arg)
+{
+	const struct lv_pool_args *a = arg;
+
+	lv_w_start(lw, "pool");
+	lv_w_attr(lw, "type", "dir");
+	lv_w_text_el(lw, "name", a->name);
+	lv_w_start(lw, "target");
+	lv_w_text_el(lw, "path", a->path);
+	lv_w_end(lw);
+	lv_w_end(lw);
+}
+
+int lv_xml_pool_dir(const char *name, const char *path, char **out,
+		    struct vmt_error *err)
+{
+	struct lv_pool_args a = { name, path };
+
+	return lv_xml_write(lv_pool_body, &a, out, err);
 }

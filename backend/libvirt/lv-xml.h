@@ -3,6 +3,9 @@
 #ifndef VMTUI_LV_XML_H
 #define VMTUI_LV_XML_H
 
+#include <stdbool.h>
+
+#include "backend/backend.h"
 #include "src/error.h"
 #include "src/vmdef.h"
 
@@ -26,5 +29,36 @@ char *lv_xml_pool_target(const char *pool_xml);
 /* Storage volume XML for a new image. */
 int lv_xml_volume(const char *name, uint64_t size, enum vm_disk_format format,
 		  char **out, struct vmt_error *err);
+
+/* Fragments for editing a domain's XML: one <disk>, <interface>, <graphics>. */
+int lv_xml_disk(const struct vm_disk *d, const char *dev, char **out,
+		struct vmt_error *err);
+int lv_xml_nic(const struct vm_nic *nic, char **out, struct vmt_error *err);
+int lv_xml_graphics(enum vm_graphics g, char **out, struct vmt_error *err);
+/* The target name of the index-th disk of its kind: vda.., sda.. (CD-ROMs). */
+void lv_xml_disk_target(char *dev, size_t len, const struct vm_disk *d,
+			unsigned index);
+
+/*
+ * The domain XML cur with the parts vmtui models (name, description,
+ * memory, vCPUs, boot settings, file and block disks, interfaces,
+ * graphics) changed to what def says; every other element is kept.
+ */
+int lv_xml_merge(const char *cur, const struct vm_def *def, char **out,
+		 struct vmt_error *err);
+
+/* <domainsnapshot> for a new snapshot. */
+int lv_xml_snapshot(const char *name, const char *description, char **out,
+		    struct vmt_error *err);
+/* name, description, creation time, state and parent from snapshot XML. */
+int lv_xml_snapshot_parse(const char *xml, struct vm_snapshot *out,
+			  struct vmt_error *err);
+
+/* A directory storage pool. */
+int lv_xml_pool_dir(const char *name, const char *path, char **out,
+		    struct vmt_error *err);
+
+/* Whether a domain has a serial console (a <console> or <serial>). */
+bool lv_xml_has_console(const char *domain_xml);
 
 #endif

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* lv-conn.c: libvirt connections: the user's credentials, noticing a lost connection, reconnecting in the background. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libvirt/virterror.h>
+#include <libxml/uri.h>
+#include <libxml/xmlerror.h>
+
+#include "backend/libvirt/lv-priv.h"
+#include "backend/libvirt/lv-xml.h"
+#include "src/log.h"
+#include "src/util.h"
+
+/* Reconnect attempts: the first a second after the loss, then twice as late each time. */
+#define LV_RETRY_FIRST_S 1
+#define LV_RETRY_MAX_S 60
+/* Keepalive: a peer silent for 5 s x (3 + 1) counts as gone. */
+#define LV_KEEPALIVE_S 5
+#define LV_KEEPALIVE_COUNT 3
+
+static pthread_once_t lv_once = PTHREAD_ONCE_INIT;
+static bool lv_loop_ok;
+
+/* libvirt prints errors to stderr by default; vmtui reports them itself. */
+static void lv_error_quiet(void *opaque, virErrorPtr e)
+{
+	if (e && e->message)
+		LOG_DEBUG("libvirt: %s", e->message);
+}
+
+/*
+ * libxml2 (which libvirt parses with, in this process) prints some
+ * problems, such as a missing file, straight to stderr: under the UI that
+ * would scribble on the screen, so they go to the log.
+ */
+static void lv_xml_quiet(void *ctx, const char *fmt, ...)
+{
+	char msg[512];
+	size_t len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = '\0';
+	if (len)
+		LOG_DEBUG("libxml2: %s", msg);
+}
+
+static void *lv_event_thread(void *arg)
+{
+	for (;;)
+		if (virEventRunDefaultImpl() < 0)
+			LOG_ERROR("libvirt event loop: %s", virGetLastErrorMessage());
+	return NULL;
+}
+
+/* One event loop thread for the whole process: events, streams, keepalive. */
+static void lv_init_once(void)
+{
+	pthread_t t;
+
+	virSetErrorFunc(NULL, lv_error_quiet);
+	xmlSetGenericErrorFunc(NULL, lv_xml_quiet);
+	xmlThrDefSetGenericErrorFunc(NULL, lv_xml_quiet);
+	if (virEventRegisterDefaultImpl() < 0)
+		return;
+	if (pthread_create(&t, NULL, lv_event_thread, NULL) == 0) {
+		pthread_detach(t);
+		lv_loop_ok = true;
+	}
+}
+
+bool lv_event_loop_ok(void)
+{
+	return lv_loop_ok;
+}
+
+void lv_ref(struct lv_conn *lv)
+{
+	atomic_fetch_add(&lv->refs, 1);
+}
+
+void lv_unref(struct lv_conn *lv)
+{
+	if (atomic_fetch_sub(&lv->refs, 1) != 1)
+		return;
+	pthread_cond_destroy(&lv->cond);
+	pthread_mutex_destroy(&lv->lock);
+	free(lv->cache);
+	free(lv->domain_type);
+	free(lv->uri);
+	free(lv);
+}
+
+void lv_unref_cb(void *opaque)
+{
+	lv_unref(opaque);
+}
+
+void lv_post_locked(struct lv_conn *lv, const struct backend_event *ev)
+{
+	if (!lv->closing)
+		backend_event_post(lv->be, ev);
+}
+
+/* The credential types vmtui can ask the user for. */
+static int lv_cred_types[] = {
+	VIR_CRED_AUTHNAME, VIR_CRED_USERNAME, VIR_CRED_ECHOPROMPT,
+	VIR_CRED_REALM, VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT,
+};
+
+/* Count an auth call in, unless the connection is being closed. */
+static bool lv_auth_enter(struct lv_conn *lv)
+{
+	bool ok;
+
+	pthread_mutex_lock(&lv->lock);
+	ok = !lv->closing;
+	if (ok)
+		lv->in_auth++;
+	pthread_mutex_unlock(&lv->lock);
+	return ok;
+}
+
+static void lv_auth_leave(struct lv_conn *lv)
+{
+	pthread_mutex_lock(&lv->lock);
+	lv->in_auth--;
+	pthread_cond_broadcast(&lv->cond);
+	pthread_mutex_unlock(&lv->lock);
+}
+
+static int lv_auth_ask(struct lv_conn *lv, const char *question, bool echo,
+		       char *answer, size_t len)
+{
+	int r;
+
+	if (!lv->auth)
+		return -ENOTTY;
+	if (!lv_auth_enter(lv))
+		return -ECANCELED;
+	r = lv->auth(lv->auth_opaque, question, echo, answer, len);
+	lv_auth_leave(lv);
+	return r;
+}
+
+/* Ask for one credential: the question is libvirt's prompt, tidied. */
+static int lv_auth_one(struct lv_conn *lv, virConnectCredentialPtr cred)
+{
+	bool echo = cred->type != VIR_CRED_PASSPHRASE && cred->type != VIR_CRED_NOECHOPROMPT;
+	const char *base = cred->prompt && *cred->prompt ? cred->prompt
+			   : echo ? "Username" : "Password";
+	int blen = (int)strlen(base);
+	char answer[1024] = "", *question;
+	int r;
+
+	while (blen > 0 && (base[blen - 1] == ' ' || base[blen - 1] == ':'))
+		blen--;
+	question = cred->defresult && *cred->defresult
+		   ? xasprintf("%.*s [%s]: ", blen, base, cred->defresult)
+		   : xasprintf("%.*s: ", blen, base);
+	r = lv_auth_ask(lv, question, echo, answer, sizeof(answer));
+	free(question);
+	if (r < 0) {
+		pthread_mutex_lock(&lv->lock);
+		snprintf(lv->auth_error, sizeof(lv->auth_error),
+			 "it asks for credentials (%.*s) and %s", blen, base,
+			 r == -ENOTTY ? "there is no terminal to ask for them on"
+			 : r == -ECANCELED ? "the question was cancelled" : strerror(-r));
+		pthread_mutex_unlock(&lv->lock);
+		return -1;
+	}
+	if (!*answer && cred->defresult)
+		snprintf(answer, sizeof(answer), "%s", cred->defresult);
+	cred->result = xstrdup(answer);
+	cred->resultlen = (unsigned)strlen(answer);
+	explicit_bzero(answer, sizeof(answer));
+	return 0;
+}
+
+static int lv_auth_cb(virConnectCredentialPtr cred, unsigned int ncred,
+		      void *cbdata)
+{
+	for (unsigned i = 0; i < ncred; i++)
+		if (lv_auth_one(cbdata, &cred[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static void lv_on_close(virConnectPtr conn, int reason, void *opaque);
+
+/* Open lv->uri into link, asking for credentials through the backend's auth. */
+static int lv_link_open(struct lv_conn *lv, struct lv_link *link,
+			struct vmt_error *err)
+{
+	virConnectAuth auth = { lv_cred_types, ARRAY_SIZE(lv_cred_types), lv_auth_cb, lv };
+	char why[sizeof(lv->auth_error)];
+	bool events;
+
+	memset(link, 0, sizeof(*link));
+	for (int i = 0; i < LV_EV_N; i++)
+		link->ev[i] = -1;
+	pthread_mutex_lock(&lv->lock);
+	lv->auth_error[0] = '\0';
+	pthread_mutex_unlock(&lv->lock);
+	link->conn = LV_CALL(lv, virConnectOpenAuth(lv->uri, &auth, 0));
+	if (!link->conn) {
+		pthread_mutex_lock(&lv->lock);
+		memcpy(why, lv->auth_error, sizeof(why));
+		pthread_mutex_unlock(&lv->lock);
+		if (*why)
+			return vmt_error_set(err, -EACCES, "cannot connect to %s: %s", lv->uri, why);
+		return lv_fail(err, "cannot connect to %s", lv->uri);
+	}
+	if (lv_loop_ok) {
+		/* Drivers without keepalive (test:///, local ones) just say no. */
+		LV_CALL(lv, virConnectSetKeepAlive(link->conn, LV_KEEPALIVE_S, LV_KEEPALIVE_COUNT));
+		link->close_cb = LV_CALL(lv, virConnectRegisterCloseCallback(link->conn, lv_on_close,
+									   lv, NULL)) == 0;
+	}
+	pthread_mutex_lock(&lv->lock);
+	events = lv->events_wanted;
+	pthread_mutex_unlock(&lv->lock);
+	if (events && lv_events_register(lv, link, err) < 0)
+		LOG_WARN("libvirt: %s: %s", lv->uri, err ? err->msg : "cannot watch events");
+	return 0;
+}
+
+/* Let go of link; never with lv->lock held (libvirt may call back into us). */
+static void lv_link_close(struct lv_link *link)
+{
+	if (!link->conn)
+		return;
+	lv_events_deregister(link);
+	if (link->close_cb)
+		virConnectUnregisterCloseCallback(link->conn, lv_on_close);
+	virConnectClose(link->conn);
+	memset(link, 0, sizeof(*link));
+}
+
+static void lv_wait_until_locked(struct lv_conn *lv, uint64_t when_ns)
+{
+	while (!lv->closing && time_mono_ns() < when_ns) {
+		struct timespec ts = {
+			.tv_sec = (time_t)(when_ns / 1000000000u),
+			.tv_nsec = (long)(when_ns % 1000000000u),
+		};
+
+		pthread_cond_timedwait(&lv->cond, &lv->lock, &ts);
+	}
+}
+
+/* Try to open the connection again until it works or the backend closes. */
+static void *lv_reconnect_thread(void *arg)
+{
+	struct lv_conn *lv = arg;
+	unsigned delay = LV_RETRY_FIRST_S;
+	struct backend_event ev = { .type = BACKEND_EVENT_RECONNECTED };
+	struct vmt_error e;
+	struct lv_link link;
+
+	pthread_mutex_lock(&lv->lock);
+	while (!lv->closing) {
+		lv_wait_until_locked(lv, lv->next_try_ns);
+		if (lv->closing)
+			break;
+		lv->next_try_ns = 0;
+		pthread_mutex_unlock(&lv->lock);
+		int r = lv_link_open(lv, &link, &e);
+
+		pthread_mutex_lock(&lv->lock);
+		if (r == 0 && lv->closing) {
+			pthread_mutex_unlock(&lv->lock);
+			lv_link_close(&link);
+			pthread_mutex_lock(&lv->lock);
+		} else if (r == 0) {
+			lv->fresh = link;
+			lv->have_fresh = true;
+			lv->down = false;
+			ev.reason = xasprintf("connection to %s is back", lv->uri);
+			LOG_INFO("libvirt: %s", ev.reason);
+			lv_post_locked(lv, &ev);
+			free(ev.reason);
+			break;
+		} else {
+			delay = delay * 2 > LV_RETRY_MAX_S ? LV_RETRY_MAX_S : delay * 2;
+			lv->next_try_ns = time_mono_ns() + delay * 1000000000ull;
+			LOG_INFO("libvirt: reconnecting to %s failed (%s); next try in %u s",
+				 lv->uri, e.msg, delay);
+		}
+	}
+	lv->reconnecting = false;
+	pthread_mutex_unlock(&lv->lock);
+	lv_unref(lv);
+	return NULL;
+}
+
+/* The connection is gone: say so and start reconnecting. lv->lock held. */
+static void lv_lost_locked(struct lv_conn *lv, const char *why)
+{
+	struct backend_event ev = { .type = BACKEND_EVENT_DISCONNECTED };
+	pthread_t t;
+
+	lv->down = true;
+	lv->next_try_ns = time_mono_ns() + LV_RETRY_FIRST_S * 1000000000ull;
+	ev.reason = xasprintf("connection to %s lost: %s", lv->uri, why);
+	LOG_WARN("libvirt: %s", ev.reason);
+	lv_post_locked(lv, &ev);
+	free(ev.reason);
+	if (lv->reconnecting || lv->closing)
+		return;
+	lv_ref(lv);
+	if (pthread_create(&t, NULL, lv_reconnect_thread, lv) != 0) {
+		LOG_ERROR("libvirt: cannot start a thread to reconnect to %s", lv->uri);
+		atomic_fetch_sub(&lv->refs, 1);	/* the user still holds one */
+		return;
+	}
+	pthread_detach(t);
+	lv->reconnecting = true;
+}
+
+static const char *lv_close_reason(int reason)
+{
+	switch (reason) {
+	case VIR_CONNECT_CLOSE_REASON_ERROR: return "a read or write error";
+	case VIR_CONNECT_CLOSE_REASON_EOF: return "the other end closed it (libvirtd stopped?)";
+	case VIR_CONNECT_CLOSE_REASON_KEEPALIVE: return "no keepalive answer (host or network down?)";
+	case VIR_CONNECT_CLOSE_REASON_CLIENT: return "closed by this program";
+	default: return "for an unknown reason";
+	}
+}
+
+/* On libvirt's event thread: the connection in use, or a fresh one, died. */
+static void lv_on_close(virConnectPtr conn, int reason, void *opaque)
+{
+	struct lv_conn *lv = opaque;
+
+	pthread_mutex_lock(&lv->lock);
+	if (lv->have_fresh && conn == lv->fresh.conn)
+		lv->fresh_dead = true;
+	else if (!lv->closing && !lv->down && conn == lv->cur.conn)
+		lv_lost_locked(lv, lv_close_reason(reason));
+	pthread_mutex_unlock(&lv->lock);
+}
+
+int lv_ready(struct backend *be, struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	struct lv_link old = { 0 };
+	int r = 0;
+
+	pthread_mutex_lock(&lv->lock);
+	if (lv->have_fresh) {
+		if (lv->fresh_dead) {
+			old = lv->fresh;
+		} else {
+			old = lv->cur;
+			lv->cur = lv->fresh;
+			lv_cache_forget_locked(lv, "");
+		}
+		lv->have_fresh = false;
+		memset(&lv->fresh, 0, sizeof(lv->fresh));
+		if (lv->fresh_dead)
+			lv_lost_locked(lv, "it closed again at once");
+		lv->fresh_dead = false;
+	}
+	if (lv->down) {
+		uint64_t now = time_mono_ns();
+
+		if (lv->next_try_ns > now)
+			r = vmt_error_set(err, -ENOTCONN,
+					  "connection to %s lost (reconnecting, next try in %llu s)",
+					  lv->uri, (unsigned long long)((lv->next_try_ns - now +
+									 999999999) / 1000000000));
+		else
+			r = vmt_error_set(err, -ENOTCONN,
+					  "connection to %s lost (reconnecting, trying now)", lv->uri);
+	}
+	pthread_mutex_unlock(&lv->lock);
+	lv_link_close(&old);
+	return r;
+}
+
+int lv_conn_open(struct backend *be, struct vmt_error *err)
+{
+	struct lv_conn *lv = xcalloc(1, sizeof(*lv));
+	pthread_condattr_t ca;
+	char *caps;
+	int r;
+
+	pthread_once(&lv_once, lv_init_once);
+	lv->be = be;
+	lv->uri = xstrdup(be->uri);
+	lv->auth = be->auth;
+	lv->auth_opaque = be->auth_opaque;
+	atomic_init(&lv->refs, 1);
+	pthread_mutex_init(&lv->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&lv->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	r = lv_link_open(lv, &lv->cur, err);
+	if (r < 0) {
+		lv_unref(lv);
+		return r;
+	}
+	caps = LV_CALL(lv, virConnectGetCapabilities(lv->cur.conn));
+	lv->domain_type = caps ? lv_xml_best_domain_type(caps) : NULL;
+	free(caps);
+	if (!lv->domain_type)
+		lv->domain_type = xstrdup("qemu");
+	be->priv = lv;
+	LOG_INFO("libvirt: connected to %s (new domains are type %s)", be->uri,
+		 lv->domain_type);
+	return 0;
+}
+
+void lv_conn_close(struct backend *be)
+{
+	struct lv_conn *lv = lv_conn(be);
+	struct lv_link fresh = { 0 };
+
+	pthread_mutex_lock(&lv->lock);
+	lv->closing = true;
+	pthread_cond_broadcast(&lv->cond);
+	while (lv->in_auth)
+		pthread_cond_wait(&lv->cond, &lv->lock);
+	if (lv->have_fresh)
+		fresh = lv->fresh;
+	lv->have_fresh = false;
+	pthread_mutex_unlock(&lv->lock);
+	LOG_DEBUG("libvirt: %s: %lu calls made", lv->uri, (unsigned long)lv->calls);
+	lv_link_close(&lv->cur);
+	lv_link_close(&fresh);
+	lv_unref(lv);
+}
+
+bool lv_uri_is_remote(const char *uri)
+{
+	xmlURIPtr u = xmlParseURI(uri);
+	bool remote = u && u->server && *u->server;
+
+	xmlFreeURI(u);
+	return remote;
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* lv-host.c: a libvirt host's virtual networks and storage pools. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <libvirt/virterror.h>
+
+#include "backend/libvirt/lv-priv.h"
+#include "backend/libvirt/lv-xml.h"
+#include "src/log.h"
+#include "src/util.h"
+
+/* The names of the networks one virConnectListAllNetworks filter selects. */
+static char **lv_net_names(struct lv_conn *lv, unsigned flags, int *n)
+{
+	virNetworkPtr *nets = NULL;
+	char **names;
+
+	*n = LV_CALL(lv, virConnectListAllNetworks(lv->cur.conn, &nets, flags));
+	if (*n < 0)
+		return NULL;
+	names = xcalloc((size_t)*n + 1, sizeof(*names));
+	for (int i = 0; i < *n; i++) {
+		names[i] = xstrdup(virNetworkGetName(nets[i]));
+		virNetworkFree(nets[i]);
+	}
+	free(nets);
+	return names;
+}
+
+static bool lv_name_in(char **names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void lv_names_free(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Four calls however many networks there are: all, then one per property. */
+int lv_net_list(struct backend *be, struct backend_net **out, size_t *n,
+		struct vmt_error *err)
+{
+	static const unsigned props[] = {
+		VIR_CONNECT_LIST_NETWORKS_ACTIVE, VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
+		VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
+	};
+	struct lv_conn *lv = lv_conn(be);
+	char **all, **with[3];
+	int n_all, n_with[3];
+
+	LV_ENTER(be, err);
+	all = lv_net_names(lv, 0, &n_all);
+	if (!all)
+		return lv_fail(err, "cannot list the networks of %s", be->uri);
+	for (int k = 0; k < 3; k++)
+		with[k] = lv_net_names(lv, props[k], &n_with[k]);
+	*out = xcalloc((size_t)n_all + 1, sizeof(**out));
+	for (int i = 0; i < n_all; i++) {
+		(*out)[i].name = all[i];
+		(*out)[i].active = lv_name_in(with[0], n_with[0], all[i]);
+		(*out)[i].persistent = lv_name_in(with[1], n_with[1], all[i]);
+		(*out)[i].autostart = lv_name_in(with[2], n_with[2], all[i]);
+	}
+	*n = (size_t)n_all;
+	free(all);
+	for (int k = 0; k < 3; k++)
+		lv_names_free(with[k], n_with[k]);
+	return 0;
+}
+
+static int lv_net_act(struct backend *be, const char *net, bool start,
+		      struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	virNetworkPtr nw;
+	int r = 0;
+
+	LV_ENTER(be, err);
+	nw = LV_CALL(lv, virNetworkLookupByName(lv->cur.conn, net));
+	if (!nw) {
+		virErrorPtr e = virGetLastError();
+
+		if (e && e->code == VIR_ERR_NO_NETWORK)
+			return vmt_error_set(err, -EIO, "no network named %s on %s", net, be->uri);
+		return lv_fail(err, "cannot look up network %s", net);
+	}
+	if (LV_CALL(lv, start ? virNetworkCreate(nw) : virNetworkDestroy(nw)) < 0)
+		r = lv_fail(err, "cannot %s network %s", start ? "start" : "stop", net);
+	virNetworkFree(nw);
+	return r;
+}
+
+int lv_net_start(struct backend *be, const char *net, struct vmt_error *err)
+{
+	return lv_net_act(be, net, true, err);
+}
+
+int lv_net_stop(struct backend *be, const char *net, struct vmt_error *err)
+{
+	return lv_net_act(be, net, false, err);
+}
+
+static const char *lv_pool_state(int state)
+{
+	switch (state) {
+	case VIR_STORAGE_POOL_INACTIVE: return "inactive";
+	case VIR_STORAGE_POOL_BUILDING: return "building";
+	case VIR_STORAGE_POOL_RUNNING: return "running";
+	case VIR_STORAGE_POOL_DEGRADED: return "degraded";
+	case VIR_STORAGE_POOL_INACCESSIBLE: return "inaccessible";
+	default: return "unknown";
+	}
+}
+
+/* Pools are few and need a call each for their sizes and directory. */
+static void lv_pool_fill(struct lv_conn *lv, virStoragePoolPtr pool,
+			 struct backend_pool *p)
+{
+	virStoragePoolInfo info;
+	char *xml;
+	int autostart = 0;
+
+	p->name = xstrdup(virStoragePoolGetName(pool));
+	p->state = "unknown";
+	if (LV_CALL(lv, virStoragePoolGetInfo(pool, &info)) == 0) {
+		p->state = lv_pool_state(info.state);
+		p->active = info.state == VIR_STORAGE_POOL_RUNNING ||
+			    info.state == VIR_STORAGE_POOL_DEGRADED;
+		p->capacity = info.capacity;
+		p->allocation = info.allocation;
+		p->available = info.available;
+	}
+	p->persistent = LV_CALL(lv, virStoragePoolIsPersistent(pool)) == 1;
+	p->autostart = LV_CALL(lv, virStoragePoolGetAutostart(pool, &autostart)) == 0 &&
+		       autostart;
+	xml = LV_CALL(lv, virStoragePoolGetXMLDesc(pool, 0));
+	p->path = xml ? lv_xml_pool_target(xml) : NULL;
+	free(xml);
+}
+
+int lv_pool_list(struct backend *be, struct backend_pool **out, size_t *n,
+		 struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	virStoragePoolPtr *pools = NULL;
+	int count;
+
+	LV_ENTER(be, err);
+	count = LV_CALL(lv, virConnectListAllStoragePools(lv->cur.conn, &pools, 0));
+	if (count < 0)
+		return lv_fail(err, "cannot list the storage pools of %s", be->uri);
+	*out = xcalloc((size_t)count + 1, sizeof(**out));
+	for (int i = 0; i < count; i++) {
+		lv_pool_fill(lv, pools[i], &(*out)[i]);
+		virStoragePoolFree(pools[i]);
+	}
+	free(pools);
+	*n = (size_t)count;
+	return 0;
+}
+
+/* Build, start and mark for autostart a newly defined pool. */
+static int lv_pool_bring_up(struct lv_conn *lv, virStoragePoolPtr pool,
+			    struct vmt_error *err)
+{
+	if (LV_CALL(lv, virStoragePoolBuild(pool, 0)) < 0)
+		return lv_fail(err, "cannot build storage pool %s", LV_DEFAULT_POOL);
+	if (LV_CALL(lv, virStoragePoolCreate(pool, 0)) < 0)
+		return lv_fail(err, "cannot start storage pool %s", LV_DEFAULT_POOL);
+	if (LV_CALL(lv, virStoragePoolSetAutostart(pool, 1)) < 0) {
+		int r = lv_fail(err, "cannot mark storage pool %s for autostart",
+				LV_DEFAULT_POOL);
+
+		LV_CALL(lv, virStoragePoolDestroy(pool));
+		return r;
+	}
+	return 0;
+}
+
+/* As virt-install does: a directory pool "default", all or nothing. */
+int lv_pool_create_default(struct backend *be, struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	virStoragePoolPtr pool;
+	char *xml = NULL;
+	int r;
+
+	LV_ENTER(be, err);
+	pool = LV_CALL(lv, virStoragePoolLookupByName(lv->cur.conn, LV_DEFAULT_POOL));
+	if (pool) {
+		virStoragePoolFree(pool);
+		return vmt_error_set(err, -EEXIST, "storage pool %s already exists on %s",
+				     LV_DEFAULT_POOL, be->uri);
+	}
+	r = lv_xml_pool_dir(LV_DEFAULT_POOL, LV_DEFAULT_POOL_DIR, &xml, err);
+	if (r < 0)
+		return r;
+	pool = LV_CALL(lv, virStoragePoolDefineXML(lv->cur.conn, xml, 0));
+	free(xml);
+	if (!pool)
+		return lv_fail(err, "cannot define storage pool %s", LV_DEFAULT_POOL);
+	r = lv_pool_bring_up(lv, pool, err);
+	if (r < 0)
+		LV_CALL(lv, virStoragePoolUndefine(pool));
+	else
+		LOG_INFO("libvirt: %s: created storage pool %s in %s", be->uri,
+			 LV_DEFAULT_POOL, LV_DEFAULT_POOL_DIR);
+	virStoragePoolFree(pool);
+	return r;
+}
