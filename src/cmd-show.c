@@ -80,6 +80,8 @@ static void show_json(const struct core_vm_detail *d, const char *uri)
 	json_kv_int(&w, "created", def->created);
 	json_kv_int(&w, "updated", def->updated);
 	json_kv_string(&w, "log", d->log_path);
+	json_key(&w, "addresses");
+	cmd_ip_json_addresses(&w, d->addrs, d->n_addrs);
 	show_json_disks(&w, def);
 	show_json_events(&w, d);
 	json_object_end(&w);
@@ -146,6 +148,10 @@ static void show_text(const struct core_vm_detail *d, const char *uri)
 	show_field("Cmdline:", def->cmdline);
 	show_field("Boot:", def->boot_order);
 	show_devices(def);
+	for (size_t i = 0; i < d->n_addrs; i++) {
+		printf("%-12s ", i ? "" : "Addresses:");
+		cmd_ip_print_addresses(&d->addrs[i], 1);
+	}
 	show_field("Group:", def->group);
 	show_field("Notes:", def->notes);
 	show_field("Managed:", d->managed ? "yes (vmtui keeps its definition)"

@@ -32,6 +32,8 @@ const struct cli_command cli_commands[] = {
 	POWER_CMD("reboot", "restart a VM"),
 	POWER_CMD("pause", "pause a VM's vCPUs"),
 	POWER_CMD("resume", "resume a paused VM"),
+	{ "autostart", "NAME on|off", "start a VM when the host starts, or not (libvirt)",
+	  "", cmd_autostart },
 	{ "console", "NAME [--force]", "attach to a VM's serial console (Ctrl-] detaches)",
 	  "  -f, --force            take the console from another client (libvirt)\n",
 	  cmd_console },
@@ -40,6 +42,8 @@ const struct cli_command cli_commands[] = {
 	  "      --json             print a JSON array of samples\n"
 	  "  -n, --count N          stop after N samples (default: until interrupted)\n"
 	  "  -i, --interval S       seconds between samples (default 1)\n", cmd_stats },
+	{ "ip", "NAME [--json]", "show a running VM's IP addresses (libvirt)",
+	  "      --json             print JSON\n", cmd_ip },
 	{ "snapshot", "NAME list|create|revert|delete [SNAP]",
 	  "list, take, revert to or delete snapshots",
 	  "      --description TEXT  description of a new snapshot\n"
@@ -50,6 +54,10 @@ const struct cli_command cli_commands[] = {
 	  cmd_import },
 	{ "adopt", "NAME", "keep in vmtui a VM it did not create (libvirt)", "",
 	  cmd_adopt },
+	{ "net", "list|start|stop [NAME]", "list, start or stop virtual networks (libvirt)",
+	  "      --json             print JSON (list)\n", cmd_net },
+	{ "pool", "list|create-default", "list storage pools, or create the pool default (libvirt)",
+	  "      --json             print JSON (list)\n", cmd_pool },
 };
 
 const size_t cli_n_commands = ARRAY_SIZE(cli_commands);

@@ -17,6 +17,16 @@ int cmd_snapshot(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_adopt(struct cli *cli, int argc, char **argv);
+int cmd_autostart(struct cli *cli, int argc, char **argv);
+int cmd_ip(struct cli *cli, int argc, char **argv);
+int cmd_net(struct cli *cli, int argc, char **argv);
+int cmd_pool(struct cli *cli, int argc, char **argv);
+
+/* A guest's addresses as a JSON array, and as lines (cmd-ip.c; show uses them too). */
+struct json_writer;
+void cmd_ip_json_addresses(struct json_writer *w, const struct vm_address *a,
+			   size_t n);
+void cmd_ip_print_addresses(const struct vm_address *a, size_t n);
 
 /* Parse options that only have --json (and --help); *json tells which. */
 int cmd_parse_json(const struct cli_command *cmd, int argc, char **argv,

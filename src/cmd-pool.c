@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmd-pool.c: vmtui pool list|create-default: a libvirt host's storage pools. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "src/commands.h"
+#include "src/json.h"
+#include "src/util.h"
+
+static void pool_text(struct backend *be, const struct backend_pool *p)
+{
+	char cap[32], alloc[32], avail[32];
+
+	cli_format_bytes(cap, sizeof(cap), p->capacity);
+	cli_format_bytes(alloc, sizeof(alloc), p->allocation);
+	cli_format_bytes(avail, sizeof(avail), p->available);
+	printf("%-16s %-9s %-9s %-10s %10s %10s %10s  %s  %s\n", p->name, p->state,
+	       p->autostart ? "yes" : "no", p->persistent ? "yes" : "no", cap, alloc,
+	       avail, p->path ? p->path : "-", be->uri);
+}
+
+static void pool_json(struct json_writer *w, struct backend *be,
+		      const struct backend_pool *p)
+{
+	json_object_begin(w);
+	json_kv_string(w, "name", p->name);
+	json_kv_string(w, "connection", be->uri);
+	json_kv_string(w, "state", p->state);
+	json_kv_bool(w, "active", p->active);
+	json_kv_bool(w, "autostart", p->autostart);
+	json_kv_bool(w, "persistent", p->persistent);
+	json_kv_uint(w, "capacity_bytes", p->capacity);
+	json_kv_uint(w, "allocation_bytes", p->allocation);
+	json_kv_uint(w, "available_bytes", p->available);
+	json_kv_string(w, "path", p->path);
+	json_object_end(w);
+}
+
+static int pool_list(struct cli *cli, bool json)
+{
+	struct json_writer w;
+	struct core *core;
+	int status = cli_core(cli, &core);
+
+	if (status)
+		return status;
+	if (json) {
+		json_init(&w, stdout);
+		json_array_begin(&w);
+	} else {
+		printf("%-16s %-9s %-9s %-10s %10s %10s %10s  %s  %s\n", "NAME", "STATE",
+		       "AUTOSTART", "PERSISTENT", "CAPACITY", "ALLOCATED", "AVAILABLE",
+		       "PATH", "CONNECTION");
+	}
+	for (size_t i = 0; i < core->n_conns; i++) {
+		struct backend_pool *pools;
+		struct vmt_error err;
+		struct backend *be;
+		size_t n;
+
+		if (core_backend(core, i, &be, &err) < 0 ||
+		    backend_pool_list(be, &pools, &n, &err) < 0) {
+			status = cli_fail(&err);
+			continue;
+		}
+		for (size_t k = 0; k < n; k++)
+			json ? pool_json(&w, be, &pools[k]) : pool_text(be, &pools[k]);
+		backend_pool_list_free(pools, n);
+	}
+	if (json) {
+		json_array_end(&w);
+		json_done(&w);
+	}
+	return status;
+}
+
+int cmd_pool(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_command_find("pool");
+	struct vmt_error err;
+	struct backend *be;
+	bool json, done;
+	int argi, r = cmd_parse_json(cmd, argc, argv, &json, &argi, &done);
+
+	if (r || done || (r = cli_nargs(cmd, argc, argv, argi, 1, 1)))
+		return r;
+	if (str_eq(argv[argi], "list"))
+		return pool_list(cli, json);
+	if (!str_eq(argv[argi], "create-default"))
+		return cli_usage(cmd, "'%s' is not list or create-default", argv[argi]);
+	if ((r = cli_target(cli, &be)))
+		return r;
+	if (backend_pool_create_default(be, &err) < 0)
+		return cli_fail(&err);
+	printf("created storage pool default (a directory pool in /var/lib/libvirt/images) on %s\n",
+	       be->uri);
+	return CLI_EXIT_OK;
+}
