@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# contract-kvm.sh: the backend contract suite against the built-in runner (kvm:///) booting the probe kernel.
+. "$top_srcdir/tests/cli/lib.sh"
+
+PROBE=$top_builddir/tests/guests/probe.bzImage
+: "${VMTUI_VMM:=$top_builddir/vmtui-vmm}"
+[ -x "$VMTUI_VMM" ] || skip "no runner at $VMTUI_VMM"
+[ -f "$PROBE" ] || skip "no probe kernel at $PROBE (make tests/guests/probe.bzImage)"
+# Judge KVM by what the device answers, never by CPU flags.
+why=$("$PYTHON3" -c '
+import fcntl, os, sys
+try:
+    fd = os.open("/dev/kvm", os.O_RDWR)
+except OSError as e:
+    print("cannot open /dev/kvm: %s" % e.strerror); sys.exit(1)
+if fcntl.ioctl(fd, 0xAE00) != 12:
+    print("/dev/kvm does not answer API version 12"); sys.exit(1)
+' 2>&1) || skip "$why"
+
+# Runners outlive the program that started them: stop any the suite left.
+# A pid file holds "PID START-TIME".
+at_exit 'for p in "$VMTUI_RUNTIME_DIR"/*.pid; do [ -f "$p" ] && kill -9 "$(cut -d" " -f1 "$p")" 2>/dev/null; done'
+
+VMTUI_CONTRACT_URI=kvm:///
+VMTUI_CONTRACT_DIR=$TMPD
+VMTUI_CONTRACT_KERNEL=$PROBE
+VMTUI_CONTRACT_REAL=1
+export VMTUI_CONTRACT_URI VMTUI_CONTRACT_DIR VMTUI_CONTRACT_KERNEL VMTUI_CONTRACT_REAL VMTUI_VMM
+timeout -k 10 600 "$top_builddir/tests/backend/check-contract"

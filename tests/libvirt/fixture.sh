@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# fixture.sh: the libvirt verbs on a real libvirtd and QEMU: console (piped, on a terminal, taken over), autostart, edit, pool create-default.
+. "$top_srcdir/tests/libvirt/lib.sh"
+. "$top_srcdir/tests/fixtures/libvirtd.sh"
+
+PROBE=$top_builddir/tests/guests/probe.bzImage
+[ -f "$PROBE" ] || skip "no probe kernel at $PROBE (make tests/guests/probe.bzImage)"
+# QEMU runs as libvirt-qemu unless qemu.conf says otherwise: let it reach
+# the fixture's pool directory inside this test's private scratch space.
+chmod 711 "$TMPD"
+libvirtd_start || skip "$LIBVIRTD_WHY"
+U=$LIBVIRTD_URI
+vm=vt-$$-con
+
+# --- the console of a QEMU guest running the probe (which echoes input) ---
+expect 0 "$VMTUI" -c "$U" create $vm --memory 64 --kernel "$PROBE" \
+	--cmdline 'console=ttyS0 probe.echo' --net none
+expect_err 1 "VM $vm is not running: start it first" "$VMTUI" -c "$U" console $vm
+expect 0 "$VMTUI" -c "$U" start $vm
+# Input waits for the probe's "ready": under QEMU a byte that arrives
+# before the guest sets up its UART stalls the serial input for good.
+$TERM_PY --pipe 'expect:probe: ready' 'ping:hello-pipe' close 'exit:0' -- \
+	"$VMTUI" -c "$U" console $vm >"$TMPD/con" || { cat "$TMPD/con"; fail "piped console"; }
+$TERM_PY 'expect:Connected to the console' raw 'ping:hello-tty' 'send:\x1d' \
+	'expect:Detached from' 'exit:0' -- "$VMTUI" -c "$U" console $vm >"$TMPD/con" ||
+	{ cat "$TMPD/con"; fail "console on a terminal"; }
+
+# Another client holds the console: refused with the way out; --force takes it.
+mkfifo "$TMPD/hold"
+"$VMTUI" -c "$U" console $vm <"$TMPD/hold" >"$TMPD/held" 2>&1 &
+holder=$!
+at_exit "kill $holder 2>/dev/null"
+exec 8>"$TMPD/hold"
+i=0
+until grep -q hello-hold "$TMPD/held"; do
+	kill -0 $holder 2>/dev/null || fail "the first console client ended: $(cat "$TMPD/held")"
+	[ $i -lt 240 ] || fail "the first console client never got an echo"
+	printf 'hello-hold\r' >&8
+	sleep 0.5
+	i=$((i + 1))
+done
+expect_err 1 "the console of $vm is in use by another client; vmtui console --force $vm takes it over" \
+	"$VMTUI" -c "$U" console $vm
+$TERM_PY --pipe 'ping:hello-force' close 'exit:0' -- "$VMTUI" -c "$U" console --force $vm \
+	>"$TMPD/con" || { cat "$TMPD/con"; fail "console --force"; }
+i=0
+while kill -0 $holder 2>/dev/null; do
+	[ $i -lt 600 ] || fail "the console taken over did not end"
+	sleep 0.1
+	i=$((i + 1))
+done
+wait $holder || fail "the console client taken over did not end cleanly: $(cat "$TMPD/held")"
+exec 8>&-
+
+# --- autostart, as libvirt itself reports it ---
+expect 0 "$VMTUI" -c "$U" autostart $vm on
+virsh -q -c "$U" dominfo $vm | grep -Eq '^Autostart: +enable' || fail "autostart is not on"
+expect 0 "$VMTUI" -c "$U" list --all --json
+[ "$(json_get "[v['autostart'] for v in j if v['name'] == '$vm'][0]")" = True ] ||
+	fail "list --json does not say autostart"
+expect 0 "$VMTUI" -c "$U" autostart $vm off
+virsh -q -c "$U" dominfo $vm | grep -Eq '^Autostart: +disable' || fail "autostart is not off"
+expect 0 "$VMTUI" -c "$U" delete $vm --force
+
+# --- edit keeps what vmtui does not model (a domain made with virsh) ---
+ed=vt-$$-extra
+cat >"$TMPD/extra.xml" <<XML
+<domain type='qemu'>
+  <name>$ed</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type><kernel>$PROBE</kernel><cmdline>console=ttyS0</cmdline></os>
+  <devices>
+    <serial type='pty'/><console type='pty'/>
+    <controller type='virtio-serial' index='0'/>
+    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
+    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
+    <video><model type='vga'/></video>
+    <watchdog model='i6300esb' action='reset'/>
+    <input type='tablet' bus='usb'/>
+  </devices>
+</domain>
+XML
+virsh -q -c "$U" define "$TMPD/extra.xml" >/dev/null || fail "virsh define failed"
+expect 0 "$VMTUI" -c "$U" edit $ed --vcpus 2 --memory 96 --cmdline 'console=ttyS0 edited' \
+	--net user --notes 'a <b> & "c"'
+virsh -q -c "$U" dumpxml --inactive $ed >"$TMPD/edited.xml" || fail "virsh dumpxml failed"
+"$PYTHON3" - "$TMPD/edited.xml" <<'PY' || fail "edit lost or mangled part of the domain"
+import sys, xml.etree.ElementTree as ET
+d = ET.parse(sys.argv[1]).getroot()
+dev = d.find("devices")
+for tag in ("channel", "rng", "video", "watchdog", "input", "interface"):
+    assert dev.find(tag) is not None, "no <%s> any more" % tag
+assert dev.find("controller[@type='virtio-serial']") is not None, "virtio-serial controller gone"
+assert d.findtext("vcpu") == "2", d.findtext("vcpu")
+assert int(d.findtext("memory")) == 96 * 1024, d.findtext("memory")
+assert d.findtext("os/cmdline") == "console=ttyS0 edited"
+assert d.findtext("description") == 'a <b> & "c"'
+PY
+expect 0 "$VMTUI" -c "$U" delete $ed
+
+# --- pool create-default (only over the fixture's own transient pool) ---
+if virsh -q -c "$U" pool-info default | grep -Eq '^Persistent: +no'; then
+	at_exit "virsh -q -c '$U' pool-destroy default >/dev/null 2>&1;
+		virsh -q -c '$U' pool-undefine default >/dev/null 2>&1;
+		virsh -q -c '$U' pool-create-as default dir --target '$LIBVIRTD_DIR/pool' >/dev/null 2>&1"
+	virsh -q -c "$U" pool-destroy default >/dev/null || fail "cannot remove the fixture's pool"
+	sum=$(defs_digest)
+	expect_err 1 "storage pool 'default' does not exist on .*; .*vmtui -c .* pool create-default" \
+		"$VMTUI" -c "$U" create vt-$$-np --memory 64 --kernel "$PROBE" --disk size=1
+	[ "$(defs_digest)" = "$sum" ] || fail "a refused create changed the definitions"
+	expect 0 "$VMTUI" -c "$U" pool create-default
+	virsh -q -c "$U" pool-info default >"$TMPD/pool"
+	grep -Eq '^State: +running' "$TMPD/pool" || fail "the new pool does not run"
+	grep -Eq '^Persistent: +yes' "$TMPD/pool" || fail "the new pool is not persistent"
+	grep -Eq '^Autostart: +yes' "$TMPD/pool" || fail "the new pool does not autostart"
+	virsh -q -c "$U" pool-dumpxml default | grep -q '<path>/var/lib/libvirt/images</path>' ||
+		fail "the new pool is not in /var/lib/libvirt/images"
+	expect_err 1 "storage pool default already exists on " "$VMTUI" -c "$U" pool create-default
+	expect 0 "$VMTUI" -c "$U" pool list --json
+	json_check
+else
+	note "the fixture's libvirtd has a persistent pool default: not replacing it"
+fi
