@@ -39,6 +39,9 @@
  *             cpu.vmm_ns serial.tx_bytes serial.rx_bytes, plus
  *             kvm.<name> for each counter of the VM's KVM_GET_STATS_FD
  *             when the kernel offers one.
+ *   TEST-SECCOMP  only when the runner was started with VMTUI_VMM_TEST=1
+ *             in its environment (the test suite): OK, then the runner makes
+ *             a system call its sandbox forbids and dies of it (see .exit).
  *   CONSOLE   OK, then the connection is a raw byte stream both ways: the
  *             scrollback (up to KVM_PROTO_SCROLLBACK bytes of the most
  *             recent guest serial output), then live output; bytes sent
@@ -55,13 +58,24 @@
  *   .pid   "<pid> <starttime>\n" (field 22 of /proc/<pid>/stat), written
  *          once set up, so a client can tell a reused pid.
  *   .exit  "<reason> <detail>\n", written on a crash-type end
- *          (triple-fault, internal-error, fail-entry, guest-panic);
- *          removed on a normal start or end.
+ *          (triple-fault, internal-error, fail-entry, guest-panic), and
+ *          "seccomp syscall N (name) is outside the sandbox\n" when the
+ *          sandbox kills the runner (the SIGSYS handler also removes .pid
+ *          and the socket); removed on a normal start or end.
  *
  * The runner's last log line (stderr) is
  *   "<timestamp> <level> vmm: exit reason=<reason>[ <detail>]".
  * Exit status: 0 poweroff/reset/killed, 1 set-up or runtime error,
- * 2 usage, 3 crash-type end.
+ * 2 usage, 3 crash-type end; killed by SIGSYS when the sandbox caught a
+ * forbidden system call.
+ *
+ * STATS also has, per device: blk<N>.{rd_bytes,wr_bytes,rd_reqs,wr_reqs,
+ * flushes,errors,broken}, net<N>.{rx_bytes,tx_bytes,rx_pkts,tx_pkts,
+ * rx_dropped,tx_dropped,broken}; sums blk.{rd_bytes,wr_bytes,rd_reqs,
+ * wr_reqs} with disks and net.{rx_bytes,tx_bytes,rx_pkts,tx_pkts} with
+ * network cards; rng.bytes and rng.broken with the rng; virtio.broken
+ * (devices the guest broke, all kinds).  INFO also has disk<N>
+ * "PATH,format=F[,readonly]" and nic<N> "tap:IF,mac=MAC".
  */
 
 #define KVM_PROTO_MAX_LINE 256
@@ -76,6 +90,7 @@
 #define KVM_PROTO_KILL "KILL"
 #define KVM_PROTO_STATS "STATS"
 #define KVM_PROTO_CONSOLE "CONSOLE"
+#define KVM_PROTO_TEST_SECCOMP "TEST-SECCOMP"
 
 #define KVM_PROTO_OK "OK"
 #define KVM_PROTO_ERR "ERR"
@@ -92,6 +107,7 @@
 #define KVM_PROTO_REASON_KILLED "killed"
 #define KVM_PROTO_REASON_GUEST_PANIC "guest-panic"
 #define KVM_PROTO_REASON_ERROR "error"
+#define KVM_PROTO_REASON_SECCOMP "seccomp"
 
 #define KVM_PROTO_PID_SUFFIX ".pid"
 #define KVM_PROTO_EXIT_SUFFIX ".exit"

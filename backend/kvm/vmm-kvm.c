@@ -31,6 +31,8 @@ static const struct vmm_kvm_cap vmm_kvm_caps[] = {
 	{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID", "guest CPUID" },
 	{ KVM_CAP_MP_STATE, "KVM_CAP_MP_STATE", "resetting application processors" },
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", "pausing vCPUs" },
+	{ KVM_CAP_SIGNAL_MSI, "KVM_CAP_SIGNAL_MSI", "MSI-X interrupts of PCI devices" },
+	{ KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD", "virtio notifications" },
 };
 
 static const char *vmm_kvm_path(void)
@@ -176,4 +178,39 @@ void vmm_kvm_irq_line(void *opaque, unsigned irq, int level)
 
 	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &l) < 0)
 		vmm_warn("KVM_IRQ_LINE irq %u level %d: %s", irq, level, strerror(errno));
+}
+
+int vmm_kvm_msi(void *opaque, uint64_t addr, uint32_t data)
+{
+	struct vmm_vm *vm = opaque;
+	struct kvm_msi m = {
+		.address_lo = (uint32_t)addr,
+		.address_hi = (uint32_t)(addr >> 32),
+		.data = data,
+	};
+
+	/* 0 means the guest's LAPIC ignored it (masked): not our error. */
+	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &m) < 0) {
+		vmm_warn("KVM_SIGNAL_MSI %#llx/%#x: %s", (unsigned long long)addr, data, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int vmm_kvm_ioeventfd(void *opaque, uint64_t addr, int fd, bool assign)
+{
+	struct vmm_vm *vm = opaque;
+	struct kvm_ioeventfd e = {
+		.addr = addr,
+		.len = 2,	/* drivers write the 16-bit queue index */
+		.fd = fd,
+		.flags = assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &e) < 0) {
+		vmm_warn("KVM_IOEVENTFD %s at %#llx: %s", assign ? "assign" : "deassign",
+			 (unsigned long long)addr, strerror(errno));
+		return -errno;
+	}
+	return 0;
 }

@@ -101,6 +101,8 @@ static int vmm_vm_reboot_parked(struct vmm_vm *vm, struct vmm_error *err)
 	unsigned i;
 	int rc;
 
+	/* Devices first: a request in flight must land before RAM is wiped. */
+	vmm_plug_reset(vm);
 	vmm_mem_clear(&vm->mem);
 	rc = vmm_kvm_irqchip_reset(vm, err);
 	if (rc)
@@ -146,6 +148,7 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 {
 	unsigned i;
 
+	vmm_plug_destroy(vm);
 	for (i = 0; i < VMM_MAX_VCPUS; i++) {
 		if (vm->vcpus[i].run)
 			munmap(vm->vcpus[i].run, vm->run_size);

@@ -11,6 +11,7 @@
 
 #include "backend/kvm/kvm-proto.h"
 #include "backend/kvm/vmm-ctl.h"
+#include "backend/kvm/vmm-sandbox.h"
 #include "backend/kvm/vmm-vm.h"
 
 static const char vmm_main_usage[] =
@@ -18,6 +19,8 @@ static const char vmm_main_usage[] =
 	"                 [--vcpus N] [--name NAME] [--uuid UUID] [--socket PATH]\n"
 	"                 [--ready-fd N] [--on-reboot restart|exit] [--console-stdio]\n"
 	"                 [--log-level N] [--boot-entry auto|32|64]\n"
+	"                 [--disk PATH[,format=raw|qcow2][,readonly]]... [--net tap:IF[,mac=MAC]]...\n"
+	"                 [--no-rng] [--no-sandbox]\n"
 	"\n"
 	"Runs one virtual machine on /dev/kvm: the built-in runner of vmtui's kvm:/// backend.\n"
 	"\n"
@@ -35,7 +38,19 @@ static const char vmm_main_usage[] =
 	"  --console-stdio     serial console on stdin/stdout\n"
 	"  --log-level N       0 errors, 1 warnings, 2 info (default), 3 debug\n"
 	"  --boot-entry E      kernel entry: auto (64-bit when offered), 32 or 64\n"
+	"  --disk SPEC         a virtio-blk disk (up to 16; PCI, in order): PATH is a raw\n"
+	"                      image, block device or qcow2 image (format= is required\n"
+	"                      for qcow2; \",,\" is a comma in PATH).  Writable disks are\n"
+	"                      locked exclusively, read-only ones shared\n"
+	"  --net tap:IF[,mac=MAC]  a virtio-net card on host tap IF (up to 8); needs\n"
+	"                      CAP_NET_ADMIN or a tap made for the user; 'user' networking\n"
+	"                      is not supported\n"
+	"  --no-rng            no virtio-rng device (one is there by default)\n"
+	"  --no-sandbox        do not enter the seccomp filter after set-up (debugging)\n"
 	"  --help              this text\n"
+	"\n"
+	"Devices sit on PCI bus 0 (configuration mechanism 1, ports 0xcf8-0xcff) after a\n"
+	"host bridge at 00:00.0; they are modern virtio 1.x with MSI-X.\n"
 	"\n"
 	"Environment: VMTUI_KVM_DEV names the KVM device (default /dev/kvm).\n"
 	"Exit status: 0 poweroff/reset/killed, 1 set-up or runtime error, 2 usage,\n"
@@ -61,7 +76,7 @@ static int vmm_main_number(const char *s, unsigned long long min, unsigned long 
 enum {
 	OPT_KERNEL = 1000, OPT_INITRD, OPT_CMDLINE, OPT_MEMORY, OPT_VCPUS, OPT_NAME, OPT_UUID,
 	OPT_SOCKET, OPT_READY_FD, OPT_ON_REBOOT, OPT_CONSOLE_STDIO, OPT_LOG_LEVEL, OPT_BOOT_ENTRY,
-	OPT_HELP,
+	OPT_DISK, OPT_NET, OPT_NO_RNG, OPT_NO_SANDBOX, OPT_HELP,
 };
 
 static const struct option vmm_main_opts[] = {
@@ -78,9 +93,34 @@ static const struct option vmm_main_opts[] = {
 	{ "console-stdio", no_argument, NULL, OPT_CONSOLE_STDIO },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "boot-entry", required_argument, NULL, OPT_BOOT_ENTRY },
+	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "no-rng", no_argument, NULL, OPT_NO_RNG },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --disk and --net: repeatable, each parsed into the next slot. */
+static int vmm_main_device(int o, const char *arg, struct vmm_config *cfg)
+{
+	struct vmm_error err = { 0, "" };
+
+	if (o == OPT_DISK) {
+		if (cfg->ndisks >= VMM_MAX_DISKS)
+			return vmm_main_usage_error("--disk ", arg, "at most 16 disks");
+		if (vmm_blk_parse(arg, &cfg->disks[cfg->ndisks], &err) < 0)
+			return vmm_main_usage_error(err.msg, NULL, NULL);
+		cfg->ndisks++;
+	} else {
+		if (cfg->nnics >= VMM_MAX_NICS)
+			return vmm_main_usage_error("--net ", arg, "at most 8 network cards");
+		if (vmm_net_parse(arg, &cfg->nics[cfg->nnics], &err) < 0)
+			return vmm_main_usage_error(err.msg, NULL, NULL);
+		cfg->nnics++;
+	}
+	return -1;
+}
 
 /* One option into cfg; returns -1 to go on, or an exit status. */
 static int vmm_main_opt(int o, const char *arg, struct vmm_config *cfg)
@@ -88,6 +128,11 @@ static int vmm_main_opt(int o, const char *arg, struct vmm_config *cfg)
 	unsigned long long v;
 
 	switch (o) {
+	case OPT_DISK:
+	case OPT_NET:
+		return vmm_main_device(o, arg, cfg);
+	case OPT_NO_RNG: cfg->rng = false; break;
+	case OPT_NO_SANDBOX: cfg->sandbox = false; break;
 	case OPT_KERNEL: cfg->kernel = arg; break;
 	case OPT_INITRD: cfg->initrd = arg; break;
 	case OPT_CMDLINE: cfg->cmdline = arg; break;
@@ -143,6 +188,9 @@ static int vmm_main_parse(int argc, char **argv, struct vmm_config *cfg)
 	cfg->vcpus = 1;
 	cfg->ready_fd = -1;
 	cfg->cmdline = "console=ttyS0";
+	cfg->rng = true;
+	cfg->sandbox = true;
+	cfg->test_mode = getenv("VMTUI_VMM_TEST") && strcmp(getenv("VMTUI_VMM_TEST"), "1") == 0;
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "", vmm_main_opts, NULL)) != -1) {
 		if (o == '?')
@@ -190,6 +238,7 @@ static void vmm_main_unclaimed_report(const struct vmm_vm *vm)
 static int vmm_main_setup(struct vmm_vm *vm, struct vmm_ctl *ctl, struct vmm_config *cfg,
 			  struct vmm_error *err)
 {
+	struct vmm_sandbox_paths paths;
 	int rc;
 
 	rc = vmm_vm_create(vm, cfg, err);
@@ -201,7 +250,20 @@ static int vmm_main_setup(struct vmm_vm *vm, struct vmm_ctl *ctl, struct vmm_con
 		rc = vmm_ctl_stdio(ctl, err);
 	if (rc == 0)
 		rc = vmm_ctl_files(ctl, err);
+	/* Last, while this is the only thread: the filter then covers every one. */
+	paths.exit_path = ctl->exit_path;
+	paths.pid_path = ctl->pid_path;
+	paths.sock_path = ctl->sock_path;
+	if (rc == 0 && cfg->sandbox)
+		rc = vmm_sandbox_enter(&paths, err);
 	return rc;
+}
+
+static void vmm_main_cfg_done(struct vmm_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->ndisks; i++)
+		free(cfg->disks[i].path);
+	cfg->ndisks = 0;
 }
 
 static int vmm_main_status(enum vmm_end e)
@@ -220,8 +282,10 @@ int main(int argc, char **argv)
 	enum vmm_end reason;
 	int rc = vmm_main_parse(argc, argv, &cfg);
 
-	if (rc >= 0)
+	if (rc >= 0) {
+		vmm_main_cfg_done(&cfg);
 		return rc;
+	}
 	vmm_info("starting %s: kernel %s, %llu MiB, %u vCPU(s)", cfg.name ? cfg.name : "(unnamed)",
 		 cfg.kernel, (unsigned long long)cfg.mem_mib, cfg.vcpus);
 	vmm_ctl_init(&ctl, &vm);
@@ -251,5 +315,6 @@ int main(int argc, char **argv)
 		vmm_log_level_set(VMM_LOG_INFO);
 	vmm_log(reason == VMM_END_ERROR || vmm_end_is_crash(reason) ? VMM_LOG_ERROR : VMM_LOG_INFO,
 		"exit reason=%s%s%s", vmm_end_name(reason), vm.end_detail[0] ? " " : "", vm.end_detail);
+	vmm_main_cfg_done(&cfg);
 	return vmm_main_status(reason);
 }

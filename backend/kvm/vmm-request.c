@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "backend/kvm/vmm-sandbox.h"
 #include "backend/kvm/vmm-stats.h"
 
 static void vmm_request_reply(struct vmm_ctl_conn *conn, const char *fmt, ...)
@@ -89,6 +90,17 @@ static void vmm_request_kill(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn)
 	vmm_vm_end(ctl->vm, VMM_END_KILLED, "by control request");
 }
 
+/* Test mode only: answer, then die the way a sandbox violation kills the runner. */
+static void vmm_request_test_seccomp(struct vmm_ctl_conn *conn)
+{
+	static const char ok[] = KVM_PROTO_OK "\n";
+
+	if (send(conn->fd, ok, sizeof(ok) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		vmm_info("TEST-SECCOMP: could not answer: %s", strerror(errno));
+	conn->done = true;
+	vmm_sandbox_test_violation();
+}
+
 static void vmm_request_power(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn, bool reset)
 {
 	struct vmm_error err = { 0, "" };
@@ -141,6 +153,8 @@ void vmm_request_handle(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn, char *li
 		vmm_request_kill(ctl, conn);
 	else if (strcmp(line, KVM_PROTO_CONSOLE) == 0)
 		vmm_request_console(ctl, conn);
+	else if (strcmp(line, KVM_PROTO_TEST_SECCOMP) == 0 && ctl->vm->cfg.test_mode)
+		vmm_request_test_seccomp(conn);
 	else
 		vmm_request_reply(conn, KVM_PROTO_ERR " unknown request %.64s", line);
 }

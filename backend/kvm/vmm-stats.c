@@ -123,6 +123,7 @@ void vmm_stats_write(struct vmm_vm *vm, struct vmm_buf *b)
 		       "cpu.vmm_ns %llu\nserial.tx_bytes %llu\nserial.rx_bytes %llu\n",
 		       (unsigned long long)vm->mem.size, guest_rss,
 		       rss > guest_rss ? rss - guest_rss : 0, cpu_ns, tx, rx);
+	vmm_plug_stats(vm, b);
 	vmm_stats_kvm(vm, b);
 }
 
@@ -137,6 +138,28 @@ static void vmm_stats_kv(struct vmm_buf *b, const char *key, const char *value)
 	for (; b->p && start + 1 < b->len; start++)
 		if (b->p[start] == '\n' || b->p[start] == '\r')
 			b->p[start] = ' ';
+}
+
+/* diskN PATH,format=F[,readonly] and nicN tap:IF,mac=MAC, as the runner was started with. */
+static void vmm_stats_devices(struct vmm_vm *vm, struct vmm_buf *b)
+{
+	char key[16], val[512];
+
+	for (unsigned i = 0; i < vm->cfg.ndisks; i++) {
+		snprintf(key, sizeof(key), "disk%u", i);
+		snprintf(val, sizeof(val), "%s,format=%s%s", vm->cfg.disks[i].path,
+			 vmm_disk_format_name(vm->blk[i]->disk.format),
+			 vm->cfg.disks[i].readonly ? ",readonly" : "");
+		vmm_stats_kv(b, key, val);
+	}
+	for (unsigned i = 0; i < vm->cfg.nnics; i++) {
+		const uint8_t *m = vm->net[i]->mac;
+
+		snprintf(key, sizeof(key), "nic%u", i);
+		snprintf(val, sizeof(val), "tap:%s,mac=%02x:%02x:%02x:%02x:%02x:%02x", vm->net[i]->ifname,
+			 m[0], m[1], m[2], m[3], m[4], m[5]);
+		vmm_stats_kv(b, key, val);
+	}
 }
 
 void vmm_stats_info(struct vmm_vm *vm, struct vmm_buf *b)
@@ -154,4 +177,5 @@ void vmm_stats_info(struct vmm_vm *vm, struct vmm_buf *b)
 	vmm_stats_kv(b, "initrd", vm->cfg.initrd);
 	vmm_stats_kv(b, "cmdline", vm->cfg.cmdline);
 	vmm_buf_printf(b, "started %llu\nready %d\n", vm->start_real_ns / 1000000000ull, ready ? 1 : 0);
+	vmm_stats_devices(vm, b);
 }

@@ -134,6 +134,8 @@ static int vmm_vm_devices(struct vmm_vm *vm, struct vmm_error *err)
 		rc = vmm_rtc_register(&vm->rtc, &vm->bus, err);
 	if (rc == 0)
 		rc = vmm_debugport_register(&vm->dbg, &vm->bus, err);
+	if (rc == 0)
+		rc = vmm_plug_create(vm, err);
 	return rc;
 }
 
@@ -184,6 +186,10 @@ int vmm_vm_start(struct vmm_vm *vm, struct vmm_error *err)
 	unsigned i;
 	int rc;
 
+	/* Device threads first: a vCPU may notify a queue at once. */
+	rc = vmm_plug_start(vm, err);
+	if (rc)
+		return rc;
 	for (i = 0; i < vm->cfg.vcpus; i++) {
 		rc = pthread_create(&vm->vcpus[i].thread, NULL, vmm_run_thread, &vm->vcpus[i]);
 		if (rc)
@@ -208,4 +214,5 @@ void vmm_vm_stop(struct vmm_vm *vm)
 			pthread_join(vm->vcpus[i].thread, NULL);
 		vm->vcpus[i].started = false;
 	}
+	vmm_plug_stop(vm);
 }

@@ -9,16 +9,22 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "backend/kvm/vmm-blk.h"
 #include "backend/kvm/vmm-boot.h"
 #include "backend/kvm/vmm-bus.h"
 #include "backend/kvm/vmm-console.h"
 #include "backend/kvm/vmm-debugport.h"
 #include "backend/kvm/vmm-i8042.h"
 #include "backend/kvm/vmm-mem.h"
+#include "backend/kvm/vmm-net.h"
+#include "backend/kvm/vmm-pci.h"
+#include "backend/kvm/vmm-rng.h"
 #include "backend/kvm/vmm-rtc.h"
 #include "backend/kvm/vmm-serial.h"
 
 #define VMM_MAX_VCPUS 64
+#define VMM_MAX_DISKS 16
+#define VMM_MAX_NICS 8
 
 /* How a run ended; the names are what the log and STATE say. */
 enum vmm_end {
@@ -45,6 +51,13 @@ struct vmm_config {
 	bool restart_on_reboot;
 	bool console_stdio;
 	int boot_entry;		/* 0 (auto), 32 or 64 */
+	struct vmm_blk_config disks[VMM_MAX_DISKS];
+	unsigned ndisks;
+	struct vmm_net_config nics[VMM_MAX_NICS];
+	unsigned nnics;
+	bool rng;
+	bool sandbox;		/* enter the seccomp filter once set up (default) */
+	bool test_mode;		/* VMTUI_VMM_TEST=1: debug requests for the test suite */
 };
 
 /* Counters a vCPU thread alone writes; readers load them relaxed. */
@@ -94,6 +107,10 @@ struct vmm_vm {
 	struct vmm_i8042 kbd;
 	struct vmm_rtc rtc;
 	struct vmm_debugport dbg;
+	struct vmm_pci pci;
+	struct vmm_blk *blk[VMM_MAX_DISKS];
+	struct vmm_net *net[VMM_MAX_NICS];
+	struct vmm_rng *rng;
 	struct vmm_vcpu vcpus[VMM_MAX_VCPUS];
 	struct kvm_cpuid2 *cpuid;	/* filtered supported CPUID, shared by all vCPUs */
 	struct kvm_irqchip chips0[3];	/* irqchip and PIT state at creation, for resets */
@@ -157,6 +174,16 @@ int vmm_kvm_open(struct vmm_vm *vm, struct vmm_error *err);
 int vmm_kvm_create_vm(struct vmm_vm *vm, struct vmm_error *err);
 int vmm_kvm_irqchip_reset(struct vmm_vm *vm, struct vmm_error *err);
 void vmm_kvm_irq_line(void *opaque, unsigned irq, int level);
+int vmm_kvm_msi(void *opaque, uint64_t addr, uint32_t data);
+int vmm_kvm_ioeventfd(void *opaque, uint64_t addr, int fd, bool assign);
+
+/* In vmm-plug.c: the PCI bus and the virtio devices the command line asked for. */
+int vmm_plug_create(struct vmm_vm *vm, struct vmm_error *err);
+int vmm_plug_start(struct vmm_vm *vm, struct vmm_error *err);
+void vmm_plug_stop(struct vmm_vm *vm);
+void vmm_plug_reset(struct vmm_vm *vm);
+void vmm_plug_destroy(struct vmm_vm *vm);
+void vmm_plug_stats(struct vmm_vm *vm, struct vmm_buf *b);
 
 /* In vmm-vcpu.c: create and configure vCPUs, kicks. */
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmm_error *err);

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vmm-net.c: virtio-net frames to and from a tap device, with the vnet header sanitised both ways. */
+#include "config.h"
+
+#include "backend/kvm/vmm-net.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#define VIRTIO_NET_F_MAC (1ull << 5)
+#define VIRTIO_NET_F_STATUS (1ull << 16)
+#define VIRTIO_NET_S_LINK_UP 1
+
+#define NET_RXQ 0
+#define NET_TXQ 1
+/* virtio_net_hdr_v1: with VERSION_1 it always carries num_buffers. */
+#define NET_HDR_LEN 12
+#define NET_FRAME_MAX (65535u + 14u)
+#define STAT_ADD(f, n) __atomic_store_n(&(f), (f) + (n), __ATOMIC_RELAXED)
+
+/*
+ * No offloads are offered, so the header carries nothing either way: the
+ * guest's is replaced by zeros before the tap sees it (a hostile guest
+ * cannot ask the host kernel for GSO), and the tap's by zeros plus
+ * num_buffers = 1 before the guest sees it.
+ */
+static const uint8_t vmm_net_zero_hdr[NET_HDR_LEN];
+
+void vmm_net_tx(struct vmm_net *n)
+{
+	struct vmm_virtq_chain *c = &n->chain;
+
+	do {
+		vmm_virtio_notify_off(&n->v, NET_TXQ);
+		while (vmm_virtio_pop(&n->v, NET_TXQ, c) > 0) {
+			uint64_t len = c->rlen > NET_HDR_LEN ? c->rlen - NET_HDR_LEN : 0;
+			unsigned k = vmm_iov_slice(c->iov, c->nr, NET_HDR_LEN, len, n->tx_iov + 1,
+						   VMM_VIRTQ_MAX_SEGS - 1);
+			ssize_t w = -1;
+
+			n->tx_iov[0].iov_base = (void *)vmm_net_zero_hdr;
+			n->tx_iov[0].iov_len = NET_HDR_LEN;
+			if (len >= 14 && len <= NET_FRAME_MAX && n->tap_fd >= 0)
+				w = writev(n->tap_fd, n->tx_iov, (int)k + 1);
+			if (w == (ssize_t)(len + NET_HDR_LEN)) {
+				STAT_ADD(n->stats.tx_pkts, 1);
+				STAT_ADD(n->stats.tx_bytes, len);
+			} else {
+				STAT_ADD(n->stats.tx_dropped, 1);
+			}
+			vmm_virtio_push(&n->v, NET_TXQ, c->head, 0);
+		}
+		vmm_virtio_signal(&n->v, NET_TXQ);
+	} while (vmm_virtio_notify_on(&n->v, NET_TXQ));
+}
+
+/* One frame into the chain just popped; false when the tap had nothing (chain given back). */
+static bool vmm_net_rx_one(struct vmm_net *n, struct vmm_virtq_chain *c)
+{
+	uint8_t hdr[NET_HDR_LEN] = { 0 };
+	ssize_t r;
+
+	if (c->wlen < NET_HDR_LEN || c->nr) {
+		/* A buffer no frame fits in: return it empty rather than stall the queue. */
+		vmm_virtio_push(&n->v, NET_RXQ, c->head, 0);
+		STAT_ADD(n->stats.rx_dropped, 1);
+		return true;
+	}
+	r = readv(n->tap_fd, c->iov, (int)c->nw);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
+		vmm_virtio_unpop(&n->v, NET_RXQ);
+		return false;
+	}
+	if (r < NET_HDR_LEN) {
+		/* Too big for the buffer (the tap drops it) or a tap error. */
+		vmm_virtio_push(&n->v, NET_RXQ, c->head, 0);
+		STAT_ADD(n->stats.rx_dropped, 1);
+		return true;
+	}
+	vmm_put16(hdr + 10, 1);		/* num_buffers */
+	for (unsigned i = 0, done = 0; i < c->nw && done < NET_HDR_LEN; i++) {
+		size_t k = c->iov[i].iov_len < NET_HDR_LEN - done ? c->iov[i].iov_len : NET_HDR_LEN - done;
+
+		memcpy(c->iov[i].iov_base, hdr + done, k);
+		done += (unsigned)k;
+	}
+	STAT_ADD(n->stats.rx_pkts, 1);
+	STAT_ADD(n->stats.rx_bytes, (unsigned long long)r - NET_HDR_LEN);
+	vmm_virtio_push(&n->v, NET_RXQ, c->head, (uint32_t)r);
+	return true;
+}
+
+void vmm_net_rx(struct vmm_net *n)
+{
+	unsigned got = 0;
+
+	n->rx_stalled = false;
+	for (;;) {
+		if (vmm_virtio_pop(&n->v, NET_RXQ, &n->chain) == 0) {
+			/* Out of buffers: ask the guest for a kick, unless some came meanwhile. */
+			if (vmm_virtio_notify_on(&n->v, NET_RXQ))
+				continue;
+			n->rx_stalled = true;
+			break;
+		}
+		if (!vmm_net_rx_one(n, &n->chain))
+			break;
+		/* Interrupt now and then so a long burst is not held back to its end. */
+		if (++got % 32 == 0)
+			vmm_virtio_signal(&n->v, NET_RXQ);
+	}
+	vmm_virtio_signal(&n->v, NET_RXQ);
+}
+
+static void *vmm_net_thread(void *arg)
+{
+	struct vmm_net *n = arg;
+
+	for (;;) {
+		struct pollfd p[4] = { { .fd = n->stop_fd, .events = POLLIN },
+				       { .fd = n->v.kick_fd[NET_RXQ], .events = POLLIN },
+				       { .fd = n->v.kick_fd[NET_TXQ], .events = POLLIN },
+				       { .fd = n->tap_fd, .events = n->rx_stalled ? 0 : POLLIN } };
+
+		if (poll(p, 4, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)
+			break;
+		if (p[2].revents) {
+			vmm_virtio_kick_drain(n->v.kick_fd[NET_TXQ]);
+			vmm_net_tx(n);
+		}
+		if (p[1].revents)
+			vmm_virtio_kick_drain(n->v.kick_fd[NET_RXQ]);
+		if (p[1].revents || (p[3].revents & POLLIN))
+			vmm_net_rx(n);
+	}
+	return NULL;
+}
+
+static void vmm_net_config_access(struct vmm_virtio *v, uint32_t off, uint8_t *data, uint32_t len,
+				  bool is_write)
+{
+	struct vmm_net *n = v->owner;
+	uint8_t c[12] = { 0 };
+
+	if (is_write || off >= sizeof(c) || len > sizeof(c) - off)
+		return;
+	memcpy(c, n->mac, 6);
+	vmm_put16(c + 6, VIRTIO_NET_S_LINK_UP);
+	vmm_put16(c + 8, 1);		/* max_virtqueue_pairs */
+	memcpy(data, c + off, len);
+}
+
+/* A reset needs nothing here: a fresh driver kicks the receive queue once it has buffers. */
+static const struct vmm_virtio_ops vmm_net_ops = {
+	.config = vmm_net_config_access,
+};
+
+/* Why a tap could not be had, in words that say what to do about it. */
+static int vmm_net_tap_error(const char *ifname, int e, const char *step, struct vmm_error *err)
+{
+	if (e == EPERM || e == EACCES)
+		return vmm_error_set(err, -e, "tap %s: %s: %s (attaching a tap needs CAP_NET_ADMIN, or "
+				     "a tap made for your user: ip tuntap add %s mode tap user USER)",
+				     ifname, step, strerror(e), ifname);
+	if (e == EBUSY)
+		return vmm_error_set(err, -e, "tap %s is busy: another program or VM has it open", ifname);
+	if (e == ENOENT || e == ENODEV)
+		return vmm_error_set(err, -e, "tap %s: %s: %s (is the tun module loaded?)", ifname, step,
+				     strerror(e));
+	if (e == EINVAL)
+		return vmm_error_set(err, -e, "tap %s: %s: %s (is %s a tun device rather than a tap?)",
+				     ifname, step, strerror(e), ifname);
+	return vmm_error_set(err, -e, "tap %s: %s: %s", ifname, step, strerror(e));
+}
+
+static int vmm_net_tap_open(struct vmm_net *n, const char *ifname, struct vmm_error *err)
+{
+	struct ifreq ifr;
+	int hdr = NET_HDR_LEN;
+
+	n->tap_fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (n->tap_fd < 0)
+		return vmm_net_tap_error(ifname, errno, "cannot open /dev/net/tun", err);
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	if (ioctl(n->tap_fd, TUNSETIFF, &ifr) < 0)
+		return vmm_net_tap_error(ifname, errno, "cannot attach", err);
+	if (ioctl(n->tap_fd, TUNSETVNETHDRSZ, &hdr) < 0 || ioctl(n->tap_fd, TUNSETOFFLOAD, 0) < 0)
+		return vmm_net_tap_error(ifname, errno, "cannot set its vnet header", err);
+	snprintf(n->ifname, sizeof(n->ifname), "%s", ifr.ifr_name);
+	return 0;
+}
+
+struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
+			    const struct vmm_virtio_env *env, struct vmm_error *err)
+{
+	struct vmm_net *n = calloc(1, sizeof(*n));
+	char name[16];
+
+	if (!n) {
+		vmm_error_set(err, -ENOMEM, "out of memory for network card %u", index);
+		return NULL;
+	}
+	n->index = index;
+	n->stop_fd = n->tap_fd = -1;
+	snprintf(name, sizeof(name), "net%u", index);
+	if (cfg->have_mac) {
+		memcpy(n->mac, cfg->mac, 6);
+	} else {
+		/* Locally administered, unicast: 52:54:00 like most VMMs, the rest random. */
+		n->mac[0] = 0x52, n->mac[1] = 0x54, n->mac[2] = 0x00;
+		if (getrandom(n->mac + 3, 3, GRND_NONBLOCK) != 3)
+			n->mac[5] = (uint8_t)index;
+	}
+	if (vmm_net_tap_open(n, cfg->ifname, err) < 0 ||
+	    vmm_virtio_init(&n->v, name, VMM_VIRTIO_ID_NET, 0x0200, 2, VMM_NET_QUEUE_SIZE,
+			    VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS, &vmm_net_ops, n, env, err) < 0) {
+		vmm_net_free(n);
+		return NULL;
+	}
+	if ((n->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
+		vmm_error_set(err, -errno, "eventfd: %s", strerror(errno));
+		vmm_net_free(n);
+		return NULL;
+	}
+	vmm_info("network card %u: tap %s, mac %02x:%02x:%02x:%02x:%02x:%02x", index, n->ifname,
+		 n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
+	return n;
+}
+
+int vmm_net_start(struct vmm_net *n, struct vmm_error *err)
+{
+	int rc = pthread_create(&n->thread, NULL, vmm_net_thread, n);
+
+	if (rc)
+		return vmm_error_set(err, -rc, "network card %u: cannot start its thread: %s", n->index,
+				     strerror(rc));
+	n->started = true;
+	return 0;
+}
+
+void vmm_net_stop(struct vmm_net *n)
+{
+	uint64_t one = 1;
+
+	if (!n->started)
+		return;
+	if (write(n->stop_fd, &one, sizeof(one)) == sizeof(one))
+		pthread_join(n->thread, NULL);
+	n->started = false;
+}
+
+void vmm_net_free(struct vmm_net *n)
+{
+	if (!n)
+		return;
+	vmm_net_stop(n);
+	vmm_virtio_done(&n->v);
+	if (n->tap_fd >= 0)
+		close(n->tap_fd);
+	if (n->stop_fd >= 0)
+		close(n->stop_fd);
+	free(n);
+}
+
+static int vmm_net_mac_parse(const char *s, uint8_t *mac)
+{
+	unsigned v[6];
+	char tail;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6 ||
+	    strlen(s) != 17)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	/* A multicast address cannot be a card's own. */
+	return (mac[0] & 1) ? -1 : 0;
+}
+
+int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error *err)
+{
+	const char *name = spec + 4, *comma;
+	size_t len;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (strcmp(spec, "user") == 0 || strncmp(spec, "user,", 5) == 0)
+		return vmm_error_set(err, -ENOTSUP, "--net user: user-mode networking is not supported by "
+				     "the built-in runner; use tap:IF");
+	if (strncmp(spec, "tap:", 4) != 0)
+		return vmm_error_set(err, -EINVAL, "--net %s: want tap:IF[,mac=MAC]", spec);
+	comma = strchr(name, ',');
+	len = comma ? (size_t)(comma - name) : strlen(name);
+	if (len == 0 || len >= IFNAMSIZ || memchr(name, '/', len))
+		return vmm_error_set(err, -EINVAL, "--net %s: interface names are 1 to %d characters",
+				     spec, IFNAMSIZ - 1);
+	memcpy(cfg->ifname, name, len);
+	if (!comma)
+		return 0;
+	if (strncmp(comma, ",mac=", 5) != 0 || vmm_net_mac_parse(comma + 5, cfg->mac) < 0)
+		return vmm_error_set(err, -EINVAL, "--net %s: want ,mac=xx:xx:xx:xx:xx:xx (unicast)", spec);
+	cfg->have_mac = true;
+	return 0;
+}
+
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+void vmm_net_stats_write(struct vmm_net *n, struct vmm_buf *out, struct vmm_net_stats *sum)
+{
+	struct vmm_net_stats s = { LOAD(n->stats.rx_bytes), LOAD(n->stats.tx_bytes),
+				   LOAD(n->stats.rx_pkts), LOAD(n->stats.tx_pkts),
+				   LOAD(n->stats.rx_dropped), LOAD(n->stats.tx_dropped) };
+
+	vmm_buf_printf(out, "net%u.rx_bytes %llu\nnet%u.tx_bytes %llu\nnet%u.rx_pkts %llu\n"
+		       "net%u.tx_pkts %llu\nnet%u.rx_dropped %llu\nnet%u.tx_dropped %llu\n"
+		       "net%u.broken %llu\n", n->index, s.rx_bytes, n->index, s.tx_bytes, n->index,
+		       s.rx_pkts, n->index, s.tx_pkts, n->index, s.rx_dropped, n->index, s.tx_dropped,
+		       n->index, LOAD(n->v.stat_broken));
+	sum->rx_bytes += s.rx_bytes;
+	sum->tx_bytes += s.tx_bytes;
+	sum->rx_pkts += s.rx_pkts;
+	sum->tx_pkts += s.tx_pkts;
+	sum->rx_dropped += s.rx_dropped;
+	sum->tx_dropped += s.tx_dropped;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vmm-net.h: virtio-net over PCI on a host tap device, with its own thread for both directions. */
+#ifndef VMM_NET_H
+#define VMM_NET_H
+
+#include <net/if.h>
+#include <pthread.h>
+
+#include "backend/kvm/vmm-buf.h"
+#include "backend/kvm/vmm-disk.h"
+#include "backend/kvm/vmm-virtio.h"
+
+#define VMM_NET_QUEUE_SIZE 256
+
+/* One --net tap:IF[,mac=MAC] as the command line gave it. */
+struct vmm_net_config {
+	char ifname[IFNAMSIZ];
+	uint8_t mac[6];
+	bool have_mac;
+};
+
+struct vmm_net_stats {
+	unsigned long long rx_bytes, tx_bytes, rx_pkts, tx_pkts, rx_dropped, tx_dropped;
+};
+
+/* Heap-allocated by vmm_net_new, owned by the VM. */
+struct vmm_net {
+	struct vmm_virtio v;
+	unsigned index;
+	int tap_fd;
+	char ifname[IFNAMSIZ];
+	uint8_t mac[6];
+	int stop_fd;
+	pthread_t thread;
+	bool started;
+	bool rx_stalled;		/* no receive buffers: wait for a kick, not for the tap */
+	struct vmm_net_stats stats;
+	struct vmm_virtq_chain chain;
+	struct iovec tx_iov[VMM_VIRTQ_MAX_SEGS + 1];
+};
+
+/* Attach to the tap (it must be a tap; it is created if the user may); NULL with err set. */
+struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
+			    const struct vmm_virtio_env *env, struct vmm_error *err);
+void vmm_net_free(struct vmm_net *n);
+
+int vmm_net_start(struct vmm_net *n, struct vmm_error *err);
+void vmm_net_stop(struct vmm_net *n);
+
+/* One pass over each direction (the thread's body; the fuzz harness calls them). */
+void vmm_net_tx(struct vmm_net *n);
+void vmm_net_rx(struct vmm_net *n);
+
+/* Parse "tap:IF[,mac=xx:xx:xx:xx:xx:xx]"; err says what is wrong. */
+int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error *err);
+
+void vmm_net_stats_write(struct vmm_net *n, struct vmm_buf *out, struct vmm_net_stats *sum);
+
+#endif
