@@ -3,6 +3,7 @@
  * IOAPIC, 8259 masking) and the INIT-SIPI-SIPI start of the APs. */
 
 #include "probe.h"
+#include "probe-virtio.h"
 
 #define MSR_APIC_BASE		0x1b
 #define APIC_BASE_EXTD		(1u << 10)
@@ -76,6 +77,9 @@ void probe_trap(struct probe_frame *f)
 		break;
 	case PROBE_VEC_SPURIOUS:
 		return;		/* spurious interrupts take no EOI */
+	case PV_VEC_BASE ... PV_VEC_BASE + 15:
+		pv_irq((unsigned)f->vector);
+		break;
 	default:
 		if (f->vector < 32) {
 			probe_printf("probe: exception vector=%lu error=%lx rip=%lx\n",

@@ -220,8 +220,8 @@ gdt_desc:
 
 /*
  * Static identity map of the low 4 GiB with 2 MiB pages, built by the
- * assembler so both entry paths can load it at once.  The top 32 MiB
- * (IOAPIC, LAPIC, firmware) are mapped uncached.
+ * assembler so both entry paths can load it at once.  The 3-4 GiB hole
+ * (PCI BARs, virtio-mmio, IOAPIC, LAPIC, firmware) is mapped uncached.
  */
 	.balign	4096
 	.globl	pml4
@@ -237,7 +237,7 @@ pdpt:
 pd:
 	.set	addr, 0
 	.rept	2048
-	.if	addr >= 0xfe000000
+	.if	addr >= 0xc0000000
 	.quad	addr + 0x9b			/* P RW PWT PCD PS */
 	.else
 	.quad	addr + 0x83			/* P RW PS */

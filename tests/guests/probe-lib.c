@@ -174,7 +174,7 @@ static uint64_t arg_unsigned(va_list *ap, int longs)
 	return va_arg(*ap, unsigned int);
 }
 
-/* A printf for %s %c %u %x %lu %lx, with an optional 0 flag and width. */
+/* A printf for %s %c %d %u %x %ld %lu %lx, with an optional 0 flag and width. */
 void probe_printf(const char *fmt, ...)
 {
 	va_list ap;
@@ -199,6 +199,14 @@ void probe_printf(const char *fmt, ...)
 		case 's': put_str(va_arg(ap, const char *)); break;
 		case 'c': put_char((char)va_arg(ap, int)); break;
 		case 'u': put_num(arg_unsigned(&ap, longs), 10, width, pad); break;
+		case 'd': {
+			long v = longs ? va_arg(ap, long) : va_arg(ap, int);
+
+			if (v < 0)
+				put_char('-');
+			put_num(v < 0 ? (uint64_t)-v : (uint64_t)v, 10, width, pad);
+			break;
+		}
 		case 'x': put_num(arg_unsigned(&ap, longs), 16, width, pad); break;
 		case '%': put_char('%'); break;
 		default: goto done;

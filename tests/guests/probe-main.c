@@ -3,6 +3,7 @@
  * handed over, reports it on the serial port and acts on probe.* options. */
 
 #include "probe.h"
+#include "probe-virtio.h"
 
 /* Both are filled in full before use (boot_copy, probe_tables_scan): no clearing. */
 struct probe_boot probe_boot __attribute__((section(".noclear")));
@@ -130,7 +131,7 @@ static void initrd_report(void)
 }
 
 /* Calls fn(word, len, arg) for each blank-separated word of the command line. */
-static void cmdline_each(void (*fn)(const char *, size_t, void *), void *arg)
+void probe_cmdline_each(void (*fn)(const char *, size_t, void *), void *arg)
 {
 	const char *p = probe_boot.cmdline;
 
@@ -164,7 +165,7 @@ static bool cmdline_has(const char *name)
 {
 	const char *want = name;
 
-	cmdline_each(find_word, &want);
+	probe_cmdline_each(find_word, &want);
 	return want == NULL;
 }
 
@@ -227,6 +228,13 @@ static void report_unknown(const char *w, size_t n)
 	probe_printf("probe: unknown option %s\n", word);
 }
 
+static bool word_starts(const char *w, size_t n, const char *prefix)
+{
+	size_t l = strlen(prefix);
+
+	return n > l && !memcmp(w, prefix, l);
+}
+
 static void act_on_word(const char *w, size_t n, void *arg)
 {
 	static const char exits[] = "probe.exits=";
@@ -240,6 +248,16 @@ static void act_on_word(const char *w, size_t n, void *arg)
 		return;	/* handled before and after the others */
 	if (n > elen && !memcmp(w, exits, elen) && parse_count(w + elen, n - elen, &count))
 		do_exits(count);
+	else if (word_is(w, n, "probe.pci"))
+		pv_scan();
+	else if (word_starts(w, n, "probe.blk."))
+		probe_blk_word(w, n);
+	else if (word_starts(w, n, "probe.net."))
+		probe_net_word(w, n);
+	else if (word_starts(w, n, "probe.rng="))
+		probe_rng_word(w, n);
+	else if (word_starts(w, n, "probe.evil="))
+		probe_evil_word(w, n);
 	else if (word_is(w, n, "probe.reset"))
 		do_reset();
 	else if (word_is(w, n, "probe.triplefault"))
@@ -286,7 +304,7 @@ void probe_main(uint64_t bp_phys, unsigned entry)
 	outb(PROBE_PORT_READY, 0x00);
 	__asm__ volatile("sti" : : : "memory");
 
-	cmdline_each(act_on_word, NULL);
+	probe_cmdline_each(act_on_word, NULL);
 	if (cmdline_has("probe.poweroff")) {
 		probe_printf("probe: poweroff\n");
 		probe_poweroff(0);

@@ -24,19 +24,6 @@
 #define AML_BYTE_PREFIX		0x0a
 #define AML_PACKAGE_OP		0x12
 
-static inline void outw(uint16_t port, uint16_t v)
-{
-	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint16_t inw(uint16_t port)
-{
-	uint16_t v;
-
-	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 /* Writes one byte to an ACPI generic address (system memory or I/O). */
 static bool gas_write8(const uint8_t *gas, uint8_t v)
 {

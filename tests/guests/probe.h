@@ -89,6 +89,27 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -145,6 +166,32 @@ static inline void mmio_write32(uint64_t addr, uint32_t v)
 	*(volatile uint32_t *)phys_ptr(addr) = v;
 }
 
+static inline uint8_t mmio_read8(uint64_t addr)
+{
+	return *(volatile uint8_t *)phys_ptr(addr);
+}
+
+static inline void mmio_write8(uint64_t addr, uint8_t v)
+{
+	*(volatile uint8_t *)phys_ptr(addr) = v;
+}
+
+static inline uint16_t mmio_read16(uint64_t addr)
+{
+	return *(volatile uint16_t *)phys_ptr(addr);
+}
+
+static inline void mmio_write16(uint64_t addr, uint16_t v)
+{
+	*(volatile uint16_t *)phys_ptr(addr) = v;
+}
+
+/* Keeps the compiler from moving ring accesses across it (x86 orders the rest). */
+static inline void barrier(void)
+{
+	__asm__ volatile("" : : : "memory");
+}
+
 static inline uint16_t get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
@@ -176,6 +223,7 @@ void probe_delay_us(uint64_t us);
 
 /* probe-main.c */
 bool probe_mem_known(uint64_t addr, uint64_t len, bool ram_only);
+void probe_cmdline_each(void (*fn)(const char *, size_t, void *), void *arg);
 void probe_main(uint64_t bp_phys, unsigned entry);
 
 /* probe-tables.c */
