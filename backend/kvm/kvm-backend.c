@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,12 +221,25 @@ static int kvm_create_images(struct kvm_be *k, struct vm_def *def,
 	return 0;
 }
 
+/* The runner attaches to host taps only: no libslirp, no libvirt networks or bridges. */
+static int kvm_check_nics(const struct vm_def *def, struct vmt_error *err)
+{
+	for (size_t i = 0; i < def->n_nics; i++) {
+		if (def->nics[i].kind == VM_NIC_USER)
+			return vmt_error_set(err, -EINVAL, "net %zu: user-mode networking is not supported "
+					     "by the built-in runner; use tap:IF", i + 1);
+		if (def->nics[i].kind != VM_NIC_TAP)
+			return vmt_error_set(err, -EINVAL, "net %zu: kvm:/// VMs attach to a host tap "
+					     "device only: use tap:IF", i + 1);
+	}
+	return 0;
+}
+
 static int kvm_validate(struct backend *be, const struct vm_def *def,
 			struct vmt_error *err)
 {
-	if (def->n_nics)
-		return vmt_error_set(err, -EINVAL,
-				     "net: kvm:/// VMs have no network devices yet: use --net none");
+	if (kvm_check_nics(def, err) < 0)
+		return err ? err->code : -EINVAL;
 	if (def->graphics != VM_GRAPHICS_NONE)
 		return vmt_error_set(err, -EINVAL,
 				     "graphics: kvm:/// VMs have a serial console only");
@@ -301,10 +315,47 @@ static int kvm_remove_storage(struct backend *be, const struct vm_def *def,
 	return r;
 }
 
+/* --disk PATH,format=F[,readonly]: a comma in PATH is written twice. */
+static char *kvm_disk_arg(const struct vm_disk *d)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (const char *p = d->path; *p; p++) {
+		strbuf_add(&sb, p, 1);
+		if (*p == ',')
+			strbuf_add(&sb, p, 1);
+	}
+	strbuf_adds(&sb, d->format == VM_DISK_FORMAT_QCOW2 ? ",format=qcow2" : ",format=raw");
+	if (d->readonly || d->device == VM_DISK_DEVICE_CDROM)
+		strbuf_adds(&sb, ",readonly");
+	return strbuf_detach(&sb);
+}
+
+/* Each disk and network card of def, in order: they become PCI slots in that order. */
+static int kvm_argv_devices(const struct vm_def *def, char **argv, int n)
+{
+	for (size_t i = 0; i < def->n_disks; i++) {
+		if (!def->disks[i].path)
+			continue;
+		argv[n++] = xstrdup("--disk");
+		argv[n++] = kvm_disk_arg(&def->disks[i]);
+	}
+	for (size_t i = 0; i < def->n_nics; i++) {
+		if (def->nics[i].kind != VM_NIC_TAP || !def->nics[i].source)
+			continue;
+		argv[n++] = xstrdup("--net");
+		argv[n++] = def->nics[i].mac[0] ?
+			    xasprintf("tap:%s,mac=%s", def->nics[i].source, def->nics[i].mac) :
+			    xasprintf("tap:%s", def->nics[i].source);
+	}
+	return n;
+}
+
 /* The argument vector for vmtui-vmm; the caller frees it with kvm_argv_free. */
 static char **kvm_argv(struct kvm_be *k, const struct vm_def *def)
 {
-	char **argv = xcalloc(32, sizeof(*argv));
+	char **argv = xcalloc(32 + 2 * (def->n_disks + def->n_nics), sizeof(*argv));
 	int n = 0;
 
 	argv[n++] = kvm_vmm_path();
@@ -330,6 +381,7 @@ static char **kvm_argv(struct kvm_be *k, const struct vm_def *def)
 	argv[n++] = kvm_sock_path(k, def->uuid);
 	argv[n++] = xstrdup("--ready-fd");
 	argv[n++] = xstrdup("3");
+	kvm_argv_devices(def, argv, n);
 	return argv;
 }
 
@@ -471,6 +523,27 @@ static int kvm_destroy(struct backend *be, const char *name, struct vmt_error *e
 	return 0;
 }
 
+/* The runner's sums over its disks (blk.*) and network cards (net.*). */
+static void kvm_stats_io(const char *key, unsigned long long v, struct vm_stats *s)
+{
+	static const struct { const char *key; size_t off; unsigned group; } keys[] = {
+		{ "blk.rd_bytes", offsetof(struct vm_stats, blk_rd_bytes), VM_STATS_BLOCK },
+		{ "blk.wr_bytes", offsetof(struct vm_stats, blk_wr_bytes), VM_STATS_BLOCK },
+		{ "blk.rd_reqs", offsetof(struct vm_stats, blk_rd_reqs), VM_STATS_BLOCK },
+		{ "blk.wr_reqs", offsetof(struct vm_stats, blk_wr_reqs), VM_STATS_BLOCK },
+		{ "net.rx_bytes", offsetof(struct vm_stats, net_rx_bytes), VM_STATS_NET },
+		{ "net.tx_bytes", offsetof(struct vm_stats, net_tx_bytes), VM_STATS_NET },
+		{ "net.rx_pkts", offsetof(struct vm_stats, net_rx_pkts), VM_STATS_NET },
+		{ "net.tx_pkts", offsetof(struct vm_stats, net_tx_pkts), VM_STATS_NET },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(key, keys[i].key) == 0) {
+			*(uint64_t *)(void *)((char *)s + keys[i].off) = v;
+			s->have |= keys[i].group;
+		}
+}
+
 /* Fold the runner's "key value" STATS lines into s. */
 static void kvm_stats_parse(const char *body, struct vm_stats *s)
 {
@@ -489,6 +562,8 @@ static void kvm_stats_parse(const char *body, struct vm_stats *s)
 				s->mem_current_kib = v / 1024;
 			else if (strcmp(key, "mem.guest_rss_bytes") == 0)
 				s->mem_rss_kib = v / 1024;
+			else if (str_starts_with(key, "blk.") || str_starts_with(key, "net."))
+				kvm_stats_io(key, v, s);
 		}
 		line = strchr(line, '\n');
 		if (line)
