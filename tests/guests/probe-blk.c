@@ -200,23 +200,34 @@ static void blk_bench_all(struct pblk *b, unsigned i, uint64_t mib)
 		     BENCH_DEPTH);
 }
 
-/* probe.blk.OP=D[,ARGS]: crc=D,S,N  write=D,S,N,SEED  flush=D  id=D  bench=D,MIB */
+/* Read the first 64 KiB over and over: steady traffic for whoever samples the counters. */
+static void blk_loop(struct pblk *b, unsigned i)
+{
+	probe_printf("probe: blk %u reading in a loop\n", i);
+	while (blk_io(b, BLK_T_IN, 0, b->buf, BLK_BUF) == 0)
+		;
+	probe_printf("probe: blk %u loop stopped\n", i);
+}
+
+/* probe.blk.OP=D[,ARGS]: crc=D,S,N  write=D,S,N,SEED  flush=D  id=D  bench=D,MIB  loop=D */
 void probe_blk_word(const char *w, size_t n)
 {
-	static const char *const ops[] = { "crc=", "write=", "flush=", "id=", "bench=" };
-	static const unsigned args[] = { 3, 4, 1, 1, 2 };
+	static const char *const ops[] = { "crc=", "write=", "flush=", "id=", "bench=", "loop=" };
+	static const unsigned args[] = { 3, 4, 1, 1, 2, 1 };
 	uint64_t v[4] = { 0 };
 	struct pblk *b;
 
 	w += 10, n -= 10;	/* "probe.blk." */
-	for (unsigned k = 0; k < 5; k++) {
+	for (unsigned k = 0; k < 6; k++) {
 		size_t l = strlen(ops[k]);
 
 		if (n <= l || memcmp(w, ops[k], l) || !probe_parse_list(w + l, n - l, v, args[k]))
 			continue;
 		if (!(b = blk_get((unsigned)v[0])))
 			return;
-		if (k == 0)
+		if (k == 5)
+			blk_loop(b, (unsigned)v[0]);
+		else if (k == 0)
 			blk_crc(b, (unsigned)v[0], v[1], v[2]);
 		else if (k == 1)
 			blk_write(b, (unsigned)v[0], v[1], v[2], v[3]);

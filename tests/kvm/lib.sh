@@ -16,9 +16,12 @@ note() { echo "# $*"; }
 
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/vmm-test.XXXXXX")
 PIDS=
+CLEANUP_EXTRA=
+# The PIDs are timeout(1)s: their children (runners) go first, or they would outlive us.
 cleanup() {
-	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	for p in $PIDS; do pkill -KILL -P "$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	[ -z "$CLEANUP_EXTRA" ] || eval "$CLEANUP_EXTRA"
 	rm -rf "$TMPD"
 }
 trap cleanup EXIT
@@ -50,10 +53,11 @@ need_probe() {
 
 # run_vm NAME ARGS...: start a runner in the background with socket
 # $TMPD/NAME.sock, log $TMPD/NAME.log, stdout $TMPD/NAME.out; wait for its
-# ready answer in $TMPD/NAME.ready.  Sets VM_PID.
+# ready answer in $TMPD/NAME.ready.  Sets VM_PID.  $RUN_PREFIX (say,
+# "ip netns exec NS") goes before the runner.
 run_vm() {
 	name=$1; shift
-	timeout -s KILL "$LIMIT" "$VMTUI_VMM" --socket "$TMPD/$name.sock" --ready-fd 3 "$@" \
+	timeout -s KILL "$LIMIT" $RUN_PREFIX "$VMTUI_VMM" --socket "$TMPD/$name.sock" --ready-fd 3 "$@" \
 		3>"$TMPD/$name.ready" >"$TMPD/$name.out" 2>"$TMPD/$name.log" </dev/null &
 	VM_PID=$!
 	PIDS="$PIDS $VM_PID"

@@ -1,0 +1,85 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# client.sh: kvm:/// through the vmtui CLI: disks and taps reach the runner, disk and network rates come back, a sandbox kill is a crash with its reason.
+. "$(dirname "$0")/lib.sh"
+need_probe
+: "${VMTUI:=$top_builddir/vmtui}"
+[ -x "$VMTUI" ] || skip "no vmtui at $VMTUI"
+command -v qemu-img >/dev/null || skip "no qemu-img to check qcow2 images"
+export VMTUI_DB="$TMPD/data/vmtui.db" VMTUI_RUNTIME_DIR="$TMPD/run" VMTUI_VMM
+export XDG_CONFIG_HOME="$TMPD/config" XDG_DATA_HOME="$TMPD/data" HOME="$TMPD/home"
+mkdir -p "$HOME"
+CLEANUP_EXTRA='for vm in c1 c3; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
+NS=
+
+# state VM: its state in vmtui list; reason VM: its reason.
+json_field() {
+	"$VMTUI" list --all --json | "$PYTHON3" -c 'import json, sys
+print([v.get(sys.argv[2], "") for v in json.load(sys.stdin) if v["name"] == sys.argv[1]][0])' "$1" "$2"
+}
+# until_state VM STATE: wait (bounded) for the VM to reach STATE.
+until_state() {
+	i=0
+	until [ "$(json_field "$1" state)" = "$2" ]; do
+		i=$((i + 1)); [ $i -gt $((LIMIT * 10)) ] && fail "$1 never became $2"; sleep 0.1
+	done
+}
+console_until() {
+	i=0
+	until "$VMTUI" console "$1" </dev/null >"$TMPD/console" 2>&1 && grep -Eq -- "$2" "$TMPD/console"; do
+		i=$((i + 1)); [ $i -gt $((LIMIT * 5)) ] && { cat "$TMPD/console"; fail "$1's console never showed '$2'"; }
+		sleep 0.2
+	done
+}
+
+# Two disks from the definition: a new qcow2 vmtui makes, and an existing raw image.
+head -c $((1 << 20)) /dev/urandom >"$TMPD/data,1.img"
+want=$("$PYTHON3" -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()[:4096]))' "$TMPD/data,1.img")
+"$VMTUI" create c1 --kernel "$PROBE" --memory 64 --disk "$TMPD/new.qcow2,size=64M,format=qcow2" \
+	--disk "$TMPD/data,,1.img" --cmdline "probe.blk.write=0,8,8,7 probe.blk.crc=1,0,8 probe.blk.loop=1" \
+	>"$TMPD/out" 2>&1 || fail "create c1: $(cat "$TMPD/out")"
+"$VMTUI" start c1 >"$TMPD/out" 2>&1 || fail "start c1: $(cat "$TMPD/out")"
+console_until c1 'probe: blk 1 reading in a loop'
+grep -q '^probe: blk 0 write sector=8 count=8 status=0' "$TMPD/console" || fail "no write to the qcow2 disk"
+grep -q "^probe: blk 1 crc sector=0 count=8 status=0 crc32=$want" "$TMPD/console" ||
+	fail "the raw disk (with a comma in its name) does not read back"
+
+# The guest reads all the time now: the disk read rate shows up.
+i=0
+until "$VMTUI" stats c1 --count 2 --interval 0.3 --json >"$TMPD/stats.json" 2>&1 &&
+	"$PYTHON3" -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))[-1]["disk_read_bytes_per_s"] > 0 else 1)' \
+		"$TMPD/stats.json"; do
+	i=$((i + 1)); [ $i -gt $LIMIT ] && fail "no disk read rate: $(cat "$TMPD/stats.json")"
+done
+note "c1 reads at $("$PYTHON3" -c 'import json, sys; print(int(json.load(open(sys.argv[1]))[-1]["disk_read_bytes_per_s"]))' "$TMPD/stats.json") B/s"
+
+# A sandbox violation (test mode only) ends the VM as crashed, with the reason.
+"$VMTUI" destroy c1 >/dev/null 2>&1 || fail "destroy c1"
+until_state c1 "shut off"
+qemu-img check -q "$TMPD/new.qcow2" || fail "the qcow2 image vmtui made and the guest wrote is damaged"
+VMTUI_VMM_TEST=1 "$VMTUI" start c1 >"$TMPD/out" 2>&1 || fail "start c1 again: $(cat "$TMPD/out")"
+$CTL "$VMTUI_RUNTIME_DIR"/*.sock TEST-SECCOMP >/dev/null || fail "TEST-SECCOMP was refused"
+until_state c1 crashed
+json_field c1 reason | grep -q 'seccomp syscall [0-9]* (uname) is outside the sandbox' ||
+	fail "c1's reason: $(json_field c1 reason)"
+note "c1 crashed: $(json_field c1 reason)"
+$CTL "$VMTUI_RUNTIME_DIR"/*.sock TEST-SECCOMP 2>/dev/null && fail "a socket is still there"
+
+# Networks: user-mode is refused at define time; a tap reaches the runner.
+"$VMTUI" create c2 --kernel "$PROBE" --memory 64 --net user >"$TMPD/out" 2>&1 && fail "--net user was accepted"
+grep -q "user-mode networking is not supported by the built-in runner; use tap:IF" "$TMPD/out" ||
+	fail "--net user: $(cat "$TMPD/out")"
+"$VMTUI" create c3 --kernel "$PROBE" --memory 64 --net tap:tapc,mac=52:54:00:ab:cd:ef --cmdline "probe.net.echo=0,1" \
+	>"$TMPD/out" 2>&1 || fail "create c3: $(cat "$TMPD/out")"
+if ! command -v ip >/dev/null || ! ip netns add "vmtui-cli-$$" 2>/dev/null; then
+	note "no network namespace here: the tap part is not checked"
+	echo "PASS: client"
+	exit 0
+fi
+NS=vmtui-cli-$$
+ip netns exec "$NS" ip tuntap add tapc mode tap || fail "cannot make a tap"
+ip netns exec "$NS" "$VMTUI" start c3 >"$TMPD/out" 2>&1 || fail "start c3: $(cat "$TMPD/out")"
+console_until c3 'probe: net 0 hello sent'
+grep -q '^probe: net 0 mac=52:54:00:ab:cd:ef' "$TMPD/console" || fail "c3's card does not have its MAC"
+"$VMTUI" destroy c3 >/dev/null 2>&1 || fail "destroy c3"
+echo "PASS: client"
