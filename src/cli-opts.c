@@ -2,10 +2,8 @@
 /* cli-opts.c: parsing the VM options of create and edit and applying them to a definition. */
 #include "config.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "src/cli-opts.h"
 #include "src/util.h"
@@ -124,20 +122,10 @@ int cli_vm_opts_take(void *ctx, int opt, const char *arg, struct vmt_error *err)
 	}
 }
 
-/* An absolute form of a path typed relative to the working directory. */
-static char *cli_abs_path(const char *path)
-{
-	char cwd[PATH_MAX];
-
-	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
-		return xstrdup(path);
-	return xasprintf("%s/%s", cwd, path[0] == '.' && path[1] == '/' ? path + 2 : path);
-}
-
 /* Set *field from a value where "" means "none". */
 static void cli_set_path(char **field, const char *value)
 {
-	char *abs = *value ? cli_abs_path(value) : NULL;
+	char *abs = *value ? path_absolute(value) : NULL;
 
 	free(*field);
 	*field = abs;
@@ -181,7 +169,7 @@ static int cli_remove_disk(struct vm_def *def, const char *which,
 			   struct vmt_error *err)
 {
 	unsigned n;
-	char *abs = cli_abs_path(which);
+	char *abs = path_absolute(which);
 
 	for (size_t i = 0; i < def->n_disks; i++) {
 		bool match = parse_uint(which, &n) == 0 ? n == i + 1
@@ -207,7 +195,7 @@ static int cli_apply_cdrom(const char *iso, struct vm_def *def)
 	if (!*iso)
 		return 0;
 	d = vm_def_add_disk(def);
-	d->path = cli_abs_path(iso);
+	d->path = path_absolute(iso);
 	d->device = VM_DISK_DEVICE_CDROM;
 	d->format = VM_DISK_FORMAT_RAW;
 	d->readonly = true;
@@ -228,7 +216,7 @@ static int cli_apply_devices(const struct cli_vm_opts *o, struct vm_def *def,
 		if (r < 0)
 			break;
 		if (d.path) {
-			char *abs = cli_abs_path(d.path);
+			char *abs = path_absolute(d.path);
 
 			free(d.path);
 			d.path = abs;

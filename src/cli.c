@@ -16,6 +16,7 @@
 #include "src/log.h"
 #include "src/paths.h"
 #include "src/util.h"
+#include "ui/ui.h"
 
 int cli_fail(const struct vmt_error *err)
 {
@@ -308,6 +309,7 @@ static void cli_version(void)
 
 static void cli_done(struct cli *cli)
 {
+	config_done(&cli->cfg);
 	core_close(cli->core);
 	for (size_t i = 0; i < cli->n_uris; i++)
 		free(cli->uris[i]);
@@ -385,6 +387,30 @@ static int cli_parse_global(struct cli *cli, int argc, char **argv)
 	return -1;
 }
 
+/*
+ * The config file: its connect lines stand in for -c, and a command warns
+ * of its bad lines on stderr (the UI shows them in its status line).
+ */
+static void cli_load_config(struct cli *cli, bool warn)
+{
+	struct vmt_error err;
+
+	if (config_load(&cli->cfg, &err) < 0)
+		config_problem(&cli->cfg, 0, "%s", err.msg);
+	if (!cli->uris_given && cli->cfg.n_connect) {
+		for (size_t i = 0; i < cli->n_uris; i++)
+			free(cli->uris[i]);
+		free(cli->uris);
+		cli->uris = xcalloc(cli->cfg.n_connect, sizeof(*cli->uris));
+		for (size_t i = 0; i < cli->cfg.n_connect; i++)
+			cli->uris[i] = xstrdup(cli->cfg.connect[i]);
+		cli->n_uris = cli->cfg.n_connect;
+	}
+	for (size_t i = 0; warn && i < cli->cfg.n_problems; i++)
+		fprintf(stderr, "vmtui: warning: %s: %s\n",
+			cli->cfg.path ? cli->cfg.path : "config", cli->cfg.problems[i]);
+}
+
 /* Run the command in argv[0], or the UI when there is none. */
 static int cli_run(struct cli *cli, int argc, char **argv)
 {
@@ -393,10 +419,9 @@ static int cli_run(struct cli *cli, int argc, char **argv)
 
 	if (status)
 		return status;
-	if (argc == 0) {
-		cli_help(stderr);
-		return CLI_EXIT_USAGE;
-	}
+	cli_load_config(cli, argc > 0);
+	if (argc == 0)
+		return ui_main(cli);
 	cmd = cli_command_find(argv[0]);
 	if (!cmd) {
 		fprintf(stderr, "vmtui: unknown command '%s' (see vmtui --help)\n", argv[0]);

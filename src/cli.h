@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "src/config-file.h"
 #include "src/core.h"
 #include "src/error.h"
 
@@ -26,6 +27,7 @@ struct cli {
 	char *db;		/* --db, or NULL */
 	bool verbose;
 	char *log;		/* --log, or NULL */
+	struct config cfg;	/* the user's config file */
 	struct core *core;	/* opened by cli_core() */
 };
 

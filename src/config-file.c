@@ -57,8 +57,7 @@ void config_problem(struct config *cfg, int line, const char *fmt, ...)
 		abort();
 	va_end(ap);
 	strbuf_init(&sb);
-	strbuf_addf(&sb, "%s line %d: %s (line skipped)",
-		    cfg->path ? cfg->path : "config", line, msg);
+	strbuf_addf(&sb, "line %d: %s (skipped)", line, msg);
 	free(msg);
 	cfg->problems = xrealloc(cfg->problems, (cfg->n_problems + 1) * sizeof(char *));
 	cfg->problems[cfg->n_problems++] = strbuf_detach(&sb);

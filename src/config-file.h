@@ -35,7 +35,7 @@ struct config {
 	size_t n_keys;
 	struct config_entry *colors;
 	size_t n_colors;
-	char **problems;	/* "config line N: ..." for every line skipped */
+	char **problems;	/* "line N: ..." for every line skipped */
 	size_t n_problems;
 };
 

@@ -118,6 +118,40 @@ char *paths_companion(const char *env, const char *name, const char *installed_d
 	return xasprintf("%s/%s", installed_dir, name);
 }
 
+bool paths_default_guest(char **kernel, char **initrd, char **cmdline,
+			 unsigned *memory_mib)
+{
+	char *linux_k = NULL, *linux_i = NULL, *probe;
+
+	*kernel = *initrd = *cmdline = NULL;
+	if (paths_xdg("XDG_DATA_HOME", ".local/share", "guests/linux/vmlinuz", &linux_k, NULL) == 0 &&
+	    access(linux_k, R_OK) == 0 &&
+	    paths_xdg("XDG_DATA_HOME", ".local/share", "guests/linux/initrd.img", &linux_i, NULL) == 0) {
+		*kernel = linux_k;
+		if (access(linux_i, R_OK) == 0)
+			*initrd = linux_i;
+		else
+			free(linux_i);
+		*cmdline = xstrdup("console=ttyS0 earlyprintk=serial,ttyS0");
+		*memory_mib = 512;
+		return true;
+	}
+	free(linux_k);
+	probe = paths_companion("VMTUI_PROBE_KERNEL", "tests/guests/probe.bzImage", VMTUI_PKGDATADIR);
+	if (access(probe, R_OK) < 0) {
+		free(probe);
+		probe = xstrdup(VMTUI_PKGDATADIR "/probe.bzImage");
+	}
+	if (access(probe, R_OK) < 0) {
+		free(probe);
+		return false;
+	}
+	*kernel = probe;
+	*cmdline = xstrdup("probe.echo");
+	*memory_mib = 64;
+	return true;
+}
+
 int paths_config(char **out, struct vmt_error *err)
 {
 	return paths_xdg("XDG_CONFIG_HOME", ".config", "config", out, err);

@@ -3,6 +3,8 @@
 #ifndef VMTUI_PATHS_H
 #define VMTUI_PATHS_H
 
+#include <stdbool.h>
+
 #include "src/error.h"
 
 /*
@@ -24,6 +26,14 @@ char *paths_runtime_dir(void);
  * installed_dir.
  */
 char *paths_companion(const char *env, const char *name, const char *installed_dir);
+/*
+ * A guest that kvm:/// can boot at once, for the create form's defaults:
+ * the Linux guest scripts/get-linux-guest fetched ($XDG_DATA_HOME/vmtui/
+ * guests/linux/), else the project's probe kernel. Each out is NULL or
+ * newly allocated; returns false when there is none.
+ */
+bool paths_default_guest(char **kernel, char **initrd, char **cmdline,
+			 unsigned *memory_mib);
 /* $XDG_CONFIG_HOME/vmtui/config, or ~/.config/vmtui/config. */
 int paths_config(char **out, struct vmt_error *err);
 

@@ -74,6 +74,15 @@ char *xstrdup(const char *s)
 	return d;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+	char *d = strndup(s, n);
+
+	if (!d)
+		util_oom();
+	return d;
+}
+
 char *xstrdup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -229,6 +238,17 @@ int mkdir_p(const char *path, unsigned mode, struct vmt_error *err)
 	return r;
 }
 
+char *path_absolute(const char *path)
+{
+	char cwd[4096];
+
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return xstrdup(path);
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	return xasprintf("%s/%s", cwd, path);
+}
+
 char *path_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -237,12 +257,7 @@ char *path_dirname(const char *path)
 		return xstrdup(".");
 	if (slash == path)
 		return xstrdup("/");
-	size_t n = (size_t)(slash - path);
-	char *dir = xmalloc(n + 1);
-
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	return dir;
+	return xstrndup(path, (size_t)(slash - path));
 }
 
 int file_read_all(const char *path, size_t max, char **out, size_t *len,

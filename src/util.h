@@ -19,6 +19,8 @@ void *xrealloc(void *p, size_t n);
 /* Grow an array of *cap elements of size bytes so that index need fits. */
 void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
+/* At most n bytes of s, always terminated. */
+char *xstrndup(const char *s, size_t n);
 /* xstrdup that keeps NULL as NULL. */
 char *xstrdup_or_null(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -53,6 +55,8 @@ uint64_t time_real_ns(void);
 
 /* Create path and its missing parents with the given mode. */
 int mkdir_p(const char *path, unsigned mode, struct vmt_error *err);
+/* path made absolute against the working directory (newly allocated). */
+char *path_absolute(const char *path);
 /* The directory part of path, newly allocated ("." when there is none). */
 char *path_dirname(const char *path);
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
