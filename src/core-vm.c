@@ -111,22 +111,20 @@ int core_edit(struct core *c, struct backend *be, struct vm_def *def,
 	return r;
 }
 
-/* Undefine on the hypervisor and forget in the store, all or nothing. */
+/*
+ * Undefine on the hypervisor, then forget in the store. The hypervisor
+ * goes first: it may still read the stored definition (kvm:///), and if
+ * the store then fails, vmtui still has the definition and shows the VM
+ * as missing, from where start defines it again.
+ */
 static int core_forget(struct core *c, struct backend *be, const char *name,
 		       const struct vm_def *def, bool managed, bool defined,
 		       struct vmt_error *err)
 {
-	int r = store_begin(c->store, err);
+	int r = defined ? backend_undefine(be, name, err) : 0;
 
-	if (r < 0)
-		return r;
-	if (managed)
+	if (r == 0 && managed)
 		r = store_vm_delete(c->store, def->uuid, err);
-	if (r == 0 && defined)
-		r = backend_undefine(be, name, err);
-	if (r == 0)
-		return store_commit(c->store, err);
-	store_rollback(c->store);
 	return r;
 }
 

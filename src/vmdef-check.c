@@ -193,9 +193,9 @@ int vm_check_disk(const struct vm_disk *d, size_t index,
 		return vmt_error_set(err, -EINVAL,
 				     "%s: give a path, a size for a new image, or both",
 				     field);
-	if (!d->path && !lim->has_pools)
+	if (!d->path && !lim->default_place)
 		return vmt_error_set(err, -EINVAL,
-				     "%s: this connection has no storage pools: give a path",
+				     "%s: this connection has no default place for new images: give a path",
 				     field);
 	if (d->path && d->path[0] != '/')
 		return vmt_error_set(err, -EINVAL, "%s: %s is not an absolute path",

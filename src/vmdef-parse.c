@@ -23,9 +23,7 @@ int vm_size_parse(const char *s, uint64_t default_unit, uint64_t *bytes)
 	case 'T': case 't': unit = 1ull << 40; len--; break;
 	default: break;
 	}
-	num = strndup(s, len);
-	if (!num)
-		abort();
+	num = xstrndup(s, len);
 	r = parse_u64(num, &v);
 	free(num);
 	if (r < 0)

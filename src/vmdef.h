@@ -95,7 +95,7 @@ struct vm_limits {
 	bool local_files;	/* paths name files on this machine: check them */
 	bool needs_kernel;	/* no firmware: a kernel is the only way to boot */
 	bool has_cdrom;		/* the backend can attach an ISO */
-	bool has_pools;		/* a disk without a path goes to a storage pool */
+	bool default_place;	/* a new disk without a path has somewhere to go */
 };
 
 struct vm_def *vm_def_new(void);

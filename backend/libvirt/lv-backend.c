@@ -92,7 +92,7 @@ static int lv_limits(struct backend *be, struct vm_limits *lim,
 	lim->max_memory_mib = node.memory / 1024;
 	lim->local_files = !lv_uri_is_remote(be->uri);
 	lim->has_cdrom = true;
-	lim->has_pools = true;
+	lim->default_place = true;
 	return 0;
 }
 

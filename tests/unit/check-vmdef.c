@@ -14,7 +14,7 @@
 
 static const struct vm_limits lim = {
 	.max_vcpus = 4, .max_memory_mib = 4096, .local_files = true,
-	.has_cdrom = true, .has_pools = true,
+	.has_cdrom = true, .default_place = true,
 };
 
 static struct vm_def *good_def(void)
