@@ -2,6 +2,7 @@
 /* kvm-backend-ctl.c: runtime files, the control-socket client and the runner spawner. */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -36,7 +37,10 @@ char *kvm_rt_path(const char *rtdir, const char *uuid, const char *ext)
 	return xasprintf("%s/%s.%s", rtdir, uuid, ext);
 }
 
-/* Field 22 of /proc/PID/stat: when the process started, in clock ticks. */
+/*
+ * Field 22 of /proc/PID/stat: when the process started, in clock ticks.
+ * A zombie (state Z or X) counts as gone: it runs no VM any more.
+ */
 static int kvm_proc_starttime(pid_t pid, unsigned long long *out)
 {
 	char path[64], *buf = NULL, *p;
@@ -45,8 +49,10 @@ static int kvm_proc_starttime(pid_t pid, unsigned long long *out)
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if (file_read_all(path, 4096, &buf, NULL, NULL) < 0)
 		return r;
-	/* The command name (field 2) ends at the last ')'; each space after it starts a field. */
+	/* The command name (field 2) ends at the last ')'; field 3 follows it. */
 	p = strrchr(buf, ')');
+	if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+		p = NULL;
 	for (int field = 2; p && field < 22; field++)
 		p = strchr(p + 1, ' ');
 	if (p && sscanf(p + 1, "%llu", out) == 1)
@@ -55,7 +61,7 @@ static int kvm_proc_starttime(pid_t pid, unsigned long long *out)
 	return r;
 }
 
-static bool kvm_pid_file_alive(const char *pidpath, pid_t *pid)
+bool kvm_pid_file_alive(const char *pidpath, pid_t *pid)
 {
 	char *buf = NULL;
 	unsigned long long start = 0, now;
@@ -129,6 +135,33 @@ static void kvm_runtime_bury(const char *rtdir, const char *logpath,
 	rt->reason = why;
 	free(tail);
 	free(exitp);
+}
+
+char **kvm_running_uuids(const char *rtdir, size_t *n)
+{
+	DIR *d = opendir(rtdir);
+	char **uuids = NULL;
+	size_t cap = 0;
+	struct dirent *e;
+
+	*n = 0;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char *pidp;
+		pid_t pid;
+
+		if (len != 36 + 4 || strcmp(e->d_name + 36, ".pid") != 0)
+			continue;
+		pidp = xasprintf("%s/%s", rtdir, e->d_name);
+		if (kvm_pid_file_alive(pidp, &pid)) {
+			uuids = xgrow(uuids, &cap, *n, sizeof(*uuids));
+			uuids[(*n)++] = xstrndup(e->d_name, 36);
+		}
+		free(pidp);
+	}
+	if (d)
+		closedir(d);
+	return uuids;
 }
 
 void kvm_runtime_probe(const char *rtdir, const char *logpath,

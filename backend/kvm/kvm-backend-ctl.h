@@ -30,6 +30,11 @@ char *kvm_rt_path(const char *rtdir, const char *uuid, const char *ext);
 void kvm_runtime_probe(const char *rtdir, const char *logpath,
 		       const char *uuid, struct kvm_runtime *rt);
 
+/* Whether the pid file names a live process (same pid and start time). */
+bool kvm_pid_file_alive(const char *pidpath, pid_t *pid);
+/* The UUIDs of the VMs whose runners live now (from their pid files). */
+char **kvm_running_uuids(const char *rtdir, size_t *n);
+
 /* Connect to a runner's control socket (blocking, with time-outs). */
 int kvm_ctl_connect(const char *sock, struct vmt_error *err);
 /*

@@ -3,12 +3,15 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,6 +29,13 @@ struct kvm_be {
 	char *rtdir;		/* control sockets and pid files */
 	char *logdir;		/* one log per VM, <uuid>.log */
 	char *imgdir;		/* images created for disks given without a path */
+	char *dbdir;		/* the database's directory, watched for changes */
+	char *dbname;
+	/* Events: a thread turns inotify news of both directories into events. */
+	bool watching;
+	int inotify;
+	int stop[2];
+	pthread_t watcher;
 };
 
 static struct kvm_be *kvm_be(struct backend *be)
@@ -41,14 +51,21 @@ static int kvm_open(struct backend *be, struct vmt_error *err)
 	k->rtdir = paths_runtime_dir();
 	k->logdir = paths_logs_dir(db);
 	k->imgdir = paths_images_dir(db);
+	k->dbdir = path_dirname(db);
+	k->dbname = xstrdup(strrchr(db, '/') ? strrchr(db, '/') + 1 : db);
 	be->priv = k;
 	return 0;
 }
+
+static void kvm_events_stop(struct kvm_be *k);
 
 static void kvm_close(struct backend *be)
 {
 	struct kvm_be *k = kvm_be(be);
 
+	kvm_events_stop(k);
+	free(k->dbdir);
+	free(k->dbname);
 	free(k->rtdir);
 	free(k->logdir);
 	free(k->imgdir);
@@ -63,6 +80,7 @@ static int kvm_limits(struct backend *be, struct vm_limits *lim,
 	lim->max_memory_mib = host_memory_mib();
 	lim->local_files = true;
 	lim->needs_kernel = true;
+	lim->default_place = true;	/* the images folder beside the database */
 	return 0;
 }
 
@@ -571,34 +589,37 @@ static void kvm_stats_parse(const char *body, struct vm_stats *s)
 	}
 }
 
+/*
+ * Only running VMs have statistics, and the runtime directory says which
+ * run: a refresh touches neither the store nor the VMs that are off.
+ */
 static int kvm_stats(struct backend *be, struct vm_stats **out, size_t *n,
 		     struct vmt_error *err)
 {
-	struct vm_info *infos;
-	size_t count, k = 0;
-	int r = kvm_list(be, &infos, &count, err);
+	struct kvm_be *k = kvm_be(be);
+	size_t count, got = 0;
+	char **uuids = kvm_running_uuids(k->rtdir, &count);
 
-	if (r < 0)
-		return r;
 	*out = xcalloc(count, sizeof(**out));
 	for (size_t i = 0; i < count; i++) {
-		struct vm_stats *s = &(*out)[k];
+		struct vm_stats *s = &(*out)[got];
+		char *sock = kvm_sock_path(k, uuids[i]);
 		struct strbuf reply;
 
-		if (!vm_state_is_active(infos[i].state))
-			continue;
 		strbuf_init(&reply);
-		if (kvm_request(be, infos[i].name, "STATS", true, &reply, NULL) == 0) {
-			memcpy(s->uuid, infos[i].uuid, sizeof(s->uuid));
+		if (kvm_ctl_request(sock, "STATS", true, &reply, NULL) == 0) {
+			memcpy(s->uuid, uuids[i], sizeof(s->uuid));
 			s->time_ns = time_mono_ns();
 			s->have = VM_STATS_CPU | VM_STATS_MEM;
 			kvm_stats_parse(reply.buf, s);
-			k++;
+			got++;
 		}
 		strbuf_done(&reply);
+		free(sock);
+		free(uuids[i]);
 	}
-	*n = k;
-	vm_info_list_free(infos, count);
+	free(uuids);
+	*n = got;
 	return 0;
 }
 
@@ -692,6 +713,104 @@ static int kvm_console_open(struct backend *be, const char *name, unsigned flags
 	return 0;
 }
 
+/* A runtime file of a VM appeared or went: its state may have changed. */
+static void kvm_events_runtime(struct backend *be, const char *name)
+{
+	struct backend_event ev = { .type = BACKEND_EVENT_STATE };
+	size_t len = strlen(name);
+
+	if (len < 36 || !(str_starts_with(name + 36, ".pid") || str_starts_with(name + 36, ".exit")))
+		return;
+	memcpy(ev.uuid, name, 36);
+	backend_event_post(be, &ev);
+}
+
+static void kvm_events_read(struct backend *be, int wd_db)
+{
+	struct kvm_be *k = kvm_be(be);
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n = read(k->inotify, buf, sizeof(buf));
+	bool store_changed = false;
+
+	for (char *p = buf; n > 0 && p < buf + n;) {
+		const struct inotify_event *e = (const struct inotify_event *)p;
+
+		if (e->len && e->wd == wd_db && str_starts_with(e->name, k->dbname))
+			store_changed = true;
+		else if (e->len && e->wd != wd_db)
+			kvm_events_runtime(be, e->name);
+		p += sizeof(*e) + e->len;
+	}
+	/* Another vmtui changed the store: definitions may have come or gone. */
+	if (store_changed) {
+		struct backend_event ev = { .type = BACKEND_EVENT_DEFINED };
+
+		backend_event_post(be, &ev);
+	}
+}
+
+static void *kvm_events_main(void *arg)
+{
+	struct backend *be = arg;
+	struct kvm_be *k = kvm_be(be);
+	int wd_db = inotify_add_watch(k->inotify, k->dbdir, IN_MODIFY | IN_CREATE | IN_DELETE);
+
+	for (;;) {
+		struct pollfd p[2] = { { .fd = k->inotify, .events = POLLIN },
+				       { .fd = k->stop[0], .events = POLLIN } };
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			break;
+		if (p[0].revents & POLLIN)
+			kvm_events_read(be, wd_db);
+	}
+	return NULL;
+}
+
+static int kvm_events_start(struct backend *be, struct vmt_error *err)
+{
+	struct kvm_be *k = kvm_be(be);
+	int r;
+
+	if (k->watching)
+		return 0;
+	r = kvm_prepare_dirs(k, err);
+	if (r < 0)
+		return r;
+	k->inotify = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (k->inotify < 0)
+		return vmt_error_set(err, -errno, "inotify: %s", strerror(errno));
+	if (inotify_add_watch(k->inotify, k->rtdir, IN_CREATE | IN_DELETE | IN_CLOSE_WRITE |
+			      IN_MOVED_TO | IN_MOVED_FROM) < 0 ||
+	    pipe2(k->stop, O_CLOEXEC) < 0) {
+		r = vmt_error_set(err, -errno, "cannot watch %s: %s", k->rtdir, strerror(errno));
+		close(k->inotify);
+		return r;
+	}
+	if (pthread_create(&k->watcher, NULL, kvm_events_main, be) != 0) {
+		close(k->inotify);
+		close(k->stop[0]);
+		close(k->stop[1]);
+		return vmt_error_set(err, -EAGAIN, "cannot start the event thread");
+	}
+	k->watching = true;
+	return 0;
+}
+
+static void kvm_events_stop(struct kvm_be *k)
+{
+	if (!k->watching)
+		return;
+	if (write(k->stop[1], "x", 1) == 1)
+		pthread_join(k->watcher, NULL);
+	close(k->stop[0]);
+	close(k->stop[1]);
+	close(k->inotify);
+	k->watching = false;
+}
+
 const struct backend_ops kvm_backend_ops = {
 	.name = "kvm",
 	.default_disk_format = VM_DISK_FORMAT_RAW,
@@ -715,4 +834,5 @@ const struct backend_ops kvm_backend_ops = {
 	.stats = kvm_stats,
 	.console_open = kvm_console_open,
 	.log_path = kvm_vm_log_path,
+	.events_start = kvm_events_start,
 };
