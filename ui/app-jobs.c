@@ -11,6 +11,8 @@
 
 /* Without events, a connection's list is read again this often. */
 #define UI_LIST_POLL_NS 3000000000ull
+/* Guests' addresses change rarely and cost a call a VM: ask this seldom. */
+#define UI_ADDRS_NS 10000000000ull
 
 /* A short name for a connection: "kvm", the host, the path ("system") or the scheme ("test"). */
 static char *ui_conn_label(const char *uri)
@@ -154,6 +156,50 @@ static void ui_job_done(struct ui *ui, struct job *job, const char *what)
 	ui_refresh_conn(ui, job->conn);
 }
 
+static void ui_job_addresses(struct ui *ui, struct job *job)
+{
+	ui->conns[job->conn].addrs_queued = false;
+	for (size_t i = 0; job->addrs && i < job->n_names; i++) {
+		struct ui_vm *v = ui_model_find(&ui->model, job->conn, job->names[i]);
+
+		if (v && !str_eq(v->ip, job->addrs[i])) {
+			free(v->ip);
+			v->ip = job->addrs[i];
+			job->addrs[i] = NULL;
+		}
+	}
+}
+
+/*
+ * Ask for the addresses of the running VMs on screen, one job per
+ * connection that can tell them: only what the user sees costs calls.
+ */
+static void ui_queue_addresses(struct ui *ui)
+{
+	struct ui_model *m = &ui->model;
+
+	for (size_t c = 0; c < ui->n_conns; c++) {
+		struct job *job;
+
+		if (!ui->conns[c].open || ui->conns[c].addrs_queued || !ui->conns[c].be->ops->addresses)
+			continue;
+		job = job_new(JOB_ADDRESSES, c, NULL);
+		job->names = xcalloc((size_t)ui->rows, sizeof(*job->names));
+		for (size_t r = m->top; r < m->n_rows && r < m->top + (size_t)ui->rows; r++) {
+			struct ui_vm *v = m->rows[r].vm;
+
+			if (v && v->conn == c && vm_state_is_active(v->vm.info.state))
+				job->names[job->n_names++] = xstrdup(v->vm.info.name);
+		}
+		if (!job->n_names) {
+			job_free(job);
+			continue;
+		}
+		ui->conns[c].addrs_queued = true;
+		ui_submit(ui, job, NULL);
+	}
+}
+
 static void ui_question_done(struct ui *ui, void *arg, const char *text)
 {
 	worker_answer(arg, 0, text);
@@ -188,6 +234,7 @@ void ui_handle_job(struct ui *ui, struct job *job)
 		case JOB_LIST: ui_job_list(ui, job); break;
 		case JOB_STATS: ui_job_stats(ui, job); break;
 		case JOB_CONSOLE: ui_job_console(ui, job); break;
+		case JOB_ADDRESSES: ui_job_addresses(ui, job); break;
 		case JOB_ACTION: ui_job_done(ui, job, backend_action_name(job->action)); break;
 		case JOB_DELETE: ui_job_done(ui, job, "deleted"); break;
 		case JOB_CREATE: ui_job_done(ui, job, "created"); break;
@@ -232,6 +279,10 @@ int ui_tick(struct ui *ui)
 		}
 		ui_sample_host(ui);
 		ui->dirty = true;
+	}
+	if (now >= ui->next_addrs_ns) {
+		ui->next_addrs_ns = now + UI_ADDRS_NS;
+		ui_queue_addresses(ui);
 	}
 	for (size_t i = 0; i < ui->n_conns; i++)
 		if (ui->conns[i].open && !ui->conns[i].events && now >= ui->conns[i].next_list_ns)

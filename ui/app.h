@@ -48,7 +48,7 @@ struct ui_conn {
 	struct vm_limits limits;
 	bool open;
 	char *error;		/* why it could not be opened */
-	bool list_queued, stats_queued, list_again;
+	bool list_queued, stats_queued, list_again, addrs_queued;
 	bool events;		/* the backend posts events: no list polling */
 	uint64_t next_list_ns;	/* when polling, the next list refresh */
 };
@@ -75,6 +75,7 @@ struct ui {
 	uint64_t status_until;
 	double refresh_s;
 	uint64_t next_stats_ns;
+	uint64_t next_addrs_ns;
 	double host_cpu_pct;
 	uint64_t host_mem_used_kib, host_mem_total_kib;
 	uint64_t host_cpu_busy, host_cpu_total;

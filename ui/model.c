@@ -41,6 +41,7 @@ void ui_model_init(struct ui_model *m)
 
 static void ui_vm_free(struct ui_vm *v)
 {
+	free(v->ip);
 	vm_info_done(&v->vm.info);
 	free(v->vm.group);
 	free(v->hist);

@@ -41,6 +41,7 @@ struct ui_vm {
 	struct vm_rates rates;
 	bool have_rates;
 	unsigned stats_sweep;		/* the last sweep that had this VM */
+	char *ip;			/* the guest's address, when known */
 	struct ui_history *hist;	/* owned, may be NULL */
 };
 

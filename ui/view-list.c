@@ -186,6 +186,7 @@ static void ui_list_cell_text(const struct ui_vm *vm, enum ui_col c, char *buf,
 			snprintf(buf, len, "-");
 		break;
 	case UI_COL_GROUP: snprintf(buf, len, "%s", vm->vm.group ? vm->vm.group : ""); break;
+	case UI_COL_IP: snprintf(buf, len, "%s", vm->ip ? vm->ip : ""); break;
 	default: break;
 	}
 }

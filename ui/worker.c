@@ -60,6 +60,13 @@ void job_free(struct job *job)
 		core_vm_detail_done(&job->detail);
 	vm_snapshot_list_free(job->snaps, job->n_snaps);
 	backend_console_close(job->console);
+	for (size_t i = 0; i < job->n_names; i++) {
+		free(job->names[i]);
+		if (job->addrs)
+			free(job->addrs[i]);
+	}
+	free(job->names);
+	free(job->addrs);
 	free(job);
 }
 
@@ -181,6 +188,26 @@ static int worker_snapshot(struct backend *be, struct job *job)
 	}
 }
 
+/* The address to show for each VM: the first IPv4 one, else the first. */
+static int worker_addresses(struct backend *be, struct job *job)
+{
+	job->addrs = xcalloc(job->n_names, sizeof(*job->addrs));
+	for (size_t i = 0; i < job->n_names; i++) {
+		struct vm_address *a;
+		size_t n, pick = 0;
+
+		if (backend_addresses(be, job->names[i], &a, &n, NULL) < 0)
+			continue;
+		for (size_t k = n; k-- > 0;)
+			if (a[k].family == 4)
+				pick = k;
+		if (n)
+			job->addrs[i] = xstrdup(a[pick].addr);
+		vm_address_list_free(a, n);
+	}
+	return 0;
+}
+
 /* Run one job of an open connection. */
 static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 {
@@ -211,6 +238,8 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 	case JOB_SNAP_REVERT:
 	case JOB_SNAP_DELETE:
 		return worker_snapshot(be, job);
+	case JOB_ADDRESSES:
+		return worker_addresses(be, job);
 	case JOB_OPEN:
 	case JOB_QUESTION:
 		break;

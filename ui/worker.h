@@ -26,6 +26,7 @@ enum job_type {
 	JOB_SNAP_DELETE,
 	JOB_CONSOLE,		/* backend_console_open(name) */
 	JOB_QUESTION,		/* from a worker: a credential to ask the user for */
+	JOB_ADDRESSES,		/* names[]: the first address of each VM, into addrs[] */
 };
 
 /* A question a worker thread asks the user; it waits until worker_answer(). */
@@ -67,6 +68,9 @@ struct job {
 	struct backend_console *console;	/* CONSOLE */
 	bool next_boot;			/* EDIT */
 	struct worker_question *question;	/* QUESTION: the asking thread's */
+	char **names;			/* ADDRESSES in */
+	char **addrs;			/* ADDRESSES out: NULL where none is known */
+	size_t n_names;
 	uint64_t took_ns;
 	void *owner;			/* the UI's: who wants the answer */
 	struct job *next;
