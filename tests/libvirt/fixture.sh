@@ -100,12 +100,16 @@ assert d.findtext("description") == 'a <b> & "c"'
 PY
 expect 0 "$VMTUI" -c "$U" delete $ed
 
-# --- pool create-default (only over the fixture's own transient pool) ---
+# --- pool create-default ---
+# Only over a transient pool "default" (the fixture's, or one left by an
+# earlier daemon), which is put back exactly as it was; a persistent one
+# is someone's real pool and stays alone.
 if virsh -q -c "$U" pool-info default | grep -Eq '^Persistent: +no'; then
+	virsh -q -c "$U" pool-dumpxml default >"$TMPD/pool-saved.xml" || fail "cannot save pool default"
 	at_exit "virsh -q -c '$U' pool-destroy default >/dev/null 2>&1;
 		virsh -q -c '$U' pool-undefine default >/dev/null 2>&1;
-		virsh -q -c '$U' pool-create-as default dir --target '$LIBVIRTD_DIR/pool' >/dev/null 2>&1"
-	virsh -q -c "$U" pool-destroy default >/dev/null || fail "cannot remove the fixture's pool"
+		virsh -q -c '$U' pool-create '$TMPD/pool-saved.xml' >/dev/null 2>&1"
+	virsh -q -c "$U" pool-destroy default >/dev/null || fail "cannot take pool default away"
 	sum=$(defs_digest)
 	expect_err 1 "storage pool 'default' does not exist on .*; .*vmtui -c .* pool create-default" \
 		"$VMTUI" -c "$U" create vt-$$-np --memory 64 --kernel "$PROBE" --disk size=1
@@ -121,5 +125,5 @@ if virsh -q -c "$U" pool-info default | grep -Eq '^Persistent: +no'; then
 	expect 0 "$VMTUI" -c "$U" pool list --json
 	json_check
 else
-	note "the fixture's libvirtd has a persistent pool default: not replacing it"
+	note "this libvirtd has a persistent pool default: not replacing it"
 fi
