@@ -6,9 +6,6 @@
 
 PROBE=$top_builddir/tests/guests/probe.bzImage
 [ -f "$PROBE" ] || skip "no probe kernel at $PROBE (make tests/guests/probe.bzImage)"
-# QEMU runs as libvirt-qemu unless qemu.conf says otherwise: let it reach
-# the fixture's pool directory inside this test's private scratch space.
-chmod 711 "$TMPD"
 libvirtd_start || skip "$LIBVIRTD_WHY"
 U=$LIBVIRTD_URI
 
