@@ -96,14 +96,20 @@ void ui_push_view(struct ui *ui, struct ui_view *v)
 	ui->dirty = true;
 }
 
-void ui_pop_view(struct ui *ui)
+struct ui_view *ui_take_view(struct ui *ui)
 {
 	if (ui->n_views <= 1)
-		return;
-	struct ui_view *v = ui->views[--ui->n_views];
-
-	v->ops->free(v);
+		return NULL;
 	ui->dirty = true;
+	return ui->views[--ui->n_views];
+}
+
+void ui_pop_view(struct ui *ui)
+{
+	struct ui_view *v = ui_take_view(ui);
+
+	if (v)
+		v->ops->free(v);
 }
 
 struct ui_view *ui_top_view(struct ui *ui)

@@ -91,6 +91,9 @@ void ui_status(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void ui_push_view(struct ui *ui, struct ui_view *v);
 void ui_pop_view(struct ui *ui);
+/* Take the top view off the stack without freeing it (the caller frees it
+ * with v->ops->free): a dialog whose answer opens another view uses it. */
+struct ui_view *ui_take_view(struct ui *ui);
 struct ui_view *ui_top_view(struct ui *ui);
 /* Queue a job on its connection's worker (its answer comes to view v, or to the app). */
 void ui_submit(struct ui *ui, struct job *job, struct ui_view *v);

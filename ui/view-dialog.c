@@ -60,12 +60,13 @@ static void ui_confirm_key(struct ui *ui, struct ui_view *v, int key, bool is_ch
 {
 	struct ui_confirm *c = v->priv;
 
-	if (is_char && (key == 'y' || key == 'Y')) {
-		c->run(ui, c->arg, false);
-		ui_pop_view(ui);
-	} else if (is_char && c->extra_key && key == c->extra_key) {
-		c->run(ui, c->arg, true);
-		ui_pop_view(ui);
+	if ((is_char && (key == 'y' || key == 'Y')) || (is_char && c->extra_key && key == c->extra_key)) {
+		/* Off the stack but alive (it owns arg) while run works:
+		 * whatever run opens stays on top. */
+		struct ui_view *self = ui_take_view(ui);
+
+		c->run(ui, c->arg, key == c->extra_key);
+		self->ops->free(self);
 	} else if (is_char && (key == 'n' || key == 'N' || key == 27 || key == 'q')) {
 		ui_status(ui, false, "%s: cancelled", c->title);
 		ui_pop_view(ui);
@@ -154,9 +155,12 @@ static void ui_prompt_key(struct ui *ui, struct ui_view *v, int key, bool is_cha
 	struct ui_prompt *p = v->priv;
 
 	if ((is_char && (key == '\n' || key == '\r')) || (!is_char && key == KEY_ENTER)) {
-		p->done(ui, p->arg, p->line.buf);
+		/* done() may open another view: take this one off first. */
+		struct ui_view *self = ui_take_view(ui);
+
 		p->cancel = NULL;
-		ui_pop_view(ui);
+		p->done(ui, p->arg, p->line.buf);
+		self->ops->free(self);
 	} else if (is_char && key == 27) {
 		if (p->flags & UI_PROMPT_LIVE)
 			p->done(ui, p->arg, p->initial);
@@ -245,8 +249,10 @@ static void ui_menu_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	} else if (ui_keymap_is(&ui->keys, key, UI_ACT_END) || ui_keymap_is(&ui->keys, key, UI_ACT_PGDN)) {
 		m->cur = m->n - 1;
 	} else if ((is_char && (key == '\n' || key == '\r')) || (!is_char && key == KEY_ENTER)) {
+		struct ui_view *self = ui_take_view(ui);
+
 		m->chosen(ui, m->arg, m->cur);
-		ui_pop_view(ui);
+		self->ops->free(self);
 	} else if (ui_keymap_is(&ui->keys, key, UI_ACT_CLOSE)) {
 		ui_pop_view(ui);
 	}
