@@ -35,6 +35,22 @@ static char *ui_conn_label(const char *uri)
 	return xstrndup(uri, strcspn(uri, "+:"));
 }
 
+/*
+ * ssh asks for passwords on the terminal itself, over the screen vmtui
+ * draws and past libvirt's credentials callback: in the UI an SSH
+ * connection runs with no_tty=1 (keys and agents still work).
+ */
+static char *ui_conn_uri(const char *uri)
+{
+	const char *scheme_end = strstr(uri, "://");
+	const char *plus = strchr(uri, '+');
+
+	if (!scheme_end || !plus || plus > scheme_end || !str_starts_with(plus, "+ssh:") ||
+	    strstr(uri, "no_tty="))
+		return xstrdup(uri);
+	return xasprintf("%s%sno_tty=1", uri, strchr(uri, '?') ? "&" : "?");
+}
+
 void ui_conns_start(struct ui *ui, char **uris, size_t n)
 {
 	ui->conns = xcalloc(n, sizeof(*ui->conns));
@@ -42,7 +58,7 @@ void ui_conns_start(struct ui *ui, char **uris, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct ui_conn *c = &ui->conns[i];
 
-		c->uri = xstrdup(uris[i]);
+		c->uri = ui_conn_uri(uris[i]);
 		c->label = ui_conn_label(uris[i]);
 		c->worker = worker_start(ui->pool, i, ui->db_path, c->uri);
 		worker_submit(c->worker, job_new(JOB_OPEN, i, NULL));
