@@ -8,13 +8,25 @@
 #include "src/json.h"
 #include "src/util.h"
 
-static void net_print(struct json_writer *w, struct backend *be,
-		      const struct backend_net *nets, size_t n)
+#define NET_ROW "%-20s %-9s %-9s %-10s %s\n"
+
+static void net_header(void)
 {
+	printf(NET_ROW, "NAME", "STATE", "AUTOSTART", "PERSISTENT", "CONNECTION");
+}
+
+static int net_list_conn(struct backend *be, struct json_writer *w,
+			 struct vmt_error *err)
+{
+	struct backend_net *nets;
+	size_t n;
+	int r = backend_net_list(be, &nets, &n, err);
+
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < n; i++) {
 		if (!w) {
-			printf("%-20s %-9s %-9s %-10s %s\n", nets[i].name,
-			       nets[i].active ? "active" : "inactive",
+			printf(NET_ROW, nets[i].name, nets[i].active ? "active" : "inactive",
 			       nets[i].autostart ? "yes" : "no",
 			       nets[i].persistent ? "yes" : "no", be->uri);
 			continue;
@@ -27,43 +39,8 @@ static void net_print(struct json_writer *w, struct backend *be,
 		json_kv_bool(w, "persistent", nets[i].persistent);
 		json_object_end(w);
 	}
-}
-
-/* The networks of every connection; a connection that fails is reported, the rest listed. */
-static int net_list(struct cli *cli, bool json)
-{
-	struct json_writer w;
-	struct core *core;
-	int status = cli_core(cli, &core);
-
-	if (status)
-		return status;
-	if (json) {
-		json_init(&w, stdout);
-		json_array_begin(&w);
-	} else {
-		printf("%-20s %-9s %-9s %-10s %s\n", "NAME", "STATE", "AUTOSTART",
-		       "PERSISTENT", "CONNECTION");
-	}
-	for (size_t i = 0; i < core->n_conns; i++) {
-		struct backend_net *nets;
-		struct vmt_error err;
-		struct backend *be;
-		size_t n;
-
-		if (core_backend(core, i, &be, &err) < 0 ||
-		    backend_net_list(be, &nets, &n, &err) < 0) {
-			status = cli_fail(&err);
-			continue;
-		}
-		net_print(json ? &w : NULL, be, nets, n);
-		backend_net_list_free(nets, n);
-	}
-	if (json) {
-		json_array_end(&w);
-		json_done(&w);
-	}
-	return status;
+	backend_net_list_free(nets, n);
+	return 0;
 }
 
 int cmd_net(struct cli *cli, int argc, char **argv)
@@ -79,7 +56,7 @@ int cmd_net(struct cli *cli, int argc, char **argv)
 		return r;
 	verb = argv[argi];
 	if (str_eq(verb, "list"))
-		return argc - argi == 1 ? net_list(cli, json)
+		return argc - argi == 1 ? cmd_conns_list(cli, json, net_header, net_list_conn)
 					: cli_usage(cmd, "list takes no network name");
 	if (!str_eq(verb, "start") && !str_eq(verb, "stop"))
 		return cli_usage(cmd, "'%s' is not list, start or stop", verb);

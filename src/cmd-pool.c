@@ -8,6 +8,14 @@
 #include "src/json.h"
 #include "src/util.h"
 
+#define POOL_ROW "%-16s %-9s %-9s %-10s %10s %10s %10s  %s  %s\n"
+
+static void pool_header(void)
+{
+	printf(POOL_ROW, "NAME", "STATE", "AUTOSTART", "PERSISTENT", "CAPACITY",
+	       "ALLOCATED", "AVAILABLE", "PATH", "CONNECTION");
+}
+
 static void pool_text(struct backend *be, const struct backend_pool *p)
 {
 	char cap[32], alloc[32], avail[32];
@@ -15,9 +23,9 @@ static void pool_text(struct backend *be, const struct backend_pool *p)
 	cli_format_bytes(cap, sizeof(cap), p->capacity);
 	cli_format_bytes(alloc, sizeof(alloc), p->allocation);
 	cli_format_bytes(avail, sizeof(avail), p->available);
-	printf("%-16s %-9s %-9s %-10s %10s %10s %10s  %s  %s\n", p->name, p->state,
-	       p->autostart ? "yes" : "no", p->persistent ? "yes" : "no", cap, alloc,
-	       avail, p->path ? p->path : "-", be->uri);
+	printf(POOL_ROW, p->name, p->state, p->autostart ? "yes" : "no",
+	       p->persistent ? "yes" : "no", cap, alloc, avail, p->path ? p->path : "-",
+	       be->uri);
 }
 
 static void pool_json(struct json_writer *w, struct backend *be,
@@ -37,42 +45,19 @@ static void pool_json(struct json_writer *w, struct backend *be,
 	json_object_end(w);
 }
 
-static int pool_list(struct cli *cli, bool json)
+static int pool_list_conn(struct backend *be, struct json_writer *w,
+			  struct vmt_error *err)
 {
-	struct json_writer w;
-	struct core *core;
-	int status = cli_core(cli, &core);
+	struct backend_pool *pools;
+	size_t n;
+	int r = backend_pool_list(be, &pools, &n, err);
 
-	if (status)
-		return status;
-	if (json) {
-		json_init(&w, stdout);
-		json_array_begin(&w);
-	} else {
-		printf("%-16s %-9s %-9s %-10s %10s %10s %10s  %s  %s\n", "NAME", "STATE",
-		       "AUTOSTART", "PERSISTENT", "CAPACITY", "ALLOCATED", "AVAILABLE",
-		       "PATH", "CONNECTION");
-	}
-	for (size_t i = 0; i < core->n_conns; i++) {
-		struct backend_pool *pools;
-		struct vmt_error err;
-		struct backend *be;
-		size_t n;
-
-		if (core_backend(core, i, &be, &err) < 0 ||
-		    backend_pool_list(be, &pools, &n, &err) < 0) {
-			status = cli_fail(&err);
-			continue;
-		}
-		for (size_t k = 0; k < n; k++)
-			json ? pool_json(&w, be, &pools[k]) : pool_text(be, &pools[k]);
-		backend_pool_list_free(pools, n);
-	}
-	if (json) {
-		json_array_end(&w);
-		json_done(&w);
-	}
-	return status;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		w ? pool_json(w, be, &pools[i]) : pool_text(be, &pools[i]);
+	backend_pool_list_free(pools, n);
+	return 0;
 }
 
 int cmd_pool(struct cli *cli, int argc, char **argv)
@@ -86,7 +71,7 @@ int cmd_pool(struct cli *cli, int argc, char **argv)
 	if (r || done || (r = cli_nargs(cmd, argc, argv, argi, 1, 1)))
 		return r;
 	if (str_eq(argv[argi], "list"))
-		return pool_list(cli, json);
+		return cmd_conns_list(cli, json, pool_header, pool_list_conn);
 	if (!str_eq(argv[argi], "create-default"))
 		return cli_usage(cmd, "'%s' is not list or create-default", argv[argi]);
 	if ((r = cli_target(cli, &be)))

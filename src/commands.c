@@ -3,9 +3,11 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdio.h>
 
 #include "src/cli-opts.h"
 #include "src/commands.h"
+#include "src/json.h"
 #include "src/util.h"
 
 #define POWER_CMD(verb, text)                                               \
@@ -89,4 +91,34 @@ int cmd_parse_plain(const struct cli_command *cmd, int argc, char **argv,
 		    int *argi, bool *done)
 {
 	return cli_parse(cmd, argc, argv, NULL, cmd_take_none, NULL, argi, done);
+}
+
+int cmd_conns_list(struct cli *cli, bool json, void (*header)(void),
+		   cmd_conn_list_fn one)
+{
+	struct json_writer w;
+	struct core *core;
+	int status = cli_core(cli, &core);
+
+	if (status)
+		return status;
+	if (json) {
+		json_init(&w, stdout);
+		json_array_begin(&w);
+	} else {
+		header();
+	}
+	for (size_t i = 0; i < core->n_conns; i++) {
+		struct vmt_error err;
+		struct backend *be;
+
+		if (core_backend(core, i, &be, &err) < 0 ||
+		    one(be, json ? &w : NULL, &err) < 0)
+			status = cli_fail(&err);
+	}
+	if (json) {
+		json_array_end(&w);
+		json_done(&w);
+	}
+	return status;
 }

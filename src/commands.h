@@ -35,4 +35,15 @@ int cmd_parse_json(const struct cli_command *cmd, int argc, char **argv,
 int cmd_parse_plain(const struct cli_command *cmd, int argc, char **argv,
 		    int *argi, bool *done);
 
+/*
+ * List something of every connection's host (net list, pool list): header
+ * prints the table's head, one prints a connection's rows into w (NULL for
+ * text); a connection that fails is reported and the rest still listed.
+ * Returns an exit status.
+ */
+typedef int (*cmd_conn_list_fn)(struct backend *be, struct json_writer *w,
+				struct vmt_error *err);
+int cmd_conns_list(struct cli *cli, bool json, void (*header)(void),
+		   cmd_conn_list_fn one);
+
 #endif
