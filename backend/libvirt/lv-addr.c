@@ -167,8 +167,7 @@ int lv_addresses(struct backend *be, const char *name,
 	pthread_t t;
 	int r, state, reason;
 
-	LV_ENTER(be, err);
-	r = lv_domain(be, name, &dom, err);
+	r = lv_enter_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	if (LV_CALL(lv, virDomainGetState(dom, &state, &reason, 0)) == 0 &&

@@ -68,16 +68,6 @@ enum vm_state lv_state(int s)
 	}
 }
 
-static int lv_open(struct backend *be, struct vmt_error *err)
-{
-	return lv_conn_open(be, err);
-}
-
-static void lv_close(struct backend *be)
-{
-	lv_conn_close(be);
-}
-
 static int lv_limits(struct backend *be, struct vm_limits *lim,
 		     struct vmt_error *err)
 {
@@ -114,6 +104,14 @@ int lv_domain(struct backend *be, const char *name, virDomainPtr *out,
 	return 0;
 }
 
+int lv_enter_domain(struct backend *be, const char *name, virDomainPtr *out,
+		    struct vmt_error *err)
+{
+	int r = lv_ready(be, err);
+
+	return r < 0 ? r : lv_domain(be, name, out, err);
+}
+
 static int lv_lookup(struct backend *be, const char *name, struct vm_info *out,
 		     struct vmt_error *err)
 {
@@ -122,8 +120,7 @@ static int lv_lookup(struct backend *be, const char *name, struct vm_info *out,
 	virDomainInfo di;
 	int r, autostart = 0;
 
-	LV_ENTER(be, err);
-	r = lv_domain(be, name, &dom, err);
+	r = lv_enter_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	memset(out, 0, sizeof(*out));
@@ -158,25 +155,33 @@ static char *lv_domain_xml(struct lv_conn *lv, virDomainPtr dom)
 	return xml ? xml : LV_CALL(lv, virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE));
 }
 
-static int lv_get_def(struct backend *be, const char *name, struct vm_def **out,
-		      struct vmt_error *err)
+static int lv_export_def(struct backend *be, const char *name, char **out,
+			 struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
 	virDomainPtr dom;
-	char *xml;
 	int r;
 
-	LV_ENTER(be, err);
-	r = lv_domain(be, name, &dom, err);
+	r = lv_enter_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
-	xml = LV_CALL(lv, virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE));
-	if (!xml)
+	*out = LV_CALL(lv, virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE));
+	if (!*out)
 		r = lv_fail(err, "cannot read the definition of %s", name);
-	else
-		r = lv_xml_to_def(xml, out, err);
-	free(xml);
 	virDomainFree(dom);
+	return r;
+}
+
+static int lv_get_def(struct backend *be, const char *name, struct vm_def **out,
+		      struct vmt_error *err)
+{
+	char *xml;
+	int r = lv_export_def(be, name, &xml, err);
+
+	if (r < 0)
+		return r;
+	r = lv_xml_to_def(xml, out, err);
+	free(xml);
 	return r;
 }
 
@@ -345,8 +350,7 @@ static int lv_undefine(struct backend *be, const char *name,
 	char uuid[VIR_UUID_STRING_BUFLEN];
 	int r;
 
-	LV_ENTER(be, err);
-	r = lv_domain(be, name, &dom, err);
+	r = lv_enter_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	virDomainGetUUIDString(dom, uuid);
@@ -364,8 +368,7 @@ static int lv_act(struct backend *be, const char *name, const char *verb,
 	virDomainPtr dom;
 	int r;
 
-	LV_ENTER(be, err);
-	r = lv_domain(be, name, &dom, err);
+	r = lv_enter_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	if (LV_CALL(lv, fn(dom)) < 0)
@@ -416,30 +419,11 @@ static int lv_autostart(struct backend *be, const char *name, bool on,
 	virDomainPtr dom;
 	int r;
 
-	LV_ENTER(be, err);
-	r = lv_domain(be, name, &dom, err);
+	r = lv_enter_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	if (LV_CALL(lv, virDomainSetAutostart(dom, on)) < 0)
 		r = lv_fail(err, "cannot turn autostart %s for %s", on ? "on" : "off", name);
-	virDomainFree(dom);
-	return r;
-}
-
-static int lv_export_def(struct backend *be, const char *name, char **out,
-			 struct vmt_error *err)
-{
-	struct lv_conn *lv = lv_conn(be);
-	virDomainPtr dom;
-	int r;
-
-	LV_ENTER(be, err);
-	r = lv_domain(be, name, &dom, err);
-	if (r < 0)
-		return r;
-	*out = LV_CALL(lv, virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE));
-	if (!*out)
-		r = lv_fail(err, "cannot read the definition of %s", name);
 	virDomainFree(dom);
 	return r;
 }
@@ -486,8 +470,8 @@ const struct backend_ops lv_backend_ops = {
 	.name = "libvirt",
 	.version = lv_version,
 	.default_disk_format = VM_DISK_FORMAT_QCOW2,
-	.open = lv_open,
-	.close = lv_close,
+	.open = lv_conn_open,
+	.close = lv_conn_close,
 	.limits = lv_limits,
 	.list = lv_list,
 	.lookup = lv_lookup,

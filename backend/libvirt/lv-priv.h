@@ -88,6 +88,9 @@ int lv_fail(struct vmt_error *err, const char *fmt, ...)
 /* Look a domain up by name; the caller virDomainFree()s it. */
 int lv_domain(struct backend *be, const char *name, virDomainPtr *out,
 	      struct vmt_error *err);
+/* The start of most operations on one VM: LV_ENTER's check, then lv_domain. */
+int lv_enter_domain(struct backend *be, const char *name, virDomainPtr *out,
+		    struct vmt_error *err);
 
 enum vm_state lv_state(int libvirt_state);
 /* Whether libvirt's event loop thread runs (events, streams, reconnects). */

@@ -44,8 +44,7 @@ int lv_snapshot_list(struct backend *be, const char *name,
 	virDomainPtr dom;
 	int count, r;
 
-	LV_ENTER(be, err);
-	r = lv_domain(be, name, &dom, err);
+	r = lv_enter_domain(be, name, &dom, err);
 	if (r < 0)
 		return r;
 	count = LV_CALL(lv, virDomainListAllSnapshots(dom, &snaps, 0));
@@ -96,24 +95,34 @@ int lv_snapshot_create(struct backend *be, const char *name, const char *snap,
 	return r;
 }
 
-/* Find snapshot snap of VM name: a missing VM is -ENOENT, a missing snapshot not. */
-static int lv_snap_find(struct backend *be, const char *name, const char *snap,
-			virDomainSnapshotPtr *out, struct vmt_error *err)
+/* Revert VM name to snapshot snap, or delete snap: a missing VM is -ENOENT, a missing snapshot not. */
+static int lv_snap_apply(struct backend *be, const char *name, const char *snap,
+			 bool revert, struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
+	virDomainSnapshotPtr s;
 	virDomainPtr dom;
-	int r = lv_domain(be, name, &dom, err);
+	int r = lv_enter_domain(be, name, &dom, err);
 
 	if (r < 0)
 		return r;
-	*out = LV_CALL(lv, virDomainSnapshotLookupByName(dom, snap, 0));
-	if (!*out) {
+	s = LV_CALL(lv, virDomainSnapshotLookupByName(dom, snap, 0));
+	if (!s) {
 		virErrorPtr e = virGetLastError();
 
 		if (e && e->code == VIR_ERR_NO_DOMAIN_SNAPSHOT)
 			r = vmt_error_set(err, -EIO, "VM %s has no snapshot named %s", name, snap);
 		else
 			r = lv_fail(err, "cannot look up snapshot %s of %s", snap, name);
+	} else if (revert) {
+		if (LV_CALL(lv, virDomainRevertToSnapshot(s, 0)) < 0)
+			r = lv_fail(err, "cannot revert %s to snapshot %s", name, snap);
+		virDomainSnapshotFree(s);
+	} else {
+		/* Its children stay: libvirt hands them to its parent. */
+		if (LV_CALL(lv, virDomainSnapshotDelete(s, 0)) < 0)
+			r = lv_fail(err, "cannot delete snapshot %s of %s", snap, name);
+		virDomainSnapshotFree(s);
 	}
 	virDomainFree(dom);
 	return r;
@@ -122,34 +131,11 @@ static int lv_snap_find(struct backend *be, const char *name, const char *snap,
 int lv_snapshot_revert(struct backend *be, const char *name, const char *snap,
 		       struct vmt_error *err)
 {
-	struct lv_conn *lv = lv_conn(be);
-	virDomainSnapshotPtr s;
-	int r;
-
-	LV_ENTER(be, err);
-	r = lv_snap_find(be, name, snap, &s, err);
-	if (r < 0)
-		return r;
-	if (LV_CALL(lv, virDomainRevertToSnapshot(s, 0)) < 0)
-		r = lv_fail(err, "cannot revert %s to snapshot %s", name, snap);
-	virDomainSnapshotFree(s);
-	return r;
+	return lv_snap_apply(be, name, snap, true, err);
 }
 
 int lv_snapshot_delete(struct backend *be, const char *name, const char *snap,
 		       struct vmt_error *err)
 {
-	struct lv_conn *lv = lv_conn(be);
-	virDomainSnapshotPtr s;
-	int r;
-
-	LV_ENTER(be, err);
-	r = lv_snap_find(be, name, snap, &s, err);
-	if (r < 0)
-		return r;
-	/* Its children stay: libvirt hands them to its parent. */
-	if (LV_CALL(lv, virDomainSnapshotDelete(s, 0)) < 0)
-		r = lv_fail(err, "cannot delete snapshot %s of %s", snap, name);
-	virDomainSnapshotFree(s);
-	return r;
+	return lv_snap_apply(be, name, snap, false, err);
 }
