@@ -68,6 +68,21 @@ enum vm_state lv_state(int s)
 	}
 }
 
+bool lv_strs_has(char **strs, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(strs[i], s) == 0)
+			return true;
+	return false;
+}
+
+void lv_strs_free(char **strs, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(strs[i]);
+	free(strs);
+}
+
 static int lv_limits(struct backend *be, struct vm_limits *lim,
 		     struct vmt_error *err)
 {

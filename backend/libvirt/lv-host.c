@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <string.h>
 #include <libvirt/virterror.h>
 
 #include "backend/libvirt/lv-priv.h"
@@ -29,21 +28,6 @@ static char **lv_net_names(struct lv_conn *lv, unsigned flags, int *n)
 	return names;
 }
 
-static bool lv_name_in(char **names, int n, const char *name)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return true;
-	return false;
-}
-
-static void lv_names_free(char **names, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /* Four calls however many networks there are: all, then one per property. */
 int lv_net_list(struct backend *be, struct backend_net **out, size_t *n,
 		struct vmt_error *err)
@@ -65,14 +49,14 @@ int lv_net_list(struct backend *be, struct backend_net **out, size_t *n,
 	*out = xcalloc((size_t)n_all + 1, sizeof(**out));
 	for (int i = 0; i < n_all; i++) {
 		(*out)[i].name = all[i];
-		(*out)[i].active = lv_name_in(with[0], n_with[0], all[i]);
-		(*out)[i].persistent = lv_name_in(with[1], n_with[1], all[i]);
-		(*out)[i].autostart = lv_name_in(with[2], n_with[2], all[i]);
+		(*out)[i].active = lv_strs_has(with[0], n_with[0], all[i]);
+		(*out)[i].persistent = lv_strs_has(with[1], n_with[1], all[i]);
+		(*out)[i].autostart = lv_strs_has(with[2], n_with[2], all[i]);
 	}
 	*n = (size_t)n_all;
 	free(all);
 	for (int k = 0; k < 3; k++)
-		lv_names_free(with[k], n_with[k]);
+		lv_strs_free(with[k], n_with[k]);
 	return 0;
 }
 

@@ -93,6 +93,9 @@ int lv_enter_domain(struct backend *be, const char *name, virDomainPtr *out,
 		    struct vmt_error *err);
 
 enum vm_state lv_state(int libvirt_state);
+/* Name lists (UUIDs, network names) that one libvirt list filter selected. */
+bool lv_strs_has(char **strs, int n, const char *s);
+void lv_strs_free(char **strs, int n);
 /* Whether libvirt's event loop thread runs (events, streams, reconnects). */
 bool lv_event_loop_ok(void);
 

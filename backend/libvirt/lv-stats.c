@@ -111,21 +111,6 @@ static char **lv_uuids_with(struct lv_conn *lv, unsigned flags, int *n)
 	return uuids;
 }
 
-static bool lv_uuid_in(char **uuids, int n, const char *uuid)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp(uuids[i], uuid) == 0)
-			return true;
-	return false;
-}
-
-static void lv_uuids_free(char **uuids, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(uuids[i]);
-	free(uuids);
-}
-
 /*
  * vCPUs and memory the stats did not carry (drivers such as test:/// give
  * only the state): from the cache, else asked once per domain and kept
@@ -206,13 +191,13 @@ int lv_list(struct backend *be, struct vm_info **out, size_t *n,
 		struct vm_info *info = &(*out)[i];
 
 		fill += lv_info_from_record(lv, recs[i], info);
-		info->persistent = lv_uuid_in(persist, n_persist, info->uuid);
-		info->autostart = lv_uuid_in(autostart, n_auto, info->uuid);
+		info->persistent = lv_strs_has(persist, n_persist, info->uuid);
+		info->autostart = lv_strs_has(autostart, n_auto, info->uuid);
 	}
 	*n = (size_t)count;
 	virDomainStatsRecordListFree(recs);
-	lv_uuids_free(persist, n_persist);
-	lv_uuids_free(autostart, n_auto);
+	lv_strs_free(persist, n_persist);
+	lv_strs_free(autostart, n_auto);
 	LOG_DEBUG("libvirt: %s: list of %d domains took %lu libvirt calls "
 		  "(%lu of them for definitions the stats lack, asked once per domain)",
 		  be->uri, count, (unsigned long)(lv->calls - calls), fill);
