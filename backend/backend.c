@@ -214,9 +214,9 @@ static int backend_unsupported(struct backend *be, const char *what,
 			     be->ops->name, be->uri);
 }
 
-/* Call be->ops->fn(be, args...) or say that this backend cannot. */
+/* Call be->ops->fn(be, args..., err) or say that this backend cannot. */
 #define BACKEND_CALL(be, fn, what, err, ...)                                \
-	((be)->ops->fn ? (be)->ops->fn((be), __VA_ARGS__, (err))            \
+	((be)->ops->fn ? (be)->ops->fn((be), ##__VA_ARGS__, (err))          \
 		       : backend_unsupported((be), (what), (err)))
 
 int backend_limits(struct backend *be, struct vm_limits *lim,
@@ -380,9 +380,7 @@ int backend_import_def(struct backend *be, const char *text,
 
 int backend_events_start(struct backend *be, struct vmt_error *err)
 {
-	if (!be->ops->events_start)
-		return backend_unsupported(be, "watching events", err);
-	return be->ops->events_start(be, err);
+	return BACKEND_CALL(be, events_start, "watching events", err);
 }
 
 int backend_autostart(struct backend *be, const char *name, bool on,
@@ -425,9 +423,7 @@ int backend_pool_list(struct backend *be, struct backend_pool **out,
 
 int backend_pool_create_default(struct backend *be, struct vmt_error *err)
 {
-	if (!be->ops->pool_create_default)
-		return backend_unsupported(be, "creating storage pools", err);
-	return be->ops->pool_create_default(be, err);
+	return BACKEND_CALL(be, pool_create_default, "creating storage pools", err);
 }
 
 int backend_event_fd(struct backend *be)
