@@ -318,8 +318,11 @@ int vmm_blk_parse(const char *spec, struct vmm_blk_config *cfg, struct vmm_error
 	cfg->path = vmm_blk_parse_path(spec, &p);
 	if (!cfg->path)
 		return vmm_error_set(err, -ENOMEM, "out of memory");
-	if (!*cfg->path)
+	if (!*cfg->path) {
+		free(cfg->path);
+		cfg->path = NULL;
 		return vmm_error_set(err, -EINVAL, "--disk %s: no path", spec);
+	}
 	while (*p == ',') {
 		size_t n = strcspn(++p, ",");
 
@@ -329,9 +332,12 @@ int vmm_blk_parse(const char *spec, struct vmm_blk_config *cfg, struct vmm_error
 			cfg->format = VMM_DISK_QCOW2;
 		else if (n == 8 && strncmp(p, "readonly", n) == 0)
 			cfg->readonly = true;
-		else
+		else {
+			free(cfg->path);
+			cfg->path = NULL;
 			return vmm_error_set(err, -EINVAL, "--disk %s: unknown option '%.*s' (want "
 					     "format=raw|qcow2 or readonly)", spec, (int)n, p);
+		}
 		p += n;
 	}
 	return 0;
