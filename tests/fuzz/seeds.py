@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""seeds.py: write the seed inputs kept in tests/fuzz/corpus-*/ (run from tests/fuzz to refresh them).
+
+Each seed reaches deep into its harness (a working request), so the
+fuzzer starts from there rather than from random bytes.
+"""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def put(name, data):
+    path = os.path.join(HERE, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def desc(addr, length, flags, nxt):
+    return struct.pack("<QIHH", addr, length, flags, nxt)
+
+
+def virtq_seed():
+    """A queue of 8 at 0x1000/0x2000/0x3000 with a direct and an indirect request."""
+    ram = bytearray(0x8000)
+    ram[0x1000:0x1000 + 48] = desc(0x4000, 16, 1, 1) + desc(0x5000, 512, 3, 2) + desc(0x6000, 1, 2, 0)
+    ram[0x1030:0x1040] = desc(0x7000, 48, 4, 0)
+    ram[0x7000:0x7030] = desc(0x4000, 16, 1, 1) + desc(0x5000, 512, 3, 2) + desc(0x6000, 1, 2, 0)
+    ram[0x2000:0x2008] = struct.pack("<HHHH", 0, 2, 0, 3)
+    head = struct.pack("<HIIIBB", 8, 0x1000, 0x2000, 0x3000, 3, 0)
+    return head + bytes(ram)
+
+
+def pci_seed():
+    """Set virtio-blk (slot 1) up the way a driver does, queue one read, run the I/O thread."""
+    ops = b""
+
+    def cfg_write(slot, off, val):
+        return bytes([0x21, slot, off]) + struct.pack("<I", val) + bytes([0])
+
+    def bar_write(off, val, size):
+        idx = {1: 0, 2: 1, 4: 2, 8: 3}[size]
+        return bytes([0x03 | idx << 4]) + struct.pack("<H", off) + bytes([1]) + struct.pack("<Q", val)
+
+    def ram(gpa, val):
+        return bytes([0x04]) + struct.pack("<I", gpa)[:3] + struct.pack("<Q", val)
+
+    ops += cfg_write(1, 0x04, 0x6)                   # memory + bus master
+    ops += cfg_write(1, 0x40, 0x80000000)            # MSI-X on
+    ops += bar_write(0x14, 0x03, 1)                  # ACK | DRIVER
+    ops += bar_write(0x08, 1, 4) + bar_write(0x0c, 1, 4)  # VERSION_1
+    ops += bar_write(0x14, 0x0b, 1)                  # FEATURES_OK
+    ops += bar_write(0x16, 0, 2) + bar_write(0x18, 8, 2) + bar_write(0x1a, 0, 2)
+    ops += bar_write(0x20, 0x1000, 8) + bar_write(0x28, 0x2000, 8) + bar_write(0x30, 0x3000, 8)
+    ops += bar_write(0x1c, 1, 2)                     # queue_enable
+    ops += bar_write(0x14, 0x0f, 1)                  # DRIVER_OK
+    for i, (a, l, f, n) in enumerate([(0x4000, 16, 1, 1), (0x5000, 512, 3, 2), (0x6000, 1, 2, 0)]):
+        lo, hi = struct.unpack("<QQ", desc(a, l, f, n))
+        ops += ram(0x1000 + 16 * i, lo) + ram(0x1008 + 16 * i, hi)
+    ops += ram(0x2000, 0x0000000000010000)           # avail: flags 0, idx 1, ring[0] = 0
+    ops += bar_write(0x3000, 0, 2)                   # notify queue 0
+    ops += bytes([0x05])                             # the I/O thread runs
+    return ops
+
+
+def qcow2_seed():
+    """A v3 image with 512-byte clusters and one data cluster, then requests."""
+    cs = 512
+    img = bytearray(7 * cs)
+    hdr = struct.pack(">4sIQIIQIIQQIIQQQQII", b"QFI\xfb", 3, 0, 0, 9, 64 * 1024, 0, 2,
+                      3 * cs, 1 * cs, 1, 0, 0, 0, 0, 0, 4, 104)
+    img[:len(hdr)] = hdr
+    img[cs:cs + 8] = struct.pack(">Q", 2 * cs)       # refcount table -> block at cluster 2
+    for c in range(7):
+        img[2 * cs + 2 * c:2 * cs + 2 * c + 2] = struct.pack(">H", 1)
+    img[3 * cs:3 * cs + 8] = struct.pack(">Q", 4 * cs | 1 << 63)   # L1[0] -> L2 at cluster 4
+    img[4 * cs:4 * cs + 8] = struct.pack(">Q", 5 * cs | 1 << 63)   # guest cluster 0 -> cluster 5
+    img[4 * cs + 8:4 * cs + 16] = struct.pack(">Q", 6 * cs | 1 << 63 | 1)  # zero cluster
+    img[5 * cs:6 * cs] = bytes(range(256)) * 2
+    reqs = bytes([0]) + bytes([0, 0, 0]) + bytes([1, 0, 0x81]) + bytes([3, 0, 0x80]) + \
+        bytes([100, 0, 4]) + bytes([1, 0, 1])
+    return reqs + bytes(16 - len(reqs)) + bytes(img)
+
+
+def uart_seed():
+    """Divisor, FIFOs, interrupts on, a few bytes in and out, the registers read back."""
+    return bytes([0x83, 0x80, 0x80, 0x01, 0x81, 0x00, 0x83, 0x03, 0x82, 0x07, 0x84, 0x0b,
+                  0x81, 0x03, 0x80, 0x41, 0x40, 0x42, 0x40, 0x43, 0x02, 0, 0x05, 0, 0x00, 0,
+                  0x02, 0, 0x06, 0, 0x84, 0x10, 0x80, 0x55, 0x00, 0])
+
+
+def main():
+    put("corpus-virtq/seed-two-requests", virtq_seed())
+    put("corpus-pci/seed-blk-read", pci_seed())
+    put("corpus-qcow2/seed-small-image", qcow2_seed())
+    put("corpus-uart/seed-setup-echo", uart_seed())
+
+
+if __name__ == "__main__":
+    main()
