@@ -74,6 +74,9 @@ static struct pnet *net_get(unsigned i)
 	}
 	for (unsigned k = 0; k < 6; k++)
 		n->mac[k] = pv_cfg8(n->d, k);
+	/* The probe polls: interrupts would only cost it (and the host) time. */
+	*(volatile uint16_t *)(void *)n->d->q[0].avail = 1;
+	*(volatile uint16_t *)(void *)n->d->q[1].avail = 1;
 	rq = &n->d->q[0];
 	for (unsigned k = 0; k < rq->size; k++) {
 		pvq_desc(rq, k, phys(n->rx + k * NET_BUF), NET_BUF, PV_DESC_WRITE, 0);
