@@ -289,12 +289,12 @@ const char *backend_action_name(enum backend_action a)
 
 int backend_action_parse(const char *s, enum backend_action *out)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(backend_action_names); i++)
-		if (strcmp(s, backend_action_names[i]) == 0) {
-			*out = (enum backend_action)i;
-			return 0;
-		}
-	return -EINVAL;
+	int i = str_table_index(backend_action_names, ARRAY_SIZE(backend_action_names), s);
+
+	if (i < 0)
+		return i;
+	*out = (enum backend_action)i;
+	return 0;
 }
 
 int backend_action(struct backend *be, enum backend_action a, const char *name,

@@ -166,6 +166,14 @@ bool str_empty(const char *s)
 	return !s || !*s;
 }
 
+int str_table_index(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (names[i] && strcmp(names[i], s) == 0)
+			return (int)i;
+	return -EINVAL;
+}
+
 int parse_u64(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;

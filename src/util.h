@@ -44,6 +44,8 @@ char *strbuf_detach(struct strbuf *sb);
 bool str_eq(const char *a, const char *b);
 bool str_starts_with(const char *s, const char *prefix);
 bool str_empty(const char *s);
+/* The index of s in a table of n names (NULL entries never match), or -EINVAL. */
+int str_table_index(const char *const *names, size_t n, const char *s);
 
 /* Strict decimal parsing: the whole string, no sign, no overflow. */
 int parse_u64(const char *s, uint64_t *out);

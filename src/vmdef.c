@@ -163,14 +163,6 @@ static const char *const vm_firmware_names[] = {
 	[VM_FIRMWARE_UEFI] = "uefi",
 };
 
-static int vm_enum_parse(const char *const *names, size_t n, const char *s)
-{
-	for (size_t i = 0; s && i < n; i++)
-		if (names[i] && strcmp(names[i], s) == 0)
-			return (int)i;
-	return -EINVAL;
-}
-
 #define VM_ENUM_FUNCS(prefix, type, table)                                  \
 	const char *prefix##_name(type v)                                   \
 	{                                                                   \
@@ -178,7 +170,7 @@ static int vm_enum_parse(const char *const *names, size_t n, const char *s)
 	}                                                                   \
 	int prefix##_parse(const char *s, type *out)                        \
 	{                                                                   \
-		int v = vm_enum_parse(table, ARRAY_SIZE(table), s);         \
+		int v = str_table_index(table, ARRAY_SIZE(table), s);         \
 		if (v < 0)                                                  \
 			return v;                                           \
 		*out = (type)v;                                             \

@@ -24,12 +24,12 @@ const char *ui_col_name(enum ui_col c)
 
 int ui_col_parse(const char *name, enum ui_col *out)
 {
-	for (int i = 0; i < UI_N_COLS; i++)
-		if (strcmp(name, ui_col_names[i]) == 0) {
-			*out = (enum ui_col)i;
-			return 0;
-		}
-	return -EINVAL;
+	int i = str_table_index(ui_col_names, UI_N_COLS, name);
+
+	if (i < 0)
+		return i;
+	*out = (enum ui_col)i;
+	return 0;
 }
 
 void ui_model_init(struct ui_model *m)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/backend.h"
 #include "src/util.h"
 #include "src/vmdef.h"
 #include "tests/unit/check-util.h"
@@ -26,6 +27,25 @@ static struct vm_def *good_def(void)
 	def->memory_mib = 512;
 	return def;
 }
+
+/* Every enum's names parse back to their value, and nothing else parses. */
+START_TEST(test_enum_names)
+{
+	enum vm_disk_format f;
+	enum backend_action a;
+
+	ck_assert_int_eq(vm_disk_format_parse("qcow2", &f), 0);
+	ck_assert_int_eq(f, VM_DISK_FORMAT_QCOW2);
+	ck_assert_int_eq(vm_disk_format_parse("QCOW2", &f), -EINVAL);
+	ck_assert_int_eq(vm_disk_format_parse(NULL, &f), -EINVAL);
+	for (int i = BACKEND_START; i <= BACKEND_RESUME; i++) {
+		ck_assert_int_eq(backend_action_parse(backend_action_name(i), &a), 0);
+		ck_assert_int_eq(a, i);
+	}
+	ck_assert_int_eq(backend_action_parse("stop", &a), -EINVAL);
+	ck_assert_int_eq(backend_action_parse("", &a), -EINVAL);
+}
+END_TEST
 
 START_TEST(test_names)
 {
@@ -295,6 +315,7 @@ static Suite *vmdef_suite(void)
 	TCase *tc = tcase_create("rules");
 
 	tcase_add_checked_fixture(tc, check_tmpdir_setup, check_tmpdir_teardown);
+	tcase_add_test(tc, test_enum_names);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_vcpus_memory);
 	tcase_add_test(tc, test_boot_files);
