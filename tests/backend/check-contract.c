@@ -212,6 +212,11 @@ START_TEST(t_snapshots)
 		r = backend_snapshot_revert(t.be, name, "nope", &err);
 		ck_assert(r < 0 && r != -ENOENT);
 		ct_msg_has(&err, "no snapshot named nope");
+		r = backend_snapshot_delete(t.be, name, "nope", &err);
+		ck_assert(r < 0 && r != -ENOENT);
+		ct_msg_has(&err, "no snapshot named nope");
+		r = backend_snapshot_revert(t.be, "no-such-vm", "s1", &err);
+		ck_assert_int_eq(r, -ENOENT);
 		r = backend_snapshot_delete(t.be, name, "s2", &err);
 		CT_OK(r, &err);
 		snap_check(&t, name, 1, "s1");
