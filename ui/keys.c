@@ -172,6 +172,11 @@ bool ui_keymap_is(const struct ui_keymap *km, int key, enum ui_action a)
 	return false;
 }
 
+bool ui_key_is_enter(int key, bool is_char)
+{
+	return is_char ? key == '\n' || key == '\r' : key == KEY_ENTER;
+}
+
 enum ui_action ui_keymap_match(const struct ui_keymap *km, int key,
 			       const enum ui_action *allowed, size_t n)
 {

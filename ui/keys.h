@@ -48,6 +48,9 @@ const char *ui_action_help(enum ui_action a);
 /* A word for the footer ("stop" for shutdown). */
 const char *ui_action_short(enum ui_action a);
 
+/* Enter as terminals send it: ^J, ^M or the keypad's KEY_ENTER. */
+bool ui_key_is_enter(int key, bool is_char);
+
 /* A key's name ("F6", "C-l", "Space", "s") and the reverse. */
 void ui_key_name(int key, char *buf, size_t len);
 int ui_key_parse(const char *name);

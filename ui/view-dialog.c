@@ -154,7 +154,7 @@ static void ui_prompt_key(struct ui *ui, struct ui_view *v, int key, bool is_cha
 {
 	struct ui_prompt *p = v->priv;
 
-	if ((is_char && (key == '\n' || key == '\r')) || (!is_char && key == KEY_ENTER)) {
+	if (ui_key_is_enter(key, is_char)) {
 		/* done() may open another view: take this one off first. */
 		struct ui_view *self = ui_take_view(ui);
 
@@ -248,7 +248,7 @@ static void ui_menu_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 		m->cur = 0;
 	} else if (ui_keymap_is(&ui->keys, key, UI_ACT_END) || ui_keymap_is(&ui->keys, key, UI_ACT_PGDN)) {
 		m->cur = m->n - 1;
-	} else if ((is_char && (key == '\n' || key == '\r')) || (!is_char && key == KEY_ENTER)) {
+	} else if (ui_key_is_enter(key, is_char)) {
 		struct ui_view *self = ui_take_view(ui);
 
 		m->chosen(ui, m->arg, m->cur);

@@ -498,7 +498,7 @@ static void ui_form_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	struct ui_field *f = &fm->f[fm->focus];
 	struct vmt_error err;
 
-	if ((is_char && (key == '\n' || key == '\r')) || (!is_char && key == KEY_ENTER)) {
+	if (ui_key_is_enter(key, is_char)) {
 		ui_form_enter(ui, v);
 	} else if (is_char && key == 27) {
 		if (fm->summary)
