@@ -348,6 +348,8 @@ unsigned worker_pending(struct worker *w)
 
 void worker_pool_free(struct worker_pool *pool)
 {
+	bool stuck = false;
+
 	for (size_t i = 0; i < pool->n_workers; i++) {
 		struct worker *w = pool->workers[i];
 
@@ -366,8 +368,10 @@ void worker_pool_free(struct worker_pool *pool)
 		ts.tv_nsec %= 1000000000L;
 		/* A worker stuck in a hung connection keeps its memory; the
 		 * process is about to end anyway. */
-		if (pthread_timedjoin_np(w->thread, NULL, &ts) != 0)
+		if (pthread_timedjoin_np(w->thread, NULL, &ts) != 0) {
+			stuck = true;
 			continue;
+		}
 		while (w->queue) {
 			struct job *next = w->queue->next;
 
@@ -381,8 +385,18 @@ void worker_pool_free(struct worker_pool *pool)
 	}
 	for (struct job *j = worker_pool_take(pool); j; j = worker_pool_take(pool))
 		job_free(j);
+	free(pool->workers);
+	pool->workers = NULL;
+	pool->n_workers = 0;
+	/*
+	 * A stuck worker hands its job to the pool when its call returns:
+	 * freeing the pool would leave it a freed lock and a closed pipe,
+	 * whose descriptor number may by then be another file.
+	 */
+	if (stuck)
+		return;
 	close(pool->pipe[0]);
 	close(pool->pipe[1]);
-	free(pool->workers);
+	pthread_mutex_destroy(&pool->lock);
 	free(pool);
 }
