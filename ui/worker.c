@@ -13,10 +13,15 @@
 #include "src/util.h"
 #include "ui/worker.h"
 
+/* Jobs in the order they came, linked through job->next. */
+struct job_fifo {
+	struct job *head, *tail;
+};
+
 struct worker_pool {
 	pthread_mutex_t lock;
 	int pipe[2];
-	struct job *done, *done_tail;
+	struct job_fifo done;
 	struct worker **workers;
 	size_t n_workers;
 };
@@ -27,7 +32,7 @@ struct worker {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct job *queue, *queue_tail;
+	struct job_fifo queue;
 	unsigned pending;
 	uint64_t busy_since;
 	bool stop;
@@ -70,6 +75,28 @@ void job_free(struct job *job)
 	free(job);
 }
 
+static void job_fifo_push(struct job_fifo *q, struct job *job)
+{
+	job->next = NULL;
+	if (q->tail)
+		q->tail->next = job;
+	else
+		q->head = job;
+	q->tail = job;
+}
+
+static struct job *job_fifo_pop(struct job_fifo *q)
+{
+	struct job *job = q->head;
+
+	if (job) {
+		q->head = job->next;
+		if (!q->head)
+			q->tail = NULL;
+	}
+	return job;
+}
+
 struct worker_pool *worker_pool_new(void)
 {
 	struct worker_pool *pool = xcalloc(1, sizeof(*pool));
@@ -90,12 +117,7 @@ static void worker_pool_finish(struct worker_pool *pool, struct job *job)
 	static const char one = 1;
 
 	pthread_mutex_lock(&pool->lock);
-	job->next = NULL;
-	if (pool->done_tail)
-		pool->done_tail->next = job;
-	else
-		pool->done = job;
-	pool->done_tail = job;
+	job_fifo_push(&pool->done, job);
 	pthread_mutex_unlock(&pool->lock);
 	/* A full pipe already says "jobs are waiting". */
 	if (write(pool->pipe[1], &one, 1) < 0 && errno != EAGAIN)
@@ -108,13 +130,8 @@ struct job *worker_pool_take(struct worker_pool *pool)
 	char drain[64];
 
 	pthread_mutex_lock(&pool->lock);
-	job = pool->done;
-	if (job) {
-		pool->done = job->next;
-		if (!pool->done)
-			pool->done_tail = NULL;
-	}
-	if (!pool->done)
+	job = job_fifo_pop(&pool->done);
+	if (!pool->done.head)
 		while (read(pool->pipe[0], drain, sizeof(drain)) > 0)
 			;
 	pthread_mutex_unlock(&pool->lock);
@@ -270,15 +287,12 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&w->lock);
 	while (!w->stop) {
-		struct job *job = w->queue;
+		struct job *job = job_fifo_pop(&w->queue);
 
 		if (!job) {
 			pthread_cond_wait(&w->cond, &w->lock);
 			continue;
 		}
-		w->queue = job->next;
-		if (!w->queue)
-			w->queue_tail = NULL;
 		w->busy_since = time_mono_ns();
 		pthread_mutex_unlock(&w->lock);
 		worker_run(w, job);
@@ -312,12 +326,7 @@ struct worker *worker_start(struct worker_pool *pool, size_t conn,
 void worker_submit(struct worker *w, struct job *job)
 {
 	pthread_mutex_lock(&w->lock);
-	job->next = NULL;
-	if (w->queue_tail)
-		w->queue_tail->next = job;
-	else
-		w->queue = job;
-	w->queue_tail = job;
+	job_fifo_push(&w->queue, job);
 	w->pending++;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
@@ -372,12 +381,8 @@ void worker_pool_free(struct worker_pool *pool)
 			stuck = true;
 			continue;
 		}
-		while (w->queue) {
-			struct job *next = w->queue->next;
-
-			job_free(w->queue);
-			w->queue = next;
-		}
+		for (struct job *j = job_fifo_pop(&w->queue); j; j = job_fifo_pop(&w->queue))
+			job_free(j);
 		core_close(w->core);
 		free(w->db_path);
 		free(w->uri);
