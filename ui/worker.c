@@ -355,6 +355,31 @@ unsigned worker_pending(struct worker *w)
 /* How long a worker may take to finish its current job when vmtui quits. */
 #define WORKER_QUIT_WAIT_MS 300
 
+/*
+ * Wait a little for a stopped worker, then free it. A worker stuck in a
+ * hung connection keeps its memory (false); the process is about to end.
+ */
+static bool worker_join(struct worker *w)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += WORKER_QUIT_WAIT_MS * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	if (pthread_timedjoin_np(w->thread, NULL, &ts) != 0)
+		return false;
+	for (struct job *j = job_fifo_pop(&w->queue); j; j = job_fifo_pop(&w->queue))
+		job_free(j);
+	core_close(w->core);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w->db_path);
+	free(w->uri);
+	free(w);
+	return true;
+}
+
 void worker_pool_free(struct worker_pool *pool)
 {
 	bool stuck = false;
@@ -367,27 +392,9 @@ void worker_pool_free(struct worker_pool *pool)
 		pthread_cond_signal(&w->cond);
 		pthread_mutex_unlock(&w->lock);
 	}
-	for (size_t i = 0; i < pool->n_workers; i++) {
-		struct worker *w = pool->workers[i];
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += WORKER_QUIT_WAIT_MS * 1000000L;
-		ts.tv_sec += ts.tv_nsec / 1000000000L;
-		ts.tv_nsec %= 1000000000L;
-		/* A worker stuck in a hung connection keeps its memory; the
-		 * process is about to end anyway. */
-		if (pthread_timedjoin_np(w->thread, NULL, &ts) != 0) {
+	for (size_t i = 0; i < pool->n_workers; i++)
+		if (!worker_join(pool->workers[i]))
 			stuck = true;
-			continue;
-		}
-		for (struct job *j = job_fifo_pop(&w->queue); j; j = job_fifo_pop(&w->queue))
-			job_free(j);
-		core_close(w->core);
-		free(w->db_path);
-		free(w->uri);
-		free(w);
-	}
 	for (struct job *j = worker_pool_take(pool); j; j = worker_pool_take(pool))
 		job_free(j);
 	free(pool->workers);
