@@ -204,22 +204,12 @@ int parse_uint(const char *s, unsigned *out)
 	return 0;
 }
 
-static uint64_t time_ns(clockid_t clk)
+uint64_t time_mono_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(clk, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t time_mono_ns(void)
-{
-	return time_ns(CLOCK_MONOTONIC);
-}
-
-uint64_t time_real_ns(void)
-{
-	return time_ns(CLOCK_REALTIME);
 }
 
 int mkdir_p(const char *path, unsigned mode, struct vmt_error *err)

@@ -51,9 +51,8 @@ int str_table_index(const char *const *names, size_t n, const char *s);
 int parse_u64(const char *s, uint64_t *out);
 int parse_uint(const char *s, unsigned *out);
 
-/* CLOCK_MONOTONIC and CLOCK_REALTIME in nanoseconds. */
+/* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t time_mono_ns(void);
-uint64_t time_real_ns(void);
 
 /* Create path and its missing parents with the given mode. */
 int mkdir_p(const char *path, unsigned mode, struct vmt_error *err);

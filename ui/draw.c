@@ -223,13 +223,6 @@ void ui_fill(int y, int x, int width, attr_t attr)
 	attroff(attr);
 }
 
-void ui_hline(int y, int x, int w, attr_t attr)
-{
-	attron(attr);
-	mvhline(y, x, ACS_HLINE, w);
-	attroff(attr);
-}
-
 void ui_box(int y, int x, int h, int w, attr_t attr)
 {
 	attron(attr);

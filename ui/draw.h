@@ -57,7 +57,6 @@ int ui_putf(int y, int x, int width, attr_t attr, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void ui_fill(int y, int x, int width, attr_t attr);
 void ui_box(int y, int x, int h, int w, attr_t attr);
-void ui_hline(int y, int x, int w, attr_t attr);
 
 /*
  * A sparkline of the newest width values (values[0] is the newest; n of

@@ -161,15 +161,6 @@ void ui_model_merge(struct ui_model *m, size_t conn, struct core_vm *vms, size_t
 	ui_index_rebuild(m);
 }
 
-void ui_model_drop_conn(struct ui_model *m, size_t conn)
-{
-	for (size_t i = 0; i < m->n_vms; i++)
-		if (m->vms[i]->conn == conn)
-			m->vms[i]->seen = false;
-	ui_model_sweep(m, conn);
-	ui_index_rebuild(m);
-}
-
 static void ui_history_push(struct ui_vm *v, double now_s)
 {
 	struct ui_history *h = v->hist;

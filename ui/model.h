@@ -97,8 +97,6 @@ void ui_model_done(struct ui_model *m);
 
 /* Replace the VMs of connection conn with vms (taken over: freed here). */
 void ui_model_merge(struct ui_model *m, size_t conn, struct core_vm *vms, size_t n);
-/* Forget the VMs of connection conn (it failed to open). */
-void ui_model_drop_conn(struct ui_model *m, size_t conn);
 /*
  * Fold one sweep of statistics of connection conn into rates and history.
  * Returns true when a VM the list shows running had sent samples before

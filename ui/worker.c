@@ -33,7 +33,6 @@ struct worker {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct job_fifo queue;
-	unsigned pending;
 	uint64_t busy_since;
 	bool stop;
 	char *db_path;
@@ -299,7 +298,6 @@ static void *worker_main(void *arg)
 		worker_pool_finish(w->pool, job);
 		pthread_mutex_lock(&w->lock);
 		w->busy_since = 0;
-		w->pending--;
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -327,7 +325,6 @@ void worker_submit(struct worker *w, struct job *job)
 {
 	pthread_mutex_lock(&w->lock);
 	job_fifo_push(&w->queue, job);
-	w->pending++;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
@@ -340,16 +337,6 @@ uint64_t worker_busy_ns(struct worker *w)
 	since = w->busy_since;
 	pthread_mutex_unlock(&w->lock);
 	return since ? time_mono_ns() - since : 0;
-}
-
-unsigned worker_pending(struct worker *w)
-{
-	unsigned n;
-
-	pthread_mutex_lock(&w->lock);
-	n = w->pending;
-	pthread_mutex_unlock(&w->lock);
-	return n;
 }
 
 /* How long a worker may take to finish its current job when vmtui quits. */

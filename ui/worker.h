@@ -101,7 +101,5 @@ void worker_answer(struct worker_question *q, int result, const char *text);
 void worker_submit(struct worker *w, struct job *job);
 /* Nanoseconds the worker has been inside its current job, or 0 when idle. */
 uint64_t worker_busy_ns(struct worker *w);
-/* Jobs queued or running. */
-unsigned worker_pending(struct worker *w);
 
 #endif

@@ -26,12 +26,6 @@
 #define KVM_SPAWN_TIMEOUT_MS 30000
 #define KVM_REPLY_MAX (256 * 1024)
 
-void kvm_runtime_done(struct kvm_runtime *rt)
-{
-	free(rt->reason);
-	memset(rt, 0, sizeof(*rt));
-}
-
 char *kvm_rt_path(const char *rtdir, const char *uuid, const char *ext)
 {
 	return xasprintf("%s/%s.%s", rtdir, uuid, ext);

@@ -16,8 +16,6 @@ struct kvm_runtime {
 	pid_t pid;		/* the live runner, or 0 */
 };
 
-void kvm_runtime_done(struct kvm_runtime *rt);
-
 /* Paths of one VM's runtime files: <dir>/<uuid>.sock, .pid, .exit. */
 char *kvm_rt_path(const char *rtdir, const char *uuid, const char *ext);
 
