@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* commands.c: the table of vmtui's commands, in the order --help lists them. */
+/* commands.c: the table of vmtui's commands, in the order --help lists them, and the helpers they share. */
 #include "config.h"
 
 #include <getopt.h>

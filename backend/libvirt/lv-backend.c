@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* lv-backend.c: the libvirt backend's operations: lookup, life cycle, define, edit and undefine. */
+/* lv-backend.c: the libvirt backend's operations (lookup, life cycle, define, edit, undefine) and the helpers its files share. */
 #include "config.h"
 
 #include <stdarg.h>
