@@ -312,10 +312,16 @@ static void kvm_spawn_child(char *const argv[], const char *logpath, int ready)
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	/*
+	 * With a standard descriptor closed the pipe may sit on 0-3: the
+	 * dup2s below would overwrite it, or dup2(3, 3) would keep its
+	 * close-on-exec. A copy above them all avoids both.
+	 */
+	ready = fcntl(ready, F_DUPFD, 10);
 	logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
 	nullfd = open("/dev/null", O_RDWR);
-	if (logfd < 0 || nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(logfd, 1) < 0 ||
-	    dup2(logfd, 2) < 0 || dup2(ready, 3) < 0)
+	if (ready < 0 || logfd < 0 || nullfd < 0 || dup2(nullfd, 0) < 0 ||
+	    dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0 || dup2(ready, 3) < 0)
 		_exit(127);
 	for (int fd = 4; fd < 1024; fd++)
 		close(fd);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* check-cli.c: unit tests of the CLI's argument handling, exit statuses and JSON writer. */
+/* check-cli.c: unit tests of the CLI's argument handling, exit statuses and JSON writer, and of starting a runner. */
 #include "config.h"
 
 #include <check.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/kvm/kvm-backend-ctl.h"
 #include "src/cli-opts.h"
 #include "src/cli.h"
 #include "src/json.h"
@@ -206,6 +207,34 @@ START_TEST(test_sizes)
 }
 END_TEST
 
+/*
+ * A runner reports ready on fd 3 however the caller's standard
+ * descriptors stand: with some closed, the ready pipe takes their numbers.
+ */
+START_TEST(test_spawn_closed_std_fds)
+{
+	static const int closed[][3] = { { 1, 2, -1 }, { 0, -1, -1 }, { 0, 1, 2 } };
+	char *argv[] = { "/bin/sh", "-c", "echo OK >&3", NULL };
+	char *log = xasprintf("%s/runner.log", check_tmpdir);
+	int saved[3];
+
+	for (int fd = 0; fd < 3; fd++)
+		saved[fd] = dup(fd);
+	for (size_t i = 0; i < ARRAY_SIZE(closed); i++) {
+		struct vmt_error err = { 0 };
+		int r;
+
+		for (int k = 0; k < 3 && closed[i][k] >= 0; k++)
+			close(closed[i][k]);
+		r = kvm_spawn(argv, log, &err);
+		for (int fd = 0; fd < 3; fd++)
+			dup2(saved[fd], fd);
+		ck_assert_msg(r == 0, "case %zu: %s", i, err.msg);
+	}
+	free(log);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -218,6 +247,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, test_vm_options_apply);
 	tcase_add_test(tc, test_json_writer);
 	tcase_add_test(tc, test_sizes);
+	tcase_add_test(tc, test_spawn_closed_std_fds);
 	suite_add_tcase(s, tc);
 	return s;
 }
