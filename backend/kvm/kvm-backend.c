@@ -324,11 +324,11 @@ static int kvm_remove_storage(struct backend *be, const struct vm_def *def,
 
 		if (d->device != VM_DISK_DEVICE_DISK || !d->path)
 			continue;
-		if (unlink(d->path) < 0 && errno != ENOENT && r == 0)
+		if (unlink(d->path) == 0)
+			LOG_INFO("kvm: removed disk %s of %s", d->path, def->name);
+		else if (errno != ENOENT && r == 0)
 			r = vmt_error_set(err, -errno, "cannot remove disk %s: %s",
 					  d->path, strerror(errno));
-		else
-			LOG_INFO("kvm: removed disk %s of %s", d->path, def->name);
 	}
 	return r;
 }
