@@ -335,8 +335,10 @@ void ui_console_draw(struct ui_console *c, const struct ui_theme *t, int y,
 	}
 	free(row);
 	vterm_state_get_cursorpos(vterm_obtain_state(c->vt), &cur);
-	if (focused && c->scroll == 0 && cur.row - (first - (int)c->sb_count) < h && cur.col < w) {
-		move(y + cur.row - (first - (int)c->sb_count), x + cur.col);
+	cur.row -= first - (int)c->sb_count;
+	/* A pane too small to show the cursor's row (h 0, while the screen is 1) gets none. */
+	if (focused && c->scroll == 0 && cur.row >= 0 && cur.row < h && cur.col < w) {
+		move(y + cur.row, x + cur.col);
 		curs_set(1);
 	} else {
 		curs_set(0);
