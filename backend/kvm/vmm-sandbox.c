@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/kvm.h>
+#include <malloc.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -41,7 +42,8 @@
 /* What the SIGSYS handler needs, prepared while it is still safe to allocate. */
 static struct {
 	char exit_path[4096], exit_tmp[4104], pid_path[4096], sock_path[4096];
-	char *names[VMM_SANDBOX_NAMES];
+	uint16_t name_at[VMM_SANDBOX_NAMES];	/* offset into names; 0: unknown */
+	char names[8192];			/* "\0read\0write\0..." */
 } vmm_sandbox;
 
 /* Everything the running VM calls with any arguments. */
@@ -161,8 +163,8 @@ static void vmm_sandbox_sigsys(int sig, siginfo_t *si, void *uc)
 {
 	char line[512], detail[128], num[24];
 	int nr = si->si_syscall;
-	const char *name = nr >= 0 && nr < VMM_SANDBOX_NAMES && vmm_sandbox.names[nr] ?
-			   vmm_sandbox.names[nr] : "?";
+	const char *name = nr >= 0 && nr < VMM_SANDBOX_NAMES && vmm_sandbox.name_at[nr] ?
+			   vmm_sandbox.names + vmm_sandbox.name_at[nr] : "?";
 	struct sigaction dfl;
 	size_t at;
 
@@ -225,11 +227,22 @@ static int vmm_sandbox_rules(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/* Every system call's name, packed into one static buffer (a few KiB, not 500 allocations). */
 static void vmm_sandbox_names_init(void)
 {
-	for (int nr = 0; nr < VMM_SANDBOX_NAMES; nr++)
-		if (!vmm_sandbox.names[nr])
-			vmm_sandbox.names[nr] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+	size_t len = 1;
+
+	for (int nr = 0; nr < VMM_SANDBOX_NAMES; nr++) {
+		char *n = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		size_t l = n ? strlen(n) + 1 : 0;
+
+		if (n && len + l <= sizeof(vmm_sandbox.names)) {
+			memcpy(vmm_sandbox.names + len, n, l);
+			vmm_sandbox.name_at[nr] = (uint16_t)len;
+			len += l;
+		}
+		free(n);
+	}
 }
 
 static void vmm_sandbox_paths_copy(const struct vmm_sandbox_paths *p)
@@ -293,6 +306,8 @@ int vmm_sandbox_enter(const struct vmm_sandbox_paths *paths, struct vmm_error *e
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
+	/* Building the filter took heap that the rest of the run never needs. */
+	malloc_trim(0);
 	if (rc < 0)
 		return vmm_error_set(err, rc, "sandbox: cannot load the seccomp filter: %s", strerror(-rc));
 #ifdef VMM_SANDBOX_SANITIZER
