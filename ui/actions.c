@@ -43,16 +43,18 @@ static void ui_targets_free(struct ui_targets *t)
 }
 
 /* "web1", "web1 and web2", "web1, web2 and 3 more". */
+/* Names from libvirt have no length limit: build whole, then cut to len. */
 static void ui_targets_names(const struct ui_targets *t, char *buf, size_t len)
 {
-	size_t used = 0;
+	struct strbuf sb;
 
-	buf[0] = '\0';
+	strbuf_init(&sb);
 	for (size_t i = 0; i < t->n && i < 3; i++)
-		used += (size_t)snprintf(buf + used, len > used ? len - used : 0, "%s%s",
-					 i == 0 ? "" : i + 1 == t->n ? " and " : ", ", t->name[i]);
+		strbuf_addf(&sb, "%s%s", i == 0 ? "" : i + 1 == t->n ? " and " : ", ", t->name[i]);
 	if (t->n > 3)
-		snprintf(buf + used, len > used ? len - used : 0, " and %zu more", t->n - 3);
+		strbuf_addf(&sb, " and %zu more", t->n - 3);
+	snprintf(buf, len, "%s", sb.len ? sb.buf : "");
+	strbuf_done(&sb);
 }
 
 static void ui_targets_run(struct ui *ui, struct ui_targets *t)
