@@ -170,6 +170,8 @@ static int lv_auth_one(struct lv_conn *lv, virConnectCredentialPtr cred)
 	r = lv_auth_ask(lv, question, echo, answer, sizeof(answer));
 	free(question);
 	if (r < 0) {
+		/* A cancelled answer may hold half a password. */
+		explicit_bzero(answer, sizeof(answer));
 		pthread_mutex_lock(&lv->lock);
 		snprintf(lv->auth_error, sizeof(lv->auth_error),
 			 "it asks for credentials (%.*s) and %s", blen, base,
