@@ -171,10 +171,10 @@ static int lv_remove_volumes(struct backend *be, const struct vm_def *def,
 						  d->path);
 			continue;
 		}
-		if (LV_CALL(lv, virStorageVolDelete(vol, 0)) < 0 && r == 0)
-			r = lv_fail(err, "cannot delete volume %s", d->path);
-		else
+		if (LV_CALL(lv, virStorageVolDelete(vol, 0)) == 0)
 			LOG_INFO("libvirt: deleted volume %s", d->path);
+		else if (r == 0)
+			r = lv_fail(err, "cannot delete volume %s", d->path);
 		virStorageVolFree(vol);
 	}
 	return r;
