@@ -3,10 +3,9 @@
 # contract-kvm.sh: the backend contract suite against the built-in runner (kvm:///) booting the probe kernel.
 . "$top_srcdir/tests/cli/lib.sh"
 
-PROBE=$top_builddir/tests/guests/probe.bzImage
 : "${VMTUI_VMM:=$top_builddir/vmtui-vmm}"
 [ -x "$VMTUI_VMM" ] || skip "no runner at $VMTUI_VMM"
-[ -f "$PROBE" ] || skip "no probe kernel at $PROBE (make tests/guests/probe.bzImage)"
+need_probe
 # Judge KVM by what the device answers, never by CPU flags.
 why=$("$PYTHON3" -c '
 import fcntl, os, sys

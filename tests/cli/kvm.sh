@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # kvm.sh: the CLI on kvm:///: a probe VM from create to delete, its console through a pipe, crashes seen.
 . "$top_srcdir/tests/cli/lib.sh"
-PROBE="$top_builddir/tests/guests/probe.bzImage"
-[ -f "$PROBE" ] || skip "no probe kernel (make tests/guests/probe.bzImage)"
+need_probe
 [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "cannot open /dev/kvm"
 at_exit 'for vm in p1 p2 p3; do "$VMTUI" destroy $vm >/dev/null 2>&1; done'
 

@@ -19,6 +19,11 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 skip() { echo "SKIP: $*"; exit 77; }
+# need_probe: set PROBE to the project's probe kernel, or skip the test without one.
+need_probe() {
+	PROBE=$top_builddir/tests/guests/probe.bzImage
+	[ -f "$PROBE" ] || skip "no probe kernel at $PROBE (make tests/guests/probe.bzImage)"
+}
 fail() { echo "FAIL: $*"; [ -f "$TMPD/err" ] && sed 's/^/  stderr: /' "$TMPD/err"; exit 1; }
 note() { echo "# $*"; }
 

@@ -4,8 +4,7 @@
 . "$top_srcdir/tests/libvirt/lib.sh"
 . "$top_srcdir/tests/fixtures/libvirtd.sh"
 
-PROBE=$top_builddir/tests/guests/probe.bzImage
-[ -f "$PROBE" ] || skip "no probe kernel at $PROBE (make tests/guests/probe.bzImage)"
+need_probe
 libvirtd_start || skip "$LIBVIRTD_WHY"
 U=$LIBVIRTD_URI
 vm=vt-$$-con

@@ -3,8 +3,7 @@
 # console.sh: the console pane on a QEMU domain of a real libvirtd (a libvirt stream), and snapshots in the UI.
 . "$top_srcdir/tests/tui/lib.sh"
 . "$top_srcdir/tests/fixtures/libvirtd.sh"
-PROBE="$top_builddir/tests/guests/probe.bzImage"
-[ -f "$PROBE" ] || skip "no probe kernel (make tests/guests/probe.bzImage)"
+need_probe
 libvirtd_start || skip "$LIBVIRTD_WHY"
 vm=vt-$$-con
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # create.sh: create a VM through the wizard on kvm:///, start it, use its console and graphs, delete it.
 . "$top_srcdir/tests/tui/lib.sh"
-[ -f "$top_builddir/tests/guests/probe.bzImage" ] || skip "no probe kernel (make tests/guests/probe.bzImage)"
+need_probe
 [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "cannot open /dev/kvm"
 at_exit '"$VMTUI" destroy probe1 >/dev/null 2>&1'
 
