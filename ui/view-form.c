@@ -39,7 +39,7 @@ struct ui_form {
 	int top;
 	bool summary;
 	bool busy;			/* the create or edit job is out */
-	char *conn_names[16];
+	const char **conn_names;	/* the URIs, one per connection, for F_CONN */
 };
 
 static const char *const ui_disk_create[] = { "none", "new image", "existing image" };
@@ -549,6 +549,7 @@ static void ui_form_free(struct ui_view *v)
 	struct ui_form *fm = ui_form(v);
 
 	vm_def_free(fm->edit);
+	free(fm->conn_names);
 	free(fm);
 	free(v);
 }
@@ -567,11 +568,11 @@ static const struct ui_view_ops ui_form_ops = {
 
 static void ui_form_fields(struct ui *ui, struct ui_form *fm)
 {
-	for (size_t i = 0; i < ui->n_conns && i < ARRAY_SIZE(fm->conn_names); i++)
+	fm->conn_names = xcalloc(ui->n_conns, sizeof(*fm->conn_names));
+	for (size_t i = 0; i < ui->n_conns; i++)
 		fm->conn_names[i] = ui->conns[i].uri;
 	ui_form_init_field(fm, F_NAME, "Name", "");
-	ui_form_init_choice(fm, F_CONN, "Connection", (const char *const *)fm->conn_names,
-			    ui->n_conns < ARRAY_SIZE(fm->conn_names) ? ui->n_conns : ARRAY_SIZE(fm->conn_names));
+	ui_form_init_choice(fm, F_CONN, "Connection", fm->conn_names, ui->n_conns);
 	ui_form_init_field(fm, F_VCPUS, "vCPUs", "1");
 	ui_form_init_field(fm, F_MEMORY, "Memory MiB", "512");
 	ui_form_init_choice(fm, F_DISK, "Disk", fm->edit ? ui_disk_edit : ui_disk_create, 3);

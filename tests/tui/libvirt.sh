@@ -69,3 +69,17 @@ tui_keys y
 tui_wait_gone '^ web1 '
 tui_keys q
 tui_wait 'vmtui exited 0'
+
+# Seventeen connections, more than the form once had room for: its
+# connection choice offers every one (the 17th crashed it).
+tmx kill-server
+conns=
+for i in $(seq 1 17); do conns="$conns -c test:///default?n=$i"; done
+tui_start 132x43 -- $conns
+tui_wait 'VMs 17 running'
+tui_keys Home c
+tui_wait 'Create a VM on test:///default\?n=1 *$'
+tui_keys Down Left
+tui_wait 'Create a VM on test:///default\?n=17 *$'
+tui_keys Escape q
+tui_wait 'vmtui exited 0'
