@@ -114,6 +114,19 @@ static int ui_detail_devices(struct ui *ui, const struct vm_def *def, int y, int
 	return y;
 }
 
+static int ui_detail_addresses(struct ui *ui, const struct core_vm_detail *cd, int y,
+			       int bottom)
+{
+	for (size_t i = 0; i < cd->n_addrs && y < bottom; i++, y++) {
+		const struct vm_address *a = &cd->addrs[i];
+
+		ui_put(y, 1, 12, ui->theme.attr[UI_EL_DIM], i ? "" : "Addresses", false);
+		ui_putf(y, 14, ui->cols - 15, 0, "%s/%u  %s  %s (%s)", a->addr, a->prefix,
+			a->ifname ? a->ifname : "-", a->mac[0] ? a->mac : "-", a->source);
+	}
+	return y;
+}
+
 static int ui_detail_events(struct ui *ui, const struct core_vm_detail *cd, int y, int bottom)
 {
 	for (size_t i = 0; i < cd->n_events && y < bottom; i++, y++) {
@@ -155,6 +168,7 @@ static void ui_detail_info(struct ui *ui, struct ui_detail *d, int y, int h)
 	y = ui_detail_line(ui, y, bottom, "Cmdline", def->cmdline, 0);
 	y = ui_detail_line(ui, y, bottom, "Boot", def->boot_order, 0);
 	y = ui_detail_devices(ui, def, y, bottom);
+	y = ui_detail_addresses(ui, &d->d, y, bottom);
 	y = ui_detail_line(ui, y, bottom, "Group", def->group, 0);
 	y = ui_detail_line(ui, y, bottom, "Notes", def->notes, 0);
 	y = ui_detail_line(ui, y, bottom, "Managed",
