@@ -42,14 +42,17 @@ void vmm_net_tx(struct vmm_net *n)
 	do {
 		vmm_virtio_notify_off(&n->v, NET_TXQ);
 		while (vmm_virtio_pop(&n->v, NET_TXQ, c) > 0) {
-			uint64_t len = c->rlen > NET_HDR_LEN ? c->rlen - NET_HDR_LEN : 0;
+			uint64_t len = c->rlen > NET_HDR_LEN ? c->rlen - NET_HDR_LEN : 0, got = 0;
 			unsigned k = vmm_iov_slice(c->iov, c->nr, NET_HDR_LEN, len, n->tx_iov + 1,
 						   VMM_VIRTQ_MAX_SEGS - 1);
 			ssize_t w = -1;
 
+			for (unsigned i = 1; i <= k; i++)
+				got += n->tx_iov[i].iov_len;
 			n->tx_iov[0].iov_base = (void *)vmm_net_zero_hdr;
 			n->tx_iov[0].iov_len = NET_HDR_LEN;
-			if (len >= 14 && len <= NET_FRAME_MAX && n->tap_fd >= 0)
+			/* Too short, too long, or in more pieces than writev takes: dropped whole. */
+			if (len >= 14 && len <= NET_FRAME_MAX && got == len && n->tap_fd >= 0)
 				w = writev(n->tap_fd, n->tx_iov, (int)k + 1);
 			if (w == (ssize_t)(len + NET_HDR_LEN)) {
 				STAT_ADD(n->stats.tx_pkts, 1);
