@@ -19,33 +19,6 @@ const char *vmm_disk_format_name(enum vmm_disk_format f)
 	return f == VMM_DISK_QCOW2 ? "qcow2" : "raw";
 }
 
-unsigned vmm_iov_slice(const struct iovec *src, unsigned n, uint64_t skip, uint64_t len,
-		       struct iovec *dst, unsigned max)
-{
-	unsigned i, k = 0;
-
-	for (i = 0; i < n && len && k < max; i++) {
-		uint64_t l = src[i].iov_len;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		dst[k].iov_base = (uint8_t *)src[i].iov_base + skip;
-		dst[k].iov_len = l - skip < len ? l - skip : len;
-		len -= dst[k].iov_len;
-		skip = 0;
-		k++;
-	}
-	return k;
-}
-
-void vmm_iov_zero(const struct iovec *iov, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		memset(iov[i].iov_base, 0, iov[i].iov_len);
-}
-
 /* Drop done bytes from the front of iov; returns the new start. */
 static struct iovec *vmm_iov_advance(struct iovec *iov, unsigned *n, size_t done)
 {

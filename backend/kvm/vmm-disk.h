@@ -49,10 +49,6 @@ int vmm_disk_discard(struct vmm_disk *d, uint64_t off, uint64_t len);
 
 const char *vmm_disk_format_name(enum vmm_disk_format f);
 
-/* iovec helpers shared with qcow2: the [skip, skip+len) part of src as a new list. */
-unsigned vmm_iov_slice(const struct iovec *src, unsigned n, uint64_t skip, uint64_t len,
-		       struct iovec *dst, unsigned max);
-void vmm_iov_zero(const struct iovec *iov, unsigned n);
 /* Whole transfers at off, retried on short counts; a read past the end gives zeros. */
 int vmm_disk_pio(int fd, struct iovec *iov, unsigned n, uint64_t off, bool is_write);
 

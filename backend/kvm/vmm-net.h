@@ -7,7 +7,6 @@
 #include <pthread.h>
 
 #include "backend/kvm/vmm-buf.h"
-#include "backend/kvm/vmm-disk.h"
 #include "backend/kvm/vmm-virtio.h"
 
 #define VMM_NET_QUEUE_SIZE 256

@@ -81,4 +81,9 @@ bool vmm_virtq_should_signal(struct vmm_virtq *q);
 /* Ask the driver for notifications (true) or tell it they are not needed now. */
 void vmm_virtq_notify_enable(struct vmm_virtq *q, bool on);
 
+/* A chain's buffers in pieces: the [skip, skip+len) part of src as a new list (at most max). */
+unsigned vmm_iov_slice(const struct iovec *src, unsigned n, uint64_t skip, uint64_t len,
+		       struct iovec *dst, unsigned max);
+void vmm_iov_zero(const struct iovec *iov, unsigned n);
+
 #endif
