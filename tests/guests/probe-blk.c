@@ -274,6 +274,9 @@ static bool evil_publish(struct pblk *b, const char *kind, size_t kn)
 	} else if (kn == 4 && !memcmp(kind, "head", 4)) {	/* a head past the table */
 		pvq_submit(q, 0x7fff);
 		return true;
+	} else if (kn == 4 && !memcmp(kind, "ring", 4)) {	/* a queue enabled outside RAM */
+		pv_queue_outside(b->d);
+		return true;
 	} else {
 		return false;
 	}

@@ -401,6 +401,26 @@ int pv_init(struct pv *d, uint64_t want, unsigned nq, uint16_t qsize)
 	return 0;
 }
 
+/* Set queue 0 up with its descriptor table far outside RAM and enable it (PCI only). */
+void pv_queue_outside(struct pv *d)
+{
+	if (d->kind != PV_PCI)
+		return;
+	pv_reset(d);
+	pv_set_status(d, PV_S_ACK | PV_S_DRIVER);
+	pv_features_set(d, PV_F_VERSION_1);
+	pv_set_status(d, PV_S_ACK | PV_S_DRIVER | PV_S_FEATURES_OK);
+	if (d->msix_cap)
+		mmio_write16(d->common + CC_MSIX_CONFIG, 1);
+	mmio_write16(d->common + CC_Q_SELECT, 0);
+	mmio_write16(d->common + CC_Q_SIZE, 8);
+	pv_write64(d->common + CC_Q_DESC, 1ull << 40);
+	pv_write64(d->common + CC_Q_AVAIL, (uint64_t)(uintptr_t)d->q[0].avail);
+	pv_write64(d->common + CC_Q_USED, (uint64_t)(uintptr_t)d->q[0].used);
+	mmio_write16(d->common + CC_Q_ENABLE, 1);
+	pv_set_status(d, PV_S_ACK | PV_S_DRIVER | PV_S_FEATURES_OK | PV_S_DRIVER_OK);
+}
+
 void pv_irq(unsigned vector)
 {
 	if (vector >= PV_VEC_BASE && vector < PV_VEC_BASE + 16)

@@ -65,7 +65,7 @@ void pv_set_status(struct pv *d, uint8_t s);
 uint32_t pv_cfg32(struct pv *d, unsigned off);
 uint8_t pv_cfg8(struct pv *d, unsigned off);
 void pv_kick(struct pv *d, struct pvq *q);
-int pv_msix_enable(struct pv *d);
+void pv_queue_outside(struct pv *d);
 void *pv_alloc(uint64_t size);
 void pv_irq(unsigned vector);
 

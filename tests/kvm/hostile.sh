@@ -7,7 +7,7 @@ need_probe
 head -c $((1 << 20)) /dev/urandom >"$TMPD/a.img"
 head -c $((1 << 20)) /dev/urandom >"$TMPD/b.img"
 want_b=$("$PYTHON3" -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()[:4096]))' "$TMPD/b.img")
-kinds="oob loop huge nest idx head"
+kinds="oob loop huge nest idx head ring"
 words=
 for k in $kinds; do words="$words probe.evil=$k,0"; done
 run_vm h --kernel "$PROBE" --cmdline "console=ttyS0 probe.echo$words probe.blk.crc=1,0,8" --memory 64 \
