@@ -39,18 +39,23 @@ static void core_undo_images(struct backend *be, const struct vm_def *def)
 	vm_def_free(created);
 }
 
-/* Store def and run define (or redefine) in one transaction. */
+/*
+ * Store def and run define (or redefine) in one transaction; *defined
+ * says whether the hypervisor took the definition, whatever came after.
+ */
 static int core_store_define(struct core *c, struct backend *be,
-			     struct vm_def *def, bool redefine,
+			     struct vm_def *def, bool redefine, bool *defined,
 			     struct vmt_error *err)
 {
 	int r = store_begin(c->store, err);
 
+	*defined = false;
 	if (r < 0)
 		return r;
 	r = store_vm_save(c->store, def, err);
 	if (r == 0)
 		r = redefine ? backend_redefine(be, def, err) : backend_define(be, def, err);
+	*defined = r == 0;
 	/* Again, now with the image paths the backend chose. */
 	if (r == 0)
 		r = store_vm_save(c->store, def, err);
@@ -69,6 +74,7 @@ int core_create(struct core *c, struct backend *be, struct vm_def *def,
 		struct vmt_error *err)
 {
 	struct vm_def *old;
+	bool defined;
 	int r = core_prepare_def(be, def, err);
 
 	if (r < 0)
@@ -78,7 +84,10 @@ int core_create(struct core *c, struct backend *be, struct vm_def *def,
 		return vmt_error_set(err, -EEXIST, "name: a VM named %s already exists on %s",
 				     def->name, be->uri);
 	}
-	r = core_store_define(c, be, def, false, err);
+	r = core_store_define(c, be, def, false, &defined, err);
+	/* The store failed after the hypervisor took it: take it back there too. */
+	if (r < 0 && defined && !backend_uri_is_kvm(be->uri))
+		backend_undefine(be, def->name, NULL);
 	if (r < 0 && r != -EEXIST)
 		core_undo_images(be, def);
 	core_event(c, be->uri, def->uuid, def->name, "create", r, err);
@@ -97,12 +106,13 @@ int core_edit(struct core *c, struct backend *be, struct vm_def *def,
 	      bool *next_boot, struct vmt_error *err)
 {
 	struct vm_info info;
+	bool defined;
 	int r = core_prepare_def(be, def, err);
 
 	*next_boot = false;
 	if (r < 0)
 		return r;
-	r = core_store_define(c, be, def, true, err);
+	r = core_store_define(c, be, def, true, &defined, err);
 	if (r == 0 && backend_lookup(be, def->name, &info, NULL) == 0) {
 		*next_boot = vm_state_is_active(info.state);
 		vm_info_done(&info);

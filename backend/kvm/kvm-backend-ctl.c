@@ -55,6 +55,13 @@ static int kvm_proc_starttime(pid_t pid, unsigned long long *out)
 	return r;
 }
 
+bool kvm_pid_alive(pid_t pid)
+{
+	unsigned long long start;
+
+	return kvm_proc_starttime(pid, &start) == 0;
+}
+
 bool kvm_pid_file_alive(const char *pidpath, pid_t *pid)
 {
 	char *buf = NULL;

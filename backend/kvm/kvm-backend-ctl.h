@@ -28,6 +28,8 @@ char *kvm_rt_path(const char *rtdir, const char *uuid, const char *ext);
 void kvm_runtime_probe(const char *rtdir, const char *logpath,
 		       const char *uuid, struct kvm_runtime *rt);
 
+/* Whether pid runs (is neither gone nor a zombie waiting to be reaped). */
+bool kvm_pid_alive(pid_t pid);
 /* Whether the pid file names a live process (same pid and start time). */
 bool kvm_pid_file_alive(const char *pidpath, pid_t *pid);
 /* The UUIDs of the VMs whose runners live now (from their pid files). */

@@ -505,11 +505,11 @@ static int kvm_resume(struct backend *be, const char *name, struct vmt_error *er
 static bool kvm_wait_gone(pid_t pid, int ms)
 {
 	for (int waited = 0; waited < ms; waited += 10) {
-		if (kill(pid, 0) < 0 && errno == ESRCH)
+		if (!kvm_pid_alive(pid))
 			return true;
 		usleep(10000);
 	}
-	return kill(pid, 0) < 0 && errno == ESRCH;
+	return !kvm_pid_alive(pid);
 }
 
 static int kvm_destroy(struct backend *be, const char *name, struct vmt_error *err)
@@ -730,7 +730,7 @@ static void kvm_events_runtime(struct backend *be, const char *name)
 	backend_event_post(be, &ev);
 }
 
-static void kvm_events_read(struct backend *be, int wd_db)
+static void kvm_events_read(struct backend *be)
 {
 	struct kvm_be *k = kvm_be(be);
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -740,9 +740,10 @@ static void kvm_events_read(struct backend *be, int wd_db)
 	for (char *p = buf; n > 0 && p < buf + n;) {
 		const struct inotify_event *e = (const struct inotify_event *)p;
 
-		if (e->len && e->wd == wd_db && str_starts_with(e->name, k->dbname))
+		/* By name, not by watch: both may be one directory. */
+		if (e->len && str_starts_with(e->name, k->dbname))
 			store_changed = true;
-		else if (e->len && e->wd != wd_db)
+		else if (e->len)
 			kvm_events_runtime(be, e->name);
 		p += sizeof(*e) + e->len;
 	}
@@ -758,7 +759,8 @@ static void *kvm_events_main(void *arg)
 {
 	struct backend *be = arg;
 	struct kvm_be *k = kvm_be(be);
-	int wd_db = inotify_add_watch(k->inotify, k->dbdir, IN_MODIFY | IN_CREATE | IN_DELETE);
+	/* IN_MASK_ADD: when the database sits in the runtime directory, keep that watch's events. */
+	inotify_add_watch(k->inotify, k->dbdir, IN_MODIFY | IN_CREATE | IN_DELETE | IN_MASK_ADD);
 
 	for (;;) {
 		struct pollfd p[2] = { { .fd = k->inotify, .events = POLLIN },
@@ -769,7 +771,7 @@ static void *kvm_events_main(void *arg)
 		if (p[1].revents)
 			break;
 		if (p[0].revents & POLLIN)
-			kvm_events_read(be, wd_db);
+			kvm_events_read(be);
 	}
 	return NULL;
 }
