@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* check-devices.c: i8042, CMOS RTC, the dispatcher and the console ring, driven without KVM. */
+/* check-devices.c: i8042, CMOS RTC, the dispatcher, the console ring, virtqueues, PCI and device arguments, driven without KVM. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/kvm/vmm-blk.h"
 #include "backend/kvm/vmm-bus.h"
 #include "backend/kvm/vmm-console.h"
 #include "backend/kvm/vmm-i8042.h"
 #include "backend/kvm/vmm-mem.h"
+#include "backend/kvm/vmm-net.h"
+#include "backend/kvm/vmm-pci.h"
 #include "backend/kvm/vmm-rtc.h"
+#include "backend/kvm/vmm-virtq.h"
 #include "tests/kvm/check-vmm.h"
 
 static int irq_level[16], irq_rises[16], resets;
@@ -215,5 +220,247 @@ Suite *check_devices_suite(void)
 	tcase_add_test(o, test_console_ring);
 	suite_add_tcase(s, k);
 	suite_add_tcase(s, o);
+	return s;
+}
+
+/* The split-queue parser, PCI config space and the --disk/--net parsers. */
+
+#define RAM (64u * 1024u)
+
+static uint8_t ram[RAM];
+static struct vmm_mem mem;
+static struct vmm_virtq q;
+static struct vmm_virtq_chain chain;
+
+/* A queue of 8 at 0x1000 (descriptors), 0x2000 (available), 0x3000 (used). */
+static void q_setup(void)
+{
+	const char *why = NULL;
+
+	memset(ram, 0, sizeof(ram));
+	vmm_mem_layout(&mem, RAM);
+	mem.host = ram;
+	memset(&q, 0, sizeof(q));
+	q.max_size = 256;
+	vmm_virtq_reset(&q);
+	q.size = 8;
+	q.desc_gpa = 0x1000;
+	q.avail_gpa = 0x2000;
+	q.used_gpa = 0x3000;
+	ck_assert_int_eq(vmm_virtq_enable(&q, &mem, &why), 0);
+}
+
+static void desc(unsigned i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
+{
+	uint8_t *d = ram + 0x1000 + 16 * i;
+
+	vmm_put64(d, addr);
+	vmm_put32(d + 8, len);
+	vmm_put16(d + 12, flags);
+	vmm_put16(d + 14, next);
+}
+
+static void publish(uint16_t head)
+{
+	uint16_t idx = vmm_get16(ram + 0x2002);
+
+	vmm_put16(ram + 0x2004 + 2 * (idx % 8), head);
+	vmm_put16(ram + 0x2002, (uint16_t)(idx + 1));
+}
+
+static int pop(const char **why)
+{
+	*why = "";
+	return vmm_virtq_pop(&q, &mem, &chain, why);
+}
+
+START_TEST(test_virtq_enable_checks)
+{
+	const char *why = NULL;
+
+	q_setup();
+	q.ready = false;
+	q.size = 6;
+	ck_assert_int_lt(vmm_virtq_enable(&q, &mem, &why), 0);
+	q.size = 8;
+	q.desc_gpa = 0x1008;
+	ck_assert_int_lt(vmm_virtq_enable(&q, &mem, &why), 0);
+	q.desc_gpa = RAM - 64;
+	ck_assert_int_lt(vmm_virtq_enable(&q, &mem, &why), 0);
+	ck_assert_str_eq(why, "a ring lies outside guest memory");
+}
+END_TEST
+
+START_TEST(test_virtq_chain)
+{
+	const char *why;
+
+	q_setup();
+	ck_assert_int_eq(pop(&why), 0);
+	desc(0, 0x4000, 16, VMM_VRING_DESC_F_NEXT, 5);
+	desc(5, 0x5000, 512, VMM_VRING_DESC_F_NEXT | VMM_VRING_DESC_F_WRITE, 2);
+	desc(2, 0x6000, 1, VMM_VRING_DESC_F_WRITE, 0);
+	publish(0);
+	ck_assert_int_eq(pop(&why), 1);
+	ck_assert_uint_eq(chain.head, 0);
+	ck_assert_uint_eq(chain.nr, 1);
+	ck_assert_uint_eq(chain.nw, 2);
+	ck_assert_uint_eq(chain.rlen, 16);
+	ck_assert_uint_eq(chain.wlen, 513);
+	ck_assert_ptr_eq(chain.iov[1].iov_base, ram + 0x5000);
+	vmm_virtq_push(&q, chain.head, 513);
+	ck_assert_uint_eq(vmm_get16(ram + 0x3002), 1);
+	ck_assert_uint_eq(vmm_get32(ram + 0x3004), 0);
+	ck_assert_uint_eq(vmm_get32(ram + 0x3008), 513);
+	ck_assert(vmm_virtq_should_signal(&q));
+	vmm_put16(ram + 0x2000, VMM_VRING_AVAIL_F_NO_INTERRUPT);
+	ck_assert(!vmm_virtq_should_signal(&q));
+}
+END_TEST
+
+START_TEST(test_virtq_hostile)
+{
+	const char *why;
+
+	q_setup();
+	desc(0, 0x4000, 16, VMM_VRING_DESC_F_NEXT, 1);
+	desc(1, 0x4100, 16, VMM_VRING_DESC_F_NEXT, 0);
+	publish(0);
+	ck_assert_int_lt(pop(&why), 0);
+	ck_assert_str_eq(why, "descriptor chain loops or is longer than its table");
+	q_setup();
+	desc(0, 0x4000, 16, VMM_VRING_DESC_F_WRITE | VMM_VRING_DESC_F_NEXT, 1);
+	desc(1, 0x4100, 16, 0, 0);
+	publish(0);
+	ck_assert_int_lt(pop(&why), 0);
+	ck_assert_str_eq(why, "readable buffer after a writable one");
+	q_setup();
+	desc(0, RAM - 8, 16, 0, 0);
+	publish(0);
+	ck_assert_int_lt(pop(&why), 0);
+	ck_assert_str_eq(why, "buffer outside guest memory");
+	q_setup();
+	publish(8);
+	ck_assert_int_lt(pop(&why), 0);
+	q_setup();
+	vmm_put16(ram + 0x2002, 9);
+	ck_assert_int_lt(pop(&why), 0);
+	ck_assert_str_eq(why, "available index ran more than a queue ahead");
+}
+END_TEST
+
+START_TEST(test_virtq_indirect)
+{
+	const char *why;
+	uint8_t *t = ram + 0x7000;
+
+	q_setup();
+	desc(0, 0x7000, 32, VMM_VRING_DESC_F_INDIRECT, 0);
+	publish(0);
+	ck_assert_int_lt(pop(&why), 0);	/* not negotiated */
+	q_setup();
+	q.indirect = true;
+	vmm_put64(t, 0x4000);
+	vmm_put32(t + 8, 16);
+	vmm_put16(t + 12, VMM_VRING_DESC_F_NEXT);
+	vmm_put16(t + 14, 1);
+	vmm_put64(t + 16, 0x5000);
+	vmm_put32(t + 24, 100);
+	vmm_put16(t + 28, VMM_VRING_DESC_F_WRITE);
+	desc(0, 0x7000, 32, VMM_VRING_DESC_F_INDIRECT, 0);
+	publish(0);
+	ck_assert_int_eq(pop(&why), 1);
+	ck_assert_uint_eq(chain.rlen, 16);
+	ck_assert_uint_eq(chain.wlen, 100);
+	vmm_put16(t + 12, VMM_VRING_DESC_F_INDIRECT);
+	publish(0);
+	ck_assert_int_lt(pop(&why), 0);
+	ck_assert_str_eq(why, "nested indirect descriptor table");
+}
+END_TEST
+
+static struct vmm_pci pci;
+
+static uint32_t cfg(unsigned slot, unsigned off, bool wr, uint32_t v)
+{
+	uint8_t d[4];
+
+	vmm_put32(d, 0x80000000u | slot << 11 | (off & 0xfc));
+	vmm_pci_config_io(&pci, 0, d, 4, true);
+	vmm_put32(d, wr ? v : 0xffffffffu);	/* as the bus hands a read over */
+	vmm_pci_config_io(&pci, 4, d, 4, wr);
+	return vmm_get32(d);
+}
+
+START_TEST(test_pci_config)
+{
+	struct vmm_pci_func f;
+	uint8_t d[4] = { 0xaa, 0xaa, 0xaa, 0xaa };
+
+	vmm_pci_init(&pci, RAM);
+	vmm_pci_func_init(&f, 0x1af4, 0x1042, 0x01800001, 0x1af4, 0x1100, NULL, NULL);
+	ck_assert_int_eq(vmm_pci_plug(&pci, &f), 1);
+	vmm_pci_func_bar(&f, 0, 0x4000, 0xe0004000);
+	ck_assert_uint_eq(vmm_pci_func_cap(&f, 0x11, 12), 0x40);
+	ck_assert_uint_eq(vmm_pci_func_cap(&f, 0x09, 16), 0x4c);
+	vmm_pci_func_seal(&f);
+	ck_assert_uint_eq(cfg(0, 0x08, false, 0) >> 16, 0x0600);	/* a host bridge at 00:00.0 */
+	ck_assert_uint_eq(cfg(1, 0x00, false, 0), 0x10421af4);
+	ck_assert_uint_eq(cfg(2, 0x00, false, 0), 0xffffffffu);	/* empty slot */
+	ck_assert_uint_eq(cfg(1, 0x34, false, 0) & 0xff, 0x40);
+	ck_assert_uint_eq((cfg(1, 0x40, false, 0) >> 8) & 0xff, 0x4c);
+	cfg(1, 0x10, true, 0xffffffffu);				/* BAR sizing */
+	ck_assert_uint_eq(cfg(1, 0x10, false, 0), 0xffffc000u);
+	cfg(1, 0x10, true, 0xe0008000u);
+	ck_assert_uint_eq(f.bar_live[0], 0);				/* decoding still off */
+	cfg(1, 0x04, true, 0x6);
+	ck_assert_uint_eq(f.bar_live[0], 0xe0008000u);
+	cfg(1, 0x00, true, 0);						/* read-only IDs */
+	ck_assert_uint_eq(cfg(1, 0x00, false, 0), 0x10421af4);
+	vmm_pci_config_io(&pci, 3, d, 1, false);			/* byte reads of 0xcf8 */
+	ck_assert_uint_eq(d[0], 0xaa);
+	vmm_pci_reset(&pci);
+	ck_assert_uint_eq(f.bar_live[0], 0);
+	ck_assert_uint_eq(cfg(1, 0x10, false, 0), 0xe0004000u);
+}
+END_TEST
+
+START_TEST(test_device_args)
+{
+	struct vmm_blk_config b;
+	struct vmm_net_config n;
+	struct vmm_error err;
+
+	ck_assert_int_eq(vmm_blk_parse("/a,,b.img,format=qcow2,readonly", &b, &err), 0);
+	ck_assert_str_eq(b.path, "/a,b.img");
+	ck_assert_int_eq(b.format, VMM_DISK_QCOW2);
+	ck_assert(b.readonly);
+	free(b.path);
+	ck_assert_int_lt(vmm_blk_parse("x.img,size=1", &b, &err), 0);
+	ck_assert_ptr_null(b.path);
+	ck_assert_int_lt(vmm_blk_parse(",readonly", &b, &err), 0);
+	ck_assert_int_eq(vmm_net_parse("tap:tap0,mac=52:54:00:aa:bb:cc", &n, &err), 0);
+	ck_assert_str_eq(n.ifname, "tap0");
+	ck_assert(n.have_mac);
+	ck_assert_uint_eq(n.mac[5], 0xcc);
+	ck_assert_int_lt(vmm_net_parse("tap:tap0,mac=01:00:00:00:00:01", &n, &err), 0);
+	ck_assert_int_lt(vmm_net_parse("tap:", &n, &err), 0);
+	ck_assert_int_lt(vmm_net_parse("user", &n, &err), 0);
+	ck_assert(strstr(err.msg, "use tap:IF") != NULL);
+}
+END_TEST
+
+Suite *check_virtio_suite(void)
+{
+	Suite *s = suite_create("virtio");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_virtq_enable_checks);
+	tcase_add_test(tc, test_virtq_chain);
+	tcase_add_test(tc, test_virtq_hostile);
+	tcase_add_test(tc, test_virtq_indirect);
+	tcase_add_test(tc, test_pci_config);
+	tcase_add_test(tc, test_device_args);
+	suite_add_tcase(s, tc);
 	return s;
 }
