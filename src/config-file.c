@@ -85,6 +85,22 @@ static void config_add_entry(struct config_entry **v, size_t *n, const char *nam
 	(*n)++;
 }
 
+const char *const console_layout_names[CONSOLE_N_LAYOUTS] = {
+	[CONSOLE_BELOW] = "below",
+	[CONSOLE_BESIDE] = "beside",
+	[CONSOLE_FULL] = "full",
+};
+
+static void config_set_console(struct config *cfg, const char *value, int line)
+{
+	for (int i = 0; i < CONSOLE_N_LAYOUTS; i++)
+		if (strcmp(value, console_layout_names[i]) == 0) {
+			cfg->console = (enum console_layout)i;
+			return;
+		}
+	config_problem(cfg, line, "console '%s' is not one of below, beside, full", value);
+}
+
 static void config_set(struct config *cfg, const char *name, const char *value,
 		       int line)
 {
@@ -105,6 +121,8 @@ static void config_set(struct config *cfg, const char *name, const char *value,
 		vm_def_set_str(&cfg->columns, value);
 	} else if (strcmp(name, "sort") == 0) {
 		vm_def_set_str(&cfg->sort, value);
+	} else if (strcmp(name, "console") == 0) {
+		config_set_console(cfg, value, line);
 	} else if (str_starts_with(name, "key.") && name[4]) {
 		config_add_entry(&cfg->keys, &cfg->n_keys, name + 4, value, line);
 	} else if (str_starts_with(name, "color.") && name[6]) {

@@ -24,6 +24,16 @@ struct config_entry {
 	int line;
 };
 
+/* Where the console pane goes: under the list, beside it, or on the whole screen. */
+enum console_layout {
+	CONSOLE_BELOW,
+	CONSOLE_BESIDE,
+	CONSOLE_FULL,
+	CONSOLE_N_LAYOUTS,
+};
+
+extern const char *const console_layout_names[CONSOLE_N_LAYOUTS];
+
 struct config {
 	char *path;
 	char **connect;
@@ -31,6 +41,7 @@ struct config {
 	double refresh;		/* seconds; 0 when not set */
 	char *columns;
 	char *sort;
+	enum console_layout console;	/* CONSOLE_BELOW when not set */
 	struct config_entry *keys;
 	size_t n_keys;
 	struct config_entry *colors;

@@ -130,23 +130,19 @@ static const enum ui_action ui_console_hints[] = {
 	UI_ACT_SCROLL_UP, UI_ACT_SCROLL_DOWN,
 };
 
-static void ui_draw_console_pane(struct ui *ui, int y, int h, bool bar)
+static void ui_draw_console_pane(struct ui *ui, int y, int x, int h, int w)
 {
 	int scroll = ui_console_scrolled(ui->console);
 	const char *closed = ui_console_closed(ui->console);
 
-	if (bar) {
-		ui_fill(y, 0, ui->cols, ui->theme.attr[UI_EL_COLHEAD]);
-		ui_putf(y, 1, ui->cols - 2, ui->theme.attr[UI_EL_COLHEAD],
-			"Console of %s%s%s%s", ui_console_name(ui->console),
-			ui->console_focus ? " (keys go to the guest; Ctrl-] returns)" :
-					    " (C: type into it, z: zoom, Esc: close)",
-			scroll ? " [scrolled back]" : "", closed ? " [closed]" : "");
-		y++;
-		h--;
-	}
-	ui_console_resize(ui->console, h, ui->cols);
-	ui_console_draw(ui->console, &ui->theme, y, 0, h, ui->cols, ui->console_focus);
+	ui_fill(y, x, w, ui->theme.attr[UI_EL_COLHEAD]);
+	ui_putf(y, x + 1, w - 2, ui->theme.attr[UI_EL_COLHEAD], "Console of %s%s%s%s",
+		ui_console_name(ui->console),
+		ui->console_focus ? " (keys go to the guest; Ctrl-] returns)" :
+				    " (C: type into it, z: layout, Esc: close)",
+		scroll ? " [scrolled back]" : "", closed ? " [closed]" : "");
+	ui_console_resize(ui->console, h - 1, w);
+	ui_console_draw(ui->console, &ui->theme, y + 1, x, h - 1, w, ui->console_focus);
 }
 
 /* The topmost view that is not a dialog: it owns the main area. */
@@ -159,22 +155,38 @@ static int ui_main_view(struct ui *ui)
 	return k;
 }
 
+/* The list with the console below it, beside it, or the console alone. */
+static void ui_draw_split(struct ui *ui, struct ui_view *list, int top, int bottom)
+{
+	int h = bottom - top;
+
+	if (ui->console_layout == CONSOLE_FULL) {
+		ui_draw_console_pane(ui, top, 0, h, ui->cols);
+	} else if (ui->console_layout == CONSOLE_BESIDE && ui->cols >= UI_BESIDE_MIN_COLS) {
+		/* The console gets a guest's usual 80 columns, the list the rest. */
+		int lw = ui->cols - 81;
+
+		list->ops->draw(ui, list, top, 0, h, lw);
+		ui_vline(top, lw, h, ui->theme.attr[UI_EL_BORDER]);
+		ui_draw_console_pane(ui, top, lw + 1, h, ui->cols - lw - 1);
+	} else {
+		int split = top + h / 2;
+
+		list->ops->draw(ui, list, top, 0, split - top, ui->cols);
+		ui_draw_console_pane(ui, split, 0, bottom - split, ui->cols);
+	}
+}
+
 static void ui_draw_main(struct ui *ui, int top, int bottom)
 {
 	int k = ui_main_view(ui);
 	struct ui_view *v = ui->views[k];
 
 	curs_set(0);
-	if (k == 0 && ui->console && ui->console_zoom) {
-		ui_draw_console_pane(ui, top, bottom - top, true);
-	} else if (k == 0 && ui->console) {
-		int split = top + (bottom - top) / 2;
-
-		v->ops->draw(ui, v, top, 0, split - top, ui->cols);
-		ui_draw_console_pane(ui, split, bottom - split, true);
-	} else {
+	if (k == 0 && ui->console)
+		ui_draw_split(ui, v, top, bottom);
+	else
 		v->ops->draw(ui, v, top, 0, bottom - top, ui->cols);
-	}
 	for (int i = k + 1; i < ui->n_views; i++)
 		ui->views[i]->ops->draw(ui, ui->views[i], top, 0, bottom - top, ui->cols);
 }

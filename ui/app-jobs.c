@@ -327,11 +327,21 @@ void ui_open_console(struct ui *ui, size_t conn, const char *name)
 	ui_status(ui, false, "opening the console of %s...", name);
 }
 
+void ui_console_next_layout(struct ui *ui)
+{
+	enum console_layout next = (ui->console_layout + 1) % CONSOLE_N_LAYOUTS;
+
+	if (next == CONSOLE_BESIDE && ui->cols < UI_BESIDE_MIN_COLS)
+		next = CONSOLE_FULL;
+	ui->console_layout = next;
+	ui->dirty = true;
+}
+
 void ui_close_console(struct ui *ui)
 {
 	ui_console_free(ui->console);
 	ui->console = NULL;
 	ui->console_focus = false;
-	ui->console_zoom = false;
+	ui->console_layout = ui->cfg.console;
 	ui->dirty = true;
 }

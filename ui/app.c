@@ -142,6 +142,7 @@ static int ui_init(struct ui *ui, struct cli *cli)
 		return cli_fail(&err);
 	store_close(st);
 	ui->refresh_s = ui->cfg.refresh > 0 ? ui->cfg.refresh : 1.0;
+	ui->console_layout = ui->cfg.console;
 	ui_model_init(&ui->model);
 	ui->pool = worker_pool_new();
 	ui_conns_start(ui, cli->uris, cli->n_uris);

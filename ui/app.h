@@ -69,7 +69,7 @@ struct ui {
 	int n_views;
 	struct ui_console *console;	/* the open console, if any */
 	bool console_focus;		/* keys go to the guest */
-	bool console_zoom;		/* the console takes the whole screen */
+	enum console_layout console_layout;
 	char status[512];
 	bool status_error;
 	uint64_t status_until;
@@ -85,6 +85,12 @@ struct ui {
 	size_t select_conn;		/* a VM to select once a list shows it */
 	char *select_name;
 };
+
+/* The console pane sits beside the list only on a terminal this wide. */
+#define UI_BESIDE_MIN_COLS 120
+
+/* The console's next layout: below, beside (when wide enough), full. */
+void ui_console_next_layout(struct ui *ui);
 
 /* Set the status line: an error (red, stays longer) or a note. */
 void ui_status(struct ui *ui, bool error, const char *fmt, ...)

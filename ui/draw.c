@@ -223,6 +223,13 @@ void ui_fill(int y, int x, int width, attr_t attr)
 	attroff(attr);
 }
 
+void ui_vline(int y, int x, int h, attr_t attr)
+{
+	attron(attr);
+	mvvline(y, x, ACS_VLINE, h);
+	attroff(attr);
+}
+
 void ui_box(int y, int x, int h, int w, attr_t attr)
 {
 	attron(attr);

@@ -56,6 +56,8 @@ int ui_put(int y, int x, int width, attr_t attr, const char *s, bool pad);
 int ui_putf(int y, int x, int width, attr_t attr, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void ui_fill(int y, int x, int width, attr_t attr);
+/* A vertical line of h cells, a separator between panes. */
+void ui_vline(int y, int x, int h, attr_t attr);
 void ui_box(int y, int x, int h, int w, attr_t attr);
 
 /*

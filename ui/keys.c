@@ -43,7 +43,7 @@ static const struct {
 	[UI_ACT_INVERT] = { "invert", "invert the sort order", { 'I' } },
 	[UI_ACT_FOLD] = { "fold", "fold or unfold the group", { 'f' } },
 	[UI_ACT_ACTIVE] = { "active", "only VMs that are running, or all", { 'a' } },
-	[UI_ACT_ZOOM] = { "zoom", "console: full screen or beside the list", { 'z' } },
+	[UI_ACT_LAYOUT] = { "layout", "console: below, beside the list, full screen", { 'z' } },
 	[UI_ACT_CLOSE] = { "close", "close the pane, back", { 27, 'q' } },
 	[UI_ACT_FASTER] = { "faster", "refresh more often", { '+' } },
 	[UI_ACT_SLOWER] = { "slower", "refresh less often", { '-' } },

@@ -47,6 +47,7 @@ struct ui_list {
 	int n_shown;
 	int header_y;
 	int rows_y, rows_h;
+	int width;		/* the console pane may take the rest */
 };
 
 static struct ui_list *ui_list(struct ui_view *v)
@@ -197,7 +198,7 @@ static void ui_list_draw_vm(struct ui *ui, struct ui_list *l, const struct ui_ro
 	const struct ui_vm *vm = row->vm;
 	attr_t base = selected ? ui->theme.attr[UI_EL_SELECTED] : 0;
 
-	ui_fill(y, 0, ui->cols, base);
+	ui_fill(y, 0, l->width, base);
 	if (vm->marked)
 		ui_put(y, 0, 1, base | ui->theme.attr[UI_EL_MARKED], "*", false);
 	for (int i = 0; i < l->n_shown; i++) {
@@ -227,15 +228,15 @@ static void ui_list_draw_vm(struct ui *ui, struct ui_list *l, const struct ui_ro
 	}
 }
 
-static void ui_list_draw_group(struct ui *ui, const struct ui_row *row, int y,
-			       bool selected)
+static void ui_list_draw_group(struct ui *ui, struct ui_list *l, const struct ui_row *row,
+			       int y, bool selected)
 {
 	attr_t a = selected ? ui->theme.attr[UI_EL_SELECTED] : ui->theme.attr[UI_EL_GROUP];
 	const char *arrow = row->folded ? (ui->theme.unicode ? "\u25b6" : "+")
 					: (ui->theme.unicode ? "\u25bc" : "-");
 
-	ui_fill(y, 0, ui->cols, selected ? a : 0);
-	ui_putf(y, 1, ui->cols - 1, a, "%s %s (%u VM%s)%s", arrow, row->group, row->members,
+	ui_fill(y, 0, l->width, selected ? a : 0);
+	ui_putf(y, 1, l->width - 1, a, "%s %s (%u VM%s)%s", arrow, row->group, row->members,
 		row->members == 1 ? "" : "s", row->folded ? " folded" : "");
 }
 
@@ -243,7 +244,7 @@ static void ui_list_draw_header(struct ui *ui, struct ui_list *l, int y)
 {
 	attr_t a = ui->theme.attr[UI_EL_COLHEAD];
 
-	ui_fill(y, 0, ui->cols, a);
+	ui_fill(y, 0, l->width, a);
 	for (int i = 0; i < l->n_shown; i++) {
 		enum ui_col c = l->shown[i];
 		char title[32];
@@ -259,13 +260,14 @@ static void ui_list_draw_header(struct ui *ui, struct ui_list *l, int y)
 	}
 }
 
-static void ui_list_empty(struct ui *ui, int y, int h)
+static void ui_list_empty(struct ui *ui, int y, int h, int w)
 {
 	const char *msg = ui->model.n_vms ? "No VM matches the filter (/ changes it)."
 					  : "No VMs yet: press c to create one.";
+	int x = (w - ui_text_width(msg)) / 2;
 
-	ui_put(y + h / 2, (ui->cols - ui_text_width(msg)) / 2, ui->cols, ui->theme.attr[UI_EL_DIM],
-	       msg, false);
+	x = x > 0 ? x : 0;
+	ui_put(y + h / 2, x, w - x, ui->theme.attr[UI_EL_DIM], msg, false);
 }
 
 static void ui_list_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, int w)
@@ -274,6 +276,7 @@ static void ui_list_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 	struct ui_model *m = &ui->model;
 	int rows = h - 1;
 
+	l->width = w;
 	ui_list_layout(l, w);
 	ui_list_draw_header(ui, l, y);
 	l->header_y = y;
@@ -292,12 +295,12 @@ static void ui_list_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 		if (row->vm)
 			ui_list_draw_vm(ui, l, row, y + 1 + r, sel);
 		else
-			ui_list_draw_group(ui, row, y + 1 + r, sel);
+			ui_list_draw_group(ui, l, row, y + 1 + r, sel);
 	}
 	if (!m->n_rows)
-		ui_list_empty(ui, y + 1, rows);
+		ui_list_empty(ui, y + 1, rows, w);
 	if (m->filter)
-		ui_putf(y + h - 1, ui->cols - 30, 30, ui->theme.attr[UI_EL_INFO], " filter: %s ",
+		ui_putf(y + h - 1, w - 30, 30, ui->theme.attr[UI_EL_INFO], " filter: %s ",
 			m->filter);
 }
 
@@ -413,7 +416,7 @@ static const enum ui_action ui_list_actions[] = {
 	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_UNMARK_ALL, UI_ACT_START, UI_ACT_SHUTDOWN,
 	UI_ACT_DESTROY, UI_ACT_REBOOT, UI_ACT_PAUSE, UI_ACT_CREATE, UI_ACT_EDIT,
 	UI_ACT_DELETE, UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS, UI_ACT_FILTER,
-	UI_ACT_SORT, UI_ACT_INVERT, UI_ACT_FOLD, UI_ACT_ACTIVE, UI_ACT_ZOOM,
+	UI_ACT_SORT, UI_ACT_INVERT, UI_ACT_FOLD, UI_ACT_ACTIVE, UI_ACT_LAYOUT,
 	UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_CLOSE,
 };
 
@@ -498,7 +501,7 @@ static void ui_list_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 			ui_list_get_def(ui, v, true);
 		break;
 	case UI_ACT_CONSOLE: ui_list_console(ui); break;
-	case UI_ACT_ZOOM: ui->console_zoom = !ui->console_zoom; break;
+	case UI_ACT_LAYOUT: ui_console_next_layout(ui); break;
 	default: ui_list_view_keys(ui, a); break;
 	}
 }
@@ -532,7 +535,8 @@ static void ui_list_click(struct ui *ui, struct ui_view *v, int y, int x, bool t
 			}
 		return;
 	}
-	if (y < l->rows_y || y >= l->rows_y + l->rows_h || m->top + (size_t)(y - l->rows_y) >= m->n_rows)
+	if (x >= l->width || y < l->rows_y || y >= l->rows_y + l->rows_h ||
+	    m->top + (size_t)(y - l->rows_y) >= m->n_rows)
 		return;
 	m->cursor = m->top + (size_t)(y - l->rows_y);
 	if (twice)

@@ -52,6 +52,20 @@ tui_keys Enter
 tui_wait '^hello from vmtui'
 tui_keys C-]
 tui_wait 'back in vmtui'
+
+# z lays the console out below the list, beside it (on a wide terminal), on the whole screen.
+tui_keys z
+tui_wait '^ Console of probe1'
+tui_wait_gone '^ probe1 '
+tui_keys z
+tui_wait '^ probe1 .*running'
+tmx resize-window -t 0 -x 132 -y 43
+tui_keys z
+tui_wait '^ NAME.*│ Console of probe1'
+tui_wait '^ probe1 +running .*│'
+tui_wait '│hello from vmtui'
+tmx resize-window -t 0 -x 80 -y 24
+tui_wait '^ Console of probe1'
 tui_keys Escape
 tui_wait_gone 'Console of probe1'
 

@@ -11,6 +11,7 @@
 #include "backend/kvm/kvm-backend-ctl.h"
 #include "src/cli-opts.h"
 #include "src/cli.h"
+#include "src/config-file.h"
 #include "src/json.h"
 #include "src/util.h"
 #include "tests/unit/check-util.h"
@@ -207,6 +208,38 @@ START_TEST(test_sizes)
 }
 END_TEST
 
+/* The config file: good settings apply, each bad line is named by its number and skipped. */
+START_TEST(test_config_file)
+{
+	static const char text[] =
+		"# a comment\n"
+		"refresh = 2.5\n"
+		"console = beside  # the wide screen\n"
+		"console = sideways\n"
+		"refresh = 0.1\n"
+		"no equals sign\n"
+		"connect = test:///default\n"
+		"colour.running = green\n";
+	struct config cfg;
+
+	config_init(&cfg);
+	config_parse(&cfg, "config", text);
+	ck_assert(cfg.refresh == 2.5);
+	ck_assert_int_eq(cfg.console, CONSOLE_BESIDE);
+	ck_assert_uint_eq(cfg.n_connect, 1);
+	ck_assert_str_eq(cfg.connect[0], "test:///default");
+	ck_assert_uint_eq(cfg.n_problems, 4);
+	ck_assert_str_eq(cfg.problems[0],
+			 "line 4: console 'sideways' is not one of below, beside, full (skipped)");
+	ck_assert_str_eq(cfg.problems[1],
+			 "line 5: refresh '0.1' is not a number of seconds from 0.2 to 60 (skipped)");
+	ck_assert_str_eq(cfg.problems[2],
+			 "line 6: 'no equals sign' is not of the form setting = value (skipped)");
+	ck_assert_str_eq(cfg.problems[3], "line 8: unknown setting 'colour.running' (skipped)");
+	config_done(&cfg);
+}
+END_TEST
+
 /*
  * A runner reports ready on fd 3 however the caller's standard
  * descriptors stand: with some closed, the ready pipe takes their numbers.
@@ -247,6 +280,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, test_vm_options_apply);
 	tcase_add_test(tc, test_json_writer);
 	tcase_add_test(tc, test_sizes);
+	tcase_add_test(tc, test_config_file);
 	tcase_add_test(tc, test_spawn_closed_std_fds);
 	suite_add_tcase(s, tc);
 	return s;
