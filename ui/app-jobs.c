@@ -2,6 +2,7 @@
 /* app-jobs.c: connections, the refresh schedule, and the answers of the workers. */
 #include "config.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,12 @@ static void ui_job_list(struct ui *ui, struct job *job)
 		job->vms = NULL;
 		job->n_vms = 0;
 		ui_model_rebuild(&ui->model);
+		/*
+		 * A list follows a connect (a driver may have parsed all its
+		 * domains) or a change of the domains: what that freed in the
+		 * middle of the heap goes back to the system, not kept as RSS.
+		 */
+		malloc_trim(0);
 		if (ui->select_name && ui->select_conn == job->conn &&
 		    ui_model_find(&ui->model, job->conn, ui->select_name)) {
 			ui_model_select(&ui->model, job->conn, ui->select_name);
