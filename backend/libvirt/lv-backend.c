@@ -241,7 +241,7 @@ static int lv_define(struct backend *be, struct vm_def *def,
 	r = lv_create_volumes(be, def, err);
 	if (r < 0)
 		return r;
-	r = lv_xml_from_def(def, lv->domain_type, &xml, err);
+	r = lv_xml_from_def(def, lv_domain_type(lv), &xml, err);
 	if (r == 0)
 		r = lv_define_xml(be, xml, def->name, err);
 	if (r < 0)
@@ -276,7 +276,7 @@ static int lv_redefine_xml(struct backend *be, const struct vm_def *def,
 
 		if (e && e->code != VIR_ERR_NO_DOMAIN)
 			return lv_fail(err, "cannot look up %s", def->name);
-		return lv_xml_from_def(def, lv->domain_type, out, err);
+		return lv_xml_from_def(def, lv_domain_type(lv), out, err);
 	}
 	cur = lv_domain_xml(lv, dom);
 	if (!cur)

@@ -395,7 +395,6 @@ int lv_conn_open(struct backend *be, struct vmt_error *err)
 {
 	struct lv_conn *lv = xcalloc(1, sizeof(*lv));
 	pthread_condattr_t ca;
-	char *caps;
 	int r;
 
 	pthread_once(&lv_once, lv_init_once);
@@ -414,15 +413,36 @@ int lv_conn_open(struct backend *be, struct vmt_error *err)
 		lv_unref(lv);
 		return r;
 	}
-	caps = LV_CALL(lv, virConnectGetCapabilities(lv->cur.conn));
-	lv->domain_type = caps ? lv_xml_best_domain_type(caps) : NULL;
-	free(caps);
-	if (!lv->domain_type)
-		lv->domain_type = xstrdup("qemu");
 	be->priv = lv;
-	LOG_INFO("libvirt: connected to %s (new domains are type %s)", be->uri,
-		 lv->domain_type);
+	LOG_INFO("libvirt: connected to %s", be->uri);
 	return 0;
+}
+
+const char *lv_domain_type(struct lv_conn *lv)
+{
+	char *caps, *type;
+
+	pthread_mutex_lock(&lv->lock);
+	type = lv->domain_type;
+	pthread_mutex_unlock(&lv->lock);
+	if (type)
+		return type;
+	caps = LV_CALL(lv, virConnectGetCapabilities(lv->cur.conn));
+	type = caps ? lv_xml_best_domain_type(caps) : NULL;
+	free(caps);
+	/* Unknown this time: qemu runs anywhere, and the next define asks again. */
+	if (!type)
+		return "qemu";
+	pthread_mutex_lock(&lv->lock);
+	if (!lv->domain_type) {
+		lv->domain_type = type;
+		LOG_INFO("libvirt: new domains on %s are type %s", lv->uri, type);
+	} else {
+		free(type);
+	}
+	type = lv->domain_type;
+	pthread_mutex_unlock(&lv->lock);
+	return type;
 }
 
 void lv_conn_close(struct backend *be)

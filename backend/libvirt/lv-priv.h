@@ -39,7 +39,7 @@ struct lv_conn {
 	struct backend *be;	/* events go here, never once closing is set */
 	char *uri;
 	struct lv_link cur;	/* in use; swapped only by the connection's user */
-	char *domain_type;	/* kvm, qemu, test...: what new domains get */
+	char *domain_type;	/* kvm, qemu, test...: see lv_domain_type; under lock */
 	atomic_ulong calls;	/* libvirt API calls made, for the debug log */
 	atomic_int refs;
 	bool no_nowait;		/* the driver refuses the stats NOWAIT flag */
@@ -105,6 +105,12 @@ bool lv_uri_is_remote(const char *uri);
 int lv_conn_open(struct backend *be, struct vmt_error *err);
 void lv_conn_close(struct backend *be);
 int lv_ready(struct backend *be, struct vmt_error *err);
+/*
+ * The domain type new definitions get: kvm when the host offers it, else
+ * what it does offer; asked of the host when first needed, not at connect
+ * (a list should not pay for parsing the host's capabilities).
+ */
+const char *lv_domain_type(struct lv_conn *lv);
 void lv_ref(struct lv_conn *lv);
 void lv_unref(struct lv_conn *lv);
 /* A virFreeCallback that drops the reference a callback held. */
