@@ -44,8 +44,16 @@ static void ui_vm_free(struct ui_vm *v)
 	free(v->ip);
 	vm_info_done(&v->vm.info);
 	free(v->vm.group);
+	free(v->st);
 	free(v->hist);
 	free(v);
+}
+
+const struct vm_rates *ui_vm_rates(const struct ui_vm *v)
+{
+	static const struct vm_rates none;
+
+	return v->st ? &v->st->rates : &none;
 }
 
 void ui_model_done(struct ui_model *m)
@@ -153,8 +161,10 @@ void ui_model_merge(struct ui_model *m, size_t conn, struct core_vm *vms, size_t
 		}
 		v->vm = vms[i];
 		v->seen = true;
-		if (!vm_state_is_active(v->vm.info.state))
-			v->have_rates = v->have_last = false;
+		if (!vm_state_is_active(v->vm.info.state)) {
+			free(v->st);
+			v->st = NULL;
+		}
 	}
 	free(vms);
 	ui_model_sweep(m, conn);
@@ -164,7 +174,7 @@ void ui_model_merge(struct ui_model *m, size_t conn, struct core_vm *vms, size_t
 static void ui_history_push(struct ui_vm *v, double now_s)
 {
 	struct ui_history *h = v->hist;
-	const struct vm_rates *r = &v->rates;
+	const struct vm_rates *r = &v->st->rates;
 	float vals[UI_N_SERIES] = {
 		[UI_SERIES_CPU] = (float)r->cpu_pct,
 		[UI_SERIES_MEM] = (float)(r->mem_rss_kib ? r->mem_rss_kib : r->mem_current_kib) / 1024,
@@ -196,19 +206,21 @@ bool ui_model_add_stats(struct ui_model *m, size_t conn,
 		if (!v)
 			continue;
 		v->stats_sweep = sweep;
-		/* A sample with no figures at all (libvirt's test driver) keeps no history. */
-		if (v->have_last && stats[i].have) {
-			vm_rates_compute(&v->last, &stats[i], &v->rates);
-			v->have_rates = true;
+		/* A sample with no figures at all (libvirt's test driver) keeps nothing. */
+		if (!stats[i].have)
+			continue;
+		if (!v->st) {
+			v->st = xcalloc(1, sizeof(*v->st));
+		} else {
+			vm_rates_compute(&v->st->last, &stats[i], &v->st->rates);
 			ui_history_push(v, now_s - m->start_s);
 		}
-		v->last = stats[i];
-		v->have_last = true;
+		v->st->last = stats[i];
 	}
 	for (size_t i = 0; i < m->n_vms; i++) {
 		struct ui_vm *v = m->vms[i];
 
-		if (v->conn == conn && v->have_last && v->stats_sweep != sweep &&
+		if (v->conn == conn && v->st && v->stats_sweep != sweep &&
 		    vm_state_is_active(v->vm.info.state))
 			gone = true;
 	}
@@ -287,7 +299,7 @@ static int ui_cmp_num(double a, double b)
 
 static int ui_cmp_col(const struct ui_vm *a, const struct ui_vm *b, enum ui_col col)
 {
-	const struct vm_rates *ra = &a->rates, *rb = &b->rates;
+	const struct vm_rates *ra = ui_vm_rates(a), *rb = ui_vm_rates(b);
 
 	switch (col) {
 	case UI_COL_CONN: return strcmp(a->vm.uri, b->vm.uri);
@@ -297,7 +309,8 @@ static int ui_cmp_col(const struct ui_vm *a, const struct ui_vm *b, enum ui_col 
 	case UI_COL_MEM:
 		return ui_cmp_num((double)a->vm.info.max_memory_kib, (double)b->vm.info.max_memory_kib);
 	case UI_COL_CPU: case UI_COL_SPARK:
-		return ui_cmp_num(a->have_rates ? ra->cpu_pct : -1, b->have_rates ? rb->cpu_pct : -1);
+		return ui_cmp_num(ra->have & VM_STATS_CPU ? ra->cpu_pct : -1,
+				  rb->have & VM_STATS_CPU ? rb->cpu_pct : -1);
 	case UI_COL_MEMUSE:
 		return ui_cmp_num((double)ra->mem_rss_kib, (double)rb->mem_rss_kib);
 	case UI_COL_DISK:

@@ -31,19 +31,26 @@ struct ui_history {
 	unsigned count;
 };
 
+/* What a VM's statistics said; allocated when it first sends figures. */
+struct ui_sampled {
+	struct vm_stats last;
+	struct vm_rates rates;		/* have == 0 until a second sample */
+};
+
+/* A row's VM; a thousand of them are kept, so what most lack is allocated apart. */
 struct ui_vm {
 	size_t conn;
 	struct core_vm vm;		/* owned */
 	bool marked;
 	bool seen;			/* in the last list of its connection */
-	struct vm_stats last;
-	bool have_last;
-	struct vm_rates rates;
-	bool have_rates;
 	unsigned stats_sweep;		/* the last sweep that had this VM */
 	char *ip;			/* the guest's address, when known */
+	struct ui_sampled *st;		/* owned, NULL while it has sent no figures */
 	struct ui_history *hist;	/* owned, may be NULL */
 };
+
+/* The VM's rates; all zero, have included, when it has none. */
+const struct vm_rates *ui_vm_rates(const struct ui_vm *v);
 
 enum ui_col {
 	UI_COL_NAME,

@@ -203,7 +203,7 @@ static void ui_detail_stats(struct ui *ui, struct ui_detail *d, int y, int h)
 	for (size_t i = 0; i < ARRAY_SIZE(graphs); i++) {
 		int gy = y + 1 + (int)(i / 2) * gh, gx = (int)(i % 2) * gw + 1;
 
-		if (vm && vm->have_rates && !(vm->rates.have & graphs[i].group))
+		if (vm && ui_vm_rates(vm)->have && !(ui_vm_rates(vm)->have & graphs[i].group))
 			ui_graph_draw_missing(&ui->theme, graphs[i].title, gy, gx, gh, gw - 2);
 		else
 			ui_graph_draw(&ui->theme, vm ? vm->hist : NULL, graphs[i].s,

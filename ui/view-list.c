@@ -154,8 +154,7 @@ static void ui_list_cell_text(const struct ui_vm *vm, enum ui_col c, char *buf,
 			      size_t len)
 {
 	const struct vm_info *info = &vm->vm.info;
-	const struct vm_rates *r = &vm->rates;
-	bool rates = vm->have_rates;
+	const struct vm_rates *r = ui_vm_rates(vm);
 
 	buf[0] = '\0';
 	switch (c) {
@@ -165,23 +164,23 @@ static void ui_list_cell_text(const struct ui_vm *vm, enum ui_col c, char *buf,
 	case UI_COL_VCPUS: snprintf(buf, len, "%u", info->vcpus); break;
 	case UI_COL_MEM: ui_fmt_bytes(buf, len, (double)info->max_memory_kib * 1024); break;
 	case UI_COL_CPU:
-		snprintf(buf, len, rates && (r->have & VM_STATS_CPU) ? "%.1f" : "-", r->cpu_pct);
+		snprintf(buf, len, r->have & VM_STATS_CPU ? "%.1f" : "-", r->cpu_pct);
 		break;
 	case UI_COL_MEMUSE:
-		if (rates && (r->have & VM_STATS_MEM))
+		if (r->have & VM_STATS_MEM)
 			ui_fmt_bytes(buf, len, (double)(r->mem_rss_kib ? r->mem_rss_kib
 								       : r->mem_current_kib) * 1024);
 		else
 			snprintf(buf, len, "-");
 		break;
 	case UI_COL_DISK:
-		if (rates && (r->have & VM_STATS_BLOCK))
+		if (r->have & VM_STATS_BLOCK)
 			ui_fmt_bytes(buf, len, r->blk_rd_bps + r->blk_wr_bps);
 		else
 			snprintf(buf, len, "-");
 		break;
 	case UI_COL_NET:
-		if (rates && (r->have & VM_STATS_NET))
+		if (r->have & VM_STATS_NET)
 			ui_fmt_bytes(buf, len, r->net_rx_bps + r->net_tx_bps);
 		else
 			snprintf(buf, len, "-");
