@@ -239,17 +239,13 @@ static int kvm_create_images(struct kvm_be *k, struct vm_def *def,
 	return 0;
 }
 
-/* The runner attaches to host taps only: no libslirp, no libvirt networks or bridges. */
+/* The runner has user-mode networking and host taps: no libvirt networks or bridges. */
 static int kvm_check_nics(const struct vm_def *def, struct vmt_error *err)
 {
-	for (size_t i = 0; i < def->n_nics; i++) {
-		if (def->nics[i].kind == VM_NIC_USER)
-			return vmt_error_set(err, -EINVAL, "net %zu: user-mode networking is not supported "
-					     "by the built-in runner; use tap:IF", i + 1);
-		if (def->nics[i].kind != VM_NIC_TAP)
-			return vmt_error_set(err, -EINVAL, "net %zu: kvm:/// VMs attach to a host tap "
-					     "device only: use tap:IF", i + 1);
-	}
+	for (size_t i = 0; i < def->n_nics; i++)
+		if (def->nics[i].kind != VM_NIC_TAP && def->nics[i].kind != VM_NIC_USER)
+			return vmt_error_set(err, -EINVAL, "net %zu: kvm:/// VMs have user-mode "
+					     "networking or a host tap device: use user or tap:IF", i + 1);
 	return 0;
 }
 
@@ -360,12 +356,18 @@ static int kvm_argv_devices(const struct vm_def *def, char **argv, int n)
 		argv[n++] = kvm_disk_arg(&def->disks[i]);
 	}
 	for (size_t i = 0; i < def->n_nics; i++) {
-		if (def->nics[i].kind != VM_NIC_TAP || !def->nics[i].source)
+		const struct vm_nic *nic = &def->nics[i];
+		char *where;
+
+		if (nic->kind == VM_NIC_USER)
+			where = xstrdup("user");
+		else if (nic->kind == VM_NIC_TAP && nic->source)
+			where = xasprintf("tap:%s", nic->source);
+		else
 			continue;
 		argv[n++] = xstrdup("--net");
-		argv[n++] = def->nics[i].mac[0] ?
-			    xasprintf("tap:%s,mac=%s", def->nics[i].source, def->nics[i].mac) :
-			    xasprintf("tap:%s", def->nics[i].source);
+		argv[n++] = nic->mac[0] ? xasprintf("%s,mac=%s", where, nic->mac) : xstrdup(where);
+		free(where);
 	}
 	return n;
 }

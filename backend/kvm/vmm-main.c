@@ -19,8 +19,8 @@ static const char vmm_main_usage[] =
 	"                 [--vcpus N] [--name NAME] [--uuid UUID] [--socket PATH]\n"
 	"                 [--ready-fd N] [--on-reboot restart|exit] [--console-stdio]\n"
 	"                 [--log-level N] [--boot-entry auto|32|64]\n"
-	"                 [--disk PATH[,format=raw|qcow2][,readonly]]... [--net tap:IF[,mac=MAC]]...\n"
-	"                 [--no-rng] [--no-sandbox]\n"
+	"                 [--disk PATH[,format=raw|qcow2][,readonly]]...\n"
+	"                 [--net tap:IF|user[,mac=MAC]]... [--no-rng] [--no-sandbox]\n"
 	"\n"
 	"Runs one virtual machine on /dev/kvm: the built-in runner of vmtui's kvm:/// backend.\n"
 	"\n"
@@ -43,8 +43,10 @@ static const char vmm_main_usage[] =
 	"                      for qcow2; \",,\" is a comma in PATH).  Writable disks are\n"
 	"                      locked exclusively, read-only ones shared\n"
 	"  --net tap:IF[,mac=MAC]  a virtio-net card on host tap IF (up to 8); needs\n"
-	"                      CAP_NET_ADMIN or a tap made for the user; 'user' networking\n"
-	"                      is not supported\n"
+	"                      CAP_NET_ADMIN or a tap made for the user\n"
+	"  --net user[,mac=MAC]  a virtio-net card on a user-mode network (libslirp,\n"
+	"                      loaded then): 10.0.2.15 by DHCP, the host at 10.0.2.2,\n"
+	"                      DNS at 10.0.2.3; no privileges needed\n"
 	"  --no-rng            no virtio-rng device (one is there by default)\n"
 	"  --no-sandbox        do not enter the seccomp filter after set-up (debugging)\n"
 	"  --help              this text\n"
@@ -238,7 +240,7 @@ static void vmm_main_unclaimed_report(const struct vmm_vm *vm)
 static int vmm_main_setup(struct vmm_vm *vm, struct vmm_ctl *ctl, struct vmm_config *cfg,
 			  struct vmm_error *err)
 {
-	struct vmm_sandbox_paths paths;
+	struct vmm_sandbox_opts opts = { 0 };
 	int rc;
 
 	rc = vmm_vm_create(vm, cfg, err);
@@ -251,11 +253,13 @@ static int vmm_main_setup(struct vmm_vm *vm, struct vmm_ctl *ctl, struct vmm_con
 	if (rc == 0)
 		rc = vmm_ctl_files(ctl, err);
 	/* Last, while this is the only thread: the filter then covers every one. */
-	paths.exit_path = ctl->exit_path;
-	paths.pid_path = ctl->pid_path;
-	paths.sock_path = ctl->sock_path;
+	opts.exit_path = ctl->exit_path;
+	opts.pid_path = ctl->pid_path;
+	opts.sock_path = ctl->sock_path;
+	for (unsigned i = 0; i < cfg->nnics; i++)
+		opts.net_sockets |= cfg->nics[i].user;
 	if (rc == 0 && cfg->sandbox)
-		rc = vmm_sandbox_enter(&paths, err);
+		rc = vmm_sandbox_enter(&opts, err);
 	return rc;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vmm-net.c: virtio-net frames to and from a tap device, with the vnet header sanitised both ways. */
+/* vmm-net.c: virtio-net frames to and from a tap device or libslirp, with the vnet header sanitised both ways. */
 #include "config.h"
 
 #include "backend/kvm/vmm-net.h"
@@ -35,6 +35,44 @@
  */
 static const uint8_t vmm_net_zero_hdr[NET_HDR_LEN];
 
+/*
+ * One frame (tx_iov[1..k], len bytes) out: to the tap, or copied whole
+ * for slirp, which then reads our copy, never memory the guest can change.
+ */
+static ssize_t vmm_net_send(struct vmm_net *n, unsigned k, uint64_t len)
+{
+	size_t at = 0;
+
+	if (!n->slirp)
+		return n->tap_fd >= 0 ? writev(n->tap_fd, n->tx_iov, (int)k + 1) : -1;
+	for (unsigned i = 1; i <= k; i++) {
+		memcpy(n->frame + at, n->tx_iov[i].iov_base, n->tx_iov[i].iov_len);
+		at += n->tx_iov[i].iov_len;
+	}
+	vmm_slirp_input(n->slirp, n->frame, at);
+	return (ssize_t)(len + NET_HDR_LEN);
+}
+
+/* Copy len bytes into the buffers iov[0..nw), from byte at of them on. */
+static void vmm_net_put(const struct iovec *iov, unsigned nw, size_t at, const void *src, size_t len)
+{
+	const uint8_t *from = src;
+
+	for (unsigned i = 0; i < nw && len; i++) {
+		size_t k;
+
+		if (at >= iov[i].iov_len) {
+			at -= iov[i].iov_len;
+			continue;
+		}
+		k = iov[i].iov_len - at < len ? iov[i].iov_len - at : len;
+		memcpy((uint8_t *)iov[i].iov_base + at, from, k);
+		from += k;
+		len -= k;
+		at = 0;
+	}
+}
+
 void vmm_net_tx(struct vmm_net *n)
 {
 	struct vmm_virtq_chain *c = &n->chain;
@@ -52,8 +90,8 @@ void vmm_net_tx(struct vmm_net *n)
 			n->tx_iov[0].iov_base = (void *)vmm_net_zero_hdr;
 			n->tx_iov[0].iov_len = NET_HDR_LEN;
 			/* Too short, too long, or in more pieces than writev takes: dropped whole. */
-			if (len >= 14 && len <= NET_FRAME_MAX && got == len && n->tap_fd >= 0)
-				w = writev(n->tap_fd, n->tx_iov, (int)k + 1);
+			if (len >= 14 && len <= NET_FRAME_MAX && got == len)
+				w = vmm_net_send(n, k, len);
 			if (w == (ssize_t)(len + NET_HDR_LEN)) {
 				STAT_ADD(n->stats.tx_pkts, 1);
 				STAT_ADD(n->stats.tx_bytes, len);
@@ -90,12 +128,7 @@ static bool vmm_net_rx_one(struct vmm_net *n, struct vmm_virtq_chain *c)
 		return true;
 	}
 	vmm_put16(hdr + 10, 1);		/* num_buffers */
-	for (unsigned i = 0, done = 0; i < c->nw && done < NET_HDR_LEN; i++) {
-		size_t k = c->iov[i].iov_len < NET_HDR_LEN - done ? c->iov[i].iov_len : NET_HDR_LEN - done;
-
-		memcpy(c->iov[i].iov_base, hdr + done, k);
-		done += (unsigned)k;
-	}
+	vmm_net_put(c->iov, c->nw, 0, hdr, NET_HDR_LEN);
 	STAT_ADD(n->stats.rx_pkts, 1);
 	STAT_ADD(n->stats.rx_bytes, (unsigned long long)r - NET_HDR_LEN);
 	vmm_virtio_push(&n->v, NET_RXQ, c->head, (uint32_t)r);
@@ -124,10 +157,69 @@ void vmm_net_rx(struct vmm_net *n)
 	vmm_virtio_signal(&n->v, NET_RXQ);
 }
 
+/*
+ * A frame from slirp into the guest's next receive buffer; without one it
+ * is dropped, as slirp expects (TCP sends it again).
+ */
+static void vmm_net_deliver(void *opaque, const uint8_t *frame, size_t len)
+{
+	struct vmm_net *n = opaque;
+	struct vmm_virtq_chain *c = &n->rx_chain;
+	uint8_t hdr[NET_HDR_LEN] = { 0 };
+
+	if (vmm_virtio_pop(&n->v, NET_RXQ, c) <= 0) {
+		STAT_ADD(n->stats.rx_dropped, 1);
+		return;
+	}
+	if (c->nr || c->wlen < NET_HDR_LEN + len) {
+		vmm_virtio_push(&n->v, NET_RXQ, c->head, 0);
+		STAT_ADD(n->stats.rx_dropped, 1);
+		return;
+	}
+	vmm_put16(hdr + 10, 1);		/* num_buffers */
+	vmm_net_put(c->iov, c->nw, 0, hdr, NET_HDR_LEN);
+	vmm_net_put(c->iov, c->nw, NET_HDR_LEN, frame, len);
+	STAT_ADD(n->stats.rx_pkts, 1);
+	STAT_ADD(n->stats.rx_bytes, len);
+	vmm_virtio_push(&n->v, NET_RXQ, c->head, (uint32_t)(NET_HDR_LEN + len));
+}
+
+/* The user network's loop: the queues' kicks, slirp's sockets and its timers. */
+static void vmm_net_user_loop(struct vmm_net *n)
+{
+	for (;;) {
+		struct pollfd mine[3] = { { .fd = n->stop_fd, .events = POLLIN },
+					  { .fd = n->v.kick_fd[NET_RXQ], .events = POLLIN },
+					  { .fd = n->v.kick_fd[NET_TXQ], .events = POLLIN } };
+		int timeout = -1, r;
+		unsigned count;
+		struct pollfd *p = vmm_slirp_pollfds(n->slirp, mine, 3, &count, &timeout);
+
+		r = poll(p, count, timeout);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0 && p[0].revents)
+			break;
+		/* Receive buffers are taken as frames come: a kick needs no answer. */
+		if (r > 0 && p[1].revents)
+			vmm_virtio_kick_drain(n->v.kick_fd[NET_RXQ]);
+		if (r > 0 && p[2].revents) {
+			vmm_virtio_kick_drain(n->v.kick_fd[NET_TXQ]);
+			vmm_net_tx(n);
+		}
+		vmm_slirp_dispatch(n->slirp, r < 0);
+		vmm_virtio_signal(&n->v, NET_RXQ);
+	}
+}
+
 static void *vmm_net_thread(void *arg)
 {
 	struct vmm_net *n = arg;
 
+	if (n->slirp) {
+		vmm_net_user_loop(n);
+		return NULL;
+	}
 	for (;;) {
 		struct pollfd p[4] = { { .fd = n->stop_fd, .events = POLLIN },
 				       { .fd = n->v.kick_fd[NET_RXQ], .events = POLLIN },
@@ -206,11 +298,19 @@ static int vmm_net_tap_open(struct vmm_net *n, const char *ifname, struct vmm_er
 	return 0;
 }
 
+static int vmm_net_user_open(struct vmm_net *n, struct vmm_error *err)
+{
+	n->frame = malloc(NET_FRAME_MAX);
+	if (!n->frame)
+		return vmm_error_set(err, -ENOMEM, "%s: out of memory for its frames", n->label);
+	n->slirp = vmm_slirp_new(n->label, vmm_net_deliver, n, err);
+	return n->slirp ? 0 : -1;
+}
+
 struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 			    const struct vmm_virtio_env *env, struct vmm_error *err)
 {
 	struct vmm_net *n = calloc(1, sizeof(*n));
-	char name[16];
 
 	if (!n) {
 		vmm_error_set(err, -ENOMEM, "out of memory for network card %u", index);
@@ -218,7 +318,7 @@ struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 	}
 	n->index = index;
 	n->stop_fd = n->tap_fd = -1;
-	snprintf(name, sizeof(name), "net%u", index);
+	snprintf(n->label, sizeof(n->label), "net%u", index);
 	if (cfg->have_mac) {
 		memcpy(n->mac, cfg->mac, 6);
 	} else {
@@ -227,8 +327,8 @@ struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 		if (getrandom(n->mac + 3, 3, GRND_NONBLOCK) != 3)
 			n->mac[5] = (uint8_t)index;
 	}
-	if (vmm_net_tap_open(n, cfg->ifname, err) < 0 ||
-	    vmm_virtio_init(&n->v, name, VMM_VIRTIO_ID_NET, 0x0200, 2, VMM_NET_QUEUE_SIZE,
+	if ((cfg->user ? vmm_net_user_open(n, err) : vmm_net_tap_open(n, cfg->ifname, err)) < 0 ||
+	    vmm_virtio_init(&n->v, n->label, VMM_VIRTIO_ID_NET, 0x0200, 2, VMM_NET_QUEUE_SIZE,
 			    VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS, &vmm_net_ops, n, env, err) < 0) {
 		vmm_net_free(n);
 		return NULL;
@@ -238,7 +338,8 @@ struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 		vmm_net_free(n);
 		return NULL;
 	}
-	vmm_info("network card %u: tap %s, mac %02x:%02x:%02x:%02x:%02x:%02x", index, n->ifname,
+	vmm_info("network card %u: %s %s, mac %02x:%02x:%02x:%02x:%02x:%02x", index,
+		 n->slirp ? "user network" : "tap", n->slirp ? VMM_SLIRP_NET : n->ifname,
 		 n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
 	return n;
 }
@@ -271,6 +372,8 @@ void vmm_net_free(struct vmm_net *n)
 		return;
 	vmm_net_stop(n);
 	vmm_virtio_done(&n->v);
+	vmm_slirp_free(n->slirp);
+	free(n->frame);
 	if (n->tap_fd >= 0)
 		close(n->tap_fd);
 	if (n->stop_fd >= 0)
@@ -298,17 +401,20 @@ int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error
 	size_t len;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (strcmp(spec, "user") == 0 || strncmp(spec, "user,", 5) == 0)
-		return vmm_error_set(err, -ENOTSUP, "--net user: user-mode networking is not supported by "
-				     "the built-in runner; use tap:IF");
-	if (strncmp(spec, "tap:", 4) != 0)
-		return vmm_error_set(err, -EINVAL, "--net %s: want tap:IF[,mac=MAC]", spec);
-	comma = strchr(name, ',');
-	len = comma ? (size_t)(comma - name) : strlen(name);
-	if (len == 0 || len >= IFNAMSIZ || memchr(name, '/', len))
-		return vmm_error_set(err, -EINVAL, "--net %s: interface names are 1 to %d characters",
-				     spec, IFNAMSIZ - 1);
-	memcpy(cfg->ifname, name, len);
+	if (strcmp(spec, "user") == 0 || strncmp(spec, "user,", 5) == 0) {
+		cfg->user = true;
+		comma = spec[4] ? spec + 4 : NULL;
+	} else if (strncmp(spec, "tap:", 4) == 0) {
+		comma = strchr(name, ',');
+		len = comma ? (size_t)(comma - name) : strlen(name);
+		if (len == 0 || len >= IFNAMSIZ || memchr(name, '/', len))
+			return vmm_error_set(err, -EINVAL, "--net %s: interface names are 1 to %d "
+					     "characters", spec, IFNAMSIZ - 1);
+		memcpy(cfg->ifname, name, len);
+	} else {
+		return vmm_error_set(err, -EINVAL, "--net %s: want tap:IF[,mac=MAC] or user[,mac=MAC]",
+				     spec);
+	}
 	if (!comma)
 		return 0;
 	if (strncmp(comma, ",mac=", 5) != 0 || vmm_net_mac_parse(comma + 5, cfg->mac) < 0)

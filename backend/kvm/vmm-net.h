@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vmm-net.h: virtio-net over PCI on a host tap device, with its own thread for both directions. */
+/* vmm-net.h: virtio-net over PCI on a host tap device or a user-mode network, with its own thread for both directions. */
 #ifndef VMM_NET_H
 #define VMM_NET_H
 
@@ -7,12 +7,14 @@
 #include <pthread.h>
 
 #include "backend/kvm/vmm-buf.h"
+#include "backend/kvm/vmm-slirp.h"
 #include "backend/kvm/vmm-virtio.h"
 
 #define VMM_NET_QUEUE_SIZE 256
 
-/* One --net tap:IF[,mac=MAC] as the command line gave it. */
+/* One --net tap:IF[,mac=MAC] or --net user[,mac=MAC] as the command line gave it. */
 struct vmm_net_config {
+	bool user;			/* libslirp rather than a tap */
 	char ifname[IFNAMSIZ];
 	uint8_t mac[6];
 	bool have_mac;
@@ -26,7 +28,10 @@ struct vmm_net_stats {
 struct vmm_net {
 	struct vmm_virtio v;
 	unsigned index;
+	char label[16];			/* "net0" */
 	int tap_fd;
+	struct vmm_slirp *slirp;	/* instead of the tap */
+	uint8_t *frame;			/* a frame for slirp, copied out of the guest */
 	char ifname[IFNAMSIZ];
 	uint8_t mac[6];
 	int stop_fd;
@@ -35,10 +40,14 @@ struct vmm_net {
 	bool rx_stalled;		/* no receive buffers: wait for a kick, not for the tap */
 	struct vmm_net_stats stats;
 	struct vmm_virtq_chain chain;
+	struct vmm_virtq_chain rx_chain;	/* slirp's frames: it may answer inside a send */
 	struct iovec tx_iov[VMM_VIRTQ_MAX_SEGS + 1];
 };
 
-/* Attach to the tap (it must be a tap; it is created if the user may); NULL with err set. */
+/*
+ * Attach to the tap (it must be a tap; it is created if the user may), or
+ * make the user-mode network; NULL with err set.
+ */
 struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 			    const struct vmm_virtio_env *env, struct vmm_error *err);
 void vmm_net_free(struct vmm_net *n);
@@ -50,7 +59,7 @@ void vmm_net_stop(struct vmm_net *n);
 void vmm_net_tx(struct vmm_net *n);
 void vmm_net_rx(struct vmm_net *n);
 
-/* Parse "tap:IF[,mac=xx:xx:xx:xx:xx:xx]"; err says what is wrong. */
+/* Parse "tap:IF[,mac=xx:xx:xx:xx:xx:xx]" or "user[,mac=...]"; err says what is wrong. */
 int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error *err);
 
 void vmm_net_stats_write(struct vmm_net *n, struct vmm_buf *out, struct vmm_net_stats *sum);

@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,6 +71,17 @@ static const int vmm_sandbox_denied[] = {
 	SCMP_SYS(uname), SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(socket),
 };
 #endif
+
+/*
+ * What libslirp calls for a user network besides: its own sockets to the
+ * outside (Internet families only, see below), connected, never bound
+ * (there are no inbound ports), their options and addresses, and
+ * FIONREAD on a datagram socket before it reads.
+ */
+static const int vmm_sandbox_net[] = {
+	SCMP_SYS(connect), SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(setsockopt),
+	SCMP_SYS(getsockopt),
+};
 
 /* ioctl requests: running vCPUs, interrupts and notifications, resets, the terminal. */
 static const unsigned long vmm_sandbox_ioctls[] = {
@@ -193,13 +205,32 @@ static void vmm_sandbox_sigsys(int sig, siginfo_t *si, void *uc)
 	syscall(SYS_exit_group, 128 + sig);
 }
 
-static int vmm_sandbox_rules(scmp_filter_ctx ctx)
+static int vmm_sandbox_net_rules(scmp_filter_ctx ctx)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof(vmm_sandbox_net) / sizeof(vmm_sandbox_net[0]); i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, vmm_sandbox_net[i], 0);
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+				      SCMP_A0(SCMP_CMP_EQ, AF_INET));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+				      SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, FIONREAD));
+	return rc;
+}
+
+static int vmm_sandbox_rules(scmp_filter_ctx ctx, bool net_sockets)
 {
 	int rc = 0;
 
 #ifdef VMM_SANDBOX_SANITIZER
 	for (size_t i = 0; rc == 0 && i < sizeof(vmm_sandbox_denied) / sizeof(vmm_sandbox_denied[0]); i++)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, vmm_sandbox_denied[i], 0);
+		if (!net_sockets || vmm_sandbox_denied[i] != SCMP_SYS(socket))
+			rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, vmm_sandbox_denied[i], 0);
 	return rc;
 #endif
 
@@ -224,6 +255,8 @@ static int vmm_sandbox_rules(scmp_filter_ctx ctx)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
 				      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+	if (rc == 0 && net_sockets)
+		rc = vmm_sandbox_net_rules(ctx);
 	return rc;
 }
 
@@ -245,7 +278,7 @@ static void vmm_sandbox_names_init(void)
 	}
 }
 
-static void vmm_sandbox_paths_copy(const struct vmm_sandbox_paths *p)
+static void vmm_sandbox_paths_copy(const struct vmm_sandbox_opts *p)
 {
 	if (!p || !p->exit_path)
 		return;
@@ -275,13 +308,14 @@ static void vmm_sandbox_caps(void)
 		vmm_info("sandbox: dropped all %d capabilities", last);
 }
 
-int vmm_sandbox_enter(const struct vmm_sandbox_paths *paths, struct vmm_error *err)
+int vmm_sandbox_enter(const struct vmm_sandbox_opts *opts, struct vmm_error *err)
 {
+	bool net = opts && opts->net_sockets;
 	struct sigaction sa;
 	scmp_filter_ctx ctx;
 	int rc;
 
-	vmm_sandbox_paths_copy(paths);
+	vmm_sandbox_paths_copy(opts);
 	vmm_sandbox_names_init();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = vmm_sandbox_sigsys;
@@ -302,7 +336,7 @@ int vmm_sandbox_enter(const struct vmm_sandbox_paths *paths, struct vmm_error *e
 		return vmm_error_set(err, -ENOMEM, "sandbox: seccomp_init failed");
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (rc == 0)
-		rc = vmm_sandbox_rules(ctx);
+		rc = vmm_sandbox_rules(ctx, net);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -314,9 +348,11 @@ int vmm_sandbox_enter(const struct vmm_sandbox_paths *paths, struct vmm_error *e
 	vmm_info("sandbox: seccomp filter on (sanitizer build: %zu system calls denied)",
 		 sizeof(vmm_sandbox_denied) / sizeof(vmm_sandbox_denied[0]));
 #else
-	vmm_info("sandbox: seccomp filter on (%zu system calls, %zu ioctls allowed)",
-		 sizeof(vmm_sandbox_plain) / sizeof(vmm_sandbox_plain[0]) + 5,
-		 sizeof(vmm_sandbox_ioctls) / sizeof(vmm_sandbox_ioctls[0]));
+	vmm_info("sandbox: seccomp filter on (%zu system calls, %zu ioctls allowed%s)",
+		 sizeof(vmm_sandbox_plain) / sizeof(vmm_sandbox_plain[0]) + 5 +
+		 (net ? sizeof(vmm_sandbox_net) / sizeof(vmm_sandbox_net[0]) + 1 : 0),
+		 sizeof(vmm_sandbox_ioctls) / sizeof(vmm_sandbox_ioctls[0]) + net,
+		 net ? ", and the user network's sockets" : "");
 #endif
 	return 0;
 }

@@ -3,14 +3,19 @@
 #ifndef VMM_SANDBOX_H
 #define VMM_SANDBOX_H
 
+#include <stdbool.h>
+
 #include "backend/kvm/vmm-log.h"
 
-/*
- * The runtime files the SIGSYS handler writes or removes when a forbidden
- * system call kills the runner (copied; NULL when there is no socket).
- */
-struct vmm_sandbox_paths {
+struct vmm_sandbox_opts {
+	/*
+	 * The runtime files the SIGSYS handler writes or removes when a
+	 * forbidden system call kills the runner (copied; NULL when there is
+	 * no socket).
+	 */
 	const char *exit_path, *pid_path, *sock_path;
+	/* A user network: slirp makes and uses Internet sockets of its own. */
+	bool net_sockets;
 };
 
 /*
@@ -20,7 +25,7 @@ struct vmm_sandbox_paths {
  * with capabilities (as root), drops them all.  Call before any thread but
  * the main one exists.
  */
-int vmm_sandbox_enter(const struct vmm_sandbox_paths *paths, struct vmm_error *err);
+int vmm_sandbox_enter(const struct vmm_sandbox_opts *opts, struct vmm_error *err);
 
 /* Test mode only (VMTUI_VMM_TEST=1): make one system call the filter refuses. */
 void vmm_sandbox_test_violation(void);

@@ -156,7 +156,8 @@ static void vmm_stats_devices(struct vmm_vm *vm, struct vmm_buf *b)
 		const uint8_t *m = vm->net[i]->mac;
 
 		snprintf(key, sizeof(key), "nic%u", i);
-		snprintf(val, sizeof(val), "tap:%s,mac=%02x:%02x:%02x:%02x:%02x:%02x", vm->net[i]->ifname,
+		snprintf(val, sizeof(val), "%s%s,mac=%02x:%02x:%02x:%02x:%02x:%02x",
+			 vm->net[i]->slirp ? "user" : "tap:", vm->net[i]->ifname,
 			 m[0], m[1], m[2], m[3], m[4], m[5]);
 		vmm_stats_kv(b, key, val);
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* probe-net.c: the probe kernel's virtio-net words (echo frames back to the
- * host, send or count a burst for the benchmark) and virtio-rng's. */
+ * host, send or count a burst for the benchmark, talk UDP across a user
+ * network) and virtio-rng's. */
 
 #include "probe-virtio.h"
 
@@ -214,15 +215,130 @@ static void net_bench_rx(struct pnet *n, unsigned i, uint64_t count)
 		     (unsigned long)(t1 - t0));
 }
 
-/* probe.net.echo=D,N  probe.net.bench=D,N  probe.net.rxbench=D,N */
+/* The user network's addresses: ours (as its DHCP would give) and the host's. */
+static const uint8_t user_me[4] = { 10, 0, 2, 15 }, user_host[4] = { 10, 0, 2, 2 };
+
+/* An ARP packet (op 1 request, 2 reply) from us about user_me. */
+static void net_arp(struct pnet *n, uint16_t op, const uint8_t *to_mac, const uint8_t *to_ip)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t head[8] = { 0, 1, 0x08, 0, 6, 4, 0, 0 };
+	uint8_t f[60] = { 0 }, *a = f + 14;
+
+	net_frame(n, f, op == 1 ? bcast : to_mac, 0x0806);
+	memcpy(a, head, sizeof(head));
+	a[7] = (uint8_t)op;
+	memcpy(a + 8, n->mac, 6);
+	memcpy(a + 14, user_me, 4);
+	if (op == 2)
+		memcpy(a + 18, to_mac, 6);
+	memcpy(a + 24, to_ip, 4);
+	net_send(n, f, sizeof(f));
+}
+
+/*
+ * The next frame that is IPv4 (0x0800) or an ARP reply from the host,
+ * answering ARP requests for our address meanwhile; NULL after ms.
+ */
+static uint8_t *net_recv_ip(struct pnet *n, uint32_t *len, uint32_t *id, uint64_t ms)
+{
+	uint8_t *in;
+
+	while ((in = net_recv(n, len, id, ms))) {
+		if (*len >= 42 && eth_type(in) == 0x0806 && in[21] == 1 && !memcmp(in + 38, user_me, 4))
+			net_arp(n, 2, in + 22, in + 28);
+		else if (*len >= 42 && (eth_type(in) == 0x0800 || eth_type(in) == 0x0806))
+			return in;
+		net_done(n, *id);
+	}
+	return NULL;
+}
+
+static uint16_t ip_sum(const uint8_t *p, unsigned len)
+{
+	uint32_t sum = 0;
+
+	for (unsigned i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
+ * On a user network: ask who 10.0.2.2 is, send it a UDP datagram from and
+ * to port, and report its answer, which the host's side has to make.
+ */
+static void net_udp(struct pnet *n, unsigned i, uint64_t port)
+{
+	static const char hello[] = "vmtui-udp-hello";
+	uint8_t f[128] = { 0 }, host_mac[6], *ip = f + 14, *udp = ip + 20, *in;
+	uint32_t len, id;
+	unsigned plen = sizeof(hello) - 1, k;
+	char text[65];
+
+	net_arp(n, 1, NULL, user_host);
+	for (;;) {
+		if (!(in = net_recv_ip(n, &len, &id, 10000))) {
+			probe_printf("probe: net %u arp timeout\n", i);
+			return;
+		}
+		if (eth_type(in) == 0x0806 && in[21] == 2 && !memcmp(in + 28, user_host, 4))
+			break;
+		net_done(n, id);
+	}
+	memcpy(host_mac, in + 22, 6);
+	net_done(n, id);
+	probe_printf("probe: net %u arp 10.0.2.2 is %02x:%02x:%02x:%02x:%02x:%02x\n", i, host_mac[0],
+		     host_mac[1], host_mac[2], host_mac[3], host_mac[4], host_mac[5]);
+
+	net_frame(n, f, host_mac, 0x0800);
+	ip[0] = 0x45;
+	ip[3] = (uint8_t)(28 + plen);
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, user_me, 4);
+	memcpy(ip + 16, user_host, 4);
+	ip[10] = (uint8_t)(ip_sum(ip, 20) >> 8);
+	ip[11] = (uint8_t)ip_sum(ip, 20);
+	udp[0] = udp[2] = (uint8_t)(port >> 8);
+	udp[1] = udp[3] = (uint8_t)port;
+	udp[5] = (uint8_t)(8 + plen);
+	memcpy(udp + 8, hello, plen);
+	net_send(n, f, 14 + 28 + plen < 60 ? 60 : 14 + 28 + plen);
+	probe_printf("probe: net %u udp sent to 10.0.2.2:%lu\n", i, (unsigned long)port);
+	for (;;) {
+		if (!(in = net_recv_ip(n, &len, &id, 10000))) {
+			probe_printf("probe: net %u udp timeout\n", i);
+			return;
+		}
+		/* IPv4 without options, UDP, from the host, to our port. */
+		if (eth_type(in) == 0x0800 && in[14] == 0x45 && in[23] == 17 && len >= 42 &&
+		    !memcmp(in + 26, user_host, 4) && (uint64_t)(in[36] << 8 | in[37]) == port)
+			break;
+		net_done(n, id);
+	}
+	k = (unsigned)(in[38] << 8 | in[39]);
+	k = k < 8 ? 0 : k - 8;
+	k = k > len - 42 ? len - 42 : k;
+	k = k < sizeof(text) - 1 ? k : sizeof(text) - 1;
+	for (unsigned j = 0; j < k; j++)
+		text[j] = in[42 + j] >= 32 && in[42 + j] < 127 ? (char)in[42 + j] : '.';
+	text[k] = '\0';
+	probe_printf("probe: net %u udp reply from 10.0.2.2:%u: %s\n", i, (unsigned)(in[34] << 8 | in[35]),
+		     text);
+	net_done(n, id);
+}
+
+/* probe.net.echo=D,N  probe.net.bench=D,N  probe.net.rxbench=D,N  probe.net.udp=D,PORT */
 void probe_net_word(const char *w, size_t n)
 {
-	static const char *const ops[] = { "echo=", "bench=", "rxbench=" };
+	static const char *const ops[] = { "echo=", "bench=", "rxbench=", "udp=" };
 	uint64_t v[2];
 	struct pnet *p;
 
 	w += 10, n -= 10;	/* "probe.net." */
-	for (unsigned k = 0; k < 3; k++) {
+	for (unsigned k = 0; k < 4; k++) {
 		size_t l = strlen(ops[k]);
 
 		if (n <= l || memcmp(w, ops[k], l) || !probe_parse_list(w + l, n - l, v, 2))
@@ -233,8 +349,10 @@ void probe_net_word(const char *w, size_t n)
 			net_echo(p, (unsigned)v[0], v[1]);
 		else if (k == 1)
 			net_bench_tx(p, (unsigned)v[0], v[1]);
-		else
+		else if (k == 2)
 			net_bench_rx(p, (unsigned)v[0], v[1]);
+		else
+			net_udp(p, (unsigned)v[0], v[1] & 0xffff);
 		return;
 	}
 	probe_printf("probe: unknown net word\n");

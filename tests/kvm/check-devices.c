@@ -445,8 +445,14 @@ START_TEST(test_device_args)
 	ck_assert_uint_eq(n.mac[5], 0xcc);
 	ck_assert_int_lt(vmm_net_parse("tap:tap0,mac=01:00:00:00:00:01", &n, &err), 0);
 	ck_assert_int_lt(vmm_net_parse("tap:", &n, &err), 0);
-	ck_assert_int_lt(vmm_net_parse("user", &n, &err), 0);
-	ck_assert(strstr(err.msg, "use tap:IF") != NULL);
+	ck_assert_int_eq(vmm_net_parse("user", &n, &err), 0);
+	ck_assert(n.user && !n.have_mac);
+	ck_assert_int_eq(vmm_net_parse("user,mac=52:54:00:aa:bb:01", &n, &err), 0);
+	ck_assert(n.user && n.have_mac);
+	ck_assert_uint_eq(n.mac[5], 0x01);
+	ck_assert_int_lt(vmm_net_parse("user,", &n, &err), 0);
+	ck_assert_int_lt(vmm_net_parse("userx", &n, &err), 0);
+	ck_assert(strstr(err.msg, "want tap:IF[,mac=MAC] or user[,mac=MAC]") != NULL);
 }
 END_TEST
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# client.sh: kvm:/// through the vmtui CLI: disks and taps reach the runner, disk and network rates come back, a sandbox kill is a crash with its reason.
+# client.sh: kvm:/// through the vmtui CLI: disks, user networks and taps reach the runner, disk and network rates come back, a sandbox kill is a crash with its reason.
 . "$(dirname "$0")/lib.sh"
 need_probe
 : "${VMTUI:=$top_builddir/vmtui}"
@@ -9,7 +9,7 @@ command -v qemu-img >/dev/null || skip "no qemu-img to check qcow2 images"
 export VMTUI_DB="$TMPD/data/vmtui.db" VMTUI_RUNTIME_DIR="$TMPD/run" VMTUI_VMM
 export XDG_CONFIG_HOME="$TMPD/config" XDG_DATA_HOME="$TMPD/data" HOME="$TMPD/home"
 mkdir -p "$HOME"
-CLEANUP_EXTRA='for vm in c1 c3; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
+CLEANUP_EXTRA='for vm in c1 c2 c3; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
 NS=
 
 # state VM: its state in vmtui list; reason VM: its reason.
@@ -65,10 +65,17 @@ json_field c1 reason | grep -q 'seccomp syscall [0-9]* (uname) is outside the sa
 note "c1 crashed: $(json_field c1 reason)"
 $CTL "$VMTUI_RUNTIME_DIR"/*.sock TEST-SECCOMP 2>/dev/null && fail "a socket is still there"
 
-# Networks: user-mode is refused at define time; a tap reaches the runner.
-"$VMTUI" create c2 --kernel "$PROBE" --memory 64 --net user >"$TMPD/out" 2>&1 && fail "--net user was accepted"
-grep -q "user-mode networking is not supported by the built-in runner; use tap:IF" "$TMPD/out" ||
-	fail "--net user: $(cat "$TMPD/out")"
+# Networks: a user-mode card (its host answers ARP) and a tap both reach the runner.
+"$VMTUI" create c2 --kernel "$PROBE" --memory 64 --net user,mac=52:54:00:ab:cd:01 \
+	--cmdline "probe.net.udp=0,9" >"$TMPD/out" 2>&1 || fail "create c2 --net user: $(cat "$TMPD/out")"
+"$VMTUI" start c2 >"$TMPD/out" 2>&1 || fail "start c2: $(cat "$TMPD/out")"
+console_until c2 'probe: net 0 arp 10.0.2.2 is 52:55:0a:00:02:02'
+grep -q '^probe: net 0 mac=52:54:00:ab:cd:01' "$TMPD/console" || fail "c2's card does not have its MAC"
+"$VMTUI" destroy c2 >/dev/null 2>&1 || fail "destroy c2"
+"$VMTUI" create c4 --kernel "$PROBE" --memory 64 --net network:default >"$TMPD/out" 2>&1 &&
+	fail "--net network: was accepted on kvm:///"
+grep -q "net 1: kvm:/// VMs have user-mode networking or a host tap device: use user or tap:IF" "$TMPD/out" ||
+	fail "--net network:default: $(cat "$TMPD/out")"
 "$VMTUI" create c3 --kernel "$PROBE" --memory 64 --net tap:tapc,mac=52:54:00:ab:cd:ef --cmdline "probe.net.echo=0,1" \
 	>"$TMPD/out" 2>&1 || fail "create c3: $(cat "$TMPD/out")"
 if ! command -v ip >/dev/null || ! ip netns add "vmtui-cli-$$" 2>/dev/null; then
