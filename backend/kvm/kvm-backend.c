@@ -401,6 +401,9 @@ static char **kvm_argv(struct kvm_be *k, const struct vm_def *def)
 	argv[n++] = kvm_sock_path(k, def->uuid);
 	argv[n++] = xstrdup("--ready-fd");
 	argv[n++] = xstrdup("3");
+	/* A guest that reboots itself comes back, as libvirt's domains do. */
+	argv[n++] = xstrdup("--on-reboot");
+	argv[n++] = xstrdup("restart");
 	kvm_argv_devices(def, argv, n);
 	return argv;
 }

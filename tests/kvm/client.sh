@@ -9,7 +9,7 @@ command -v qemu-img >/dev/null || skip "no qemu-img to check qcow2 images"
 export VMTUI_DB="$TMPD/data/vmtui.db" VMTUI_RUNTIME_DIR="$TMPD/run" VMTUI_VMM
 export XDG_CONFIG_HOME="$TMPD/config" XDG_DATA_HOME="$TMPD/data" HOME="$TMPD/home"
 mkdir -p "$HOME"
-CLEANUP_EXTRA='for vm in c1 c2 c3; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
+CLEANUP_EXTRA='for vm in c1 c2 c3 c5; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
 NS=
 
 # state VM: its state in vmtui list; reason VM: its reason.
@@ -64,6 +64,18 @@ json_field c1 reason | grep -q 'seccomp syscall [0-9]* (uname) is outside the sa
 	fail "c1's reason: $(json_field c1 reason)"
 note "c1 crashed: $(json_field c1 reason)"
 $CTL "$VMTUI_RUNTIME_DIR"/*.sock TEST-SECCOMP 2>/dev/null && fail "a socket is still there"
+
+# A guest that reboots itself (the probe resets at every boot) comes back, and runs on.
+"$VMTUI" create c5 --kernel "$PROBE" --memory 64 --cmdline "probe.reset" >"$TMPD/out" 2>&1 ||
+	fail "create c5: $(cat "$TMPD/out")"
+"$VMTUI" start c5 >"$TMPD/out" 2>&1 || fail "start c5: $(cat "$TMPD/out")"
+i=0
+until "$VMTUI" console c5 </dev/null >"$TMPD/console" 2>&1 && [ "$(grep -c '^probe: ready' "$TMPD/console")" -ge 2 ]; do
+	i=$((i + 1)); [ $i -gt $((LIMIT * 5)) ] && fail "c5 did not boot twice: $(tail -n 5 "$TMPD/console")"
+	sleep 0.2
+done
+[ "$(json_field c5 state)" = running ] || fail "c5 after its reboots: $(json_field c5 state)"
+"$VMTUI" destroy c5 >/dev/null 2>&1 || fail "destroy c5"
 
 # Networks: a user-mode card (its host answers ARP) and a tap both reach the runner.
 "$VMTUI" create c2 --kernel "$PROBE" --memory 64 --net user,mac=52:54:00:ab:cd:01 \
