@@ -2,6 +2,7 @@
 /* core-vm.c: create, edit, delete, start and stop VMs, keeping store and hypervisor in step. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,12 +95,43 @@ int core_create(struct core *c, struct backend *be, struct vm_def *def,
 	return r;
 }
 
+/*
+ * A VM's definition as its hypervisor holds it now (libvirt may have been
+ * told things behind vmtui's back: a disk attached with virsh), with what
+ * only vmtui's store keeps, its group and dates. A domain libvirt no
+ * longer has comes from the store alone. *managed: the store has it.
+ */
+static int core_current_def(struct core *c, struct backend *be, const char *name,
+			    struct vm_def **out, bool *managed, struct vmt_error *err)
+{
+	struct vm_def *stored = NULL;
+	int r;
+
+	*managed = store_vm_get(c->store, be->uri, name, &stored, NULL) == 0;
+	r = backend_get_def(be, name, out, err);
+	if (r < 0) {
+		if (!*managed || r != -ENOENT) {
+			vm_def_free(stored);
+			return r;
+		}
+		*out = stored;
+		return 0;
+	}
+	if (*managed) {
+		vm_def_set_str(&(*out)->group, stored->group);
+		(*out)->created = stored->created;
+		(*out)->updated = stored->updated;
+		vm_def_free(stored);
+	}
+	return 0;
+}
+
 int core_get_def(struct core *c, struct backend *be, const char *name,
 		 struct vm_def **out, struct vmt_error *err)
 {
-	if (store_vm_get(c->store, be->uri, name, out, NULL) == 0)
-		return 0;
-	return backend_get_def(be, name, out, err);
+	bool managed;
+
+	return core_current_def(c, be, name, out, &managed, err);
 }
 
 int core_edit(struct core *c, struct backend *be, struct vm_def *def,
@@ -167,8 +199,8 @@ int core_delete(struct core *c, struct backend *be, const char *name,
 		bool remove_disks, bool force, struct vmt_error *err)
 {
 	struct vm_def *def = NULL;
-	bool managed = store_vm_get(c->store, be->uri, name, &def, NULL) == 0;
-	int r = managed ? 0 : backend_get_def(be, name, &def, err);
+	bool managed;
+	int r = core_current_def(c, be, name, &def, &managed, err);
 
 	if (r == 0)
 		r = core_delete_def(c, be, name, remove_disks, force, def, managed, err);

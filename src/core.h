@@ -85,7 +85,10 @@ void core_vm_detail_done(struct core_vm_detail *d);
  */
 int core_create(struct core *c, struct backend *be, struct vm_def *def,
 		struct vmt_error *err);
-/* The definition to edit: the stored one, or the hypervisor's. */
+/*
+ * The definition to edit: the hypervisor's as it is now, with the group
+ * and dates vmtui's store keeps; the stored one when libvirt lost it.
+ */
 int core_get_def(struct core *c, struct backend *be, const char *name,
 		 struct vm_def **out, struct vmt_error *err);
 /*

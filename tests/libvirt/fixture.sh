@@ -96,6 +96,28 @@ assert d.findtext("description") == 'a <b> & "c"'
 PY
 expect 0 "$VMTUI" -c "$U" delete $ed
 
+# --- edit and delete see what virsh changed in a domain vmtui made ---
+mg=vt-$$-mixed
+expect 0 "$VMTUI" -c "$U" create $mg --memory 64 --kernel "$PROBE" --group web
+head -c 1048576 /dev/zero >"$TMPD/attached.img"
+virsh -q -c "$U" attach-disk $mg "$TMPD/attached.img" vdb --config >/dev/null || fail "virsh attach-disk failed"
+virsh -q -c "$U" setvcpus $mg 2 --config --maximum >/dev/null && virsh -q -c "$U" setvcpus $mg 2 --config >/dev/null ||
+	fail "virsh setvcpus failed"
+expect 0 "$VMTUI" -c "$U" edit $mg --memory 96
+virsh -q -c "$U" dumpxml --inactive $mg >"$TMPD/mixed.xml" || fail "virsh dumpxml failed"
+"$PYTHON3" - "$TMPD/mixed.xml" "$TMPD/attached.img" <<'PY' || fail "edit undid what virsh did"
+import sys, xml.etree.ElementTree as ET
+d = ET.parse(sys.argv[1]).getroot()
+src = [s.get("file") for s in d.findall("devices/disk/source")]
+assert sys.argv[2] in src, src
+assert d.findtext("vcpu") == "2", d.findtext("vcpu")
+assert int(d.findtext("memory")) == 96 * 1024, d.findtext("memory")
+PY
+expect 0 "$VMTUI" -c "$U" show $mg --json
+[ "$(json_get "j['group']")" = web ] || fail "edit lost the group: $(json_get "j.get('group')")"
+expect 0 "$VMTUI" -c "$U" delete $mg
+[ -f "$TMPD/attached.img" ] || fail "delete without --remove-disks removed the attached disk"
+
 # --- pool create-default ---
 # Only over a transient pool "default" (the fixture's, or one left by an
 # earlier daemon), which is put back exactly as it was; a persistent one
