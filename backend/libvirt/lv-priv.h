@@ -60,6 +60,7 @@ struct lv_conn {
 	char auth_error[256];	/* why the last auth callback failed */
 	struct lv_def_cache *cache;
 	size_t n_cache, cap_cache;
+	unsigned cache_gen;	/* bumped by every forget: an answer asked before is stale */
 };
 
 static inline struct lv_conn *lv_conn(struct backend *be)

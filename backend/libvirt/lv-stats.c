@@ -28,6 +28,7 @@ void lv_cache_forget(struct lv_conn *lv, const char *uuid)
 
 void lv_cache_forget_locked(struct lv_conn *lv, const char *uuid)
 {
+	lv->cache_gen++;
 	if (!*uuid) {
 		lv->n_cache = 0;
 		return;
@@ -123,22 +124,27 @@ static unsigned lv_info_definition(struct lv_conn *lv, virDomainPtr dom,
 	struct lv_def_cache c = { .vcpus = 0 }, *found;
 	bool have, asked = false;
 	virDomainInfo di;
+	unsigned gen;
 
 	pthread_mutex_lock(&lv->lock);
 	found = lv_cache_find(lv, info->uuid);
 	have = found != NULL;
 	if (have)
 		c = *found;
+	gen = lv->cache_gen;
 	pthread_mutex_unlock(&lv->lock);
 	if (!have && LV_CALL(lv, virDomainGetInfo(dom, &di)) == 0) {
 		memcpy(c.uuid, info->uuid, sizeof(c.uuid));
 		c.vcpus = di.nrVirtCpu;
 		c.max_memory_kib = di.maxMem;
 		have = asked = true;
+		/* Kept unless an event meanwhile said the definition changed, or another list kept it. */
 		pthread_mutex_lock(&lv->lock);
-		lv->cache = xgrow(lv->cache, &lv->cap_cache, lv->n_cache,
-				  sizeof(*lv->cache));
-		lv->cache[lv->n_cache++] = c;
+		if (lv->cache_gen == gen && !lv_cache_find(lv, info->uuid)) {
+			lv->cache = xgrow(lv->cache, &lv->cap_cache, lv->n_cache,
+					  sizeof(*lv->cache));
+			lv->cache[lv->n_cache++] = c;
+		}
 		pthread_mutex_unlock(&lv->lock);
 	}
 	if (have && !info->vcpus)
