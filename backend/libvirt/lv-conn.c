@@ -260,6 +260,8 @@ static void lv_wait_until_locked(struct lv_conn *lv, uint64_t when_ns)
 	}
 }
 
+static void lv_on_close(virConnectPtr conn, int reason, void *opaque);
+
 /* Try to open the connection again until it works or the backend closes. */
 static void *lv_reconnect_thread(void *arg)
 {
@@ -268,6 +270,7 @@ static void *lv_reconnect_thread(void *arg)
 	struct backend_event ev = { .type = BACKEND_EVENT_RECONNECTED };
 	struct vmt_error e;
 	struct lv_link link;
+	virConnectPtr opened = NULL;
 
 	pthread_mutex_lock(&lv->lock);
 	while (!lv->closing) {
@@ -284,6 +287,8 @@ static void *lv_reconnect_thread(void *arg)
 			lv_link_close(&link);
 			pthread_mutex_lock(&lv->lock);
 		} else if (r == 0) {
+			opened = link.conn;
+			virConnectRef(opened);
 			lv->fresh = link;
 			lv->have_fresh = true;
 			lv->down = false;
@@ -301,6 +306,15 @@ static void *lv_reconnect_thread(void *arg)
 	}
 	lv->reconnecting = false;
 	pthread_mutex_unlock(&lv->lock);
+	/*
+	 * A link that died before it was known as fresh had its close callback
+	 * ignored: tell the connection now, as the callback would have.
+	 */
+	if (opened) {
+		if (virConnectIsAlive(opened) != 1)
+			lv_on_close(opened, VIR_CONNECT_CLOSE_REASON_EOF, lv);
+		virConnectClose(opened);
+	}
 	lv_unref(lv);
 	return NULL;
 }
