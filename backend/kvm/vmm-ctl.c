@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "backend/kvm/vmm-ctl.h"
+#include "backend/kvm/vmm-stats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -111,28 +112,6 @@ int vmm_ctl_listen(struct vmm_ctl *ctl, const char *path, struct vmm_error *err)
 	return 0;
 }
 
-/* Field 22 of /proc/self/stat: start time in clock ticks since boot. */
-static unsigned long long vmm_ctl_starttime(void)
-{
-	char buf[1024], *p;
-	unsigned long long v = 0;
-	int field = 3;
-	FILE *f = fopen("/proc/self/stat", "re");
-
-	if (!f)
-		return 0;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	if (!p || !(p = strrchr(buf, ')')))
-		return 0;
-	for (p = strtok(p + 1, " "); p; p = strtok(NULL, " "), field++)
-		if (field == 22) {
-			v = strtoull(p, NULL, 10);
-			break;
-		}
-	return v;
-}
-
 static int vmm_ctl_write_file(const char *path, const char *text)
 {
 	size_t n = strlen(path) + 8;
@@ -164,7 +143,9 @@ int vmm_ctl_files(struct vmm_ctl *ctl, struct vmm_error *err)
 	if (!ctl->sock_path)
 		return 0;
 	unlink(ctl->exit_path);
-	snprintf(text, sizeof(text), "%d %llu\n", (int)getpid(), vmm_ctl_starttime());
+	/* The pid and its start time (ticks since boot): a recycled pid is told apart. */
+	snprintf(text, sizeof(text), "%d %llu\n", (int)getpid(),
+		 vmm_proc_stat_field("/proc/self/stat", 22));
 	rc = vmm_ctl_write_file(ctl->pid_path, text);
 	if (rc)
 		return vmm_error_set(err, rc, "pid file %s: %s", ctl->pid_path, strerror(-rc));

@@ -12,17 +12,13 @@
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 
-/* guest_time (field 43 of /proc/<pid>/task/<tid>/stat) in nanoseconds. */
-static unsigned long long vmm_stats_guest_ns(pid_t tid)
+unsigned long long vmm_proc_stat_field(const char *path, int field)
 {
-	char path[64], buf[1024], *p;
+	char buf[1024], *p, *save = NULL;
 	unsigned long long v = 0;
-	long hz = sysconf(_SC_CLK_TCK);
-	int field = 3;
-	FILE *f;
+	int at = 3;
+	FILE *f = fopen(path, "re");
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-	f = fopen(path, "re");
 	if (!f)
 		return 0;
 	p = fgets(buf, sizeof(buf), f);
@@ -30,11 +26,23 @@ static unsigned long long vmm_stats_guest_ns(pid_t tid)
 	/* The command name may hold spaces and parentheses: count from the last ')'. */
 	if (!p || !(p = strrchr(buf, ')')))
 		return 0;
-	for (p = strtok(p + 1, " "); p; p = strtok(NULL, " "), field++)
-		if (field == 43) {
+	for (p = strtok_r(p + 1, " ", &save); p; p = strtok_r(NULL, " ", &save), at++)
+		if (at == field) {
 			v = strtoull(p, NULL, 10);
 			break;
 		}
+	return v;
+}
+
+/* guest_time (field 43 of /proc/<pid>/task/<tid>/stat) in nanoseconds. */
+static unsigned long long vmm_stats_guest_ns(pid_t tid)
+{
+	char path[64];
+	long hz = sysconf(_SC_CLK_TCK);
+	unsigned long long v;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	v = vmm_proc_stat_field(path, 43);
 	return hz > 0 ? v * (1000000000ull / (unsigned long long)hz) : 0;
 }
 

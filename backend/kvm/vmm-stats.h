@@ -12,4 +12,7 @@ void vmm_stats_write(struct vmm_vm *vm, struct vmm_buf *b);
 /* Append "key value\n" lines for INFO (without the closing empty line). */
 void vmm_stats_info(struct vmm_vm *vm, struct vmm_buf *b);
 
+/* Field number field (1 is the pid) of a /proc stat file such as path; 0 when unreadable. */
+unsigned long long vmm_proc_stat_field(const char *path, int field);
+
 #endif
