@@ -357,17 +357,13 @@ static int kvm_argv_devices(const struct vm_def *def, char **argv, int n)
 	}
 	for (size_t i = 0; i < def->n_nics; i++) {
 		const struct vm_nic *nic = &def->nics[i];
-		char *where;
+		bool user = nic->kind == VM_NIC_USER;
 
-		if (nic->kind == VM_NIC_USER)
-			where = xstrdup("user");
-		else if (nic->kind == VM_NIC_TAP && nic->source)
-			where = xasprintf("tap:%s", nic->source);
-		else
+		if (!user && (nic->kind != VM_NIC_TAP || !nic->source))
 			continue;
 		argv[n++] = xstrdup("--net");
-		argv[n++] = nic->mac[0] ? xasprintf("%s,mac=%s", where, nic->mac) : xstrdup(where);
-		free(where);
+		argv[n++] = xasprintf("%s%s%s%s", user ? "user" : "tap:", user ? "" : nic->source,
+				      nic->mac[0] ? ",mac=" : "", nic->mac);
 	}
 	return n;
 }

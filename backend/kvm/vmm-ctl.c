@@ -145,7 +145,7 @@ int vmm_ctl_files(struct vmm_ctl *ctl, struct vmm_error *err)
 	unlink(ctl->exit_path);
 	/* The pid and its start time (ticks since boot): a recycled pid is told apart. */
 	snprintf(text, sizeof(text), "%d %llu\n", (int)getpid(),
-		 vmm_proc_stat_field("/proc/self/stat", 22));
+		 vmm_stats_proc_field("/proc/self/stat", 22));
 	rc = vmm_ctl_write_file(ctl->pid_path, text);
 	if (rc)
 		return vmm_error_set(err, rc, "pid file %s: %s", ctl->pid_path, strerror(-rc));

@@ -304,7 +304,7 @@ static int vmm_net_user_open(struct vmm_net *n, struct vmm_error *err)
 	if (!n->frame)
 		return vmm_error_set(err, -ENOMEM, "%s: out of memory for its frames", n->label);
 	n->slirp = vmm_slirp_new(n->label, vmm_net_deliver, n, err);
-	return n->slirp ? 0 : -1;
+	return n->slirp ? 0 : err ? err->code : -EINVAL;
 }
 
 struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,

@@ -75,8 +75,9 @@ static const int vmm_sandbox_denied[] = {
 /*
  * What libslirp calls for a user network besides: its own sockets to the
  * outside (Internet families only, see below), connected, never bound
- * (there are no inbound ports), their options and addresses, and
- * FIONREAD on a datagram socket before it reads.
+ * (there are no inbound ports), their options and addresses, FIONREAD on
+ * a datagram socket before it reads, and SIOCGIFINDEX for a nameserver
+ * with a scope.
  */
 static const int vmm_sandbox_net[] = {
 	SCMP_SYS(connect), SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(setsockopt),
@@ -211,15 +212,21 @@ static int vmm_sandbox_net_rules(scmp_filter_ctx ctx)
 
 	for (size_t i = 0; rc == 0 && i < sizeof(vmm_sandbox_net) / sizeof(vmm_sandbox_net[0]); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, vmm_sandbox_net[i], 0);
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				      SCMP_A0(SCMP_CMP_EQ, AF_INET));
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				      SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+	/*
+	 * Other families fail rather than kill: glibc's if_nametoindex, which
+	 * libslirp calls for a scoped nameserver in resolv.conf, tries AF_UNIX
+	 * before AF_INET.
+	 */
+	for (int af = 0; rc == 0 && af < AF_MAX; af++)
+		rc = seccomp_rule_add(ctx, af == AF_INET || af == AF_INET6 ? SCMP_ACT_ALLOW :
+				      SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+				      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, FIONREAD));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, SIOCGIFINDEX));
 	return rc;
 }
 
@@ -351,7 +358,7 @@ int vmm_sandbox_enter(const struct vmm_sandbox_opts *opts, struct vmm_error *err
 	vmm_info("sandbox: seccomp filter on (%zu system calls, %zu ioctls allowed%s)",
 		 sizeof(vmm_sandbox_plain) / sizeof(vmm_sandbox_plain[0]) + 5 +
 		 (net ? sizeof(vmm_sandbox_net) / sizeof(vmm_sandbox_net[0]) + 1 : 0),
-		 sizeof(vmm_sandbox_ioctls) / sizeof(vmm_sandbox_ioctls[0]) + net,
+		 sizeof(vmm_sandbox_ioctls) / sizeof(vmm_sandbox_ioctls[0]) + 2 * net,
 		 net ? ", and the user network's sockets" : "");
 #endif
 	return 0;

@@ -7,13 +7,14 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <slirp/libslirp.h>
 
 #if SLIRP_CONFIG_VERSION_MAX < 4
-#error "vmtui-vmm needs libslirp 4.5 or later (SlirpConfig version 4)"
+#error "vmtui-vmm needs libslirp 4.7 or later (SlirpConfig version 4)"
 #endif
 
 #define VMM_SLIRP_LIB "libslirp.so.0"
@@ -29,6 +30,12 @@ static struct {
 	void (*handle_timer)(Slirp *slirp, SlirpTimerId id, void *cb_opaque);
 	const char *(*version_string)(void);
 } vmm_slirp_api;
+
+/*
+ * libslirp keeps some state process-wide (the DNS server it read from
+ * resolv.conf, its clock): the cards' threads call it one at a time.
+ */
+static pthread_mutex_t vmm_slirp_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct vmm_slirp_timer {
 	bool used, armed;
@@ -74,7 +81,7 @@ static int vmm_slirp_load(struct vmm_error *err)
 		if (!*syms[i].slot) {
 			memset(&vmm_slirp_api, 0, sizeof(vmm_slirp_api));
 			dlclose(lib);
-			return vmm_error_set(err, -ENOSYS, "--net user: %s has no %s (libslirp 4.5 or "
+			return vmm_error_set(err, -ENOSYS, "--net user: %s has no %s (libslirp 4.7 or "
 					     "later is needed)", VMM_SLIRP_LIB, syms[i].sym);
 		}
 	}
@@ -210,10 +217,14 @@ struct vmm_slirp *vmm_slirp_new(const char *name, vmm_slirp_out_fn *out, void *o
 	cfg.vprefix_len = 64;
 	inet_pton(AF_INET6, "fec0::2", &cfg.vhost6);
 	inet_pton(AF_INET6, "fec0::3", &cfg.vnameserver6);
+	pthread_mutex_lock(&vmm_slirp_lock);
 	s->slirp = vmm_slirp_api.new(&cfg, &vmm_slirp_cb, s);
+	pthread_mutex_unlock(&vmm_slirp_lock);
 	if (!s->slirp) {
 		free(s);
-		vmm_error_set(err, -EINVAL, "%s: libslirp refused the user network", name);
+		vmm_error_set(err, -EINVAL, "%s: libslirp %s refused the user network "
+			      "(SlirpConfig version %u)", name, vmm_slirp_api.version_string(),
+			      cfg.version);
 		return NULL;
 	}
 	vmm_log(VMM_LOG_INFO, "%s: user network %s through libslirp %s", name, VMM_SLIRP_NET,
@@ -225,15 +236,20 @@ void vmm_slirp_free(struct vmm_slirp *s)
 {
 	if (!s)
 		return;
+	pthread_mutex_lock(&vmm_slirp_lock);
 	vmm_slirp_api.cleanup(s->slirp);
+	pthread_mutex_unlock(&vmm_slirp_lock);
 	free(s->fds);
 	free(s);
 }
 
 void vmm_slirp_input(struct vmm_slirp *s, const uint8_t *frame, size_t len)
 {
-	if (len <= INT_MAX)
-		vmm_slirp_api.input(s->slirp, frame, (int)len);
+	if (len > INT_MAX)
+		return;
+	pthread_mutex_lock(&vmm_slirp_lock);
+	vmm_slirp_api.input(s->slirp, frame, (int)len);
+	pthread_mutex_unlock(&vmm_slirp_lock);
 }
 
 static int vmm_slirp_add(int fd, int events, void *opaque)
@@ -288,7 +304,9 @@ struct pollfd *vmm_slirp_pollfds(struct vmm_slirp *s, const struct pollfd *mine,
 		if ((uint64_t)left < t)
 			t = (uint32_t)left;
 	}
+	pthread_mutex_lock(&vmm_slirp_lock);
 	vmm_slirp_api.pollfds_fill(s->slirp, &t, vmm_slirp_add, s);
+	pthread_mutex_unlock(&vmm_slirp_lock);
 	*timeout_ms = t > INT_MAX ? -1 : (int)t;
 	*count = s->nfds;
 	return s->fds;
@@ -298,6 +316,7 @@ void vmm_slirp_dispatch(struct vmm_slirp *s, bool error)
 {
 	int64_t now_ms = vmm_slirp_now_ns() / 1000000;
 
+	pthread_mutex_lock(&vmm_slirp_lock);
 	vmm_slirp_api.pollfds_poll(s->slirp, error, vmm_slirp_revents, s);
 	for (int i = 0; i < VMM_SLIRP_TIMERS; i++) {
 		struct vmm_slirp_timer *tm = &s->timers[i];
@@ -307,4 +326,5 @@ void vmm_slirp_dispatch(struct vmm_slirp *s, bool error)
 			vmm_slirp_api.handle_timer(s->slirp, tm->id, tm->cb_opaque);
 		}
 	}
+	pthread_mutex_unlock(&vmm_slirp_lock);
 }

@@ -20,7 +20,10 @@
 
 struct vmm_slirp;
 
-/* A frame for the guest; called on the thread that calls into vmm_slirp. */
+/*
+ * A frame for the guest; called on the thread that calls into vmm_slirp,
+ * which holds a lock of all slirps then: it must not call back into one.
+ */
 typedef void vmm_slirp_out_fn(void *opaque, const uint8_t *frame, size_t len);
 
 /* Load libslirp and make a network; NULL with err set (the library missing, say). */

@@ -12,7 +12,7 @@
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 
-unsigned long long vmm_proc_stat_field(const char *path, int field)
+unsigned long long vmm_stats_proc_field(const char *path, int field)
 {
 	char buf[1024], *p, *save = NULL;
 	unsigned long long v = 0;
@@ -42,7 +42,7 @@ static unsigned long long vmm_stats_guest_ns(pid_t tid)
 	unsigned long long v;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-	v = vmm_proc_stat_field(path, 43);
+	v = vmm_stats_proc_field(path, 43);
 	return hz > 0 ? v * (1000000000ull / (unsigned long long)hz) : 0;
 }
 

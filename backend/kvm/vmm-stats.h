@@ -13,6 +13,6 @@ void vmm_stats_write(struct vmm_vm *vm, struct vmm_buf *b);
 void vmm_stats_info(struct vmm_vm *vm, struct vmm_buf *b);
 
 /* Field number field (1 is the pid) of a /proc stat file such as path; 0 when unreadable. */
-unsigned long long vmm_proc_stat_field(const char *path, int field);
+unsigned long long vmm_stats_proc_field(const char *path, int field);
 
 #endif

@@ -260,8 +260,6 @@ static void lv_wait_until_locked(struct lv_conn *lv, uint64_t when_ns)
 	}
 }
 
-static void lv_on_close(virConnectPtr conn, int reason, void *opaque);
-
 /* Try to open the connection again until it works or the backend closes. */
 static void *lv_reconnect_thread(void *arg)
 {

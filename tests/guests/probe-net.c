@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* probe-net.c: the probe kernel's virtio-net words (echo frames back to the
- * host, send or count a burst for the benchmark, talk UDP across a user
- * network) and virtio-rng's. */
+ * host, send or count a burst for the benchmark, talk UDP, DNS and TCP
+ * across a user network) and virtio-rng's. */
 
 #include "probe-virtio.h"
 
@@ -254,105 +254,226 @@ static uint8_t *net_recv_ip(struct pnet *n, uint32_t *len, uint32_t *id, uint64_
 	return NULL;
 }
 
-static uint16_t ip_sum(const uint8_t *p, unsigned len)
+/* The Internet checksum of p[0..len) on top of sum (a pseudo-header's, say). */
+static uint16_t ip_sum(const uint8_t *p, unsigned len, uint32_t sum)
 {
-	uint32_t sum = 0;
-
 	for (unsigned i = 0; i + 1 < len; i += 2)
 		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
 }
 
-/*
- * On a user network: ask who 10.0.2.2 is, send it a UDP datagram from and
- * to port, and report its answer, which the host's side has to make.
- */
-static void net_udp(struct pnet *n, unsigned i, uint64_t port)
+static void put16(uint8_t *p, unsigned v)
 {
-	static const char hello[] = "vmtui-udp-hello";
-	uint8_t f[128] = { 0 }, host_mac[6], *ip = f + 14, *udp = ip + 20, *in;
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Ask who 10.0.2.2, the user network's host and gateway, is; false after 10 s. */
+static bool user_gateway(struct pnet *n, unsigned i, uint8_t *mac)
+{
 	uint32_t len, id;
-	unsigned plen = sizeof(hello) - 1, k;
-	char text[65];
+	uint8_t *in;
 
 	net_arp(n, 1, NULL, user_host);
 	for (;;) {
 		if (!(in = net_recv_ip(n, &len, &id, 10000))) {
 			probe_printf("probe: net %u arp timeout\n", i);
-			return;
+			return false;
 		}
 		if (eth_type(in) == 0x0806 && in[21] == 2 && !memcmp(in + 28, user_host, 4))
 			break;
 		net_done(n, id);
 	}
-	memcpy(host_mac, in + 22, 6);
+	memcpy(mac, in + 22, 6);
 	net_done(n, id);
-	probe_printf("probe: net %u arp 10.0.2.2 is %02x:%02x:%02x:%02x:%02x:%02x\n", i, host_mac[0],
-		     host_mac[1], host_mac[2], host_mac[3], host_mac[4], host_mac[5]);
+	probe_printf("probe: net %u arp 10.0.2.2 is %02x:%02x:%02x:%02x:%02x:%02x\n", i, mac[0], mac[1],
+		     mac[2], mac[3], mac[4], mac[5]);
+	return true;
+}
 
-	net_frame(n, f, host_mac, 0x0800);
+/* Send f, whose layer 4 (l4len bytes) is at f + 34, to dst through the gateway at mac. */
+static void user_ip_send(struct pnet *n, uint8_t *f, const uint8_t *mac, const uint8_t *dst,
+			 uint8_t proto, unsigned l4len)
+{
+	uint8_t *ip = f + 14;
+
+	net_frame(n, f, mac, 0x0800);
+	memset(ip, 0, 20);
 	ip[0] = 0x45;
-	ip[3] = (uint8_t)(28 + plen);
+	put16(ip + 2, 20 + l4len);
 	ip[8] = 64;
-	ip[9] = 17;
+	ip[9] = proto;
 	memcpy(ip + 12, user_me, 4);
-	memcpy(ip + 16, user_host, 4);
-	ip[10] = (uint8_t)(ip_sum(ip, 20) >> 8);
-	ip[11] = (uint8_t)ip_sum(ip, 20);
-	udp[0] = udp[2] = (uint8_t)(port >> 8);
-	udp[1] = udp[3] = (uint8_t)port;
-	udp[5] = (uint8_t)(8 + plen);
-	memcpy(udp + 8, hello, plen);
-	net_send(n, f, 14 + 28 + plen < 60 ? 60 : 14 + 28 + plen);
-	probe_printf("probe: net %u udp sent to 10.0.2.2:%lu\n", i, (unsigned long)port);
-	for (;;) {
-		if (!(in = net_recv_ip(n, &len, &id, 10000))) {
-			probe_printf("probe: net %u udp timeout\n", i);
-			return;
-		}
-		/* IPv4 without options, UDP, from the host, to our port. */
-		if (eth_type(in) == 0x0800 && in[14] == 0x45 && in[23] == 17 && len >= 42 &&
-		    !memcmp(in + 26, user_host, 4) && (uint64_t)(in[36] << 8 | in[37]) == port)
-			break;
-		net_done(n, id);
+	memcpy(ip + 16, dst, 4);
+	put16(ip + 10, ip_sum(ip, 20, 0));
+	net_send(n, f, 34 + l4len < 60 ? 60 : 34 + l4len);
+}
+
+/* The next IPv4 packet (no options) of proto from src's port; NULL after 10 s. */
+static uint8_t *user_ip_recv(struct pnet *n, uint8_t proto, const uint8_t *src, unsigned port,
+			     uint32_t *len, uint32_t *id)
+{
+	uint8_t *in;
+
+	while ((in = net_recv_ip(n, len, id, 10000))) {
+		if (eth_type(in) == 0x0800 && in[14] == 0x45 && in[23] == proto &&
+		    *len >= 34u + (proto == 6 ? 20u : 8u) &&
+		    !memcmp(in + 26, src, 4) && (unsigned)(in[34] << 8 | in[35]) == port)
+			return in;
+		net_done(n, *id);
 	}
+	return NULL;
+}
+
+/* A UDP datagram from and to port, to dst; the answer (NULL after 10 s) and its payload length. */
+static uint8_t *user_udp(struct pnet *n, const uint8_t *mac, const uint8_t *dst, unsigned port,
+			 const void *data, unsigned dlen, unsigned *plen, uint32_t *id)
+{
+	uint8_t f[256] = { 0 }, *udp = f + 34, *in;
+	uint32_t len;
+	unsigned k;
+
+	put16(udp, port);
+	put16(udp + 2, port);
+	put16(udp + 4, 8 + dlen);
+	memcpy(udp + 8, data, dlen);
+	user_ip_send(n, f, mac, dst, 17, 8 + dlen);
+	if (!(in = user_ip_recv(n, 17, dst, port, &len, id)))
+		return NULL;
 	k = (unsigned)(in[38] << 8 | in[39]);
 	k = k < 8 ? 0 : k - 8;
-	k = k > len - 42 ? len - 42 : k;
+	*plen = k > len - 42 ? len - 42 : k;
+	return in + 42;
+}
+
+/* probe.net.udp=D,PORT: "vmtui-udp-hello" to a service on the host; print its answer. */
+static void net_udp(struct pnet *n, unsigned i, unsigned port)
+{
+	static const char hello[] = "vmtui-udp-hello";
+	uint8_t mac[6], *in;
+	uint32_t id;
+	unsigned k;
+	char text[65];
+
+	if (!user_gateway(n, i, mac))
+		return;
+	probe_printf("probe: net %u udp sent to 10.0.2.2:%u\n", i, port);
+	if (!(in = user_udp(n, mac, user_host, port, hello, sizeof(hello) - 1, &k, &id))) {
+		probe_printf("probe: net %u udp timeout\n", i);
+		return;
+	}
 	k = k < sizeof(text) - 1 ? k : sizeof(text) - 1;
 	for (unsigned j = 0; j < k; j++)
-		text[j] = in[42 + j] >= 32 && in[42 + j] < 127 ? (char)in[42 + j] : '.';
+		text[j] = in[j] >= 32 && in[j] < 127 ? (char)in[j] : '.';
 	text[k] = '\0';
-	probe_printf("probe: net %u udp reply from 10.0.2.2:%u: %s\n", i, (unsigned)(in[34] << 8 | in[35]),
-		     text);
+	probe_printf("probe: net %u udp reply from 10.0.2.2:%u: %s\n", i, port, text);
 	net_done(n, id);
 }
 
-/* probe.net.echo=D,N  probe.net.bench=D,N  probe.net.rxbench=D,N  probe.net.udp=D,PORT */
+/* probe.net.dns=D: ask 10.0.2.3 for the address of vmtui.test; print the first A record. */
+static void net_dns(struct pnet *n, unsigned i)
+{
+	static const uint8_t query[] = {
+		0x56, 0x54, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,		/* id, RD, one question */
+		5, 'v', 'm', 't', 'u', 'i', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1 /* A IN */
+	};
+	static const uint8_t dns[4] = { 10, 0, 2, 3 };
+	uint8_t mac[6], *in;
+	uint32_t id;
+	unsigned len, at = sizeof(query);
+
+	if (!user_gateway(n, i, mac))
+		return;
+	probe_printf("probe: net %u dns query sent\n", i);
+	if (!(in = user_udp(n, mac, dns, 53, query, sizeof(query), &len, &id))) {
+		probe_printf("probe: net %u dns timeout\n", i);
+		return;
+	}
+	/* The question comes back as it went; then a name (a pointer), type, class, ttl, length. */
+	if (len >= at + 16 && in[0] == 0x56 && in[1] == 0x54 && (in[7] | in[6]) &&
+	    (in[at] & 0xc0) == 0xc0 && in[at + 3] == 1 && in[at + 11] == 4)
+		probe_printf("probe: net %u dns vmtui.test is %u.%u.%u.%u\n", i, in[at + 12],
+			     in[at + 13], in[at + 14], in[at + 15]);
+	else
+		probe_printf("probe: net %u dns answer len=%u rcode=%u\n", i, len,
+			     len >= 4 ? in[3] & 15u : 0u);
+	net_done(n, id);
+}
+
+/* probe.net.tcp=D,PORT: open a connection to the host's port (a SYN); print the SYN-ACK, then reset it. */
+static void net_tcp(struct pnet *n, unsigned i, unsigned port)
+{
+	uint8_t f[128] = { 0 }, *tcp = f + 34, mac[6], pseudo[12], *in;
+	uint32_t len, id, seq = 0x766d7475;
+
+	if (!user_gateway(n, i, mac))
+		return;
+	put16(tcp, 40000);
+	put16(tcp + 2, port);
+	memcpy(tcp + 4, &seq, 4);
+	tcp[12] = 5 << 4;		/* 20-byte header */
+	tcp[13] = 0x02;			/* SYN */
+	put16(tcp + 14, 8192);		/* window */
+	memcpy(pseudo, user_me, 4);
+	memcpy(pseudo + 4, user_host, 4);
+	pseudo[8] = 0;
+	pseudo[9] = 6;
+	put16(pseudo + 10, 20);
+	put16(tcp + 16, ip_sum(tcp, 20, (uint32_t)(0xffff & ~ip_sum(pseudo, 12, 0))));
+	user_ip_send(n, f, mac, user_host, 6, 20);
+	probe_printf("probe: net %u tcp syn sent to 10.0.2.2:%u\n", i, port);
+	for (;;) {
+		if (!(in = user_ip_recv(n, 6, user_host, port, &len, &id))) {
+			probe_printf("probe: net %u tcp timeout\n", i);
+			return;
+		}
+		if ((in[47] & 0x12) == 0x12)
+			break;
+		if (in[47] & 0x04) {
+			probe_printf("probe: net %u tcp refused by 10.0.2.2:%u\n", i, port);
+			net_done(n, id);
+			return;
+		}
+		net_done(n, id);
+	}
+	net_done(n, id);
+	probe_printf("probe: net %u tcp syn-ack from 10.0.2.2:%u\n", i, port);
+	tcp[13] = 0x04;			/* RST */
+	seq = __builtin_bswap32(__builtin_bswap32(seq) + 1);
+	memcpy(tcp + 4, &seq, 4);
+	put16(tcp + 16, 0);
+	put16(tcp + 16, ip_sum(tcp, 20, (uint32_t)(0xffff & ~ip_sum(pseudo, 12, 0))));
+	user_ip_send(n, f, mac, user_host, 6, 20);
+}
+
+/* probe.net.echo=D,N  .bench=D,N  .rxbench=D,N  .udp=D,PORT  .tcp=D,PORT  .dns=D */
 void probe_net_word(const char *w, size_t n)
 {
-	static const char *const ops[] = { "echo=", "bench=", "rxbench=", "udp=" };
+	static const char *const ops[] = { "echo=", "bench=", "rxbench=", "udp=", "tcp=", "dns=" };
 	uint64_t v[2];
 	struct pnet *p;
 
 	w += 10, n -= 10;	/* "probe.net." */
-	for (unsigned k = 0; k < 4; k++) {
+	for (unsigned k = 0; k < 6; k++) {
 		size_t l = strlen(ops[k]);
+		unsigned want = k == 5 ? 1 : 2;
 
-		if (n <= l || memcmp(w, ops[k], l) || !probe_parse_list(w + l, n - l, v, 2))
+		if (n <= l || memcmp(w, ops[k], l) || !probe_parse_list(w + l, n - l, v, want))
 			continue;
 		if (!(p = net_get((unsigned)v[0])))
 			return;
-		if (k == 0)
-			net_echo(p, (unsigned)v[0], v[1]);
-		else if (k == 1)
-			net_bench_tx(p, (unsigned)v[0], v[1]);
-		else if (k == 2)
-			net_bench_rx(p, (unsigned)v[0], v[1]);
-		else
-			net_udp(p, (unsigned)v[0], v[1] & 0xffff);
+		switch (k) {
+		case 0: net_echo(p, (unsigned)v[0], v[1]); break;
+		case 1: net_bench_tx(p, (unsigned)v[0], v[1]); break;
+		case 2: net_bench_rx(p, (unsigned)v[0], v[1]); break;
+		case 3: net_udp(p, (unsigned)v[0], (unsigned)(v[1] & 0xffff)); break;
+		case 4: net_tcp(p, (unsigned)v[0], (unsigned)(v[1] & 0xffff)); break;
+		default: net_dns(p, (unsigned)v[0]); break;
+		}
 		return;
 	}
 	probe_printf("probe: unknown net word\n");
