@@ -95,11 +95,32 @@ int core_create(struct core *c, struct backend *be, struct vm_def *def,
 	return r;
 }
 
+/* Into def, the hypervisor's: what only the store knows of the VM and of its disks. */
+static void core_def_keep_stored(struct vm_def *def, const struct vm_def *stored)
+{
+	vm_def_set_str(&def->group, stored->group);
+	def->created = stored->created;
+	def->updated = stored->updated;
+	for (size_t i = 0; i < def->n_disks; i++)
+		for (size_t k = 0; k < stored->n_disks; k++) {
+			const struct vm_disk *s = &stored->disks[k];
+			struct vm_disk *d = &def->disks[i];
+
+			if (d->path && s->path && strcmp(d->path, s->path) == 0) {
+				d->created = s->created;
+				if (!d->pool)
+					vm_def_set_str(&d->pool, s->pool);
+				break;
+			}
+		}
+}
+
 /*
  * A VM's definition as its hypervisor holds it now (libvirt may have been
  * told things behind vmtui's back: a disk attached with virsh), with what
  * only vmtui's store keeps, its group and dates. A domain libvirt no
- * longer has comes from the store alone. *managed: the store has it.
+ * longer has comes from the store alone. *managed: the store has this
+ * very VM (not another of the same name).
  */
 static int core_current_def(struct core *c, struct backend *be, const char *name,
 			    struct vm_def **out, bool *managed, struct vmt_error *err)
@@ -117,12 +138,15 @@ static int core_current_def(struct core *c, struct backend *be, const char *name
 		*out = stored;
 		return 0;
 	}
-	if (*managed) {
-		vm_def_set_str(&(*out)->group, stored->group);
-		(*out)->created = stored->created;
-		(*out)->updated = stored->updated;
-		vm_def_free(stored);
+	/* Another domain of that name since (a new UUID): the stored one stays as it is. */
+	if (*managed && (*out)->uuid[0] && strcmp((*out)->uuid, stored->uuid) != 0) {
+		LOG_WARN("%s on %s is no longer the VM vmtui stored (UUID %s, now %s)", name,
+			 be->uri, stored->uuid, (*out)->uuid);
+		*managed = false;
+	} else if (*managed) {
+		core_def_keep_stored(*out, stored);
 	}
+	vm_def_free(stored);
 	return 0;
 }
 

@@ -87,3 +87,19 @@ sum=$(db_digest)
 expect_err 3 "no VM named $other" "$VMTUI" -c "$U" start $other
 expect_err 3 "no VM named $other" "$VMTUI" -c "$U" console $other
 [ "$(db_digest)" = "$sum" ] || fail "actions on a VM that is gone changed the database"
+
+# --- another domain takes the name of one vmtui stored ---
+cat >"$TMPD/usurper.xml" <<XML
+<domain type='qemu'><name>$kept</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+<os><type arch='x86_64'>hvm</type></os></domain>
+XML
+virsh -q -c "$U" define "$TMPD/usurper.xml" >/dev/null || fail "virsh define failed"
+# Delete acts on the domain libvirt has now, and leaves vmtui's own definition.
+expect 0 "$VMTUI" -c "$U" delete $kept
+virsh -q -c "$U" list --all --name | grep -qx $kept && fail "the other $kept is still defined"
+expect 0 "$VMTUI" -c "$U" list --all --json
+[ "$(json_get "[v['state'] for v in j if v['name'] == '$kept'][0]")" = missing ] ||
+	fail "vmtui lost its own $kept with the other one"
+expect 0 "$VMTUI" -c "$U" delete $kept
+expect 0 "$VMTUI" -c "$U" list --all --json
+[ "$(json_get "len([v for v in j if v['name'] == '$kept'])")" = 0 ] || fail "$kept is still stored"

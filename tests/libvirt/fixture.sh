@@ -98,7 +98,7 @@ expect 0 "$VMTUI" -c "$U" delete $ed
 
 # --- edit and delete see what virsh changed in a domain vmtui made ---
 mg=vt-$$-mixed
-expect 0 "$VMTUI" -c "$U" create $mg --memory 64 --kernel "$PROBE" --group web
+expect 0 "$VMTUI" -c "$U" create $mg --memory 64 --kernel "$PROBE" --group web --disk size=1
 head -c 1048576 /dev/zero >"$TMPD/attached.img"
 virsh -q -c "$U" attach-disk $mg "$TMPD/attached.img" vdb --config >/dev/null || fail "virsh attach-disk failed"
 virsh -q -c "$U" setvcpus $mg 2 --config --maximum >/dev/null && virsh -q -c "$U" setvcpus $mg 2 --config >/dev/null ||
@@ -109,14 +109,21 @@ virsh -q -c "$U" dumpxml --inactive $mg >"$TMPD/mixed.xml" || fail "virsh dumpxm
 import sys, xml.etree.ElementTree as ET
 d = ET.parse(sys.argv[1]).getroot()
 src = [s.get("file") for s in d.findall("devices/disk/source")]
-assert sys.argv[2] in src, src
+assert sys.argv[2] in src and len(src) == 2, src
 assert d.findtext("vcpu") == "2", d.findtext("vcpu")
 assert int(d.findtext("memory")) == 96 * 1024, d.findtext("memory")
 PY
 expect 0 "$VMTUI" -c "$U" show $mg --json
 [ "$(json_get "j['group']")" = web ] || fail "edit lost the group: $(json_get "j.get('group')")"
-expect 0 "$VMTUI" -c "$U" delete $mg
-[ -f "$TMPD/attached.img" ] || fail "delete without --remove-disks removed the attached disk"
+[ "$(json_get "[d['created_by_vmtui'] for d in j['disks']]")" = "[True, False]" ] ||
+	fail "edit lost which disk vmtui made: $(json_get "j['disks']")"
+vol=$(json_get "j['disks'][0]['path']")
+# The pool's volume goes; the attached file, in no pool, stays and is named.
+expect_err 1 "disk $TMPD/attached.img is not a volume of any storage pool: vmtui left it" \
+	"$VMTUI" -c "$U" delete $mg --remove-disks
+[ -f "$TMPD/attached.img" ] || fail "delete --remove-disks removed a file no pool holds"
+[ -e "$vol" ] && fail "delete --remove-disks left the volume vmtui made"
+virsh -q -c "$U" list --all --name | grep -qx $mg && fail "$mg is still defined"
 
 # --- pool create-default ---
 # Only over a transient pool "default" (the fixture's, or one left by an
