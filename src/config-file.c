@@ -85,17 +85,17 @@ static void config_add_entry(struct config_entry **v, size_t *n, const char *nam
 	(*n)++;
 }
 
-const char *const console_layout_names[CONSOLE_N_LAYOUTS] = {
-	[CONSOLE_BELOW] = "below",
-	[CONSOLE_BESIDE] = "beside",
-	[CONSOLE_FULL] = "full",
+static const char *const config_console_names[CONFIG_CONSOLE_N] = {
+	[CONFIG_CONSOLE_BELOW] = "below",
+	[CONFIG_CONSOLE_BESIDE] = "beside",
+	[CONFIG_CONSOLE_FULL] = "full",
 };
 
 static void config_set_console(struct config *cfg, const char *value, int line)
 {
-	for (int i = 0; i < CONSOLE_N_LAYOUTS; i++)
-		if (strcmp(value, console_layout_names[i]) == 0) {
-			cfg->console = (enum console_layout)i;
+	for (int i = 0; i < CONFIG_CONSOLE_N; i++)
+		if (strcmp(value, config_console_names[i]) == 0) {
+			cfg->console = (enum config_console)i;
 			return;
 		}
 	config_problem(cfg, line, "console '%s' is not one of below, beside, full", value);

@@ -25,14 +25,12 @@ struct config_entry {
 };
 
 /* Where the console pane goes: under the list, beside it, or on the whole screen. */
-enum console_layout {
-	CONSOLE_BELOW,
-	CONSOLE_BESIDE,
-	CONSOLE_FULL,
-	CONSOLE_N_LAYOUTS,
+enum config_console {
+	CONFIG_CONSOLE_BELOW,
+	CONFIG_CONSOLE_BESIDE,
+	CONFIG_CONSOLE_FULL,
+	CONFIG_CONSOLE_N,
 };
-
-extern const char *const console_layout_names[CONSOLE_N_LAYOUTS];
 
 struct config {
 	char *path;
@@ -41,7 +39,7 @@ struct config {
 	double refresh;		/* seconds; 0 when not set */
 	char *columns;
 	char *sort;
-	enum console_layout console;	/* CONSOLE_BELOW when not set */
+	enum config_console console;	/* CONFIG_CONSOLE_BELOW when not set */
 	struct config_entry *keys;
 	size_t n_keys;
 	struct config_entry *colors;

@@ -160,9 +160,9 @@ static void ui_draw_split(struct ui *ui, struct ui_view *list, int top, int bott
 {
 	int h = bottom - top;
 
-	if (ui->console_layout == CONSOLE_FULL) {
+	if (ui->console_layout == CONFIG_CONSOLE_FULL) {
 		ui_draw_console_pane(ui, top, 0, h, ui->cols);
-	} else if (ui->console_layout == CONSOLE_BESIDE && ui->cols >= UI_BESIDE_MIN_COLS) {
+	} else if (ui->console_layout == CONFIG_CONSOLE_BESIDE && ui->cols >= UI_BESIDE_MIN_COLS) {
 		/* The console gets a guest's usual 80 columns, the list the rest. */
 		int lw = ui->cols - 81;
 

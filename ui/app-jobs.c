@@ -97,6 +97,7 @@ static void ui_job_open(struct ui *ui, struct job *job)
 		return;
 	}
 	c->open = true;
+	c->listed = false;
 	c->be = job->be;
 	c->limits = job->limits;
 	/* A backend that posts events needs no polling for its list. */
@@ -113,16 +114,21 @@ static void ui_job_list(struct ui *ui, struct job *job)
 	if (job->result < 0 && !job->n_vms) {
 		ui_status(ui, true, "%s", job->err.msg);
 	} else {
+		size_t before = ui->model.n_vms;
+
 		ui_model_merge(&ui->model, job->conn, job->vms, job->n_vms);
 		job->vms = NULL;
 		job->n_vms = 0;
 		ui_model_rebuild(&ui->model);
 		/*
-		 * A list follows a connect (a driver may have parsed all its
-		 * domains) or a change of the domains: what that freed in the
+		 * The first list follows a connect (a driver may have parsed all
+		 * its domains), a shorter one freed rows: what that freed in the
 		 * middle of the heap goes back to the system, not kept as RSS.
+		 * Not after every list: the walk holds the heap's locks.
 		 */
-		malloc_trim(0);
+		if (!c->listed || ui->model.n_vms < before)
+			malloc_trim(0);
+		c->listed = true;
 		if (ui->select_name && ui->select_conn == job->conn &&
 		    ui_model_find(&ui->model, job->conn, ui->select_name)) {
 			ui_model_select(&ui->model, job->conn, ui->select_name);
@@ -336,10 +342,10 @@ void ui_open_console(struct ui *ui, size_t conn, const char *name)
 
 void ui_console_next_layout(struct ui *ui)
 {
-	enum console_layout next = (ui->console_layout + 1) % CONSOLE_N_LAYOUTS;
+	enum config_console next = (ui->console_layout + 1) % CONFIG_CONSOLE_N;
 
-	if (next == CONSOLE_BESIDE && ui->cols < UI_BESIDE_MIN_COLS)
-		next = CONSOLE_FULL;
+	if (next == CONFIG_CONSOLE_BESIDE && ui->cols < UI_BESIDE_MIN_COLS)
+		next = CONFIG_CONSOLE_FULL;
 	ui->console_layout = next;
 	ui->dirty = true;
 }

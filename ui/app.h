@@ -49,6 +49,7 @@ struct ui_conn {
 	bool open;
 	char *error;		/* why it could not be opened */
 	bool list_queued, stats_queued, list_again, addrs_queued;
+	bool listed;		/* a list of it has come since it was opened */
 	bool events;		/* the backend posts events: no list polling */
 	uint64_t next_list_ns;	/* when polling, the next list refresh */
 };
@@ -69,7 +70,7 @@ struct ui {
 	int n_views;
 	struct ui_console *console;	/* the open console, if any */
 	bool console_focus;		/* keys go to the guest */
-	enum console_layout console_layout;
+	enum config_console console_layout;
 	char status[512];
 	bool status_error;
 	uint64_t status_until;

@@ -225,7 +225,7 @@ START_TEST(test_config_file)
 	config_init(&cfg);
 	config_parse(&cfg, "config", text);
 	ck_assert(cfg.refresh == 2.5);
-	ck_assert_int_eq(cfg.console, CONSOLE_BESIDE);
+	ck_assert_int_eq(cfg.console, CONFIG_CONSOLE_BESIDE);
 	ck_assert_uint_eq(cfg.n_connect, 1);
 	ck_assert_str_eq(cfg.connect[0], "test:///default");
 	ck_assert_uint_eq(cfg.n_problems, 4);
