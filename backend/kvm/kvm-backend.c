@@ -17,6 +17,7 @@
 
 #include "backend/kvm/kvm-backend-ctl.h"
 #include "backend/kvm/kvm-backend.h"
+#include "backend/kvm/kvm-proto.h"
 #include "src/host.h"
 #include "src/image.h"
 #include "src/log.h"
@@ -629,6 +630,63 @@ static int kvm_stats(struct backend *be, struct vm_stats **out, size_t *n,
 	return 0;
 }
 
+/* One "nicN.ipvF A[/P]" line of INFO into a[*n], with the MAC of its "nicN" line. */
+static void kvm_address_parse(const char *line, char macs[][18], unsigned nmacs,
+			      struct vm_address *a, size_t *n)
+{
+	unsigned nic, family, prefix = 0;
+	char addr[64], *slash;
+
+	if (sscanf(line, "nic%u.ipv%u %63s", &nic, &family, addr) != 3 || (family != 4 && family != 6))
+		return;
+	slash = strchr(addr, '/');
+	if (slash) {
+		*slash = '\0';
+		prefix = (unsigned)strtoul(slash + 1, NULL, 10);
+	}
+	a[*n] = (struct vm_address){ .addr = xstrdup(addr), .prefix = prefix, .family = (int)family,
+				     .source = "arp" };
+	if (nic < nmacs)
+		memcpy(a[*n].mac, macs[nic], sizeof(a[*n].mac));
+	(*n)++;
+}
+
+/*
+ * What the runner saw the guest send from (INFO's nicN.ipv4 and .ipv6):
+ * the address a guest uses, as an ARP table would know it.
+ */
+static int kvm_addresses(struct backend *be, const char *name, struct vm_address **out,
+			 size_t *n, struct vmt_error *err)
+{
+	char macs[KVM_PROTO_MAX_NICS][18] = { { 0 } };
+	struct strbuf reply;
+	size_t cap = 0;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	strbuf_init(&reply);
+	r = kvm_request(be, name, "INFO", true, &reply, err);
+	for (const char *line = r == 0 ? reply.buf : NULL; line && *line;) {
+		unsigned nic;
+		char spec[128], *mac;
+
+		if (sscanf(line, "nic%u %127s", &nic, spec) == 2 && nic < KVM_PROTO_MAX_NICS &&
+		    (mac = strstr(spec, ",mac=")) && strlen(mac + 5) == 17)
+			memcpy(macs[nic], mac + 5, 18);
+		else if (str_starts_with(line, "nic")) {
+			*out = xgrow(*out, &cap, *n, sizeof(**out));
+			kvm_address_parse(line, macs, KVM_PROTO_MAX_NICS, *out, n);
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	strbuf_done(&reply);
+	/* A VM that is not running has no addresses to tell. */
+	return r == -ESRCH ? 0 : r;
+}
+
 static ssize_t kvm_console_read(struct backend_console *con, void *buf, size_t len)
 {
 	ssize_t n = recv(con->fd, buf, len, MSG_DONTWAIT);
@@ -840,6 +898,7 @@ const struct backend_ops kvm_backend_ops = {
 	.pause = kvm_pause,
 	.resume = kvm_resume,
 	.stats = kvm_stats,
+	.addresses = kvm_addresses,
 	.console_open = kvm_console_open,
 	.log_path = kvm_vm_log_path,
 	.events_start = kvm_events_start,

@@ -75,10 +75,13 @@
  * wr_reqs} with disks and net.{rx_bytes,tx_bytes,rx_pkts,tx_pkts} with
  * network cards; rng.bytes and rng.broken with the rng; virtio.broken
  * (devices the guest broke, all kinds).  INFO also has disk<N>
- * "PATH,format=F[,readonly]" and nic<N> "tap:IF,mac=MAC".
+ * "PATH,format=F[,readonly]", nic<N> "tap:IF,mac=MAC" or "user,mac=MAC",
+ * and, once the guest has sent from them, nic<N>.ipv4 and nic<N>.ipv6
+ * "ADDRESS[/PREFIX]" (the prefix when the runner knows the network).
  */
 
 #define KVM_PROTO_MAX_LINE 256
+#define KVM_PROTO_MAX_NICS 8
 #define KVM_PROTO_SCROLLBACK (128 * 1024)
 
 #define KVM_PROTO_STATE "STATE"

@@ -4,6 +4,7 @@
 
 #include "backend/kvm/vmm-net.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
@@ -73,6 +74,55 @@ static void vmm_net_put(const struct iovec *iov, unsigned nw, size_t at, const v
 	}
 }
 
+/*
+ * Learn the guest's addresses from a frame it sends from its own MAC: an
+ * ARP sender's, an IPv4 source, an IPv6 source other than unspecified,
+ * link-local or multicast. A guest can claim anything; this only names
+ * what it uses, as an ARP table would.
+ */
+static void vmm_net_learn(struct vmm_net *n, const uint8_t *f, size_t len)
+{
+	static const uint8_t zero[16];
+	const uint8_t *a4 = NULL, *a6 = NULL;
+	unsigned type;
+
+	if (len < 14 || memcmp(f + 6, n->mac, 6) != 0)
+		return;
+	type = (unsigned)(f[12] << 8 | f[13]);
+	if (type == 0x0806 && len >= 42 && f[14] == 0 && f[15] == 1 && f[16] == 8 && f[17] == 0)
+		a4 = f + 28;
+	else if (type == 0x0800 && len >= 34 && f[14] >> 4 == 4)
+		a4 = f + 26;
+	else if (type == 0x86dd && len >= 54 && f[14] >> 4 == 6)
+		a6 = f + 22;
+	if (a4 && (!memcmp(a4, zero, 4) || a4[0] >= 224))
+		a4 = NULL;
+	if (a6 && (!memcmp(a6, zero, 16) || a6[0] == 0xff || (a6[0] == 0xfe && (a6[1] & 0xc0) == 0x80)))
+		a6 = NULL;
+	if (!a4 && !a6)
+		return;
+	pthread_mutex_lock(&n->addr_lock);
+	if (a4)
+		memcpy(n->ip4, a4, 4);
+	if (a6)
+		memcpy(n->ip6, a6, 16);
+	pthread_mutex_unlock(&n->addr_lock);
+}
+
+/* The first bytes of the frame in tx_iov[1..k] (its headers), copied out for vmm_net_learn. */
+static size_t vmm_net_peek(const struct vmm_net *n, unsigned k, uint8_t *buf, size_t max)
+{
+	size_t at = 0;
+
+	for (unsigned i = 1; i <= k && at < max; i++) {
+		size_t c = n->tx_iov[i].iov_len < max - at ? n->tx_iov[i].iov_len : max - at;
+
+		memcpy(buf + at, n->tx_iov[i].iov_base, c);
+		at += c;
+	}
+	return at;
+}
+
 void vmm_net_tx(struct vmm_net *n)
 {
 	struct vmm_virtq_chain *c = &n->chain;
@@ -93,6 +143,9 @@ void vmm_net_tx(struct vmm_net *n)
 			if (len >= 14 && len <= NET_FRAME_MAX && got == len)
 				w = vmm_net_send(n, k, len);
 			if (w == (ssize_t)(len + NET_HDR_LEN)) {
+				uint8_t head[54];
+
+				vmm_net_learn(n, head, vmm_net_peek(n, k, head, sizeof(head)));
 				STAT_ADD(n->stats.tx_pkts, 1);
 				STAT_ADD(n->stats.tx_bytes, len);
 			} else {
@@ -318,6 +371,7 @@ struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 	}
 	n->index = index;
 	n->stop_fd = n->tap_fd = -1;
+	pthread_mutex_init(&n->addr_lock, NULL);
 	snprintf(n->label, sizeof(n->label), "net%u", index);
 	if (cfg->have_mac) {
 		memcpy(n->mac, cfg->mac, 6);
@@ -378,6 +432,7 @@ void vmm_net_free(struct vmm_net *n)
 		close(n->tap_fd);
 	if (n->stop_fd >= 0)
 		close(n->stop_fd);
+	pthread_mutex_destroy(&n->addr_lock);
 	free(n);
 }
 
@@ -442,4 +497,20 @@ void vmm_net_stats_write(struct vmm_net *n, struct vmm_buf *out, struct vmm_net_
 	sum->tx_pkts += s.tx_pkts;
 	sum->rx_dropped += s.rx_dropped;
 	sum->tx_dropped += s.tx_dropped;
+}
+
+void vmm_net_info_write(struct vmm_net *n, struct vmm_buf *out)
+{
+	static const uint8_t zero[16];
+	char a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+	bool have4, have6;
+
+	pthread_mutex_lock(&n->addr_lock);
+	have4 = memcmp(n->ip4, zero, 4) != 0 && inet_ntop(AF_INET, n->ip4, a4, sizeof(a4));
+	have6 = memcmp(n->ip6, zero, 16) != 0 && inet_ntop(AF_INET6, n->ip6, a6, sizeof(a6));
+	pthread_mutex_unlock(&n->addr_lock);
+	if (have4)
+		vmm_buf_printf(out, "nic%u.ipv4 %s%s\n", n->index, a4, n->slirp ? "/24" : "");
+	if (have6)
+		vmm_buf_printf(out, "nic%u.ipv6 %s%s\n", n->index, a6, n->slirp ? "/64" : "");
 }

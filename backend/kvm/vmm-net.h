@@ -39,6 +39,9 @@ struct vmm_net {
 	bool started;
 	bool rx_stalled;		/* no receive buffers: wait for a kick, not for the tap */
 	struct vmm_net_stats stats;
+	/* The guest's own addresses, as its frames use them (0: none seen); under addr_lock. */
+	pthread_mutex_t addr_lock;
+	uint8_t ip4[4], ip6[16];
 	struct vmm_virtq_chain chain;
 	struct vmm_virtq_chain rx_chain;	/* slirp's frames: it may answer inside a send */
 	struct iovec tx_iov[VMM_VIRTQ_MAX_SEGS + 1];
@@ -63,5 +66,12 @@ void vmm_net_rx(struct vmm_net *n);
 int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error *err);
 
 void vmm_net_stats_write(struct vmm_net *n, struct vmm_buf *out, struct vmm_net_stats *sum);
+
+/*
+ * "nicN.ipv4 A[/P]" and "nicN.ipv6 A[/P]" lines for INFO: the addresses
+ * the guest was last seen sending from (P when the runner knows the
+ * network: a user network's).
+ */
+void vmm_net_info_write(struct vmm_net *n, struct vmm_buf *out);
 
 #endif

@@ -168,6 +168,7 @@ static void vmm_stats_devices(struct vmm_vm *vm, struct vmm_buf *b)
 			 vm->net[i]->slirp ? "user" : "tap:", vm->net[i]->ifname,
 			 m[0], m[1], m[2], m[3], m[4], m[5]);
 		vmm_stats_kv(b, key, val);
+		vmm_net_info_write(vm->net[i], b);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "backend/kvm/kvm-proto.h"
 #include "backend/kvm/vmm-blk.h"
 #include "backend/kvm/vmm-boot.h"
 #include "backend/kvm/vmm-bus.h"
@@ -24,7 +25,7 @@
 
 #define VMM_MAX_VCPUS 64
 #define VMM_MAX_DISKS 16
-#define VMM_MAX_NICS 8
+#define VMM_MAX_NICS KVM_PROTO_MAX_NICS
 
 /* How a run ended; the names are what the log and STATE say. */
 enum vmm_end {

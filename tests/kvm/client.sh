@@ -83,6 +83,9 @@ done
 "$VMTUI" start c2 >"$TMPD/out" 2>&1 || fail "start c2: $(cat "$TMPD/out")"
 console_until c2 'probe: net 0 arp 10.0.2.2 is 52:55:0a:00:02:02'
 grep -q '^probe: net 0 mac=52:54:00:ab:cd:01' "$TMPD/console" || fail "c2's card does not have its MAC"
+# The address it sent from, as vmtui ip (and the list's IP column) tell it.
+"$VMTUI" ip c2 >"$TMPD/out" 2>&1 || fail "ip c2: $(cat "$TMPD/out")"
+grep -Eq '^- +52:54:00:ab:cd:01 10\.0\.2\.15/24 \(arp\)$' "$TMPD/out" || fail "ip c2: $(cat "$TMPD/out")"
 "$VMTUI" destroy c2 >/dev/null 2>&1 || fail "destroy c2"
 "$VMTUI" create c4 --kernel "$PROBE" --memory 64 --net network:default >"$TMPD/out" 2>&1 &&
 	fail "--net network: was accepted on kvm:///"

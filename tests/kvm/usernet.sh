@@ -29,7 +29,9 @@ grep -q "network card 0: user network 10.0.2.0/24, mac $MAC" "$TMPD/u.log" || fa
 grep -q 'sandbox: seccomp filter on' "$TMPD/u.log" || fail "the runner did not enter its sandbox"
 
 # Both directions are counted; the runner lives on.
-$CTL "$TMPD/u.sock" INFO | grep -q "^nic0 user,mac=$MAC$" || fail "INFO lacks nic0"
+$CTL "$TMPD/u.sock" INFO >"$TMPD/info.txt" || fail "INFO"
+grep -q "^nic0 user,mac=$MAC$" "$TMPD/info.txt" || fail "INFO lacks nic0"
+grep -q "^nic0.ipv4 10.0.2.15/24$" "$TMPD/info.txt" || fail "INFO lacks the address the guest sent from"
 $CTL "$TMPD/u.sock" STATS >"$TMPD/stats.txt" || fail "STATS"
 [ "$(sed -n 's/^net.tx_pkts //p' "$TMPD/stats.txt")" -ge 2 ] || fail "net.tx_pkts < 2 (ARP + UDP)"
 [ "$(sed -n 's/^net.rx_pkts //p' "$TMPD/stats.txt")" -ge 2 ] || fail "net.rx_pkts < 2 (ARP + UDP)"
