@@ -42,6 +42,8 @@ CREATE TABLE nics (
 	kind    TEXT NOT NULL CHECK (kind IN ('user', 'tap', 'network', 'bridge')),
 	source  TEXT,
 	mac     TEXT NOT NULL CHECK (length(mac) = 17),
+	-- user networks: "PROTO:ADDR:HOSTPORT:GUESTPORT ..." (schema 2)
+	forwards TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (vm_uuid, idx)
 );
 

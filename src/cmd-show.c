@@ -3,11 +3,36 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "src/commands.h"
 #include "src/json.h"
 #include "src/util.h"
+
+/* A user network's forwards as objects: protocol, host address and port, guest port. */
+static void show_json_forwards(struct json_writer *w, const char *forwards)
+{
+	char *copy = xstrdup(forwards ? forwards : ""), *save = NULL;
+
+	json_key(w, "forwards");
+	json_array_begin(w);
+	for (char *f = strtok_r(copy, " ", &save); f; f = strtok_r(NULL, " ", &save)) {
+		struct vm_fwd fwd;
+
+		if (vm_fwd_parse(f, &fwd) < 0)
+			continue;
+		json_object_begin(w);
+		json_kv_string(w, "protocol", fwd.udp ? "udp" : "tcp");
+		json_kv_string(w, "host_address", fwd.addr);
+		json_kv_uint(w, "host_port", fwd.host_port);
+		json_kv_uint(w, "guest_port", fwd.guest_port);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	free(copy);
+}
 
 static void show_json_disks(struct json_writer *w, const struct vm_def *def)
 {
@@ -34,6 +59,7 @@ static void show_json_disks(struct json_writer *w, const struct vm_def *def)
 		json_kv_string(w, "kind", vm_nic_kind_name(def->nics[i].kind));
 		json_kv_string(w, "source", def->nics[i].source);
 		json_kv_string(w, "mac", def->nics[i].mac);
+		show_json_forwards(w, def->nics[i].forwards);
 		json_object_end(w);
 	}
 	json_array_end(w);
@@ -110,8 +136,9 @@ static void show_devices(const struct vm_def *def)
 	for (size_t i = 0; i < def->n_nics; i++) {
 		const struct vm_nic *n = &def->nics[i];
 
-		printf("%-12s %s%s%s  %s\n", i ? "" : "NICs:", vm_nic_kind_name(n->kind),
-		       n->source ? ":" : "", n->source ? n->source : "", n->mac);
+		printf("%-12s %s%s%s  %s%s%s\n", i ? "" : "NICs:", vm_nic_kind_name(n->kind),
+		       n->source ? ":" : "", n->source ? n->source : "", n->mac,
+		       n->forwards ? "  forwards " : "", n->forwards ? n->forwards : "");
 	}
 }
 

@@ -81,7 +81,8 @@ static int store_vm_write_nic(struct store *st, const struct vm_def *def,
 			      size_t i, struct vmt_error *err)
 {
 	static const char sql[] =
-		"INSERT INTO nics (vm_uuid, idx, kind, source, mac) VALUES (?, ?, ?, ?, ?)";
+		"INSERT INTO nics (vm_uuid, idx, kind, source, mac, forwards)"
+		" VALUES (?, ?, ?, ?, ?, ?)";
 	const struct vm_nic *nic = &def->nics[i];
 	sqlite3_stmt *stmt;
 	int r = store_prepare(st, sql, &stmt, err);
@@ -93,6 +94,7 @@ static int store_vm_write_nic(struct store *st, const struct vm_def *def,
 	store_bind_text(stmt, 3, vm_nic_kind_name(nic->kind));
 	store_bind_text(stmt, 4, nic->source);
 	store_bind_text(stmt, 5, nic->mac);
+	store_bind_text(stmt, 6, nic->forwards ? nic->forwards : "");
 	return store_step_done(st, stmt, err, "saving a NIC");
 }
 
@@ -218,6 +220,11 @@ static void store_nic_read(sqlite3_stmt *stmt, struct vm_def *def)
 	vm_nic_kind_parse((const char *)sqlite3_column_text(stmt, 1), &nic->kind);
 	nic->source = store_column_text(stmt, 2);
 	snprintf(nic->mac, sizeof(nic->mac), "%s", mac ? mac : "");
+	nic->forwards = store_column_text(stmt, 4);
+	if (nic->forwards && !nic->forwards[0]) {
+		free(nic->forwards);
+		nic->forwards = NULL;
+	}
 }
 
 /* The def with uuid among defs[0..n), which are sorted by nothing. */
@@ -288,7 +295,7 @@ static int store_vm_query(struct store *st, const char *where,
 			       " created, pool FROM disks WHERE vm_uuid IN"
 			       " (SELECT uuid FROM vms%s%s) ORDER BY vm_uuid, idx",
 			       where ? " WHERE " : "", where ? where : "");
-	char *nsql = xasprintf("SELECT vm_uuid, kind, source, mac FROM nics WHERE vm_uuid IN"
+	char *nsql = xasprintf("SELECT vm_uuid, kind, source, mac, forwards FROM nics WHERE vm_uuid IN"
 			       " (SELECT uuid FROM vms%s%s) ORDER BY vm_uuid, idx",
 			       where ? " WHERE " : "", where ? where : "");
 	struct vm_def **defs = NULL;

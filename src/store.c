@@ -22,6 +22,8 @@
  * newest version, so a new database gets the schema and no migrations.
  */
 static const char *const store_migrations[] = {
+	/* 1 to 2: a user network's port forwards. */
+	"ALTER TABLE nics ADD COLUMN forwards TEXT NOT NULL DEFAULT '';",
 	NULL
 };
 

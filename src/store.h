@@ -10,7 +10,7 @@
 #include "src/vmdef.h"
 
 /* The schema version this vmtui writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 

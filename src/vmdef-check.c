@@ -221,6 +221,42 @@ static bool vm_ifname_ok(const char *s)
 	return true;
 }
 
+/* A user network's forwards: well formed, not too many, no host port taken twice. */
+static int vm_check_forwards(const struct vm_nic *nic, size_t index, struct vmt_error *err)
+{
+	struct vm_fwd seen[VM_FWD_MAX];
+	char *copy, *save = NULL;
+	int n = 0, r = 0;
+
+	if (!nic->forwards)
+		return 0;
+	if (nic->kind != VM_NIC_USER)
+		return vmt_error_set(err, -EINVAL, "nic %zu: port forwards (fwd=) are for user networking only",
+				     index + 1);
+	copy = xstrdup(nic->forwards);
+	for (char *w = strtok_r(copy, " ", &save); w && r == 0; w = strtok_r(NULL, " ", &save)) {
+		struct vm_fwd f;
+
+		if (vm_fwd_parse(w, &f) < 0) {
+			r = vmt_error_set(err, -EINVAL, "nic %zu: '%s' is not a port forward", index + 1, w);
+			break;
+		}
+		if (n == VM_FWD_MAX) {
+			r = vmt_error_set(err, -EINVAL, "nic %zu: more than %d port forwards", index + 1,
+					  VM_FWD_MAX);
+			break;
+		}
+		for (int k = 0; k < n && r == 0; k++)
+			if (seen[k].udp == f.udp && seen[k].host_port == f.host_port &&
+			    strcmp(seen[k].addr, f.addr) == 0)
+				r = vmt_error_set(err, -EINVAL, "nic %zu: %s port %s:%u is forwarded twice",
+						  index + 1, f.udp ? "udp" : "tcp", f.addr, f.host_port);
+		seen[n++] = f;
+	}
+	free(copy);
+	return r;
+}
+
 int vm_check_nic(const struct vm_nic *nic, size_t index, struct vmt_error *err)
 {
 	const char *kind = vm_nic_kind_name(nic->kind);
@@ -241,7 +277,7 @@ int vm_check_nic(const struct vm_nic *nic, size_t index, struct vmt_error *err)
 	}
 	if (nic->mac[0] && vm_check_mac(nic->mac, err) < 0)
 		return vmt_error_prefix(err, "nic %zu", index + 1);
-	return 0;
+	return vm_check_forwards(nic, index, err);
 }
 
 int vm_check_boot_order(const char *order, struct vmt_error *err)

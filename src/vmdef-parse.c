@@ -2,6 +2,9 @@
 /* vmdef-parse.c: the text forms of disks, NICs and sizes that users type. */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,6 +139,54 @@ static int vm_nic_kind_source(const char *f, struct vm_nic *nic)
 	return 0;
 }
 
+int vm_fwd_parse(const char *spec, struct vm_fwd *out)
+{
+	char *copy = xstrdup(spec), *part[4], *save = NULL, *end;
+	unsigned long port[2];
+	int n = 0, r = 0;
+	struct in_addr a;
+
+	memset(out, 0, sizeof(*out));
+	for (char *p = strtok_r(copy, ":", &save); p && n < 4; p = strtok_r(NULL, ":", &save))
+		part[n++] = p;
+	if (n >= 3 && (strcmp(part[0], "tcp") == 0 || strcmp(part[0], "udp") == 0)) {
+		out->udp = part[0][0] == 'u';
+		memmove(part, part + 1, (size_t)--n * sizeof(*part));
+	}
+	if (n != 2 && n != 3)
+		r = -EINVAL;
+	snprintf(out->addr, sizeof(out->addr), "%s", r == 0 && n == 3 ? part[0] : "127.0.0.1");
+	if (r == 0 && (inet_pton(AF_INET, out->addr, &a) != 1 || strlen(part[0]) >= sizeof(out->addr)))
+		r = -EINVAL;
+	for (int i = 0; r == 0 && i < 2; i++) {
+		port[i] = strtoul(part[n - 2 + i], &end, 10);
+		if (*end || !isdigit((unsigned char)part[n - 2 + i][0]) || port[i] < 1 || port[i] > 65535)
+			r = -EINVAL;
+	}
+	if (r == 0) {
+		out->host_port = (unsigned)port[0];
+		out->guest_port = (unsigned)port[1];
+	}
+	free(copy);
+	return r;
+}
+
+/* Add fwd=SPEC to nic's forwards, kept in the one form vm_fwd_parse reads back. */
+static int vm_nic_add_fwd(struct vm_nic *nic, const char *spec, struct vmt_error *err)
+{
+	struct vm_fwd f;
+	char *all;
+
+	if (vm_fwd_parse(spec, &f) < 0)
+		return vmt_error_set(err, -EINVAL, "net: fwd=%s is not [tcp:|udp:][ADDR:]HOSTPORT:GUESTPORT "
+				     "(ports 1 to 65535, ADDR an IPv4 address)", spec);
+	all = xasprintf("%s%s%s:%s:%u:%u", nic->forwards ? nic->forwards : "", nic->forwards ? " " : "",
+			f.udp ? "udp" : "tcp", f.addr, f.host_port, f.guest_port);
+	free(nic->forwards);
+	nic->forwards = all;
+	return 0;
+}
+
 static int vm_nic_fields(char **f, size_t n, struct vm_nic *nic,
 			 struct vmt_error *err)
 {
@@ -144,9 +195,17 @@ static int vm_nic_fields(char **f, size_t n, struct vm_nic *nic,
 				     "net: '%s' is not none, user, tap:IF, network:NAME or bridge:BR",
 				     f[0]);
 	for (size_t i = 1; i < n; i++) {
+		int r;
+
+		if (str_starts_with(f[i], "fwd=")) {
+			r = vm_nic_add_fwd(nic, f[i] + 4, err);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (!str_starts_with(f[i], "mac=") || strlen(f[i] + 4) >= sizeof(nic->mac))
 			return vmt_error_set(err, -EINVAL,
-					     "net: unknown option '%s' (mac=xx:xx:xx:xx:xx:xx)",
+					     "net: unknown option '%s' (mac=xx:xx:xx:xx:xx:xx, fwd=HOSTPORT:GUESTPORT)",
 					     f[i]);
 		strcpy(nic->mac, f[i] + 4);
 	}
@@ -170,7 +229,7 @@ int vm_nic_parse(const char *spec, struct vm_nic *nic, bool *none,
 		free(f[i]);
 	free(f);
 	if (r < 0) {
-		free(nic->source);
+		vm_nic_done(nic);
 		memset(nic, 0, sizeof(*nic));
 	}
 	return r;

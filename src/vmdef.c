@@ -56,7 +56,7 @@ void vm_def_done(struct vm_def *def)
 		vm_disk_done(&def->disks[i]);
 	free(def->disks);
 	for (size_t i = 0; i < def->n_nics; i++)
-		free(def->nics[i].source);
+		vm_nic_done(&def->nics[i]);
 	free(def->nics);
 	vm_def_init(def);
 }
@@ -85,6 +85,7 @@ struct vm_def *vm_def_copy(const struct vm_def *src)
 	for (size_t i = 0; i < src->n_nics; i++) {
 		d->nics[i] = src->nics[i];
 		d->nics[i].source = xstrdup_or_null(src->nics[i].source);
+		d->nics[i].forwards = xstrdup_or_null(src->nics[i].forwards);
 	}
 	return d;
 }
@@ -127,11 +128,32 @@ void vm_def_remove_disk(struct vm_def *def, size_t index)
 	def->n_disks--;
 }
 
+void vm_nic_done(struct vm_nic *nic)
+{
+	free(nic->source);
+	free(nic->forwards);
+	nic->source = nic->forwards = NULL;
+}
+
+char *vm_nic_format(const struct vm_nic *nic)
+{
+	char *fwd = xstrdup(nic->forwards ? nic->forwards : ""), *save = NULL;
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%s%s%s%s%s", vm_nic_kind_name(nic->kind), nic->source ? ":" : "",
+		    nic->source ? nic->source : "", nic->mac[0] ? ",mac=" : "", nic->mac);
+	for (char *f = strtok_r(fwd, " ", &save); f; f = strtok_r(NULL, " ", &save))
+		strbuf_addf(&sb, ",fwd=%s", f);
+	free(fwd);
+	return strbuf_detach(&sb);
+}
+
 void vm_def_remove_nic(struct vm_def *def, size_t index)
 {
 	if (index >= def->n_nics)
 		return;
-	free(def->nics[index].source);
+	vm_nic_done(&def->nics[index]);
 	memmove(&def->nics[index], &def->nics[index + 1],
 		(def->n_nics - index - 1) * sizeof(*def->nics));
 	def->n_nics--;

@@ -47,11 +47,31 @@ enum vm_nic_kind {
 	VM_NIC_BRIDGE,		/* source: a host bridge */
 };
 
+/* Host ports a user network forwards to the guest; at most this many a card. */
+#define VM_FWD_MAX 16
+
 struct vm_nic {
 	enum vm_nic_kind kind;
 	char *source;		/* owned; NULL for user */
 	char mac[18];		/* xx:xx:xx:xx:xx:xx; empty: generate one */
+	/*
+	 * Owned; user networks only: "PROTO:ADDR:HOSTPORT:GUESTPORT" entries
+	 * separated by spaces ("tcp:127.0.0.1:2222:22"); NULL for none.
+	 */
+	char *forwards;
 };
+
+/* One forward of a user network. */
+struct vm_fwd {
+	bool udp;
+	char addr[16];		/* the host address it listens on, IPv4 */
+	unsigned host_port, guest_port;
+};
+
+/* Free what nic owns. */
+void vm_nic_done(struct vm_nic *nic);
+/* nic as vm_nic_parse reads it: "user,mac=M,fwd=tcp:127.0.0.1:2222:22", say; the caller frees it. */
+char *vm_nic_format(const struct vm_nic *nic);
 
 enum vm_graphics {
 	VM_GRAPHICS_NONE,
@@ -119,11 +139,19 @@ void vm_def_remove_nic(struct vm_def *def, size_t index);
 int vm_disk_parse(const char *spec, struct vm_disk *disk, struct vmt_error *err);
 /*
  * Parse "none", or "user", "tap:IF", "network:NAME" or "bridge:BR" followed
- * by an optional ",mac=xx:xx:xx:xx:xx:xx". *none is set for "none", and nic
- * is then left untouched; on an error nic owns nothing.
+ * by an optional ",mac=xx:xx:xx:xx:xx:xx" and, for user, any number of
+ * ",fwd=[tcp:|udp:][ADDR:]HOSTPORT:GUESTPORT" (ADDR 127.0.0.1 unless
+ * given). *none is set for "none", and nic is then left untouched; on an
+ * error nic owns nothing.
  */
 int vm_nic_parse(const char *spec, struct vm_nic *nic, bool *none,
 		 struct vmt_error *err);
+
+/*
+ * One forward, "[tcp:|udp:][ADDR:]HOSTPORT:GUESTPORT" as the user gives it
+ * or "PROTO:ADDR:HOSTPORT:GUESTPORT" as it is kept; -EINVAL when bad.
+ */
+int vm_fwd_parse(const char *spec, struct vm_fwd *out);
 
 /* Each check names the field and the reason; 0 when the value is good. */
 int vm_check_name(const char *name, struct vmt_error *err);

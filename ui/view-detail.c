@@ -108,8 +108,9 @@ static int ui_detail_devices(struct ui *ui, const struct vm_def *def, int y, int
 		const struct vm_nic *n = &def->nics[i];
 
 		ui_put(y, 1, 12, ui->theme.attr[UI_EL_DIM], i ? "" : "NICs", false);
-		ui_putf(y, 14, ui->cols - 15, 0, "%s%s%s  %s", vm_nic_kind_name(n->kind),
-			n->source ? ":" : "", n->source ? n->source : "", n->mac);
+		ui_putf(y, 14, ui->cols - 15, 0, "%s%s%s  %s%s%s", vm_nic_kind_name(n->kind),
+			n->source ? ":" : "", n->source ? n->source : "", n->mac,
+			n->forwards ? "  forwards " : "", n->forwards ? n->forwards : "");
 	}
 	return y;
 }

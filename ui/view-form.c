@@ -155,7 +155,7 @@ static int ui_form_nets(struct ui_form *fm, struct vm_def *def, struct vmt_error
 		if (r == 0 && !none && def)
 			*vm_def_add_nic(def) = nic;
 		else if (r == 0 && !none)
-			free(nic.source);
+			vm_nic_done(&nic);
 	}
 	free(copy);
 	return r;
@@ -345,8 +345,10 @@ static void ui_form_from_def(struct ui_form *fm, const struct vm_def *def)
 	for (size_t i = 0; i < def->n_nics; i++) {
 		const struct vm_nic *n = &def->nics[i];
 
-		strbuf_addf(&nets, "%s%s%s%s,mac=%s", i ? " " : "", vm_nic_kind_name(n->kind),
-			    n->source ? ":" : "", n->source ? n->source : "", n->mac);
+		char *spec = vm_nic_format(n);
+
+		strbuf_addf(&nets, "%s%s", i ? " " : "", spec);
+		free(spec);
 	}
 	ui_line_set(&fm->f[F_NET].line, nets.len ? nets.buf : "none");
 	strbuf_done(&nets);

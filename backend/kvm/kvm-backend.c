@@ -363,8 +363,7 @@ static int kvm_argv_devices(const struct vm_def *def, char **argv, int n)
 		if (!user && (nic->kind != VM_NIC_TAP || !nic->source))
 			continue;
 		argv[n++] = xstrdup("--net");
-		argv[n++] = xasprintf("%s%s%s%s", user ? "user" : "tap:", user ? "" : nic->source,
-				      nic->mac[0] ? ",mac=" : "", nic->mac);
+		argv[n++] = vm_nic_format(nic);
 	}
 	return n;
 }

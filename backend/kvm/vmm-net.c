@@ -351,12 +351,13 @@ static int vmm_net_tap_open(struct vmm_net *n, const char *ifname, struct vmm_er
 	return 0;
 }
 
-static int vmm_net_user_open(struct vmm_net *n, struct vmm_error *err)
+static int vmm_net_user_open(struct vmm_net *n, const struct vmm_net_config *cfg,
+			     struct vmm_error *err)
 {
 	n->frame = malloc(NET_FRAME_MAX);
 	if (!n->frame)
 		return vmm_error_set(err, -ENOMEM, "%s: out of memory for its frames", n->label);
-	n->slirp = vmm_slirp_new(n->label, vmm_net_deliver, n, err);
+	n->slirp = vmm_slirp_new(n->label, cfg->fwd, cfg->nfwd, vmm_net_deliver, n, err);
 	return n->slirp ? 0 : err ? err->code : -EINVAL;
 }
 
@@ -381,7 +382,7 @@ struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 		if (getrandom(n->mac + 3, 3, GRND_NONBLOCK) != 3)
 			n->mac[5] = (uint8_t)index;
 	}
-	if ((cfg->user ? vmm_net_user_open(n, err) : vmm_net_tap_open(n, cfg->ifname, err)) < 0 ||
+	if ((cfg->user ? vmm_net_user_open(n, cfg, err) : vmm_net_tap_open(n, cfg->ifname, err)) < 0 ||
 	    vmm_virtio_init(&n->v, n->label, VMM_VIRTIO_ID_NET, 0x0200, 2, VMM_NET_QUEUE_SIZE,
 			    VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS, &vmm_net_ops, n, env, err) < 0) {
 		vmm_net_free(n);
@@ -450,6 +451,23 @@ static int vmm_net_mac_parse(const char *s, uint8_t *mac)
 	return (mac[0] & 1) ? -1 : 0;
 }
 
+/* "tcp|udp:ADDR:HOSTPORT:GUESTPORT", ADDR an IPv4 address, ports 1 to 65535. */
+static int vmm_net_fwd_parse(const char *s, struct vmm_slirp_fwd *f)
+{
+	char proto[4], addr[16];
+	unsigned hp, gp;
+	int used = 0;
+
+	if (sscanf(s, "%3[a-z]:%15[0-9.]:%5u:%5u%n", proto, addr, &hp, &gp, &used) != 4 ||
+	    s[used] || (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0) ||
+	    inet_pton(AF_INET, addr, &f->host) != 1 || !hp || hp > 65535 || !gp || gp > 65535)
+		return -EINVAL;
+	f->udp = proto[0] == 'u';
+	f->host_port = (uint16_t)hp;
+	f->guest_port = (uint16_t)gp;
+	return 0;
+}
+
 int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error *err)
 {
 	const char *name = spec + 4, *comma;
@@ -470,11 +488,30 @@ int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error
 		return vmm_error_set(err, -EINVAL, "--net %s: want tap:IF[,mac=MAC] or user[,mac=MAC]",
 				     spec);
 	}
-	if (!comma)
-		return 0;
-	if (strncmp(comma, ",mac=", 5) != 0 || vmm_net_mac_parse(comma + 5, cfg->mac) < 0)
-		return vmm_error_set(err, -EINVAL, "--net %s: want ,mac=xx:xx:xx:xx:xx:xx (unicast)", spec);
-	cfg->have_mac = true;
+	while (comma) {
+		const char *opt = comma + 1;
+		char one[64];
+
+		comma = strchr(opt, ',');
+		len = comma ? (size_t)(comma - opt) : strlen(opt);
+		if (len >= sizeof(one))
+			len = sizeof(one) - 1;
+		memcpy(one, opt, len);
+		one[len] = '\0';
+		if (strncmp(one, "mac=", 4) == 0 && vmm_net_mac_parse(one + 4, cfg->mac) == 0) {
+			cfg->have_mac = true;
+		} else if (strncmp(one, "fwd=", 4) == 0 && cfg->user) {
+			if (cfg->nfwd == VMM_SLIRP_FWD_MAX)
+				return vmm_error_set(err, -EINVAL, "--net %s: at most %d forwards", spec,
+						     VMM_SLIRP_FWD_MAX);
+			if (vmm_net_fwd_parse(one + 4, &cfg->fwd[cfg->nfwd++]) < 0)
+				return vmm_error_set(err, -EINVAL, "--net %s: %s is not "
+						     "fwd=tcp|udp:ADDR:HOSTPORT:GUESTPORT", spec, one);
+		} else {
+			return vmm_error_set(err, -EINVAL, "--net %s: want ,mac=xx:xx:xx:xx:xx:xx (unicast)%s",
+					     spec, cfg->user ? " or ,fwd=tcp|udp:ADDR:HOSTPORT:GUESTPORT" : "");
+		}
+	}
 	return 0;
 }
 

@@ -12,12 +12,14 @@
 
 #define VMM_NET_QUEUE_SIZE 256
 
-/* One --net tap:IF[,mac=MAC] or --net user[,mac=MAC] as the command line gave it. */
+/* One --net tap:IF[,mac=MAC] or --net user[,mac=MAC][,fwd=...] as the command line gave it. */
 struct vmm_net_config {
 	bool user;			/* libslirp rather than a tap */
 	char ifname[IFNAMSIZ];
 	uint8_t mac[6];
 	bool have_mac;
+	struct vmm_slirp_fwd fwd[VMM_SLIRP_FWD_MAX];
+	unsigned nfwd;
 };
 
 struct vmm_net_stats {
@@ -62,7 +64,10 @@ void vmm_net_stop(struct vmm_net *n);
 void vmm_net_tx(struct vmm_net *n);
 void vmm_net_rx(struct vmm_net *n);
 
-/* Parse "tap:IF[,mac=xx:xx:xx:xx:xx:xx]" or "user[,mac=...]"; err says what is wrong. */
+/*
+ * Parse "tap:IF[,mac=xx:xx:xx:xx:xx:xx]" or "user[,mac=...]" with any
+ * number of ",fwd=PROTO:ADDR:HOSTPORT:GUESTPORT"; err says what is wrong.
+ */
 int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error *err);
 
 void vmm_net_stats_write(struct vmm_net *n, struct vmm_buf *out, struct vmm_net_stats *sum);

@@ -74,14 +74,14 @@ static const int vmm_sandbox_denied[] = {
 
 /*
  * What libslirp calls for a user network besides: its own sockets to the
- * outside (Internet families only, see below), connected, never bound
- * (there are no inbound ports), their options and addresses, FIONREAD on
- * a datagram socket before it reads, and SIOCGIFINDEX for a nameserver
- * with a scope.
+ * outside (Internet families only, see below), connected, never bound (a
+ * forwarded port listens from before the sandbox; its connections are
+ * accepted), their options and addresses, FIONREAD on a datagram socket
+ * before it reads, and SIOCGIFINDEX for a nameserver with a scope.
  */
 static const int vmm_sandbox_net[] = {
-	SCMP_SYS(connect), SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(setsockopt),
-	SCMP_SYS(getsockopt),
+	SCMP_SYS(connect), SCMP_SYS(accept), SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+	SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
 };
 
 /* ioctl requests: running vCPUs, interrupts and notifications, resets, the terminal. */

@@ -28,6 +28,8 @@ static struct {
 	void (*pollfds_poll)(Slirp *slirp, int error, SlirpGetREventsCb get, void *opaque);
 	void (*input)(Slirp *slirp, const uint8_t *pkt, int len);
 	void (*handle_timer)(Slirp *slirp, SlirpTimerId id, void *cb_opaque);
+	int (*add_hostfwd)(Slirp *slirp, int is_udp, struct in_addr host, int host_port,
+			   struct in_addr guest, int guest_port);
 	const char *(*version_string)(void);
 } vmm_slirp_api;
 
@@ -66,6 +68,7 @@ static int vmm_slirp_load(struct vmm_error *err)
 		{ "slirp_pollfds_poll", (void **)&vmm_slirp_api.pollfds_poll },
 		{ "slirp_input", (void **)&vmm_slirp_api.input },
 		{ "slirp_handle_timer", (void **)&vmm_slirp_api.handle_timer },
+		{ "slirp_add_hostfwd", (void **)&vmm_slirp_api.add_hostfwd },
 		{ "slirp_version_string", (void **)&vmm_slirp_api.version_string },
 	};
 	void *lib;
@@ -191,8 +194,33 @@ static bool vmm_slirp_grow(struct vmm_slirp *s, unsigned want)
 	return true;
 }
 
-struct vmm_slirp *vmm_slirp_new(const char *name, vmm_slirp_out_fn *out, void *opaque,
-				struct vmm_error *err)
+/* Listen on each forwarded host port (before the sandbox: it has no bind). */
+static int vmm_slirp_forward(struct vmm_slirp *s, const struct vmm_slirp_fwd *fwd, unsigned nfwd,
+			     struct in_addr guest, struct vmm_error *err)
+{
+	for (unsigned i = 0; i < nfwd; i++) {
+		const struct vmm_slirp_fwd *f = &fwd[i];
+		char host[INET_ADDRSTRLEN];
+		int r;
+
+		inet_ntop(AF_INET, &f->host, host, sizeof(host));
+		errno = 0;
+		pthread_mutex_lock(&vmm_slirp_lock);
+		r = vmm_slirp_api.add_hostfwd(s->slirp, f->udp, f->host, f->host_port, guest,
+					      f->guest_port);
+		pthread_mutex_unlock(&vmm_slirp_lock);
+		if (r < 0)
+			return vmm_error_set(err, -(errno ? errno : EADDRINUSE), "%s: cannot forward %s "
+					     "%s:%u: %s", s->name, f->udp ? "udp" : "tcp", host,
+					     f->host_port, strerror(errno ? errno : EADDRINUSE));
+		vmm_log(VMM_LOG_INFO, "%s: %s %s:%u forwards to the guest's port %u", s->name,
+			f->udp ? "udp" : "tcp", host, f->host_port, f->guest_port);
+	}
+	return 0;
+}
+
+struct vmm_slirp *vmm_slirp_new(const char *name, const struct vmm_slirp_fwd *fwd, unsigned nfwd,
+				vmm_slirp_out_fn *out, void *opaque, struct vmm_error *err)
 {
 	SlirpConfig cfg = { .version = 4, .in_enabled = true, .in6_enabled = true };
 	struct vmm_slirp *s;
@@ -225,6 +253,10 @@ struct vmm_slirp *vmm_slirp_new(const char *name, vmm_slirp_out_fn *out, void *o
 		vmm_error_set(err, -EINVAL, "%s: libslirp %s refused the user network "
 			      "(SlirpConfig version %u)", name, vmm_slirp_api.version_string(),
 			      cfg.version);
+		return NULL;
+	}
+	if (vmm_slirp_forward(s, fwd, nfwd, cfg.vdhcp_start, err) < 0) {
+		vmm_slirp_free(s);
 		return NULL;
 	}
 	vmm_log(VMM_LOG_INFO, "%s: user network %s through libslirp %s", name, VMM_SLIRP_NET,

@@ -3,6 +3,7 @@
 #ifndef VMM_SLIRP_H
 #define VMM_SLIRP_H
 
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,15 +21,26 @@
 
 struct vmm_slirp;
 
+/* A host port the user network forwards to the guest (10.0.2.15). */
+#define VMM_SLIRP_FWD_MAX 16
+struct vmm_slirp_fwd {
+	bool udp;
+	struct in_addr host;
+	uint16_t host_port, guest_port;
+};
+
 /*
  * A frame for the guest; called on the thread that calls into vmm_slirp,
  * which holds a lock of all slirps then: it must not call back into one.
  */
 typedef void vmm_slirp_out_fn(void *opaque, const uint8_t *frame, size_t len);
 
-/* Load libslirp and make a network; NULL with err set (the library missing, say). */
-struct vmm_slirp *vmm_slirp_new(const char *name, vmm_slirp_out_fn *out, void *opaque,
-				struct vmm_error *err);
+/*
+ * Load libslirp and make a network listening on the forwarded host ports;
+ * NULL with err set (the library missing, a port taken, say).
+ */
+struct vmm_slirp *vmm_slirp_new(const char *name, const struct vmm_slirp_fwd *fwd, unsigned nfwd,
+				vmm_slirp_out_fn *out, void *opaque, struct vmm_error *err);
 void vmm_slirp_free(struct vmm_slirp *s);
 
 /* A frame from the guest (without its virtio header). */

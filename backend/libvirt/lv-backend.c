@@ -222,6 +222,19 @@ static int lv_define_xml(struct backend *be, const char *xml, const char *name,
 	return 0;
 }
 
+/* What vmtui cannot express to libvirt here. */
+static int lv_validate(struct backend *be, const struct vm_def *def,
+		       struct vmt_error *err)
+{
+	(void)be;
+	for (size_t i = 0; i < def->n_nics; i++)
+		if (def->nics[i].forwards)
+			return vmt_error_set(err, -EINVAL, "net %zu: port forwards (fwd=) are for kvm:/// "
+					     "user networks; a libvirt domain takes a network or a bridge",
+					     i + 1);
+	return 0;
+}
+
 static int lv_define(struct backend *be, struct vm_def *def,
 		     struct vmt_error *err)
 {
@@ -491,6 +504,7 @@ const struct backend_ops lv_backend_ops = {
 	.list = lv_list,
 	.lookup = lv_lookup,
 	.get_def = lv_get_def,
+	.validate = lv_validate,
 	.define = lv_define,
 	.redefine = lv_redefine,
 	.undefine = lv_undefine,

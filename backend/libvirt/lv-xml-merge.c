@@ -288,7 +288,7 @@ static void lv_m_nics(struct lv_merge *m)
 			    (m->r = lv_xml_nic(want, &xml, m->err)) == 0)
 				lv_m_insert(m, m->devices, xml, n);
 		}
-		free(x.source);
+		vm_nic_done(&x);
 	}
 	for (size_t i = 0; i < m->def->n_nics && m->r == 0; i++)
 		if (!taken[i] && (m->r = lv_xml_nic(&m->def->nics[i], &xml, m->err)) == 0)

@@ -22,6 +22,10 @@ expect 0 "$VMTUI" -c $T create web1 --vcpus 2 --memory 1G --disk "$TMPD/disk.img
 out_has '^created web1 on test:///default'
 expect 0 "$VMTUI" -c $T list --all
 out_has '^web1 +missing +2 +1 GiB'
+sum=$(db_digest)
+expect_err 2 "^vmtui: net 1: port forwards \(fwd=\) are for kvm:/// user networks" \
+	"$VMTUI" -c $T create fwd1 --net user,fwd=2222:22
+[ "$(db_digest)" = "$sum" ] || fail "a refused create changed the database"
 expect 0 "$VMTUI" -c $T list
 grep -q web1 "$TMPD/out" && fail "list without --all shows a VM that is not running"
 expect 0 "$VMTUI" -c $T show web1 --json

@@ -450,15 +450,54 @@ static void net_tcp(struct pnet *n, unsigned i, unsigned port)
 	user_ip_send(n, f, mac, user_host, 6, 20);
 }
 
-/* probe.net.echo=D,N  .bench=D,N  .rxbench=D,N  .udp=D,PORT  .tcp=D,PORT  .dns=D */
+/*
+ * probe.net.expect=D,PORT: wait (30 s at most) for a TCP SYN or a UDP
+ * datagram to our PORT, as a user network's port forward sends them; print it.
+ */
+static void net_expect(struct pnet *n, unsigned i, unsigned port)
+{
+	uint32_t len, id;
+	uint8_t *in;
+
+	probe_printf("probe: net %u waiting on port %u\n", i, port);
+	while ((in = net_recv_ip(n, &len, &id, 30000))) {
+		unsigned proto = in[23], sport = (unsigned)(in[34] << 8 | in[35]);
+
+		if (eth_type(in) == 0x0800 && in[14] == 0x45 && !memcmp(in + 30, user_me, 4) &&
+		    len >= 42 && (unsigned)(in[36] << 8 | in[37]) == port) {
+			if (proto == 6 && len >= 54 && (in[47] & 0x12) == 0x02) {
+				probe_printf("probe: net %u tcp syn from %u.%u.%u.%u:%u to port %u\n", i,
+					     in[26], in[27], in[28], in[29], sport, port);
+				net_done(n, id);
+				return;
+			}
+			if (proto == 17) {
+				char text[33];
+				unsigned k = len - 42 < sizeof(text) - 1 ? len - 42 : sizeof(text) - 1;
+
+				for (unsigned j = 0; j < k; j++)
+					text[j] = in[42 + j] >= 32 && in[42 + j] < 127 ? (char)in[42 + j] : '.';
+				text[k] = '\0';
+				probe_printf("probe: net %u udp to port %u: %s\n", i, port, text);
+				net_done(n, id);
+				return;
+			}
+		}
+		net_done(n, id);
+	}
+	probe_printf("probe: net %u nothing came to port %u\n", i, port);
+}
+
+/* probe.net.echo=D,N  .bench=D,N  .rxbench=D,N  .udp=D,PORT  .tcp=D,PORT  .dns=D  .expect=D,PORT */
 void probe_net_word(const char *w, size_t n)
 {
-	static const char *const ops[] = { "echo=", "bench=", "rxbench=", "udp=", "tcp=", "dns=" };
+	static const char *const ops[] = { "echo=", "bench=", "rxbench=", "udp=", "tcp=", "dns=",
+					   "expect=" };
 	uint64_t v[2];
 	struct pnet *p;
 
 	w += 10, n -= 10;	/* "probe.net." */
-	for (unsigned k = 0; k < 6; k++) {
+	for (unsigned k = 0; k < 7; k++) {
 		size_t l = strlen(ops[k]);
 		unsigned want = k == 5 ? 1 : 2;
 
@@ -472,6 +511,7 @@ void probe_net_word(const char *w, size_t n)
 		case 2: net_bench_rx(p, (unsigned)v[0], v[1]); break;
 		case 3: net_udp(p, (unsigned)v[0], (unsigned)(v[1] & 0xffff)); break;
 		case 4: net_tcp(p, (unsigned)v[0], (unsigned)(v[1] & 0xffff)); break;
+		case 6: net_expect(p, (unsigned)v[0], (unsigned)(v[1] & 0xffff)); break;
 		default: net_dns(p, (unsigned)v[0]); break;
 		}
 		return;

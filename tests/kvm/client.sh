@@ -78,10 +78,18 @@ done
 "$VMTUI" destroy c5 >/dev/null 2>&1 || fail "destroy c5"
 
 # Networks: a user-mode card (its host answers ARP) and a tap both reach the runner.
-"$VMTUI" create c2 --kernel "$PROBE" --memory 64 --net user,mac=52:54:00:ab:cd:01 \
+FP=$("$PYTHON3" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$VMTUI" create c2 --kernel "$PROBE" --memory 64 --net user,mac=52:54:00:ab:cd:01,fwd=$FP:22 \
 	--cmdline "probe.net.udp=0,9" >"$TMPD/out" 2>&1 || fail "create c2 --net user: $(cat "$TMPD/out")"
+"$VMTUI" show c2 --json >"$TMPD/out" || fail "show c2"
+"$PYTHON3" -c 'import json, sys
+f = json.load(open(sys.argv[1]))["nics"][0]["forwards"]
+assert f == [{"protocol": "tcp", "host_address": "127.0.0.1", "host_port": int(sys.argv[2]), "guest_port": 22}], f
+' "$TMPD/out" "$FP" || fail "show c2 does not list its forward"
 "$VMTUI" start c2 >"$TMPD/out" 2>&1 || fail "start c2: $(cat "$TMPD/out")"
 console_until c2 'probe: net 0 arp 10.0.2.2 is 52:55:0a:00:02:02'
+"$PYTHON3" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)' "$FP" ||
+	fail "c2's runner does not listen on its forwarded port $FP"
 grep -q '^probe: net 0 mac=52:54:00:ab:cd:01' "$TMPD/console" || fail "c2's card does not have its MAC"
 # The address it sent from, as vmtui ip (and the list's IP column) tell it.
 "$VMTUI" ip c2 >"$TMPD/out" 2>&1 || fail "ip c2: $(cat "$TMPD/out")"

@@ -39,6 +39,37 @@ $CTL "$TMPD/u.sock" STATS >"$TMPD/stats.txt" || fail "STATS"
 $CTL "$TMPD/u.sock" KILL >/dev/null
 wait_exit $VM_PID
 
+# Forwarded host ports reach the guest: a connection's SYN, a datagram.
+PORTS=$("$PYTHON3" -c 'import socket
+ss = [socket.socket(socket.AF_INET, t) for t in (socket.SOCK_STREAM, socket.SOCK_DGRAM)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])')
+TP=${PORTS% *} UP=${PORTS#* }
+run_vm f --kernel "$PROBE" --memory 64 --net "user,fwd=tcp:127.0.0.1:$TP:22,fwd=udp:127.0.0.1:$UP:53" \
+	--cmdline "console=ttyS0 probe.net.expect=0,22 probe.net.expect=0,53"
+grep -q "net0: tcp 127.0.0.1:$TP forwards to the guest's port 22" "$TMPD/f.log" || fail "no TCP forward in the log"
+$CTL "$TMPD/f.sock" console --expect 'probe: net 0 waiting on port 22' --timeout "$LIMIT" >/dev/null ||
+	fail "the guest does not wait"
+"$PYTHON3" -c 'import socket, sys, time
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+time.sleep(1)' "$TP" || fail "cannot connect to the forwarded port $TP"
+$CTL "$TMPD/f.sock" console --expect 'probe: net 0 waiting on port 53' --timeout "$LIMIT" >/dev/null ||
+	fail "no SYN reached the guest"
+"$PYTHON3" -c 'import socket, sys
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"forwarded", ("127.0.0.1", int(sys.argv[1])))' "$UP"
+$CTL "$TMPD/f.sock" console --expect 'probe: net 0 udp to port 53: forwarded' --timeout "$LIMIT" >"$TMPD/f.out" ||
+	fail "no datagram reached the guest: $(tail -n 3 "$TMPD/f.out")"
+grep -q '^probe: net 0 tcp syn from 10.0.2.2:[0-9]* to port 22' "$TMPD/f.out" || fail "no SYN line"
+[ "$($CTL "$TMPD/f.sock" STATE)" = "OK running" ] || fail "the runner died: $(tail -n 3 "$TMPD/f.log")"
+# A port that is taken: the runner says so and does not start.
+st=0
+"$VMTUI_VMM" --kernel "$PROBE" --memory 64 --net "user,fwd=tcp:127.0.0.1:$TP:22" --ready-fd 3 \
+	3>"$TMPD/busy.ready" </dev/null >/dev/null 2>&1 || st=$?
+[ $st -eq 1 ] && grep -q "^ERR net0: cannot forward tcp 127.0.0.1:$TP: " "$TMPD/busy.ready" ||
+	fail "a taken port: status $st, $(cat "$TMPD/busy.ready")"
+$CTL "$TMPD/f.sock" KILL >/dev/null
+wait_exit $VM_PID
+
 # DNS and TCP in a namespace of our own: its loopback holds the name
 # server that resolv.conf names (after a scoped one that slirp has to
 # look up an interface for) and a TCP listener.

@@ -292,6 +292,42 @@ START_TEST(test_newer_and_foreign_db)
 }
 END_TEST
 
+/*
+ * A database of schema 1 (before a NIC kept port forwards) is upgraded
+ * in place: its VMs stay as they were, and forwards can be kept from then.
+ */
+START_TEST(test_migrate_from_1)
+{
+	char *path = xasprintf("%s/old.db", check_tmpdir);
+	struct vm_def *def = make_def("old", "kvm:///"), *got;
+	struct store *st;
+	struct vmt_error err;
+	struct vm_nic *n;
+
+	n = vm_def_add_nic(def);
+	n->kind = VM_NIC_USER;
+	vm_def_resolve(def, VM_DISK_FORMAT_RAW);
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
+	store_close(st);
+	raw_sql(path, "ALTER TABLE nics DROP COLUMN forwards; PRAGMA user_version = 1;");
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old", &got, &err), 0);
+	ck_assert_uint_eq(got->n_nics, 2);
+	ck_assert_int_eq(got->nics[1].kind, VM_NIC_USER);
+	ck_assert_ptr_null(got->nics[1].forwards);
+	vm_def_set_str(&got->nics[1].forwards, "tcp:127.0.0.1:2222:22 udp:0.0.0.0:5353:53");
+	ck_assert_int_eq(store_vm_save(st, got, &err), 0);
+	vm_def_free(got);
+	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old", &got, &err), 0);
+	ck_assert_str_eq(got->nics[1].forwards, "tcp:127.0.0.1:2222:22 udp:0.0.0.0:5353:53");
+	vm_def_free(got);
+	store_close(st);
+	vm_def_free(def);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_locked_db)
 {
 	char *path = xasprintf("%s/locked.db", check_tmpdir);
@@ -342,6 +378,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_file_db);
 	tcase_add_test(tc, test_corrupt_db);
 	tcase_add_test(tc, test_newer_and_foreign_db);
+	tcase_add_test(tc, test_migrate_from_1);
 	tcase_add_test(tc, test_locked_db);
 	tcase_add_test(tc, test_refuses_incomplete);
 	suite_add_tcase(s, tc);

@@ -193,6 +193,23 @@ START_TEST(test_nic_parse)
 	ck_assert_int_eq(vm_nic_parse("network:default", &n, &none, &err), 0);
 	ck_assert_int_eq(n.kind, VM_NIC_NETWORK);
 	free(n.source);
+	/* A user network's forwards: kept in one form, each one checked. */
+	ck_assert_int_eq(vm_nic_parse("user,fwd=2222:22,fwd=udp:0.0.0.0:5353:53,fwd=tcp:8080:80",
+				      &n, &none, &err), 0);
+	ck_assert_str_eq(n.forwards, "tcp:127.0.0.1:2222:22 udp:0.0.0.0:5353:53 tcp:127.0.0.1:8080:80");
+	vm_nic_done(&n);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=2222", &n, &none, &err), -EINVAL);
+	check_msg_has(&err, "fwd=2222 is not", "HOSTPORT:GUESTPORT");
+	ck_assert_int_eq(vm_nic_parse("user,fwd=0:22", &n, &none, &err), -EINVAL);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=2222:65536", &n, &none, &err), -EINVAL);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=sctp:1:2", &n, &none, &err), -EINVAL);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=host:2222:22", &n, &none, &err), -EINVAL);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=2222:22,fwd=127.0.0.1:2222:2", &n, &none, &err), -EINVAL);
+	check_msg_has(&err, "tcp port 127.0.0.1:2222 is forwarded twice", NULL);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=2222:22,fwd=udp:2222:22", &n, &none, &err), 0);
+	vm_nic_done(&n);
+	ck_assert_int_eq(vm_nic_parse("tap:tap0,fwd=2222:22", &n, &none, &err), -EINVAL);
+	check_msg_has(&err, "port forwards (fwd=) are for user networking only", NULL);
 	ck_assert_int_eq(vm_nic_parse("tap", &n, &none, &err), -EINVAL);
 	ck_assert_int_eq(vm_nic_parse("user:x", &n, &none, &err), -EINVAL);
 	ck_assert_int_eq(vm_nic_parse("wifi:x", &n, &none, &err), -EINVAL);
