@@ -26,9 +26,15 @@ void cmd_ip_json_addresses(struct json_writer *w, const struct vm_address *a,
 
 void cmd_ip_print_addresses(const struct vm_address *a, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		printf("%-10s %-17s %s/%u (%s)\n", a[i].ifname ? a[i].ifname : "-",
-		       a[i].mac[0] ? a[i].mac : "-", a[i].addr, a[i].prefix, a[i].source);
+	for (size_t i = 0; i < n; i++) {
+		char prefix[8] = "";
+
+		/* 0: the source does not know the network's size. */
+		if (a[i].prefix)
+			snprintf(prefix, sizeof(prefix), "/%u", a[i].prefix);
+		printf("%-10s %-17s %s%s (%s)\n", a[i].ifname ? a[i].ifname : "-",
+		       a[i].mac[0] ? a[i].mac : "-", a[i].addr, prefix, a[i].source);
+	}
 }
 
 int cmd_ip(struct cli *cli, int argc, char **argv)
@@ -53,8 +59,8 @@ int cmd_ip(struct cli *cli, int argc, char **argv)
 		cmd_ip_json_addresses(&w, addrs, n);
 		json_done(&w);
 	} else if (n == 0) {
-		printf("%s: no addresses known (not running, no DHCP lease, no guest agent)\n",
-		       argv[argi]);
+		printf("%s: no addresses known (not running, no DHCP lease or guest agent, or the "
+		       "guest has sent nothing yet)\n", argv[argi]);
 	} else {
 		cmd_ip_print_addresses(addrs, n);
 	}

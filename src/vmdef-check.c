@@ -221,6 +221,14 @@ static bool vm_ifname_ok(const char *s)
 	return true;
 }
 
+/* Whether two forwards want one host port (0.0.0.0 takes it on every address). */
+static bool vm_fwd_clash(const struct vm_fwd *a, const struct vm_fwd *b)
+{
+	return a->udp == b->udp && a->host_port == b->host_port &&
+	       (strcmp(a->addr, b->addr) == 0 || strcmp(a->addr, "0.0.0.0") == 0 ||
+		strcmp(b->addr, "0.0.0.0") == 0);
+}
+
 /* A user network's forwards: well formed, not too many, no host port taken twice. */
 static int vm_check_forwards(const struct vm_nic *nic, size_t index, struct vmt_error *err)
 {
@@ -247,13 +255,42 @@ static int vm_check_forwards(const struct vm_nic *nic, size_t index, struct vmt_
 			break;
 		}
 		for (int k = 0; k < n && r == 0; k++)
-			if (seen[k].udp == f.udp && seen[k].host_port == f.host_port &&
-			    strcmp(seen[k].addr, f.addr) == 0)
+			if (vm_fwd_clash(&seen[k], &f))
 				r = vmt_error_set(err, -EINVAL, "nic %zu: %s port %s:%u is forwarded twice",
 						  index + 1, f.udp ? "udp" : "tcp", f.addr, f.host_port);
 		seen[n++] = f;
 	}
 	free(copy);
+	return r;
+}
+
+/* No host port forwarded by two user NICs of one VM (each NIC's own were checked). */
+static int vm_check_forwards_apart(const struct vm_def *def, struct vmt_error *err)
+{
+	struct vm_fwd *all = NULL;
+	size_t *owner = NULL, n = 0, cap = 0, cap2 = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < def->n_nics && r == 0; i++) {
+		char *copy = xstrdup(def->nics[i].forwards ? def->nics[i].forwards : ""), *save = NULL;
+
+		for (char *w = strtok_r(copy, " ", &save); w && r == 0; w = strtok_r(NULL, " ", &save)) {
+			all = xgrow(all, &cap, n, sizeof(*all));
+			owner = xgrow(owner, &cap2, n, sizeof(*owner));
+			if (vm_fwd_parse(w, &all[n]) < 0)
+				continue;
+			owner[n] = i;
+			for (size_t k = 0; k < n && r == 0; k++)
+				if (owner[k] != i && vm_fwd_clash(&all[k], &all[n]))
+					r = vmt_error_set(err, -EINVAL, "nic %zu: %s port %s:%u is forwarded "
+							  "by nic %zu too", i + 1, all[n].udp ? "udp" : "tcp",
+							  all[n].addr, all[n].host_port, owner[k] + 1);
+			n++;
+		}
+		free(copy);
+	}
+	free(all);
+	free(owner);
 	return r;
 }
 
@@ -374,7 +411,7 @@ static int vm_def_check_devices(const struct vm_def *def,
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return vm_check_forwards_apart(def, err);
 }
 
 int vm_def_validate(const struct vm_def *def, const struct vm_limits *lim,

@@ -141,19 +141,29 @@ static int vm_nic_kind_source(const char *f, struct vm_nic *nic)
 
 int vm_fwd_parse(const char *spec, struct vm_fwd *out)
 {
-	char *copy = xstrdup(spec), *part[4], *save = NULL, *end;
+	char *copy = xstrdup(spec), *part[4], *p = copy, *end;
 	unsigned long port[2];
 	int n = 0, r = 0;
 	struct in_addr a;
 
 	memset(out, 0, sizeof(*out));
-	for (char *p = strtok_r(copy, ":", &save); p && n < 4; p = strtok_r(NULL, ":", &save))
+	/* At most four parts, none of them empty. */
+	while (p && n < 4) {
 		part[n++] = p;
-	if (n >= 3 && (strcmp(part[0], "tcp") == 0 || strcmp(part[0], "udp") == 0)) {
+		p = strchr(p, ':');
+		if (p)
+			*p++ = '\0';
+	}
+	for (int i = 0; i < n; i++)
+		if (!*part[i])
+			r = -EINVAL;
+	if (p)
+		r = -EINVAL;
+	if (r == 0 && n >= 3 && (strcmp(part[0], "tcp") == 0 || strcmp(part[0], "udp") == 0)) {
 		out->udp = part[0][0] == 'u';
 		memmove(part, part + 1, (size_t)--n * sizeof(*part));
 	}
-	if (n != 2 && n != 3)
+	if (r == 0 && n != 2 && n != 3)
 		r = -EINVAL;
 	snprintf(out->addr, sizeof(out->addr), "%s", r == 0 && n == 3 ? part[0] : "127.0.0.1");
 	if (r == 0 && (inet_pton(AF_INET, out->addr, &a) != 1 || strlen(part[0]) >= sizeof(out->addr)))

@@ -139,7 +139,7 @@ void vm_def_remove_nic(struct vm_def *def, size_t index);
 int vm_disk_parse(const char *spec, struct vm_disk *disk, struct vmt_error *err);
 /*
  * Parse "none", or "user", "tap:IF", "network:NAME" or "bridge:BR" followed
- * by an optional ",mac=xx:xx:xx:xx:xx:xx" and, for user, any number of
+ * by an optional ",mac=xx:xx:xx:xx:xx:xx" and, for user, up to VM_FWD_MAX
  * ",fwd=[tcp:|udp:][ADDR:]HOSTPORT:GUESTPORT" (ADDR 127.0.0.1 unless
  * given). *none is set for "none", and nic is then left untouched; on an
  * error nic owns nothing.

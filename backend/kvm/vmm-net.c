@@ -95,7 +95,7 @@ static void vmm_net_learn(struct vmm_net *n, const uint8_t *f, size_t len)
 		a4 = f + 26;
 	else if (type == 0x86dd && len >= 54 && f[14] >> 4 == 6)
 		a6 = f + 22;
-	if (a4 && (!memcmp(a4, zero, 4) || a4[0] >= 224))
+	if (a4 && (!memcmp(a4, zero, 4) || a4[0] >= 224 || (a4[0] == 169 && a4[1] == 254)))
 		a4 = NULL;
 	if (a6 && (!memcmp(a6, zero, 16) || a6[0] == 0xff || (a6[0] == 0xfe && (a6[1] & 0xc0) == 0x80)))
 		a6 = NULL;
@@ -134,18 +134,21 @@ void vmm_net_tx(struct vmm_net *n)
 			unsigned k = vmm_iov_slice(c->iov, c->nr, NET_HDR_LEN, len, n->tx_iov + 1,
 						   VMM_VIRTQ_MAX_SEGS - 1);
 			ssize_t w = -1;
+			uint8_t head[54];
+			size_t hlen = 0;
 
 			for (unsigned i = 1; i <= k; i++)
 				got += n->tx_iov[i].iov_len;
 			n->tx_iov[0].iov_base = (void *)vmm_net_zero_hdr;
 			n->tx_iov[0].iov_len = NET_HDR_LEN;
 			/* Too short, too long, or in more pieces than writev takes: dropped whole. */
-			if (len >= 14 && len <= NET_FRAME_MAX && got == len)
+			/* The headers as they are sent: read before the guest can change them. */
+			if (len >= 14 && len <= NET_FRAME_MAX && got == len) {
+				hlen = vmm_net_peek(n, k, head, sizeof(head));
 				w = vmm_net_send(n, k, len);
+			}
 			if (w == (ssize_t)(len + NET_HDR_LEN)) {
-				uint8_t head[54];
-
-				vmm_net_learn(n, head, vmm_net_peek(n, k, head, sizeof(head)));
+				vmm_net_learn(n, head, hlen);
 				STAT_ADD(n->stats.tx_pkts, 1);
 				STAT_ADD(n->stats.tx_bytes, len);
 			} else {
@@ -309,9 +312,24 @@ static void vmm_net_config_access(struct vmm_virtio *v, uint32_t off, uint8_t *d
 	memcpy(data, c + off, len);
 }
 
-/* A reset needs nothing here: a fresh driver kicks the receive queue once it has buffers. */
+/*
+ * A reset forgets the addresses the guest used: after a reboot it may
+ * take others. The queues need nothing: a fresh driver kicks the receive
+ * queue once it has buffers.
+ */
+static void vmm_net_reset(struct vmm_virtio *v)
+{
+	struct vmm_net *n = v->owner;
+
+	pthread_mutex_lock(&n->addr_lock);
+	memset(n->ip4, 0, sizeof(n->ip4));
+	memset(n->ip6, 0, sizeof(n->ip6));
+	pthread_mutex_unlock(&n->addr_lock);
+}
+
 static const struct vmm_virtio_ops vmm_net_ops = {
 	.config = vmm_net_config_access,
+	.reset = vmm_net_reset,
 };
 
 /* Why a tap could not be had, in words that say what to do about it. */
@@ -507,9 +525,13 @@ int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error
 			if (vmm_net_fwd_parse(one + 4, &cfg->fwd[cfg->nfwd++]) < 0)
 				return vmm_error_set(err, -EINVAL, "--net %s: %s is not "
 						     "fwd=tcp|udp:ADDR:HOSTPORT:GUESTPORT", spec, one);
+		} else if (strncmp(one, "fwd=", 4) == 0) {
+			return vmm_error_set(err, -EINVAL, "--net %s: %s: forwards are for user networks",
+					     spec, one);
 		} else {
-			return vmm_error_set(err, -EINVAL, "--net %s: want ,mac=xx:xx:xx:xx:xx:xx (unicast)%s",
-					     spec, cfg->user ? " or ,fwd=tcp|udp:ADDR:HOSTPORT:GUESTPORT" : "");
+			return vmm_error_set(err, -EINVAL, "--net %s: %s: want mac=xx:xx:xx:xx:xx:xx "
+					     "(unicast)%s", spec, one,
+					     cfg->user ? " or fwd=tcp|udp:ADDR:HOSTPORT:GUESTPORT" : "");
 		}
 	}
 	return 0;

@@ -21,7 +21,7 @@
 
 struct vmm_slirp;
 
-/* A host port the user network forwards to the guest (10.0.2.15). */
+/* A host port the user network forwards to the guest (10.0.2.15); as many as vmtui's VM_FWD_MAX. */
 #define VMM_SLIRP_FWD_MAX 16
 struct vmm_slirp_fwd {
 	bool udp;

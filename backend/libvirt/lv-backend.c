@@ -230,8 +230,7 @@ static int lv_validate(struct backend *be, const struct vm_def *def,
 	for (size_t i = 0; i < def->n_nics; i++)
 		if (def->nics[i].forwards)
 			return vmt_error_set(err, -EINVAL, "net %zu: port forwards (fwd=) are for kvm:/// "
-					     "user networks; a libvirt domain takes a network or a bridge",
-					     i + 1);
+					     "user networks; libvirt's NICs here take none", i + 1);
 	return 0;
 }
 

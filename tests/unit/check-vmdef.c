@@ -208,6 +208,10 @@ START_TEST(test_nic_parse)
 	check_msg_has(&err, "tcp port 127.0.0.1:2222 is forwarded twice", NULL);
 	ck_assert_int_eq(vm_nic_parse("user,fwd=2222:22,fwd=udp:2222:22", &n, &none, &err), 0);
 	vm_nic_done(&n);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=tcp::2222:22", &n, &none, &err), -EINVAL);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=tcp:1.2.3.4:1:2:3", &n, &none, &err), -EINVAL);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=udp:2222:22:", &n, &none, &err), -EINVAL);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=0.0.0.0:2222:22,fwd=2222:23", &n, &none, &err), -EINVAL);
 	ck_assert_int_eq(vm_nic_parse("tap:tap0,fwd=2222:22", &n, &none, &err), -EINVAL);
 	check_msg_has(&err, "port forwards (fwd=) are for user networking only", NULL);
 	ck_assert_int_eq(vm_nic_parse("tap", &n, &none, &err), -EINVAL);
@@ -219,6 +223,25 @@ START_TEST(test_nic_parse)
 	ck_assert_int_eq(vm_nic_parse("tap:tap0,mac=01:00:00:00:00:00", &n, &none, &err), -EINVAL);
 	check_msg_has(&err, "multicast", NULL);
 	ck_assert_ptr_null(n.source);
+}
+END_TEST
+
+/* Two user NICs of one VM cannot forward one host port. */
+START_TEST(test_forwards_in_def)
+{
+	struct vmt_error err;
+	struct vm_def *def = good_def();
+	bool none;
+
+	ck_assert_int_eq(vm_nic_parse("user,fwd=2222:22", vm_def_add_nic(def), &none, &err), 0);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=udp:2222:22", vm_def_add_nic(def), &none, &err), 0);
+	vm_def_resolve(def, VM_DISK_FORMAT_RAW);
+	ck_assert_int_eq(vm_def_validate(def, &lim, &err), 0);
+	ck_assert_int_eq(vm_nic_parse("user,fwd=0.0.0.0:2222:80", vm_def_add_nic(def), &none, &err), 0);
+	vm_def_resolve(def, VM_DISK_FORMAT_RAW);
+	ck_assert_int_eq(vm_def_validate(def, &lim, &err), -EINVAL);
+	check_msg_has(&err, "nic 3: tcp port 0.0.0.0:2222 is forwarded by nic 1 too", NULL);
+	vm_def_free(def);
 }
 END_TEST
 
@@ -341,6 +364,7 @@ static Suite *vmdef_suite(void)
 	tcase_add_test(tc, test_disk_parse);
 	tcase_add_test(tc, test_nic_parse);
 	tcase_add_test(tc, test_disks_in_def);
+	tcase_add_test(tc, test_forwards_in_def);
 	tcase_add_test(tc, test_def_rules);
 	tcase_add_test(tc, test_copy_and_resolve);
 	suite_add_tcase(s, tc);
