@@ -3,8 +3,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "src/commands.h"
@@ -12,26 +10,22 @@
 #include "src/util.h"
 
 /* A user network's forwards as objects: protocol, host address and port, guest port. */
-static void show_json_forwards(struct json_writer *w, const char *forwards)
+static void show_json_forwards(struct json_writer *w, const struct vm_nic *nic)
 {
-	char *copy = xstrdup(forwards ? forwards : ""), *save = NULL;
+	struct vm_fwd fwd[VM_FWD_MAX];
+	int n = vm_nic_fwds(nic, fwd);
 
 	json_key(w, "forwards");
 	json_array_begin(w);
-	for (char *f = strtok_r(copy, " ", &save); f; f = strtok_r(NULL, " ", &save)) {
-		struct vm_fwd fwd;
-
-		if (vm_fwd_parse(f, &fwd) < 0)
-			continue;
+	for (int i = 0; i < n; i++) {
 		json_object_begin(w);
-		json_kv_string(w, "protocol", fwd.udp ? "udp" : "tcp");
-		json_kv_string(w, "host_address", fwd.addr);
-		json_kv_uint(w, "host_port", fwd.host_port);
-		json_kv_uint(w, "guest_port", fwd.guest_port);
+		json_kv_string(w, "protocol", fwd[i].udp ? "udp" : "tcp");
+		json_kv_string(w, "host_address", fwd[i].addr);
+		json_kv_uint(w, "host_port", fwd[i].host_port);
+		json_kv_uint(w, "guest_port", fwd[i].guest_port);
 		json_object_end(w);
 	}
 	json_array_end(w);
-	free(copy);
 }
 
 static void show_json_disks(struct json_writer *w, const struct vm_def *def)
@@ -59,7 +53,7 @@ static void show_json_disks(struct json_writer *w, const struct vm_def *def)
 		json_kv_string(w, "kind", vm_nic_kind_name(def->nics[i].kind));
 		json_kv_string(w, "source", def->nics[i].source);
 		json_kv_string(w, "mac", def->nics[i].mac);
-		show_json_forwards(w, def->nics[i].forwards);
+		show_json_forwards(w, &def->nics[i]);
 		json_object_end(w);
 	}
 	json_array_end(w);

@@ -229,65 +229,50 @@ static bool vm_fwd_clash(const struct vm_fwd *a, const struct vm_fwd *b)
 		strcmp(b->addr, "0.0.0.0") == 0);
 }
 
-/* A user network's forwards: well formed, not too many, no host port taken twice. */
-static int vm_check_forwards(const struct vm_nic *nic, size_t index, struct vmt_error *err)
+int vm_check_forwards(const struct vm_nic *nics, size_t n, size_t first, struct vmt_error *err)
 {
-	struct vm_fwd seen[VM_FWD_MAX];
-	char *copy, *save = NULL;
-	int n = 0, r = 0;
-
-	if (!nic->forwards)
-		return 0;
-	if (nic->kind != VM_NIC_USER)
-		return vmt_error_set(err, -EINVAL, "nic %zu: port forwards (fwd=) are for user networking only",
-				     index + 1);
-	copy = xstrdup(nic->forwards);
-	for (char *w = strtok_r(copy, " ", &save); w && r == 0; w = strtok_r(NULL, " ", &save)) {
-		struct vm_fwd f;
-
-		if (vm_fwd_parse(w, &f) < 0) {
-			r = vmt_error_set(err, -EINVAL, "nic %zu: '%s' is not a port forward", index + 1, w);
-			break;
-		}
-		if (n == VM_FWD_MAX) {
-			r = vmt_error_set(err, -EINVAL, "nic %zu: more than %d port forwards", index + 1,
-					  VM_FWD_MAX);
-			break;
-		}
-		for (int k = 0; k < n && r == 0; k++)
-			if (vm_fwd_clash(&seen[k], &f))
-				r = vmt_error_set(err, -EINVAL, "nic %zu: %s port %s:%u is forwarded twice",
-						  index + 1, f.udp ? "udp" : "tcp", f.addr, f.host_port);
-		seen[n++] = f;
-	}
-	free(copy);
-	return r;
-}
-
-/* No host port forwarded by two user NICs of one VM (each NIC's own were checked). */
-static int vm_check_forwards_apart(const struct vm_def *def, struct vmt_error *err)
-{
-	struct vm_fwd *all = NULL;
-	size_t *owner = NULL, n = 0, cap = 0, cap2 = 0;
+	struct vm_fwd *all = xcalloc(n * VM_FWD_MAX + 1, sizeof(*all));
+	size_t *owner = xcalloc(n * VM_FWD_MAX + 1, sizeof(*owner)), total = 0;
 	int r = 0;
 
-	for (size_t i = 0; i < def->n_nics && r == 0; i++) {
-		char *copy = xstrdup(def->nics[i].forwards ? def->nics[i].forwards : ""), *save = NULL;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		int got;
 
-		for (char *w = strtok_r(copy, " ", &save); w && r == 0; w = strtok_r(NULL, " ", &save)) {
-			all = xgrow(all, &cap, n, sizeof(*all));
-			owner = xgrow(owner, &cap2, n, sizeof(*owner));
-			if (vm_fwd_parse(w, &all[n]) < 0)
-				continue;
-			owner[n] = i;
-			for (size_t k = 0; k < n && r == 0; k++)
-				if (owner[k] != i && vm_fwd_clash(&all[k], &all[n]))
-					r = vmt_error_set(err, -EINVAL, "nic %zu: %s port %s:%u is forwarded "
-							  "by nic %zu too", i + 1, all[n].udp ? "udp" : "tcp",
-							  all[n].addr, all[n].host_port, owner[k] + 1);
-			n++;
+		if (!nics[i].forwards)
+			continue;
+		if (nics[i].kind != VM_NIC_USER) {
+			r = vmt_error_set(err, -EINVAL, "nic %zu: port forwards (fwd=) are for user "
+					  "networking only", first + i + 1);
+			break;
 		}
-		free(copy);
+		got = vm_nic_fwds(&nics[i], all + total);
+		if (got == -E2BIG) {
+			r = vmt_error_set(err, -EINVAL, "nic %zu: more than %d port forwards",
+					  first + i + 1, VM_FWD_MAX);
+			break;
+		}
+		if (got < 0) {
+			r = vmt_error_set(err, -EINVAL, "nic %zu: '%s' are not port forwards",
+					  first + i + 1, nics[i].forwards);
+			break;
+		}
+		for (size_t k = total; k < total + (size_t)got; k++) {
+			owner[k] = i;
+			for (size_t j = 0; j < k && r == 0; j++) {
+				if (!vm_fwd_clash(&all[j], &all[k]))
+					continue;
+				if (owner[j] == i)
+					r = vmt_error_set(err, -EINVAL, "nic %zu: %s port %s:%u is forwarded "
+							  "twice", first + i + 1, all[k].udp ? "udp" : "tcp",
+							  all[k].addr, all[k].host_port);
+				else
+					r = vmt_error_set(err, -EINVAL, "nic %zu: %s port %s:%u is forwarded "
+							  "by nic %zu too", first + i + 1,
+							  all[k].udp ? "udp" : "tcp", all[k].addr,
+							  all[k].host_port, first + owner[j] + 1);
+			}
+		}
+		total += (size_t)got;
 	}
 	free(all);
 	free(owner);
@@ -314,7 +299,7 @@ int vm_check_nic(const struct vm_nic *nic, size_t index, struct vmt_error *err)
 	}
 	if (nic->mac[0] && vm_check_mac(nic->mac, err) < 0)
 		return vmt_error_prefix(err, "nic %zu", index + 1);
-	return vm_check_forwards(nic, index, err);
+	return 0;
 }
 
 int vm_check_boot_order(const char *order, struct vmt_error *err)
@@ -411,7 +396,7 @@ static int vm_def_check_devices(const struct vm_def *def,
 		if (r < 0)
 			return r;
 	}
-	return vm_check_forwards_apart(def, err);
+	return vm_check_forwards(def->nics, def->n_nics, 0, err);
 }
 
 int vm_def_validate(const struct vm_def *def, const struct vm_limits *lim,

@@ -200,13 +200,13 @@ static int vm_nic_add_fwd(struct vm_nic *nic, const char *spec, struct vmt_error
 static int vm_nic_fields(char **f, size_t n, struct vm_nic *nic,
 			 struct vmt_error *err)
 {
+	int r;
+
 	if (vm_nic_kind_source(f[0], nic) < 0)
 		return vmt_error_set(err, -EINVAL,
 				     "net: '%s' is not none, user, tap:IF, network:NAME or bridge:BR",
 				     f[0]);
 	for (size_t i = 1; i < n; i++) {
-		int r;
-
 		if (str_starts_with(f[i], "fwd=")) {
 			r = vm_nic_add_fwd(nic, f[i] + 4, err);
 			if (r < 0)
@@ -219,7 +219,8 @@ static int vm_nic_fields(char **f, size_t n, struct vm_nic *nic,
 					     f[i]);
 		strcpy(nic->mac, f[i] + 4);
 	}
-	return vm_check_nic(nic, 0, err);
+	r = vm_check_nic(nic, 0, err);
+	return r < 0 ? r : vm_check_forwards(nic, 1, 0, err);
 }
 
 int vm_nic_parse(const char *spec, struct vm_nic *nic, bool *none,

@@ -135,17 +135,29 @@ void vm_nic_done(struct vm_nic *nic)
 	nic->source = nic->forwards = NULL;
 }
 
+int vm_nic_fwds(const struct vm_nic *nic, struct vm_fwd *out)
+{
+	char *copy = xstrdup(nic->forwards ? nic->forwards : ""), *save = NULL;
+	int n = 0;
+
+	for (char *w = strtok_r(copy, " ", &save); w && n >= 0; w = strtok_r(NULL, " ", &save))
+		n = n == VM_FWD_MAX ? -E2BIG : vm_fwd_parse(w, &out[n]) == 0 ? n + 1 : -EINVAL;
+	free(copy);
+	return n;
+}
+
 char *vm_nic_format(const struct vm_nic *nic)
 {
-	char *fwd = xstrdup(nic->forwards ? nic->forwards : ""), *save = NULL;
+	struct vm_fwd fwd[VM_FWD_MAX];
+	int n = vm_nic_fwds(nic, fwd);
 	struct strbuf sb;
 
 	strbuf_init(&sb);
 	strbuf_addf(&sb, "%s%s%s%s%s", vm_nic_kind_name(nic->kind), nic->source ? ":" : "",
 		    nic->source ? nic->source : "", nic->mac[0] ? ",mac=" : "", nic->mac);
-	for (char *f = strtok_r(fwd, " ", &save); f; f = strtok_r(NULL, " ", &save))
-		strbuf_addf(&sb, ",fwd=%s", f);
-	free(fwd);
+	for (int i = 0; i < n; i++)
+		strbuf_addf(&sb, ",fwd=%s:%s:%u:%u", fwd[i].udp ? "udp" : "tcp", fwd[i].addr,
+			    fwd[i].host_port, fwd[i].guest_port);
 	return strbuf_detach(&sb);
 }
 

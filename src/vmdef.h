@@ -70,6 +70,11 @@ struct vm_fwd {
 
 /* Free what nic owns. */
 void vm_nic_done(struct vm_nic *nic);
+/*
+ * nic's forwards parsed into out (room for VM_FWD_MAX); their number,
+ * -EINVAL for one that is not a forward, -E2BIG for more than VM_FWD_MAX.
+ */
+int vm_nic_fwds(const struct vm_nic *nic, struct vm_fwd *out);
 /* nic as vm_nic_parse reads it: "user,mac=M,fwd=tcp:127.0.0.1:2222:22", say; the caller frees it. */
 char *vm_nic_format(const struct vm_nic *nic);
 
@@ -166,6 +171,12 @@ int vm_check_mac(const char *mac, struct vmt_error *err);
 int vm_check_disk(const struct vm_disk *disk, size_t index,
 		  const struct vm_limits *lim, struct vmt_error *err);
 int vm_check_nic(const struct vm_nic *nic, size_t index, struct vmt_error *err);
+/*
+ * The forwards of nics[0..n), numbered from first + 1 in messages: user
+ * NICs only, well formed, no host port taken twice (0.0.0.0 takes it on
+ * every address), within a NIC or across them.
+ */
+int vm_check_forwards(const struct vm_nic *nics, size_t n, size_t first, struct vmt_error *err);
 int vm_check_boot_order(const char *order, struct vmt_error *err);
 int vm_check_text(const char *field, const char *text, size_t max,
 		  struct vmt_error *err);
