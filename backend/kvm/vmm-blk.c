@@ -34,40 +34,6 @@
 #define BLK_DISCARD_MAX_SEG 32u
 #define STAT_ADD(f, n) __atomic_store_n(&(f), (f) + (n), __ATOMIC_RELAXED)
 
-/* Copy len bytes at skip of iov into buf; false when there are not that many. */
-static bool vmm_blk_gather(const struct iovec *iov, unsigned n, uint64_t skip, void *buf, size_t len)
-{
-	uint8_t *out = buf;
-
-	for (unsigned i = 0; i < n && len; i++) {
-		size_t l = iov[i].iov_len, k;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		k = l - skip < len ? l - skip : len;
-		memcpy(out, (uint8_t *)iov[i].iov_base + skip, k);
-		out += k;
-		len -= k;
-		skip = 0;
-	}
-	return len == 0;
-}
-
-static void vmm_blk_scatter(const struct iovec *iov, unsigned n, const void *buf, size_t len)
-{
-	const uint8_t *in = buf;
-
-	for (unsigned i = 0; i < n && len; i++) {
-		size_t k = iov[i].iov_len < len ? iov[i].iov_len : len;
-
-		memcpy(iov[i].iov_base, in, k);
-		in += k;
-		len -= k;
-	}
-}
-
 /* The last writable byte: where the status goes. */
 static uint8_t *vmm_blk_status_byte(struct vmm_virtq_chain *c)
 {
@@ -117,7 +83,7 @@ static int vmm_blk_discard(struct vmm_blk *b, struct vmm_virtq_chain *c)
 	for (uint64_t i = 0; i < nseg && r == 0; i++) {
 		uint32_t num;
 
-		vmm_blk_gather(c->iov, c->nr, 16 + 16 * i, seg, sizeof(seg));
+		vmm_iov_to_buf(c->iov, c->nr, 16 + 16 * i, seg, sizeof(seg));
 		num = vmm_get32(seg + 8);
 		if (num > BLK_DISCARD_MAX_SECTORS || !vmm_blk_range(b, vmm_get64(seg), (uint64_t)num * SECTOR, &off))
 			return -EINVAL;
@@ -137,7 +103,7 @@ static uint32_t vmm_blk_request(struct vmm_blk *b, struct vmm_virtq_chain *c)
 	/* Without a status byte nothing can be reported: give the chain back untouched. */
 	if (c->nw == 0)
 		return 0;
-	if (!vmm_blk_gather(c->iov, c->nr, 0, hdr, sizeof(hdr))) {
+	if (vmm_iov_to_buf(c->iov, c->nr, 0, hdr, sizeof(hdr)) != sizeof(hdr)) {
 		*vmm_blk_status_byte(c) = VIRTIO_BLK_S_IOERR;
 		return 1;
 	}
@@ -153,7 +119,7 @@ static uint32_t vmm_blk_request(struct vmm_blk *b, struct vmm_virtq_chain *c)
 		break;
 	case VIRTIO_BLK_T_GET_ID:
 		used = c->wlen - 1 < 20 ? (uint32_t)c->wlen - 1 : 20;
-		vmm_blk_scatter(c->iov + c->nr, c->nw, b->serial, used);
+		vmm_iov_from_buf(c->iov + c->nr, c->nw, 0, b->serial, used);
 		break;
 	case VIRTIO_BLK_T_DISCARD:
 		r = b->disk.ro ? -EROFS : vmm_blk_discard(b, c);

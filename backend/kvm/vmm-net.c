@@ -42,36 +42,10 @@ static const uint8_t vmm_net_zero_hdr[NET_HDR_LEN];
  */
 static ssize_t vmm_net_send(struct vmm_net *n, unsigned k, uint64_t len)
 {
-	size_t at = 0;
-
 	if (!n->slirp)
 		return n->tap_fd >= 0 ? writev(n->tap_fd, n->tx_iov, (int)k + 1) : -1;
-	for (unsigned i = 1; i <= k; i++) {
-		memcpy(n->frame + at, n->tx_iov[i].iov_base, n->tx_iov[i].iov_len);
-		at += n->tx_iov[i].iov_len;
-	}
-	vmm_slirp_input(n->slirp, n->frame, at);
+	vmm_slirp_input(n->slirp, n->frame, vmm_iov_to_buf(n->tx_iov + 1, k, 0, n->frame, len));
 	return (ssize_t)(len + NET_HDR_LEN);
-}
-
-/* Copy len bytes into the buffers iov[0..nw), from byte at of them on. */
-static void vmm_net_put(const struct iovec *iov, unsigned nw, size_t at, const void *src, size_t len)
-{
-	const uint8_t *from = src;
-
-	for (unsigned i = 0; i < nw && len; i++) {
-		size_t k;
-
-		if (at >= iov[i].iov_len) {
-			at -= iov[i].iov_len;
-			continue;
-		}
-		k = iov[i].iov_len - at < len ? iov[i].iov_len - at : len;
-		memcpy((uint8_t *)iov[i].iov_base + at, from, k);
-		from += k;
-		len -= k;
-		at = 0;
-	}
 }
 
 /*
@@ -109,20 +83,6 @@ static void vmm_net_learn(struct vmm_net *n, const uint8_t *f, size_t len)
 	pthread_mutex_unlock(&n->addr_lock);
 }
 
-/* The first bytes of the frame in tx_iov[1..k] (its headers), copied out for vmm_net_learn. */
-static size_t vmm_net_peek(const struct vmm_net *n, unsigned k, uint8_t *buf, size_t max)
-{
-	size_t at = 0;
-
-	for (unsigned i = 1; i <= k && at < max; i++) {
-		size_t c = n->tx_iov[i].iov_len < max - at ? n->tx_iov[i].iov_len : max - at;
-
-		memcpy(buf + at, n->tx_iov[i].iov_base, c);
-		at += c;
-	}
-	return at;
-}
-
 void vmm_net_tx(struct vmm_net *n)
 {
 	struct vmm_virtq_chain *c = &n->chain;
@@ -144,7 +104,7 @@ void vmm_net_tx(struct vmm_net *n)
 			/* Too short, too long, or in more pieces than writev takes: dropped whole. */
 			/* The headers as they are sent: read before the guest can change them. */
 			if (len >= 14 && len <= NET_FRAME_MAX && got == len) {
-				hlen = vmm_net_peek(n, k, head, sizeof(head));
+				hlen = vmm_iov_to_buf(n->tx_iov + 1, k, 0, head, sizeof(head));
 				w = vmm_net_send(n, k, len);
 			}
 			if (w == (ssize_t)(len + NET_HDR_LEN)) {
@@ -184,7 +144,7 @@ static bool vmm_net_rx_one(struct vmm_net *n, struct vmm_virtq_chain *c)
 		return true;
 	}
 	vmm_put16(hdr + 10, 1);		/* num_buffers */
-	vmm_net_put(c->iov, c->nw, 0, hdr, NET_HDR_LEN);
+	vmm_iov_from_buf(c->iov, c->nw, 0, hdr, NET_HDR_LEN);
 	STAT_ADD(n->stats.rx_pkts, 1);
 	STAT_ADD(n->stats.rx_bytes, (unsigned long long)r - NET_HDR_LEN);
 	vmm_virtio_push(&n->v, NET_RXQ, c->head, (uint32_t)r);
@@ -233,8 +193,8 @@ static void vmm_net_deliver(void *opaque, const uint8_t *frame, size_t len)
 		return;
 	}
 	vmm_put16(hdr + 10, 1);		/* num_buffers */
-	vmm_net_put(c->iov, c->nw, 0, hdr, NET_HDR_LEN);
-	vmm_net_put(c->iov, c->nw, NET_HDR_LEN, frame, len);
+	vmm_iov_from_buf(c->iov, c->nw, 0, hdr, NET_HDR_LEN);
+	vmm_iov_from_buf(c->iov, c->nw, NET_HDR_LEN, frame, len);
 	STAT_ADD(n->stats.rx_pkts, 1);
 	STAT_ADD(n->stats.rx_bytes, len);
 	vmm_virtio_push(&n->v, NET_RXQ, c->head, (uint32_t)(NET_HDR_LEN + len));

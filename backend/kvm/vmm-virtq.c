@@ -278,6 +278,42 @@ unsigned vmm_iov_slice(const struct iovec *src, unsigned n, uint64_t skip, uint6
 	return k;
 }
 
+/* Copy between buf and the [skip, skip+len) part of iov[0..n), either way. */
+static size_t vmm_iov_copy(const struct iovec *iov, unsigned n, uint64_t skip, uint8_t *buf,
+			   size_t len, bool to_buf)
+{
+	size_t done = 0;
+
+	for (unsigned i = 0; i < n && done < len; i++) {
+		uint64_t l = iov[i].iov_len;
+		size_t k;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		k = l - skip < len - done ? (size_t)(l - skip) : len - done;
+		if (to_buf)
+			memcpy(buf + done, (uint8_t *)iov[i].iov_base + skip, k);
+		else
+			memcpy((uint8_t *)iov[i].iov_base + skip, buf + done, k);
+		done += k;
+		skip = 0;
+	}
+	return done;
+}
+
+size_t vmm_iov_to_buf(const struct iovec *iov, unsigned n, uint64_t skip, void *buf, size_t len)
+{
+	return vmm_iov_copy(iov, n, skip, buf, len, true);
+}
+
+size_t vmm_iov_from_buf(const struct iovec *iov, unsigned n, uint64_t skip, const void *buf,
+			size_t len)
+{
+	return vmm_iov_copy(iov, n, skip, (uint8_t *)buf, len, false);
+}
+
 void vmm_iov_zero(const struct iovec *iov, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)

@@ -85,5 +85,10 @@ void vmm_virtq_notify_enable(struct vmm_virtq *q, bool on);
 unsigned vmm_iov_slice(const struct iovec *src, unsigned n, uint64_t skip, uint64_t len,
 		       struct iovec *dst, unsigned max);
 void vmm_iov_zero(const struct iovec *iov, unsigned n);
+/* Copy up to len bytes from byte skip of the buffers iov[0..n) into buf; how many there were. */
+size_t vmm_iov_to_buf(const struct iovec *iov, unsigned n, uint64_t skip, void *buf, size_t len);
+/* Copy up to len bytes of buf into the buffers iov[0..n) from byte skip of them; how many fit. */
+size_t vmm_iov_from_buf(const struct iovec *iov, unsigned n, uint64_t skip, const void *buf,
+			size_t len);
 
 #endif
