@@ -313,13 +313,18 @@ int ui_tick(struct ui *ui)
 		ui->next_addrs_ns = now + UI_ADDRS_NS;
 		ui_queue_addresses(ui);
 	}
-	for (size_t i = 0; i < ui->n_conns; i++)
-		if (ui->conns[i].open && !ui->conns[i].events && now >= ui->conns[i].next_list_ns)
-			ui_refresh_conn(ui, i);
+	/* Polled connections: a list that is out sets the next time when it comes back. */
 	next = ui->next_stats_ns;
-	for (size_t i = 0; i < ui->n_conns; i++)
-		if (ui->conns[i].open && !ui->conns[i].events && ui->conns[i].next_list_ns < next)
-			next = ui->conns[i].next_list_ns;
+	for (size_t i = 0; i < ui->n_conns; i++) {
+		struct ui_conn *c = &ui->conns[i];
+
+		if (!c->open || c->events || c->list_queued)
+			continue;
+		if (now >= c->next_list_ns)
+			ui_refresh_conn(ui, i);
+		else if (c->next_list_ns < next)
+			next = c->next_list_ns;
+	}
 	return next > now ? (int)((next - now) / 1000000) + 1 : 0;
 }
 
