@@ -328,6 +328,15 @@ int ui_tick(struct ui *ui)
 	return next > now ? (int)((next - now) / 1000000) + 1 : 0;
 }
 
+void ui_set_refresh(struct ui *ui, double factor)
+{
+	double r = ui->refresh_s * factor;
+
+	ui->refresh_s = r < 0.2 ? 0.2 : r > 60 ? 60 : r;
+	ui->next_stats_ns = 0;
+	ui_status(ui, false, "refreshing every %.1f s", ui->refresh_s);
+}
+
 void ui_select_later(struct ui *ui, size_t conn, const char *name)
 {
 	ui->select_conn = conn;

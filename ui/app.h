@@ -90,6 +90,9 @@ struct ui {
 /* The console pane sits beside the list only on a terminal this wide. */
 #define UI_BESIDE_MIN_COLS 120
 
+/* Sample statistics factor times as often (0.2 s to 60 s), from now on, and say so. */
+void ui_set_refresh(struct ui *ui, double factor);
+
 /* The console's next layout: below, beside (when wide enough), full. */
 void ui_console_next_layout(struct ui *ui);
 

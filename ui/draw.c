@@ -69,10 +69,7 @@ static int ui_color_parse(const char *s)
 
 static int ui_el_parse(const char *name)
 {
-	for (int i = 0; i < UI_N_ELS; i++)
-		if (strcmp(name, ui_el_names[i]) == 0)
-			return i;
-	return -1;
+	return str_table_index(ui_el_names, UI_N_ELS, name);
 }
 
 /* Apply "FG[,BG][,bold|underline|reverse]..." to element el. */

@@ -391,14 +391,10 @@ static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_cha
 	case UI_ACT_DESTROY: ui_act_power(ui, BACKEND_DESTROY); break;
 	case UI_ACT_REBOOT: ui_act_power(ui, BACKEND_REBOOT); break;
 	case UI_ACT_PAUSE: ui_act_pause(ui); break;
-	case UI_ACT_FASTER: ui->refresh_s = ui->refresh_s / 2 < 0.2 ? 0.2 : ui->refresh_s / 2; break;
-	case UI_ACT_SLOWER: ui->refresh_s = ui->refresh_s * 2 > 60 ? 60 : ui->refresh_s * 2; break;
+	case UI_ACT_FASTER: ui_set_refresh(ui, 0.5); break;
+	case UI_ACT_SLOWER: ui_set_refresh(ui, 2); break;
 	case UI_ACT_HELP: ui_push_view(ui, ui_view_help_new(ui)); break;
 	default: break;
-	}
-	if (a == UI_ACT_FASTER || a == UI_ACT_SLOWER) {
-		ui->next_stats_ns = 0;
-		ui_status(ui, false, "refreshing every %.1f s", ui->refresh_s);
 	}
 }
 

@@ -401,15 +401,6 @@ static void ui_list_create(struct ui *ui)
 	ui_push_view(ui, ui_view_form_new(ui, conn, NULL));
 }
 
-static void ui_list_refresh_rate(struct ui *ui, double factor)
-{
-	double r = ui->refresh_s * factor;
-
-	ui->refresh_s = r < 0.2 ? 0.2 : r > 60 ? 60 : r;
-	ui->next_stats_ns = 0;
-	ui_status(ui, false, "refreshing every %.1f s", ui->refresh_s);
-}
-
 static const enum ui_action ui_list_actions[] = {
 	UI_ACT_UP, UI_ACT_DOWN, UI_ACT_PGUP, UI_ACT_PGDN, UI_ACT_HOME, UI_ACT_END,
 	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_UNMARK_ALL, UI_ACT_START, UI_ACT_SHUTDOWN,
@@ -459,8 +450,8 @@ static void ui_list_view_keys(struct ui *ui, enum ui_action a)
 			ui_model_rebuild(m);
 		}
 		break;
-	case UI_ACT_FASTER: ui_list_refresh_rate(ui, 0.5); break;
-	case UI_ACT_SLOWER: ui_list_refresh_rate(ui, 2); break;
+	case UI_ACT_FASTER: ui_set_refresh(ui, 0.5); break;
+	case UI_ACT_SLOWER: ui_set_refresh(ui, 2); break;
 	default: ui_list_navigate(ui, a); break;
 	}
 }
