@@ -475,13 +475,14 @@ static void ui_form_submit(struct ui *ui, struct ui_view *v)
 static void ui_form_enter(struct ui *ui, struct ui_view *v)
 {
 	struct ui_form *fm = ui_form(v);
-	int bad = ui_form_check_all(ui, fm);
-	int last = F_COUNT - 1;
+	int last = F_COUNT - 1, bad;
 
+	/* The summary shows only a form whose every field passed, and nothing changes there. */
 	if (fm->summary) {
 		ui_form_submit(ui, v);
 		return;
 	}
+	bad = ui_form_check_all(ui, fm);
 	if (fm->focus != last) {
 		ui_form_move(ui, fm, 1);
 		return;
