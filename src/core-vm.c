@@ -10,6 +10,14 @@
 #include "src/log.h"
 #include "src/util.h"
 
+/* Tie def to be's connection and backend, and complete it with their defaults. */
+static void core_bind_def(struct backend *be, struct vm_def *def)
+{
+	vm_def_set_str(&def->uri, be->uri);
+	vm_def_set_str(&def->backend, be->ops->name);
+	vm_def_resolve(def, be->ops->default_disk_format);
+}
+
 /* Complete and check def for the connection it is about to live on. */
 static int core_prepare_def(struct backend *be, struct vm_def *def,
 			    struct vmt_error *err)
@@ -19,9 +27,7 @@ static int core_prepare_def(struct backend *be, struct vm_def *def,
 
 	if (r < 0)
 		return r;
-	vm_def_set_str(&def->uri, be->uri);
-	vm_def_set_str(&def->backend, be->ops->name);
-	vm_def_resolve(def, be->ops->default_disk_format);
+	core_bind_def(be, def);
 	r = vm_def_validate(def, &lim, err);
 	return r < 0 ? r : backend_validate(be, def, err);
 }
@@ -315,9 +321,7 @@ int core_adopt(struct core *c, struct backend *be, const char *name,
 
 	if (r < 0)
 		return r;
-	vm_def_set_str(&def->uri, be->uri);
-	vm_def_set_str(&def->backend, be->ops->name);
-	vm_def_resolve(def, be->ops->default_disk_format);
+	core_bind_def(be, def);
 	r = store_vm_save(c->store, def, err);
 	core_event(c, be->uri, def->uuid, name, "adopt", r, err);
 	vm_def_free(def);
@@ -331,9 +335,7 @@ int core_import(struct core *c, struct backend *be, const char *text,
 	int r = backend_import_def(be, text, &def, err);
 
 	if (r == 0) {
-		vm_def_set_str(&def->uri, be->uri);
-		vm_def_set_str(&def->backend, be->ops->name);
-		vm_def_resolve(def, be->ops->default_disk_format);
+		core_bind_def(be, def);
 		r = store_vm_save(c->store, def, err);
 		if (r < 0)
 			backend_undefine(be, def->name, NULL);

@@ -28,16 +28,16 @@ void lv_cache_forget(struct lv_conn *lv, const char *uuid)
 
 void lv_cache_forget_locked(struct lv_conn *lv, const char *uuid)
 {
+	struct lv_def_cache *c;
+
 	lv->cache_gen++;
 	if (!*uuid) {
 		lv->n_cache = 0;
 		return;
 	}
-	for (size_t i = 0; i < lv->n_cache; i++)
-		if (strcmp(lv->cache[i].uuid, uuid) == 0) {
-			lv->cache[i] = lv->cache[--lv->n_cache];
-			return;
-		}
+	c = lv_cache_find(lv, uuid);
+	if (c)
+		*c = lv->cache[--lv->n_cache];
 }
 
 static uint64_t lv_param_u64(virDomainStatsRecordPtr rec, const char *name,
