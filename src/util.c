@@ -212,6 +212,22 @@ uint64_t time_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+void cond_init_mono(pthread_cond_t *cond)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cond, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+struct timespec time_mono_deadline(uint64_t when_ns)
+{
+	return (struct timespec){ .tv_sec = (time_t)(when_ns / 1000000000u),
+				  .tv_nsec = (long)(when_ns % 1000000000u) };
+}
+
 int mkdir_p(const char *path, unsigned mode, struct vmt_error *err)
 {
 	char *p = xstrdup(path);

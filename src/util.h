@@ -6,7 +6,9 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "src/error.h"
 
@@ -53,6 +55,10 @@ int parse_uint(const char *s, unsigned *out);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t time_mono_ns(void);
+/* A condition variable whose timed waits count on CLOCK_MONOTONIC... */
+void cond_init_mono(pthread_cond_t *cond);
+/* ...and the deadline for them at time_mono_ns() value when_ns. */
+struct timespec time_mono_deadline(uint64_t when_ns);
 
 /* Create path and its missing parents with the given mode. */
 int mkdir_p(const char *path, unsigned mode, struct vmt_error *err);

@@ -114,14 +114,10 @@ static struct lv_addr_job *lv_addr_job_new(struct lv_conn *lv, virDomainPtr dom,
 					   const char *name)
 {
 	struct lv_addr_job *j = xcalloc(1, sizeof(*j));
-	pthread_condattr_t ca;
 
 	atomic_init(&j->refs, 2);
 	pthread_mutex_init(&j->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&j->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_mono(&j->cond);
 	lv_ref(lv);
 	j->lv = lv;
 	j->dom = dom;
@@ -133,9 +129,7 @@ static struct lv_addr_job *lv_addr_job_new(struct lv_conn *lv, virDomainPtr dom,
 static int lv_addr_wait(struct lv_addr_job *j, struct vm_address **out, size_t *n,
 			struct vmt_error *err)
 {
-	uint64_t end = time_mono_ns() + LV_ADDR_TIMEOUT_MS * 1000000ull;
-	struct timespec ts = { .tv_sec = (time_t)(end / 1000000000u),
-			       .tv_nsec = (long)(end % 1000000000u) };
+	struct timespec ts = time_mono_deadline(time_mono_ns() + LV_ADDR_TIMEOUT_MS * 1000000ull);
 	int r;
 
 	pthread_mutex_lock(&j->lock);

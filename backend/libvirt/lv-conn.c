@@ -250,14 +250,10 @@ static void lv_link_close(struct lv_link *link)
 
 static void lv_wait_until_locked(struct lv_conn *lv, uint64_t when_ns)
 {
-	while (!lv->closing && time_mono_ns() < when_ns) {
-		struct timespec ts = {
-			.tv_sec = (time_t)(when_ns / 1000000000u),
-			.tv_nsec = (long)(when_ns % 1000000000u),
-		};
+	struct timespec ts = time_mono_deadline(when_ns);
 
+	while (!lv->closing && time_mono_ns() < when_ns)
 		pthread_cond_timedwait(&lv->cond, &lv->lock, &ts);
-	}
 }
 
 /* Try to open the connection again until it works or the backend closes. */
@@ -406,7 +402,6 @@ int lv_ready(struct backend *be, struct vmt_error *err)
 int lv_conn_open(struct backend *be, struct vmt_error *err)
 {
 	struct lv_conn *lv = xcalloc(1, sizeof(*lv));
-	pthread_condattr_t ca;
 	int r;
 
 	pthread_once(&lv_once, lv_init_once);
@@ -416,10 +411,7 @@ int lv_conn_open(struct backend *be, struct vmt_error *err)
 	lv->auth_opaque = be->auth_opaque;
 	atomic_init(&lv->refs, 1);
 	pthread_mutex_init(&lv->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&lv->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_mono(&lv->cond);
 	r = lv_link_open(lv, &lv->cur, err);
 	if (r < 0) {
 		lv_unref(lv);
