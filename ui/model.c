@@ -260,18 +260,13 @@ static bool ui_filter_word(const char *word, const struct ui_vm *v)
 	return strcasestr(info->name, word) != NULL;
 }
 
-bool ui_filter_match(const char *filter, const struct ui_vm *v)
+/* Whether v matches every one of the filter's words. */
+static bool ui_filter_match(char *const *words, size_t n, const struct ui_vm *v)
 {
-	char *copy, *save = NULL;
-	bool ok = true;
-
-	if (str_empty(filter))
-		return true;
-	copy = xstrdup(filter);
-	for (char *w = strtok_r(copy, " \t", &save); w && ok; w = strtok_r(NULL, " \t", &save))
-		ok = ui_filter_word(w, v);
-	free(copy);
-	return ok;
+	for (size_t i = 0; i < n; i++)
+		if (!ui_filter_word(words[i], v))
+			return false;
+	return true;
 }
 
 void ui_model_set_filter(struct ui_model *m, const char *filter)
@@ -415,16 +410,23 @@ void ui_model_rebuild(struct ui_model *m)
 	struct ui_vm *sel_vm = cur ? cur->vm : NULL;
 	char *sel_group = cur && !cur->vm && cur->group ? xstrdup(cur->group) : NULL;
 	struct ui_vm **shown = xcalloc(m->n_vms, sizeof(*shown));
-	size_t n = 0;
+	/* The filter split into its words once for all the VMs. */
+	char *copy = xstrdup(m->filter ? m->filter : ""), *save = NULL;
+	char **words = xcalloc(strlen(copy) / 2 + 1, sizeof(*words));
+	size_t n = 0, nw = 0;
 
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		words[nw++] = w;
 	for (size_t i = 0; i < m->n_vms; i++) {
 		struct ui_vm *v = m->vms[i];
 
 		if (m->active_only && !vm_state_is_active(v->vm.info.state))
 			continue;
-		if (ui_filter_match(m->filter, v))
+		if (ui_filter_match(words, nw, v))
 			shown[n++] = v;
 	}
+	free(words);
+	free(copy);
 	ui_sort_col = m->sort;
 	ui_sort_desc = m->sort_desc;
 	qsort(shown, n, sizeof(*shown), ui_layout_cmp);

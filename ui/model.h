@@ -125,15 +125,13 @@ bool ui_model_is_folded(const struct ui_model *m, const char *group);
 struct ui_vm **ui_model_targets(struct ui_model *m, size_t *n);
 size_t ui_model_marked(const struct ui_model *m);
 void ui_model_clear_marks(struct ui_model *m);
-/* Set the filter ("" or NULL: none); see ui_filter_match for the syntax. */
-void ui_model_set_filter(struct ui_model *m, const char *filter);
 /*
- * The filter: words, all of which must match: "state:S" (a state name
- * prefix, "running" also matches blocked), "conn:C" (a substring of the
- * URI), "group:G" (a group name), anything else a substring of the name;
- * case is ignored.
+ * Set the filter ("" or NULL: none): words, all of which must match:
+ * "state:S" (a state name prefix, "running" also matches blocked),
+ * "conn:C" (a substring of the URI), "group:G" (a group name), anything
+ * else a substring of the name; case is ignored.
  */
-bool ui_filter_match(const char *filter, const struct ui_vm *vm);
+void ui_model_set_filter(struct ui_model *m, const char *filter);
 /* Sample i back in time (0 the newest) of a series; false past the end. */
 bool ui_history_get(const struct ui_history *h, enum ui_series s, unsigned i,
 		    float *v, double *t);
