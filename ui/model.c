@@ -49,6 +49,11 @@ static void ui_vm_free(struct ui_vm *v)
 	free(v);
 }
 
+uint64_t ui_mem_used_kib(const struct vm_rates *r)
+{
+	return r->mem_rss_kib ? r->mem_rss_kib : r->mem_current_kib;
+}
+
 const struct vm_rates *ui_vm_rates(const struct ui_vm *v)
 {
 	static const struct vm_rates none;
@@ -177,7 +182,7 @@ static void ui_history_push(struct ui_vm *v, double now_s)
 	const struct vm_rates *r = &v->st->rates;
 	float vals[UI_N_SERIES] = {
 		[UI_SERIES_CPU] = (float)r->cpu_pct,
-		[UI_SERIES_MEM] = (float)(r->mem_rss_kib ? r->mem_rss_kib : r->mem_current_kib) / 1024,
+		[UI_SERIES_MEM] = (float)ui_mem_used_kib(r) / 1024,
 		[UI_SERIES_DISK_RD] = (float)r->blk_rd_bps,
 		[UI_SERIES_DISK_WR] = (float)r->blk_wr_bps,
 		[UI_SERIES_NET_RX] = (float)r->net_rx_bps,
@@ -307,7 +312,7 @@ static int ui_cmp_col(const struct ui_vm *a, const struct ui_vm *b, enum ui_col 
 		return ui_cmp_num(ra->have & VM_STATS_CPU ? ra->cpu_pct : -1,
 				  rb->have & VM_STATS_CPU ? rb->cpu_pct : -1);
 	case UI_COL_MEMUSE:
-		return ui_cmp_num((double)ra->mem_rss_kib, (double)rb->mem_rss_kib);
+		return ui_cmp_num((double)ui_mem_used_kib(ra), (double)ui_mem_used_kib(rb));
 	case UI_COL_DISK:
 		return ui_cmp_num(ra->blk_rd_bps + ra->blk_wr_bps, rb->blk_rd_bps + rb->blk_wr_bps);
 	case UI_COL_NET:

@@ -49,6 +49,9 @@ struct ui_vm {
 	struct ui_history *hist;	/* owned, may be NULL */
 };
 
+/* The memory a VM uses: its resident size, else the balloon's current size. */
+uint64_t ui_mem_used_kib(const struct vm_rates *r);
+
 /* The VM's rates; all zero, have included, when it has none. */
 const struct vm_rates *ui_vm_rates(const struct ui_vm *v);
 

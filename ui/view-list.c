@@ -168,8 +168,7 @@ static void ui_list_cell_text(const struct ui_vm *vm, enum ui_col c, char *buf,
 		break;
 	case UI_COL_MEMUSE:
 		if (r->have & VM_STATS_MEM)
-			ui_fmt_bytes(buf, len, (double)(r->mem_rss_kib ? r->mem_rss_kib
-								       : r->mem_current_kib) * 1024);
+			ui_fmt_bytes(buf, len, (double)ui_mem_used_kib(r) * 1024);
 		else
 			snprintf(buf, len, "-");
 		break;
