@@ -317,15 +317,16 @@ int lv_xml_merge(const char *cur, const struct vm_def *def, char **out,
 	xmlChar *mem = NULL;
 	int len = 0;
 
-	m.r = lv_xml_to_def(cur, &old, err);
+	/* One parse: what the domain was is read before the document changes. */
+	m.r = lv_doc_open(&m.d, cur, err);
 	if (m.r < 0)
 		return m.r;
-	m.old = old;
-	m.r = lv_doc_open(&m.d, cur, err);
+	m.r = lv_doc_to_def(&m.d, &old, err);
 	if (m.r < 0) {
-		vm_def_free(old);
+		lv_doc_close(&m.d);
 		return m.r;
 	}
+	m.old = old;
 	m.root = xmlDocGetRootElement(m.d.doc);
 	m.devices = lv_m_child(m.root, "devices");
 	if (!m.devices)

@@ -228,27 +228,33 @@ static int lv_parse_domain(struct lv_doc *d, struct vm_def *def,
 	return r;
 }
 
-int lv_xml_to_def(const char *xml, struct vm_def **out, struct vmt_error *err)
+int lv_doc_to_def(struct lv_doc *d, struct vm_def **out, struct vmt_error *err)
 {
-	struct lv_doc d;
 	struct vm_def *def;
-	int r = lv_doc_open(&d, xml, err);
+	int r;
 
-	if (r < 0)
-		return r;
-	if (!lv_x_exists(&d, NULL, "/domain")) {
-		lv_doc_close(&d);
+	if (!lv_x_exists(d, NULL, "/domain"))
 		return vmt_error_set(err, -EINVAL, "the XML is not a libvirt <domain>");
-	}
 	def = vm_def_new();
-	r = lv_parse_domain(&d, def, err);
+	r = lv_parse_domain(d, def, err);
 	if (r == 0) {
-		lv_parse_os(&d, def);
-		lv_parse_devices(&d, def);
+		lv_parse_os(d, def);
+		lv_parse_devices(d, def);
 		*out = def;
 	} else {
 		vm_def_free(def);
 	}
+	return r;
+}
+
+int lv_xml_to_def(const char *xml, struct vm_def **out, struct vmt_error *err)
+{
+	struct lv_doc d;
+	int r = lv_doc_open(&d, xml, err);
+
+	if (r < 0)
+		return r;
+	r = lv_doc_to_def(&d, out, err);
 	lv_doc_close(&d);
 	return r;
 }

@@ -19,6 +19,8 @@ struct lv_doc {
 /* Parse xml (no network, no entities); err says why it is not XML. */
 int lv_doc_open(struct lv_doc *d, const char *xml, struct vmt_error *err);
 void lv_doc_close(struct lv_doc *d);
+/* The vm_def an open <domain> document describes. */
+int lv_doc_to_def(struct lv_doc *d, struct vm_def **out, struct vmt_error *err);
 /* string(expr) at node (the root when NULL); NULL when empty. */
 char *lv_x_str(struct lv_doc *d, xmlNodePtr node, const char *expr);
 bool lv_x_exists(struct lv_doc *d, xmlNodePtr node, const char *expr);
