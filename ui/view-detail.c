@@ -2,6 +2,7 @@
 /* view-detail.c: one VM in full: definition, console, graphs and snapshots, as tabs. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,27 +91,41 @@ static int ui_detail_line(struct ui *ui, int y, int bottom, const char *label,
 	return y + 1;
 }
 
+/* A line of the info tab, printf-style; returns the next row. */
+static int ui_detail_linef(struct ui *ui, int y, int bottom, const char *label, attr_t a,
+			   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static int ui_detail_linef(struct ui *ui, int y, int bottom, const char *label, attr_t a,
+			   const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return ui_detail_line(ui, y, bottom, label, text, a);
+}
+
 static int ui_detail_devices(struct ui *ui, const struct vm_def *def, int y, int bottom)
 {
-	for (size_t i = 0; i < def->n_disks && y < bottom; i++, y++) {
+	for (size_t i = 0; i < def->n_disks && y < bottom; i++) {
 		const struct vm_disk *k = &def->disks[i];
 		char size[16] = "";
 
 		if (k->size_bytes)
 			ui_fmt_bytes(size, sizeof(size), (double)k->size_bytes);
-		ui_put(y, 1, 12, ui->theme.attr[UI_EL_DIM], i ? "" : "Disks", false);
-		ui_putf(y, 14, ui->cols - 15, 0, "%zu  %s  (%s %s%s%s%s)", i + 1,
-			k->path ? k->path : "-", vm_disk_device_name(k->device),
-			vm_disk_format_name(k->format), *size ? ", " : "", size,
-			k->readonly ? ", read-only" : "");
+		y = ui_detail_linef(ui, y, bottom, i ? "" : "Disks", 0, "%zu  %s  (%s %s%s%s%s)", i + 1,
+				    k->path ? k->path : "-", vm_disk_device_name(k->device),
+				    vm_disk_format_name(k->format), *size ? ", " : "", size,
+				    k->readonly ? ", read-only" : "");
 	}
-	for (size_t i = 0; i < def->n_nics && y < bottom; i++, y++) {
+	for (size_t i = 0; i < def->n_nics && y < bottom; i++) {
 		const struct vm_nic *n = &def->nics[i];
 
-		ui_put(y, 1, 12, ui->theme.attr[UI_EL_DIM], i ? "" : "NICs", false);
-		ui_putf(y, 14, ui->cols - 15, 0, "%s%s%s  %s%s%s", vm_nic_kind_name(n->kind),
-			n->source ? ":" : "", n->source ? n->source : "", n->mac,
-			n->forwards ? "  forwards " : "", n->forwards ? n->forwards : "");
+		y = ui_detail_linef(ui, y, bottom, i ? "" : "NICs", 0, "%s%s%s  %s%s%s",
+				    vm_nic_kind_name(n->kind), n->source ? ":" : "",
+				    n->source ? n->source : "", n->mac, n->forwards ? "  forwards " : "",
+				    n->forwards ? n->forwards : "");
 	}
 	return y;
 }
@@ -118,28 +133,32 @@ static int ui_detail_devices(struct ui *ui, const struct vm_def *def, int y, int
 static int ui_detail_addresses(struct ui *ui, const struct core_vm_detail *cd, int y,
 			       int bottom)
 {
-	for (size_t i = 0; i < cd->n_addrs && y < bottom; i++, y++) {
+	for (size_t i = 0; i < cd->n_addrs && y < bottom; i++) {
 		const struct vm_address *a = &cd->addrs[i];
+		char prefix[8] = "";
 
-		ui_put(y, 1, 12, ui->theme.attr[UI_EL_DIM], i ? "" : "Addresses", false);
-		ui_putf(y, 14, ui->cols - 15, 0, "%s/%u  %s  %s (%s)", a->addr, a->prefix,
-			a->ifname ? a->ifname : "-", a->mac[0] ? a->mac : "-", a->source);
+		/* 0: the source does not know the network's size. */
+		if (a->prefix)
+			snprintf(prefix, sizeof(prefix), "/%u", a->prefix);
+		y = ui_detail_linef(ui, y, bottom, i ? "" : "Addresses", 0, "%s%s  %s  %s (%s)",
+				    a->addr, prefix, a->ifname ? a->ifname : "-",
+				    a->mac[0] ? a->mac : "-", a->source);
 	}
 	return y;
 }
 
 static int ui_detail_events(struct ui *ui, const struct core_vm_detail *cd, int y, int bottom)
 {
-	for (size_t i = 0; i < cd->n_events && y < bottom; i++, y++) {
+	for (size_t i = 0; i < cd->n_events && y < bottom; i++) {
 		const struct store_event *ev = &cd->events[i];
 		time_t t = (time_t)ev->time;
 		char when[32];
 
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
-		ui_put(y, 1, 12, ui->theme.attr[UI_EL_DIM], i ? "" : "Events", false);
-		ui_putf(y, 14, ui->cols - 15, ev->ok ? 0 : ui->theme.attr[UI_EL_CRASHED],
-			"%s  %s  %s%s%s", when, ev->action, ev->ok ? "ok" : "error",
-			*ev->detail ? ": " : "", ev->detail);
+		y = ui_detail_linef(ui, y, bottom, i ? "" : "Events",
+				    ev->ok ? 0 : ui->theme.attr[UI_EL_CRASHED], "%s  %s  %s%s%s", when,
+				    ev->action, ev->ok ? "ok" : "error", *ev->detail ? ": " : "",
+				    ev->detail);
 	}
 	return y;
 }
