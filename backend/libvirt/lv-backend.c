@@ -439,20 +439,21 @@ static int lv_resume(struct backend *be, const char *name, struct vmt_error *err
 	return lv_act(be, name, "resume", virDomainResume, err);
 }
 
+static int lv_autostart_on(virDomainPtr dom)
+{
+	return virDomainSetAutostart(dom, 1);
+}
+
+static int lv_autostart_off(virDomainPtr dom)
+{
+	return virDomainSetAutostart(dom, 0);
+}
+
 static int lv_autostart(struct backend *be, const char *name, bool on,
 			struct vmt_error *err)
 {
-	struct lv_conn *lv = lv_conn(be);
-	virDomainPtr dom;
-	int r;
-
-	r = lv_enter_domain(be, name, &dom, err);
-	if (r < 0)
-		return r;
-	if (LV_CALL(lv, virDomainSetAutostart(dom, on)) < 0)
-		r = lv_fail(err, "cannot turn autostart %s for %s", on ? "on" : "off", name);
-	virDomainFree(dom);
-	return r;
+	return on ? lv_act(be, name, "turn autostart on for", lv_autostart_on, err)
+		  : lv_act(be, name, "turn autostart off for", lv_autostart_off, err);
 }
 
 static int lv_import_def(struct backend *be, const char *text,
