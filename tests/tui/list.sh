@@ -41,6 +41,7 @@ tui_wait 'Filter:'
 tui_keys -l 'state:running'
 tui_wait_gone '^ +db1 '
 tui_keys Enter
+tui_wait_gone 'Filter:'
 tui_expect list-filtered
 tui_keys / C-u
 tui_keys -l 'group:web'
