@@ -12,9 +12,9 @@
 
 #include "backend/backend.h"
 #include "backend/kvm/kvm-backend.h"
-#include "src/log.h"
-#include "src/paths.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/paths.h"
+#include "src/lib/util.h"
 
 static const char *const vm_state_names[] = {
 	[VM_STATE_UNKNOWN] = "unknown",

@@ -8,9 +8,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "src/error.h"
-#include "src/store.h"
-#include "src/vmdef.h"
+#include "src/lib/error.h"
+#include "src/store/store.h"
+#include "src/model/stats.h"
+#include "src/model/vmdef.h"
 
 /* The URI of the built-in runner, vmtui's embedded default. */
 #define BACKEND_KVM_URI "kvm:///"
@@ -48,28 +49,6 @@ struct vm_info {
 
 void vm_info_done(struct vm_info *info);
 void vm_info_list_free(struct vm_info *infos, size_t n);
-
-/* Raw counters of one VM at one moment; rates come from two samples. */
-enum {
-	VM_STATS_CPU = 1 << 0,
-	VM_STATS_MEM = 1 << 1,
-	VM_STATS_BLOCK = 1 << 2,
-	VM_STATS_NET = 1 << 3,
-};
-
-struct vm_stats {
-	char uuid[37];
-	unsigned have;		/* VM_STATS_* bits: which groups are filled */
-	uint64_t time_ns;	/* CLOCK_MONOTONIC when sampled */
-	unsigned vcpus;
-	uint64_t cpu_ns;	/* guest CPU time, all vCPUs */
-	uint64_t mem_current_kib;
-	uint64_t mem_rss_kib;
-	uint64_t mem_available_kib;	/* 0: the guest does not say */
-	uint64_t mem_unused_kib;
-	uint64_t blk_rd_bytes, blk_wr_bytes, blk_rd_reqs, blk_wr_reqs;
-	uint64_t net_rx_bytes, net_tx_bytes, net_rx_pkts, net_tx_pkts;
-};
 
 struct vm_snapshot {
 	char *name;

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "backend/backend.h"
-#include "src/log.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
 
 /*
  * usage: libvirt-refresh-helper URI REFRESHES LOGFILE

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "ui/app.h"
 
 /* The VMs an action is for, carried through a confirmation. */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "ui/app-priv.h"
 
 /* A worker inside one call for longer than this is shown as not answering. */

@@ -13,9 +13,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "src/log.h"
-#include "src/paths.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/paths.h"
+#include "src/lib/util.h"
 #include "ui/app-priv.h"
 #include "ui/ui.h"
 
@@ -125,27 +125,33 @@ bool ui_view_alive(struct ui *ui, struct ui_view *v)
 	return false;
 }
 
-static int ui_init(struct ui *ui, struct cli *cli)
+/* Say what failed before the screen is taken; the exit status for err. */
+static int ui_fail(const struct vmt_error *err)
+{
+	fprintf(stderr, "vmtui: %s\n", err->msg[0] ? err->msg : "unknown error");
+	return vmt_error_exit_status(err->code ? err->code : -EIO);
+}
+
+static int ui_init(struct ui *ui, struct ui_options *opts)
 {
 	struct vmt_error err;
 	struct store *st;
 
 	memset(ui, 0, sizeof(*ui));
-	ui->cli = cli;
 	/* The config is the UI's from here on. */
-	ui->cfg = cli->cfg;
-	config_init(&cli->cfg);
-	if (paths_db(cli->db, &ui->db_path, &err) < 0)
-		return cli_fail(&err);
+	ui->cfg = *opts->cfg;
+	config_init(opts->cfg);
+	if (paths_db(opts->db, &ui->db_path, &err) < 0)
+		return ui_fail(&err);
 	/* Say what is wrong with the database before taking over the screen. */
 	if (store_open(ui->db_path, &st, &err) < 0)
-		return cli_fail(&err);
+		return ui_fail(&err);
 	store_close(st);
 	ui->refresh_s = ui->cfg.refresh > 0 ? ui->cfg.refresh : 1.0;
 	ui->console_layout = ui->cfg.console;
 	ui_model_init(&ui->model);
 	ui->pool = worker_pool_new();
-	ui_conns_start(ui, cli->uris, cli->n_uris);
+	ui_conns_start(ui, opts->uris, opts->n_uris);
 	return 0;
 }
 
@@ -354,23 +360,23 @@ static void ui_loop(struct ui *ui)
 	}
 }
 
-int ui_main(struct cli *cli)
+int ui_main(struct ui_options *opts)
 {
 	struct ui ui;
 	int status;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "vmtui: the UI needs a terminal; for scripts use a command (vmtui --help)\n");
-		return CLI_EXIT_USAGE;
+		return vmt_error_exit_status(-EINVAL);
 	}
 	/* The workers allocate little: one malloc arena for all threads keeps
 	 * the resident size small instead of a heap per thread. */
 	mallopt(M_ARENA_MAX, 1);
 	if (pipe2(ui_signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		perror("vmtui: pipe");
-		return CLI_EXIT_FAILED;
+		return vmt_error_exit_status(-EIO);
 	}
-	status = ui_init(&ui, cli);
+	status = ui_init(&ui, opts);
 	if (status == 0) {
 		ui_signals();
 		ui_curses_start(&ui);

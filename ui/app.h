@@ -6,8 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "src/cli.h"
-#include "src/config-file.h"
+#include "src/core/config-file.h"
 #include "ui/console.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
@@ -57,7 +56,6 @@ struct ui_conn {
 #define UI_MAX_VIEWS 8
 
 struct ui {
-	struct cli *cli;
 	struct config cfg;
 	char *db_path;
 	struct ui_theme theme;

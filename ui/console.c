@@ -7,8 +7,8 @@
 #include <string.h>
 #include <vterm.h>
 
-#include "src/log.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
 #include "ui/console.h"
 
 /* Lines kept above the screen; a cell is 8 bytes, so about 1 MiB at 132 columns. */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "ui/draw.h"
 
 static const char *const ui_el_names[UI_N_ELS] = {

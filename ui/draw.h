@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "src/config-file.h"
+#include "src/core/config-file.h"
 
 /* Everything that has a colour; color.NAME in the config file sets it. */
 enum ui_el {

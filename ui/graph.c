@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "ui/graph.h"
 
 /* A round number at or above v for the top of the axis: 1, 2 or 5 times a power of ten. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "ui/keys.h"
 
 #define CTRL(c) ((c) & 0x1f)

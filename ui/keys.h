@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "src/config-file.h"
+#include "src/core/config-file.h"
 
 enum ui_action {
 	UI_ACT_NONE,

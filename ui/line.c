@@ -5,7 +5,7 @@
 #include <curses.h>
 #include <string.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "ui/draw.h"
 #include "ui/line.h"
 

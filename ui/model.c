@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "ui/model.h"
 
 static const char *const ui_col_names[UI_N_COLS] = {

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/core.h"
-#include "src/stats.h"
+#include "src/core/core.h"
+#include "src/model/stats.h"
 
 /* Samples kept per running VM: ten minutes at the default 1 s interval. */
 #define UI_HISTORY 600

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "ui/app.h"
 #include "ui/graph.h"
 

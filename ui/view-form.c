@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/paths.h"
-#include "src/util.h"
+#include "src/lib/paths.h"
+#include "src/lib/util.h"
 #include "ui/app.h"
 #include "ui/line.h"
 

@@ -4,8 +4,8 @@
 
 #include <stdlib.h>
 
-#include "src/paths.h"
-#include "src/util.h"
+#include "src/lib/paths.h"
+#include "src/lib/util.h"
 #include "ui/app.h"
 
 struct ui_help {

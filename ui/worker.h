@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "backend/backend.h"
-#include "src/core.h"
+#include "src/core/core.h"
 
 enum job_type {
 	JOB_OPEN,		/* open the store and the connection; flag: events work */

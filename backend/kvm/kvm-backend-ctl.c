@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "backend/kvm/kvm-backend-ctl.h"
-#include "src/log.h"
-#include "src/paths.h"
+#include "src/lib/log.h"
+#include "src/lib/paths.h"
 
 /* How long a request to a runner may take before vmtui gives up on it. */
 #define KVM_CTL_TIMEOUT_S 5

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "backend/backend.h"
-#include "src/util.h"
+#include "src/lib/util.h"
 
 /* What the runtime directory says about one VM. */
 struct kvm_runtime {

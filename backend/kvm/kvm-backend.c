@@ -17,11 +17,11 @@
 
 #include "backend/kvm/kvm-backend-ctl.h"
 #include "backend/kvm/kvm-backend.h"
-#include "backend/kvm/kvm-proto.h"
-#include "src/host.h"
-#include "src/image.h"
-#include "src/log.h"
-#include "src/paths.h"
+#include "backend/vmm/kvm-proto.h"
+#include "backend/kvm/kvm-host.h"
+#include "backend/kvm/kvm-image.h"
+#include "src/lib/log.h"
+#include "src/lib/paths.h"
 
 /* How long destroy waits for a runner to end before it sends SIGKILL. */
 #define KVM_DESTROY_WAIT_MS 3000

@@ -8,8 +8,8 @@
 #include <time.h>
 
 #include "backend/libvirt/lv-priv.h"
-#include "src/log.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
 
 /* A guest agent that does not answer must not hold up whoever asked. */
 #define LV_ADDR_TIMEOUT_MS 3000

@@ -11,8 +11,8 @@
 #include "backend/libvirt/lv-backend.h"
 #include "backend/libvirt/lv-priv.h"
 #include "backend/libvirt/lv-xml.h"
-#include "src/log.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
 
 /*
  * libvirt's words, on one line: messages that quote a helper program's

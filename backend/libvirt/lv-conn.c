@@ -13,8 +13,8 @@
 
 #include "backend/libvirt/lv-priv.h"
 #include "backend/libvirt/lv-xml.h"
-#include "src/log.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
 
 /* Reconnect attempts: the first a second after the loss, then twice as late each time. */
 #define LV_RETRY_FIRST_S 1

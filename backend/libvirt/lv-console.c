@@ -10,8 +10,8 @@
 
 #include "backend/libvirt/lv-priv.h"
 #include "backend/libvirt/lv-xml.h"
-#include "src/log.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
 
 /* Guest output waiting for the reader, and input waiting for the stream. */
 #define LV_CON_BUF 65536

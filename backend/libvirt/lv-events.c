@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "backend/libvirt/lv-priv.h"
-#include "src/log.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
 
 /* What a life cycle event means for vmtui: its kind, the state, the words. */
 struct lv_event_kind {

@@ -7,8 +7,8 @@
 
 #include "backend/libvirt/lv-priv.h"
 #include "backend/libvirt/lv-xml.h"
-#include "src/log.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
 
 /* The names of the networks one virConnectListAllNetworks filter selects. */
 static char **lv_net_names(struct lv_conn *lv, unsigned flags, int *n)

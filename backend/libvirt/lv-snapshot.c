@@ -8,7 +8,7 @@
 
 #include "backend/libvirt/lv-priv.h"
 #include "backend/libvirt/lv-xml.h"
-#include "src/util.h"
+#include "src/lib/util.h"
 
 static int lv_snap_cmp(const void *a, const void *b)
 {

@@ -8,8 +8,8 @@
 #include <libvirt/virterror.h>
 
 #include "backend/libvirt/lv-priv.h"
-#include "src/log.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
 
 static struct lv_def_cache *lv_cache_find(struct lv_conn *lv, const char *uuid)
 {

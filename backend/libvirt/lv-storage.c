@@ -8,8 +8,8 @@
 
 #include "backend/libvirt/lv-priv.h"
 #include "backend/libvirt/lv-xml.h"
-#include "src/log.h"
-#include "src/util.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
 
 static int lv_pool_default(struct backend *be, virStoragePoolPtr *out,
 			   struct vmt_error *err)

@@ -10,7 +10,7 @@
 
 #include "backend/libvirt/lv-xml-priv.h"
 #include "backend/libvirt/lv-xml.h"
-#include "src/util.h"
+#include "src/lib/util.h"
 
 /*
  * The rule: a part of the XML changes only where def differs from what the

@@ -10,7 +10,7 @@
 
 #include "backend/libvirt/lv-xml-priv.h"
 #include "backend/libvirt/lv-xml.h"
-#include "src/util.h"
+#include "src/lib/util.h"
 
 int lv_doc_open(struct lv_doc *d, const char *xml, struct vmt_error *err)
 {

@@ -7,8 +7,8 @@
 #include <libxml/xpath.h>
 #include <stdbool.h>
 
-#include "src/error.h"
-#include "src/vmdef.h"
+#include "src/lib/error.h"
+#include "src/model/vmdef.h"
 
 /* A parsed document and an XPath context over it. */
 struct lv_doc {

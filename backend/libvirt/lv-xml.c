@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "backend/libvirt/lv-xml.h"
-#include "src/util.h"
+#include "src/lib/util.h"
 
 /* Writer calls return < 0 on failure; this collects the first failure. */
 struct lv_writer {

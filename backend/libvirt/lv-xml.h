@@ -6,8 +6,8 @@
 #include <stdbool.h>
 
 #include "backend/backend.h"
-#include "src/error.h"
-#include "src/vmdef.h"
+#include "src/lib/error.h"
+#include "src/model/vmdef.h"
 
 /*
  * Domain XML for def. domain_type is "kvm", "qemu" or whatever the

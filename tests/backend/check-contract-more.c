@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "tests/backend/contract.h"
 
 /* Devices vmtui does not model; an edit must leave every one of them. */

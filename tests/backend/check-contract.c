@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "tests/backend/contract.h"
 
 /* XPath string value in an exported domain XML. */

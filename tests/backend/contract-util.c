@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "tests/backend/contract.h"
 
 void ct_open(struct ct *t, const char *test)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
-#include "src/core.h"
+#include "src/core/core.h"
 
 /*
  * The suite runs against the connection in VMTUI_CONTRACT_URI. The

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/kvm/vmm-boot.h"
+#include "backend/vmm/x86/vmm-boot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

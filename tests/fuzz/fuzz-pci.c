@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend/kvm/vmm-blk.h"
-#include "backend/kvm/vmm-pci.h"
-#include "backend/kvm/vmm-rng.h"
+#include "backend/vmm/virtio/vmm-blk.h"
+#include "backend/vmm/pci/vmm-pci.h"
+#include "backend/vmm/virtio/vmm-rng.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

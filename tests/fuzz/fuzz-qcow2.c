@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backend/kvm/vmm-disk.h"
+#include "backend/vmm/disk/vmm-disk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

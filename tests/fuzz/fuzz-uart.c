@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "backend/kvm/vmm-uart.h"
+#include "backend/vmm/hw/vmm-uart.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/kvm/vmm-virtq.h"
+#include "backend/vmm/virtio/vmm-virtq.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/kvm/vmm-boot.h"
-#include "backend/kvm/vmm-bzimage.h"
-#include "backend/kvm/vmm-tables.h"
+#include "backend/vmm/x86/vmm-boot.h"
+#include "backend/vmm/x86/vmm-bzimage.h"
+#include "backend/vmm/x86/vmm-tables.h"
 #include "tests/kvm/check-vmm.h"
 
 #define IMG_SETUP_SECTS 4

@@ -6,15 +6,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend/kvm/vmm-blk.h"
-#include "backend/kvm/vmm-bus.h"
-#include "backend/kvm/vmm-console.h"
-#include "backend/kvm/vmm-i8042.h"
-#include "backend/kvm/vmm-mem.h"
-#include "backend/kvm/vmm-net.h"
-#include "backend/kvm/vmm-pci.h"
-#include "backend/kvm/vmm-rtc.h"
-#include "backend/kvm/vmm-virtq.h"
+#include "backend/vmm/virtio/vmm-blk.h"
+#include "backend/vmm/vmm-bus.h"
+#include "backend/vmm/vmm-console.h"
+#include "backend/vmm/hw/vmm-i8042.h"
+#include "backend/vmm/x86/vmm-mem.h"
+#include "backend/vmm/virtio/vmm-net.h"
+#include "backend/vmm/pci/vmm-pci.h"
+#include "backend/vmm/hw/vmm-rtc.h"
+#include "backend/vmm/virtio/vmm-virtq.h"
 #include "tests/kvm/check-vmm.h"
 
 static int irq_level[16], irq_rises[16], resets;

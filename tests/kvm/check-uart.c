@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "backend/kvm/vmm-uart.h"
+#include "backend/vmm/hw/vmm-uart.h"
 #include "tests/kvm/check-vmm.h"
 
 static char tx_seen[64];

@@ -9,11 +9,11 @@
 #include <unistd.h>
 
 #include "backend/kvm/kvm-backend-ctl.h"
-#include "src/cli-opts.h"
-#include "src/cli.h"
-#include "src/config-file.h"
-#include "src/json.h"
-#include "src/util.h"
+#include "src/cli/cli-opts.h"
+#include "src/cli/cli.h"
+#include "src/core/config-file.h"
+#include "src/lib/json.h"
+#include "src/lib/util.h"
 #include "tests/unit/check-util.h"
 
 /* Run vmtui with the words of line against a scratch database; its exit status. */

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "src/store.h"
-#include "src/util.h"
+#include "src/store/store.h"
+#include "src/lib/util.h"
 #include "tests/unit/check-util.h"
 
 static struct vm_def *make_def(const char *name, const char *uri)

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/error.h"
-#include "src/util.h"
+#include "src/lib/error.h"
+#include "src/lib/util.h"
 #include "tests/unit/check-util.h"
 
 char check_tmpdir[64];

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
-#include "src/util.h"
-#include "src/vmdef.h"
+#include "src/lib/util.h"
+#include "src/model/vmdef.h"
 #include "tests/unit/check-util.h"
 
 static const struct vm_limits lim = {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "backend/libvirt/lv-xml.h"
-#include "src/util.h"
+#include "src/lib/util.h"
 #include "tests/unit/check-util.h"
 
 static struct vm_def *full_def(const char *name, const char *notes)

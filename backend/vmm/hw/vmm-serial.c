@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vmm-serial.c: glue between the pure UART model, the guest's IRQ line and the console sinks. */
+#include "config.h"
+
+#include "backend/vmm/hw/vmm-serial.h"
+
+static void vmm_serial_tx(void *opaque, uint8_t byte)
+{
+	struct vmm_serial *s = opaque;
+
+	vmm_console_output(s->console, &byte, 1);
+}
+
+void vmm_serial_init(struct vmm_serial *s, struct vmm_console *console,
+		     vmm_serial_irq_fn set_irq, vmm_serial_wake_fn rx_wake, void *opaque)
+{
+	pthread_mutex_init(&s->lock, NULL);
+	vmm_uart_init(&s->uart, vmm_serial_tx, s);
+	s->console = console;
+	s->set_irq = set_irq;
+	s->rx_wake = rx_wake;
+	s->opaque = opaque;
+	s->line = false;
+	s->rx_waiting = false;
+}
+
+void vmm_serial_done(struct vmm_serial *s)
+{
+	pthread_mutex_destroy(&s->lock);
+}
+
+/* Bring the IRQ line to the model's level; call with the lock held. */
+static void vmm_serial_irq_sync(struct vmm_serial *s)
+{
+	bool level = vmm_uart_irq_level(&s->uart);
+
+	/*
+	 * The IOAPIC pin is edge-triggered: a THR write must show the guest
+	 * a fresh rising edge even when the line was already high.
+	 */
+	if (s->uart.irq_edge && s->line && level) {
+		s->set_irq(s->opaque, VMM_SERIAL_IRQ, 0);
+		s->line = false;
+	}
+	s->uart.irq_edge = false;
+	if (level != s->line) {
+		s->set_irq(s->opaque, VMM_SERIAL_IRQ, level);
+		s->line = level;
+	}
+}
+
+static void vmm_serial_io(void *opaque, uint64_t offset, uint8_t *data,
+			  uint32_t len, bool is_write)
+{
+	struct vmm_serial *s = opaque;
+	bool wake = false;
+
+	pthread_mutex_lock(&s->lock);
+	if (is_write)
+		vmm_uart_write(&s->uart, (unsigned)offset, data[0]);
+	else
+		data[0] = vmm_uart_read(&s->uart, (unsigned)offset);
+	/* An RBR read, a FIFO enable or leaving loopback can all make room. */
+	if (s->rx_waiting && vmm_uart_rx_space(&s->uart) > 0) {
+		s->rx_waiting = false;
+		wake = true;
+	}
+	vmm_serial_irq_sync(s);
+	pthread_mutex_unlock(&s->lock);
+	if (wake && s->rx_wake)
+		s->rx_wake(s->opaque);
+}
+
+int vmm_serial_register(struct vmm_serial *s, struct vmm_bus *bus, struct vmm_error *err)
+{
+	return vmm_bus_register(bus, VMM_BUS_PIO, VMM_SERIAL_PORT, 8, vmm_serial_io, s,
+				"serial", err);
+}
+
+void vmm_serial_reset(struct vmm_serial *s)
+{
+	pthread_mutex_lock(&s->lock);
+	vmm_uart_reset(&s->uart);
+	vmm_serial_irq_sync(s);
+	pthread_mutex_unlock(&s->lock);
+}
+
+size_t vmm_serial_input(struct vmm_serial *s, const uint8_t *buf, size_t len)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = vmm_uart_rx_push(&s->uart, buf, len);
+	if (vmm_uart_rx_space(&s->uart) == 0)
+		s->rx_waiting = true;
+	vmm_serial_irq_sync(s);
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+size_t vmm_serial_input_space(struct vmm_serial *s)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = vmm_uart_rx_space(&s->uart);
+	if (n == 0)
+		s->rx_waiting = true;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+void vmm_serial_counters(struct vmm_serial *s, unsigned long long *tx, unsigned long long *rx)
+{
+	pthread_mutex_lock(&s->lock);
+	*tx = s->uart.tx_bytes;
+	*rx = s->uart.rx_bytes;
+	pthread_mutex_unlock(&s->lock);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vmm-rng.h: virtio-rng over PCI, fed from getrandom() on the notifying vCPU. */
+#ifndef VMM_RNG_H
+#define VMM_RNG_H
+
+#include "backend/vmm/virtio/vmm-virtio.h"
+
+/* Heap-allocated by vmm_rng_new, owned by the VM. */
+struct vmm_rng {
+	struct vmm_virtio v;
+	pthread_mutex_t serve;		/* one request at a time: the chain buffer is shared */
+	unsigned long long bytes;	/* handed to the guest */
+	struct vmm_virtq_chain chain;
+};
+
+struct vmm_rng *vmm_rng_new(const struct vmm_virtio_env *env, struct vmm_error *err);
+void vmm_rng_free(struct vmm_rng *r);
+
+#endif

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmd-create.c: vmtui create, edit and adopt: writing VM definitions. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "src/cli/cli-opts.h"
+#include "src/cli/commands.h"
+#include "src/lib/util.h"
+
+/* Parse NAME and the VM options; an exit status (0 to go on). */
+static int create_parse(const struct cli_command *cmd, int argc, char **argv,
+			struct cli_vm_opts *o, const char **name, bool *done)
+{
+	int argi, r;
+
+	cli_vm_opts_init(o);
+	r = cli_parse(cmd, argc, argv, cli_vm_longopts, cli_vm_opts_take, o, &argi, done);
+	if (r == 0 && !*done)
+		r = cli_nargs(cmd, argc, argv, argi, 1, 1);
+	if (r == 0 && !*done)
+		*name = argv[argi];
+	return r;
+}
+
+static void create_report(const struct vm_def *def, const char *verb)
+{
+	printf("%s %s on %s\n", verb, def->name, def->uri);
+	for (size_t i = 0; i < def->n_disks; i++)
+		if (def->disks[i].created && def->disks[i].size_bytes)
+			printf("  disk %zu: %s\n", i + 1, def->disks[i].path);
+}
+
+int cmd_create(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_command_find("create");
+	struct cli_vm_opts o;
+	struct vmt_error err;
+	struct vm_def *def = NULL;
+	struct backend *be;
+	const char *name = NULL;
+	bool done;
+	int r = create_parse(cmd, argc, argv, &o, &name, &done);
+
+	if (r || done)
+		goto out;
+	if (o.n_remove_disks) {
+		r = cli_usage(cmd, "--remove-disk is for edit");
+		goto out;
+	}
+	def = vm_def_new();
+	def->name = xstrdup(name);
+	if (cli_vm_opts_apply(&o, def, &err) < 0) {
+		r = cli_fail(&err);
+		goto out;
+	}
+	if ((r = cli_target(cli, &be)))
+		goto out;
+	if (core_create(cli->core, be, def, &err) < 0)
+		r = cli_fail(&err);
+	else
+		create_report(def, "created");
+out:
+	vm_def_free(def);
+	cli_vm_opts_done(&o);
+	return r;
+}
+
+int cmd_edit(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_command_find("edit");
+	struct cli_vm_opts o;
+	struct vmt_error err;
+	struct vm_def *def = NULL;
+	struct backend *be;
+	const char *name = NULL;
+	bool done, next_boot;
+	int r = create_parse(cmd, argc, argv, &o, &name, &done);
+
+	if (r || done || (r = cli_find(cli, name, &be)))
+		goto out;
+	if (core_get_def(cli->core, be, name, &def, &err) < 0 ||
+	    cli_vm_opts_apply(&o, def, &err) < 0 ||
+	    core_edit(cli->core, be, def, &next_boot, &err) < 0) {
+		r = cli_fail(&err);
+		goto out;
+	}
+	create_report(def, "changed");
+	if (next_boot)
+		printf("%s is running: the changes apply at its next boot\n", name);
+out:
+	vm_def_free(def);
+	cli_vm_opts_done(&o);
+	return r;
+}
+
+int cmd_adopt(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_command_find("adopt");
+	struct vmt_error err;
+	struct backend *be;
+	bool done;
+	int argi, r = cmd_parse_plain(cmd, argc, argv, &argi, &done);
+
+	if (r || done || (r = cli_nargs(cmd, argc, argv, argi, 1, 1)))
+		return r;
+	if ((r = cli_find(cli, argv[argi], &be)))
+		return r;
+	if (core_adopt(cli->core, be, argv[argi], &err) < 0)
+		return cli_fail(&err);
+	printf("vmtui now keeps the definition of %s\n", argv[argi]);
+	return CLI_EXIT_OK;
+}

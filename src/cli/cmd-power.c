@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmd-power.c: vmtui start, shutdown, destroy, reboot, pause and resume. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "src/cli/commands.h"
+
+static const char *power_done_text(enum backend_action a)
+{
+	switch (a) {
+	case BACKEND_START: return "started";
+	case BACKEND_SHUTDOWN: return "is shutting down";
+	case BACKEND_DESTROY: return "destroyed";
+	case BACKEND_REBOOT: return "is rebooting";
+	case BACKEND_PAUSE: return "paused";
+	case BACKEND_RESUME: return "resumed";
+	}
+	return "done";
+}
+
+int cmd_power(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_command_find(argv[0]);
+	enum backend_action a;
+	struct vmt_error err;
+	struct backend *be;
+	bool done;
+	int argi, r = cmd_parse_plain(cmd, argc, argv, &argi, &done);
+
+	if (r || done || (r = cli_nargs(cmd, argc, argv, argi, 1, 1)))
+		return r;
+	if (backend_action_parse(cmd->name, &a) < 0)
+		return cli_usage(cmd, "not a power action");
+	if ((r = cli_find(cli, argv[argi], &be)))
+		return r;
+	if (core_action(cli->core, be, a, argv[argi], &err) < 0)
+		return cli_fail(&err);
+	printf("%s %s\n", argv[argi], power_done_text(a));
+	return CLI_EXIT_OK;
+}

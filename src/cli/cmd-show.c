@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmd-show.c: vmtui show: one VM's definition, state and recent history. */
+#include "config.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "src/cli/commands.h"
+#include "src/lib/json.h"
+#include "src/lib/util.h"
+
+/* A user network's forwards as objects: protocol, host address and port, guest port. */
+static void show_json_forwards(struct json_writer *w, const struct vm_nic *nic)
+{
+	struct vm_fwd fwd[VM_FWD_MAX];
+	int n = vm_nic_fwds(nic, fwd);
+
+	json_key(w, "forwards");
+	json_array_begin(w);
+	for (int i = 0; i < n; i++) {
+		json_object_begin(w);
+		json_kv_string(w, "protocol", fwd[i].udp ? "udp" : "tcp");
+		json_kv_string(w, "host_address", fwd[i].addr);
+		json_kv_uint(w, "host_port", fwd[i].host_port);
+		json_kv_uint(w, "guest_port", fwd[i].guest_port);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+static void show_json_disks(struct json_writer *w, const struct vm_def *def)
+{
+	json_key(w, "disks");
+	json_array_begin(w);
+	for (size_t i = 0; i < def->n_disks; i++) {
+		const struct vm_disk *d = &def->disks[i];
+
+		json_object_begin(w);
+		json_kv_string(w, "path", d->path);
+		json_kv_string(w, "device", vm_disk_device_name(d->device));
+		json_kv_string(w, "format", vm_disk_format_name(d->format));
+		json_kv_uint(w, "size_bytes", d->size_bytes);
+		json_kv_bool(w, "readonly", d->readonly);
+		json_kv_bool(w, "created_by_vmtui", d->created);
+		json_kv_string(w, "pool", d->pool);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "nics");
+	json_array_begin(w);
+	for (size_t i = 0; i < def->n_nics; i++) {
+		json_object_begin(w);
+		json_kv_string(w, "kind", vm_nic_kind_name(def->nics[i].kind));
+		json_kv_string(w, "source", def->nics[i].source);
+		json_kv_string(w, "mac", def->nics[i].mac);
+		show_json_forwards(w, &def->nics[i]);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+static void show_json_events(struct json_writer *w, const struct core_vm_detail *d)
+{
+	json_key(w, "events");
+	json_array_begin(w);
+	for (size_t i = 0; i < d->n_events; i++) {
+		json_object_begin(w);
+		json_kv_int(w, "time", d->events[i].time);
+		json_kv_string(w, "action", d->events[i].action);
+		json_kv_string(w, "result", d->events[i].ok ? "ok" : "error");
+		json_kv_string(w, "detail", d->events[i].detail);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+static void show_json(const struct core_vm_detail *d, const char *uri)
+{
+	const struct vm_def *def = d->def;
+	struct json_writer w;
+
+	json_init(&w, stdout);
+	json_object_begin(&w);
+	json_kv_string(&w, "name", def->name);
+	json_kv_string(&w, "uuid", def->uuid);
+	json_kv_string(&w, "connection", uri);
+	json_kv_string(&w, "state", vm_state_name(d->info.state));
+	json_kv_string(&w, "reason", d->info.reason);
+	json_kv_bool(&w, "managed", d->managed);
+	json_kv_uint(&w, "vcpus", def->vcpus);
+	json_kv_uint(&w, "memory_mib", def->memory_mib);
+	json_kv_string(&w, "kernel", def->kernel);
+	json_kv_string(&w, "initrd", def->initrd);
+	json_kv_string(&w, "cmdline", def->cmdline);
+	json_kv_string(&w, "firmware", vm_firmware_name(def->firmware));
+	json_kv_string(&w, "boot", def->boot_order);
+	json_kv_string(&w, "graphics", vm_graphics_name(def->graphics));
+	json_kv_string(&w, "notes", def->notes);
+	json_kv_string(&w, "group", def->group);
+	json_kv_int(&w, "created", def->created);
+	json_kv_int(&w, "updated", def->updated);
+	json_kv_string(&w, "log", d->log_path);
+	json_key(&w, "addresses");
+	cmd_ip_json_addresses(&w, d->addrs, d->n_addrs);
+	show_json_disks(&w, def);
+	show_json_events(&w, d);
+	json_object_end(&w);
+	json_done(&w);
+}
+
+static void show_field(const char *label, const char *value)
+{
+	if (value)
+		printf("%-12s %s\n", label, value);
+}
+
+static void show_devices(const struct vm_def *def)
+{
+	for (size_t i = 0; i < def->n_disks; i++) {
+		const struct vm_disk *d = &def->disks[i];
+		char size[32] = "";
+
+		if (d->size_bytes)
+			cli_format_bytes(size, sizeof(size), d->size_bytes);
+		printf("%-12s %zu: %s (%s %s%s%s%s)\n", i ? "" : "Disks:", i + 1,
+		       d->path ? d->path : "(new image)", vm_disk_device_name(d->device),
+		       vm_disk_format_name(d->format), *size ? ", " : "", size,
+		       d->readonly ? ", read-only" : "");
+	}
+	for (size_t i = 0; i < def->n_nics; i++) {
+		const struct vm_nic *n = &def->nics[i];
+
+		printf("%-12s %s%s%s  %s%s%s\n", i ? "" : "NICs:", vm_nic_kind_name(n->kind),
+		       n->source ? ":" : "", n->source ? n->source : "", n->mac,
+		       n->forwards ? "  forwards " : "", n->forwards ? n->forwards : "");
+	}
+}
+
+static void show_events(const struct core_vm_detail *d)
+{
+	for (size_t i = 0; i < d->n_events; i++) {
+		const struct store_event *ev = &d->events[i];
+		time_t t = (time_t)ev->time;
+		char when[32];
+
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
+		printf("%-12s %s  %s  %s%s%s\n", i ? "" : "Events:", when, ev->action,
+		       ev->ok ? "ok" : "error", *ev->detail ? ": " : "", ev->detail);
+	}
+}
+
+static void show_text(const struct core_vm_detail *d, const char *uri)
+{
+	const struct vm_def *def = d->def;
+	char mem[32], vcpus[16];
+
+	cli_format_mib(mem, sizeof(mem), def->memory_mib);
+	snprintf(vcpus, sizeof(vcpus), "%u", def->vcpus);
+	show_field("Name:", def->name);
+	show_field("UUID:", def->uuid);
+	show_field("Connection:", uri);
+	printf("%-12s %s%s%s%s\n", "State:", vm_state_name(d->info.state),
+	       d->info.reason ? " (" : "", d->info.reason ? d->info.reason : "",
+	       d->info.reason ? ")" : "");
+	show_field("vCPUs:", vcpus);
+	show_field("Memory:", mem);
+	show_field("Kernel:", def->kernel);
+	show_field("Initrd:", def->initrd);
+	show_field("Cmdline:", def->cmdline);
+	show_field("Boot:", def->boot_order);
+	show_devices(def);
+	for (size_t i = 0; i < d->n_addrs; i++) {
+		printf("%-12s ", i ? "" : "Addresses:");
+		cmd_ip_print_addresses(&d->addrs[i], 1);
+	}
+	show_field("Group:", def->group);
+	show_field("Notes:", def->notes);
+	show_field("Managed:", d->managed ? "yes (vmtui keeps its definition)"
+					  : "no (vmtui adopt NAME keeps it)");
+	show_field("Log:", d->log_path);
+	show_events(d);
+}
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_command_find("show");
+	struct core_vm_detail d;
+	struct vmt_error err;
+	struct backend *be;
+	bool json, done;
+	int argi, r = cmd_parse_json(cmd, argc, argv, &json, &argi, &done);
+
+	if (r || done || (r = cli_nargs(cmd, argc, argv, argi, 1, 1)))
+		return r;
+	if ((r = cli_find(cli, argv[argi], &be)))
+		return r;
+	if (core_show(cli->core, be, argv[argi], &d, &err) < 0)
+		return cli_fail(&err);
+	if (json)
+		show_json(&d, be->uri);
+	else
+		show_text(&d, be->uri);
+	core_vm_detail_done(&d);
+	return CLI_EXIT_OK;
+}

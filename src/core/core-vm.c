@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* core-vm.c: create, edit, delete, start and stop VMs, keeping store and hypervisor in step. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/core/core.h"
+#include "src/lib/log.h"
+#include "src/lib/util.h"
+
+/* Tie def to be's connection and backend, and complete it with their defaults. */
+static void core_bind_def(struct backend *be, struct vm_def *def)
+{
+	vm_def_set_str(&def->uri, be->uri);
+	vm_def_set_str(&def->backend, be->ops->name);
+	vm_def_resolve(def, be->ops->default_disk_format);
+}
+
+/* Complete and check def for the connection it is about to live on. */
+static int core_prepare_def(struct backend *be, struct vm_def *def,
+			    struct vmt_error *err)
+{
+	struct vm_limits lim;
+	int r = backend_limits(be, &lim, err);
+
+	if (r < 0)
+		return r;
+	core_bind_def(be, def);
+	r = vm_def_validate(def, &lim, err);
+	return r < 0 ? r : backend_validate(be, def, err);
+}
+
+/* The disks of def that vmtui just created, for undoing a failed create. */
+static void core_undo_images(struct backend *be, const struct vm_def *def)
+{
+	struct vm_def *created = vm_def_copy(def);
+	struct vmt_error e;
+
+	for (size_t i = created->n_disks; i-- > 0;)
+		if (!created->disks[i].created)
+			vm_def_remove_disk(created, i);
+	if (created->n_disks && backend_remove_storage(be, created, &e) < 0)
+		LOG_WARN("could not remove the images of %s: %s", def->name, e.msg);
+	vm_def_free(created);
+}
+
+/*
+ * Store def and run define (or redefine) in one transaction; *defined
+ * says whether the hypervisor took the definition, whatever came after.
+ */
+static int core_store_define(struct core *c, struct backend *be,
+			     struct vm_def *def, bool redefine, bool *defined,
+			     struct vmt_error *err)
+{
+	int r = store_begin(c->store, err);
+
+	*defined = false;
+	if (r < 0)
+		return r;
+	r = store_vm_save(c->store, def, err);
+	if (r == 0)
+		r = redefine ? backend_redefine(be, def, err) : backend_define(be, def, err);
+	*defined = r == 0;
+	/* Again, now with the image paths the backend chose. */
+	if (r == 0)
+		r = store_vm_save(c->store, def, err);
+	if (r == 0)
+		r = store_commit(c->store, err);
+	else
+		store_rollback(c->store);
+	return r;
+}
+
+/*
+ * Input that fails validation was never tried on anything: it leaves no
+ * trace, not even in the event history.
+ */
+int core_create(struct core *c, struct backend *be, struct vm_def *def,
+		struct vmt_error *err)
+{
+	struct vm_def *old;
+	bool defined;
+	int r = core_prepare_def(be, def, err);
+
+	if (r < 0)
+		return r;
+	if (store_vm_get(c->store, be->uri, def->name, &old, NULL) == 0) {
+		vm_def_free(old);
+		return vmt_error_set(err, -EEXIST, "name: a VM named %s already exists on %s",
+				     def->name, be->uri);
+	}
+	r = core_store_define(c, be, def, false, &defined, err);
+	/* The store failed after the hypervisor took it: take it back there too. */
+	if (r < 0 && defined && !backend_uri_is_kvm(be->uri))
+		backend_undefine(be, def->name, NULL);
+	if (r < 0 && r != -EEXIST)
+		core_undo_images(be, def);
+	core_event(c, be->uri, def->uuid, def->name, "create", r, err);
+	return r;
+}
+
+/* Into def, the hypervisor's: what only the store knows of the VM and of its disks. */
+static void core_def_keep_stored(struct vm_def *def, const struct vm_def *stored)
+{
+	vm_def_set_str(&def->group, stored->group);
+	def->created = stored->created;
+	def->updated = stored->updated;
+	for (size_t i = 0; i < def->n_disks; i++)
+		for (size_t k = 0; k < stored->n_disks; k++) {
+			const struct vm_disk *s = &stored->disks[k];
+			struct vm_disk *d = &def->disks[i];
+
+			if (d->path && s->path && strcmp(d->path, s->path) == 0) {
+				d->created = s->created;
+				if (!d->pool)
+					vm_def_set_str(&d->pool, s->pool);
+				break;
+			}
+		}
+}
+
+/*
+ * A VM's definition as its hypervisor holds it now (libvirt may have been
+ * told things behind vmtui's back: a disk attached with virsh), with what
+ * only vmtui's store keeps, its group and dates. A domain libvirt no
+ * longer has comes from the store alone. *managed: the store has this
+ * very VM (not another of the same name).
+ */
+static int core_current_def(struct core *c, struct backend *be, const char *name,
+			    struct vm_def **out, bool *managed, struct vmt_error *err)
+{
+	struct vm_def *stored = NULL;
+	int r;
+
+	*managed = store_vm_get(c->store, be->uri, name, &stored, NULL) == 0;
+	r = backend_get_def(be, name, out, err);
+	if (r < 0) {
+		if (!*managed || r != -ENOENT) {
+			vm_def_free(stored);
+			return r;
+		}
+		*out = stored;
+		return 0;
+	}
+	/* Another domain of that name since (a new UUID): the stored one stays as it is. */
+	if (*managed && (*out)->uuid[0] && strcmp((*out)->uuid, stored->uuid) != 0) {
+		LOG_WARN("%s on %s is no longer the VM vmtui stored (UUID %s, now %s)", name,
+			 be->uri, stored->uuid, (*out)->uuid);
+		*managed = false;
+	} else if (*managed) {
+		core_def_keep_stored(*out, stored);
+	}
+	vm_def_free(stored);
+	return 0;
+}
+
+int core_get_def(struct core *c, struct backend *be, const char *name,
+		 struct vm_def **out, struct vmt_error *err)
+{
+	bool managed;
+
+	return core_current_def(c, be, name, out, &managed, err);
+}
+
+int core_edit(struct core *c, struct backend *be, struct vm_def *def,
+	      bool *next_boot, struct vmt_error *err)
+{
+	struct vm_info info;
+	bool defined;
+	int r = core_prepare_def(be, def, err);
+
+	*next_boot = false;
+	if (r < 0)
+		return r;
+	r = core_store_define(c, be, def, true, &defined, err);
+	if (r == 0 && backend_lookup(be, def->name, &info, NULL) == 0) {
+		*next_boot = vm_state_is_active(info.state);
+		vm_info_done(&info);
+	}
+	core_event(c, be->uri, def->uuid, def->name, "edit", r, err);
+	return r;
+}
+
+/*
+ * Undefine on the hypervisor, then forget in the store. The hypervisor
+ * goes first: it may still read the stored definition (kvm:///), and if
+ * the store then fails, vmtui still has the definition and shows the VM
+ * as missing, from where start defines it again.
+ */
+static int core_forget(struct core *c, struct backend *be, const char *name,
+		       const struct vm_def *def, bool managed, bool defined,
+		       struct vmt_error *err)
+{
+	int r = defined ? backend_undefine(be, name, err) : 0;
+
+	if (r == 0 && managed)
+		r = store_vm_delete(c->store, def->uuid, err);
+	return r;
+}
+
+static int core_delete_def(struct core *c, struct backend *be, const char *name,
+			   bool remove_disks, bool force, struct vm_def *def,
+			   bool managed, struct vmt_error *err)
+{
+	struct vm_info info;
+	bool defined = backend_lookup(be, name, &info, NULL) == 0;
+	int r = 0;
+
+	if (defined && vm_state_is_active(info.state)) {
+		if (!force)
+			r = vmt_error_set(err, -EBUSY,
+					  "VM %s is %s: stop it first, or delete it with --force",
+					  name, vm_state_name(info.state));
+		else
+			r = backend_action(be, BACKEND_DESTROY, name, err);
+	}
+	if (defined)
+		vm_info_done(&info);
+	if (r == 0)
+		r = core_forget(c, be, name, def, managed, defined, err);
+	if (r == 0 && remove_disks)
+		r = backend_remove_storage(be, def, err);
+	return r;
+}
+
+int core_delete(struct core *c, struct backend *be, const char *name,
+		bool remove_disks, bool force, struct vmt_error *err)
+{
+	struct vm_def *def = NULL;
+	bool managed;
+	int r = core_current_def(c, be, name, &def, &managed, err);
+
+	if (r == 0)
+		r = core_delete_def(c, be, name, remove_disks, force, def, managed, err);
+	core_event(c, be->uri, def ? def->uuid : NULL, name,
+		   remove_disks ? "delete --remove-disks" : "delete", r, err);
+	vm_def_free(def);
+	return r;
+}
+
+/* A stored VM that libvirt lost: define it again from vmtui's copy. */
+static int core_redefine_missing(struct core *c, struct backend *be,
+				 const char *name, struct vmt_error *err)
+{
+	struct vm_def *def;
+	int r;
+
+	if (store_vm_get(c->store, be->uri, name, &def, NULL) < 0)
+		return 0;
+	LOG_INFO("%s is missing on %s: defining it again from the store", name, be->uri);
+	r = backend_redefine(be, def, err);
+	vm_def_free(def);
+	return r;
+}
+
+/* Before acting on a VM the hypervisor does not have but vmtui does. */
+static int core_handle_missing(struct core *c, struct backend *be,
+			       bool starting, const char *name,
+			       struct vmt_error *err)
+{
+	struct vm_info info;
+	struct vm_def *def;
+
+	/* kvm:/// VMs live in the store itself: they cannot go missing. */
+	if (backend_uri_is_kvm(be->uri))
+		return 0;
+	if (backend_lookup(be, name, &info, NULL) == 0) {
+		vm_info_done(&info);
+		return 0;
+	}
+	if (starting)
+		return core_redefine_missing(c, be, name, err);
+	if (store_vm_get(c->store, be->uri, name, &def, NULL) < 0)
+		return 0;
+	vm_def_free(def);
+	return vmt_error_set(err, -EIO,
+			     "VM %s is not defined on %s (removed outside vmtui?); vmtui start %s defines it again from vmtui's copy",
+			     name, be->uri, name);
+}
+
+int core_action(struct core *c, struct backend *be, enum backend_action a,
+		const char *name, struct vmt_error *err)
+{
+	struct vm_info info;
+	int r = core_handle_missing(c, be, a == BACKEND_START, name, err);
+
+	if (r == 0)
+		r = backend_action(be, a, name, err);
+	if (backend_lookup(be, name, &info, NULL) == 0) {
+		core_event(c, be->uri, info.uuid, name, backend_action_name(a), r, err);
+		vm_info_done(&info);
+	} else {
+		core_event(c, be->uri, NULL, name, backend_action_name(a), r, err);
+	}
+	return r;
+}
+
+int core_autostart(struct core *c, struct backend *be, const char *name,
+		   bool on, struct vmt_error *err)
+{
+	struct vm_info info;
+	int r = core_handle_missing(c, be, false, name, err);
+
+	if (r == 0)
+		r = backend_autostart(be, name, on, err);
+	if (backend_lookup(be, name, &info, NULL) == 0) {
+		core_event(c, be->uri, info.uuid, name, on ? "autostart on" : "autostart off",
+			   r, err);
+		vm_info_done(&info);
+	}
+	return r;
+}
+
+int core_adopt(struct core *c, struct backend *be, const char *name,
+	       struct vmt_error *err)
+{
+	struct vm_def *def;
+	int r = backend_get_def(be, name, &def, err);
+
+	if (r < 0)
+		return r;
+	core_bind_def(be, def);
+	r = store_vm_save(c->store, def, err);
+	core_event(c, be->uri, def->uuid, name, "adopt", r, err);
+	vm_def_free(def);
+	return r;
+}
+
+int core_import(struct core *c, struct backend *be, const char *text,
+		struct vm_def **out, struct vmt_error *err)
+{
+	struct vm_def *def = NULL;
+	int r = backend_import_def(be, text, &def, err);
+
+	if (r == 0) {
+		core_bind_def(be, def);
+		r = store_vm_save(c->store, def, err);
+		if (r < 0)
+			backend_undefine(be, def->name, NULL);
+	}
+	core_event(c, be->uri, def ? def->uuid : NULL, def ? def->name : "?",
+		   "import", r, err);
+	if (r == 0)
+		*out = def;
+	else
+		vm_def_free(def);
+	return r;
+}
+
+int core_show(struct core *c, struct backend *be, const char *name,
+	      struct core_vm_detail *out, struct vmt_error *err)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->managed = store_vm_get(c->store, be->uri, name, &out->def, NULL) == 0;
+	if (!out->managed) {
+		r = backend_get_def(be, name, &out->def, err);
+		if (r < 0)
+			return r;
+	}
+	if (backend_lookup(be, name, &out->info, NULL) < 0)
+		core_vm_missing_info(out->def, &out->info);
+	r = store_event_list(c->store, out->def->uuid, 20, &out->events,
+			     &out->n_events, err);
+	if (r < 0) {
+		core_vm_detail_done(out);
+		return r;
+	}
+	if (be->ops->log_path)
+		out->log_path = be->ops->log_path(be, out->def->uuid);
+	if (vm_state_is_active(out->info.state)) {
+		struct vmt_error e;
+
+		/* Addresses are a bonus: a guest without them still shows. */
+		if (backend_addresses(be, name, &out->addrs, &out->n_addrs, &e) < 0)
+			LOG_DEBUG("no addresses for %s: %s", name, e.msg);
+	}
+	return 0;
+}
+
+void core_vm_detail_done(struct core_vm_detail *d)
+{
+	vm_def_free(d->def);
+	vm_info_done(&d->info);
+	store_event_list_free(d->events, d->n_events);
+	free(d->log_path);
+	vm_address_list_free(d->addrs, d->n_addrs);
+	memset(d, 0, sizeof(*d));
+}

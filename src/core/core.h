@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* core.h: the verbs the CLI and the TUI share, over the store and the backends. */
+#ifndef VMTUI_CORE_H
+#define VMTUI_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backend/backend.h"
+#include "src/lib/error.h"
+#include "src/store/store.h"
+#include "src/model/vmdef.h"
+
+/* One open database and the connections of this session. */
+struct core {
+	struct store *store;
+	char **uris;		/* owned */
+	struct backend **bes;	/* opened on first use; NULL until then */
+	size_t n_conns;
+	backend_auth_fn auth;	/* how connections ask for credentials */
+	void *auth_opaque;
+};
+
+/* One row of the VM list. Owns its strings. */
+struct core_vm {
+	struct vm_info info;
+	const char *uri;	/* the connection's, not owned */
+	const char *backend;	/* "kvm" or "libvirt", not owned */
+	char *group;		/* from vmtui's store; NULL when unmanaged */
+};
+
+void core_vm_list_free(struct core_vm *vms, size_t n);
+
+/*
+ * Open the database and remember the connections (none is opened yet).
+ * auth (may be NULL) asks the user for credentials a connection needs.
+ */
+int core_open(struct core **out, const char *db_path, char *const *uris,
+	      size_t n_uris, backend_auth_fn auth, void *auth_opaque,
+	      struct vmt_error *err);
+void core_close(struct core *c);
+
+/* Connection i, opened on first use. */
+int core_backend(struct core *c, size_t i, struct backend **out,
+		 struct vmt_error *err);
+
+/*
+ * Every VM of every connection: what the backend reports, joined with
+ * vmtui's store (VMs it stored that the hypervisor lost show as missing).
+ * With active_only, only VMs that exist as processes. A connection that
+ * fails is skipped and its error kept in errs[i] (errs may be NULL).
+ */
+int core_list(struct core *c, bool active_only, struct core_vm **out,
+	      size_t *n, struct vmt_error *errs, struct vmt_error *err);
+
+/*
+ * Find the VM called name on the session's connections: -ENOENT when no
+ * connection has it, -EINVAL when several do.
+ */
+int core_find(struct core *c, const char *name, struct backend **be,
+	      struct vmt_error *err);
+
+/* The list row of a stored VM that the hypervisor does not have. */
+void core_vm_missing_info(const struct vm_def *def, struct vm_info *info);
+
+/* Everything known about one VM. */
+struct core_vm_detail {
+	struct vm_def *def;	/* the stored definition, else the hypervisor's */
+	struct vm_info info;
+	bool managed;
+	struct store_event *events;	/* newest first */
+	size_t n_events;
+	char *log_path;		/* NULL unless the backend keeps one */
+	struct vm_address *addrs;	/* the guest's addresses, when running */
+	size_t n_addrs;
+};
+
+int core_show(struct core *c, struct backend *be, const char *name,
+	      struct core_vm_detail *out, struct vmt_error *err);
+void core_vm_detail_done(struct core_vm_detail *d);
+
+/*
+ * Validate def for be, create its new images, define it and store it,
+ * all or nothing. def is completed in place (UUID, MACs, image paths).
+ */
+int core_create(struct core *c, struct backend *be, struct vm_def *def,
+		struct vmt_error *err);
+/*
+ * The definition to edit: the hypervisor's as it is now, with the group
+ * and dates vmtui's store keeps; the stored one when libvirt lost it.
+ */
+int core_get_def(struct core *c, struct backend *be, const char *name,
+		 struct vm_def **out, struct vmt_error *err);
+/*
+ * Replace the definition of a VM with def (same UUID). *next_boot is set
+ * when the VM is running and the change applies only at its next boot.
+ */
+int core_edit(struct core *c, struct backend *be, struct vm_def *def,
+	      bool *next_boot, struct vmt_error *err);
+/*
+ * Undefine and forget a VM; with remove_disks delete its images too;
+ * with force, destroy it first if it is running.
+ */
+int core_delete(struct core *c, struct backend *be, const char *name,
+		bool remove_disks, bool force, struct vmt_error *err);
+/* Start, shut down, ... (a missing libvirt domain is defined again to start). */
+int core_action(struct core *c, struct backend *be, enum backend_action a,
+		const char *name, struct vmt_error *err);
+/* Turn starting with the host on or off (a missing VM is refused). */
+int core_autostart(struct core *c, struct backend *be, const char *name,
+		   bool on, struct vmt_error *err);
+/* Store what the hypervisor says of an unmanaged VM. */
+int core_adopt(struct core *c, struct backend *be, const char *name,
+	       struct vmt_error *err);
+/* Define from the hypervisor's own description and store the result. */
+int core_import(struct core *c, struct backend *be, const char *text,
+		struct vm_def **out, struct vmt_error *err);
+/* Record in the event history what was done to a VM and how it went. */
+void core_event(struct core *c, const char *uri, const char *uuid,
+		const char *name, const char *action, int result,
+		const struct vmt_error *err);
+
+#endif

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* store-vm.c: saving, loading, listing and deleting VM definitions. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "src/store/store-priv.h"
+#include "src/lib/util.h"
+
+#define STORE_VM_COLUMNS \
+	"uuid, name, uri, backend, vcpus, memory_mib, kernel, initrd, cmdline," \
+	" firmware, boot_order, graphics, notes, vm_group, created, updated"
+
+static int store_step_done(struct store *st, sqlite3_stmt *stmt,
+			   struct vmt_error *err, const char *what)
+{
+	int r = sqlite3_step(stmt) == SQLITE_DONE ? 0 : store_fail(st, err, what);
+
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int store_vm_write_row(struct store *st, const struct vm_def *def,
+			      struct vmt_error *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO vms (" STORE_VM_COLUMNS ")"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *stmt;
+	int r = store_prepare(st, sql, &stmt, err);
+
+	if (r < 0)
+		return r;
+	store_bind_text(stmt, 1, def->uuid);
+	store_bind_text(stmt, 2, def->name);
+	store_bind_text(stmt, 3, def->uri);
+	store_bind_text(stmt, 4, def->backend);
+	sqlite3_bind_int64(stmt, 5, def->vcpus);
+	sqlite3_bind_int64(stmt, 6, (sqlite3_int64)def->memory_mib);
+	store_bind_text(stmt, 7, def->kernel);
+	store_bind_text(stmt, 8, def->initrd);
+	store_bind_text(stmt, 9, def->cmdline);
+	store_bind_text(stmt, 10, vm_firmware_name(def->firmware));
+	store_bind_text(stmt, 11, def->boot_order);
+	store_bind_text(stmt, 12, vm_graphics_name(def->graphics));
+	store_bind_text(stmt, 13, def->notes ? def->notes : "");
+	store_bind_text(stmt, 14, def->group ? def->group : "");
+	sqlite3_bind_int64(stmt, 15, def->created);
+	sqlite3_bind_int64(stmt, 16, def->updated);
+	return store_step_done(st, stmt, err, "saving a VM");
+}
+
+static int store_vm_write_disk(struct store *st, const struct vm_def *def,
+			       size_t i, struct vmt_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO disks (vm_uuid, idx, path, size_bytes, format, device,"
+		" readonly, created, pool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	const struct vm_disk *d = &def->disks[i];
+	sqlite3_stmt *stmt;
+	int r = store_prepare(st, sql, &stmt, err);
+
+	if (r < 0)
+		return r;
+	store_bind_text(stmt, 1, def->uuid);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)i);
+	store_bind_text(stmt, 3, d->path);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)d->size_bytes);
+	store_bind_text(stmt, 5, vm_disk_format_name(d->format));
+	store_bind_text(stmt, 6, vm_disk_device_name(d->device));
+	sqlite3_bind_int(stmt, 7, d->readonly);
+	sqlite3_bind_int(stmt, 8, d->created);
+	store_bind_text(stmt, 9, d->pool);
+	return store_step_done(st, stmt, err, "saving a disk");
+}
+
+static int store_vm_write_nic(struct store *st, const struct vm_def *def,
+			      size_t i, struct vmt_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO nics (vm_uuid, idx, kind, source, mac, forwards)"
+		" VALUES (?, ?, ?, ?, ?, ?)";
+	const struct vm_nic *nic = &def->nics[i];
+	sqlite3_stmt *stmt;
+	int r = store_prepare(st, sql, &stmt, err);
+
+	if (r < 0)
+		return r;
+	store_bind_text(stmt, 1, def->uuid);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)i);
+	store_bind_text(stmt, 3, vm_nic_kind_name(nic->kind));
+	store_bind_text(stmt, 4, nic->source);
+	store_bind_text(stmt, 5, nic->mac);
+	store_bind_text(stmt, 6, nic->forwards ? nic->forwards : "");
+	return store_step_done(st, stmt, err, "saving a NIC");
+}
+
+/* Replace the children of def's row with def's disks and NICs. */
+static int store_vm_write_children(struct store *st, const struct vm_def *def,
+				   struct vmt_error *err)
+{
+	static const char *const del[] = {
+		"DELETE FROM disks WHERE vm_uuid = ?",
+		"DELETE FROM nics WHERE vm_uuid = ?",
+	};
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(del) && r == 0; i++) {
+		sqlite3_stmt *stmt;
+
+		r = store_prepare(st, del[i], &stmt, err);
+		if (r == 0) {
+			store_bind_text(stmt, 1, def->uuid);
+			r = store_step_done(st, stmt, err, "replacing devices");
+		}
+	}
+	for (size_t i = 0; i < def->n_disks && r == 0; i++)
+		r = store_vm_write_disk(st, def, i, err);
+	for (size_t i = 0; i < def->n_nics && r == 0; i++)
+		r = store_vm_write_nic(st, def, i, err);
+	return r;
+}
+
+static int store_vm_name_taken(struct store *st, const struct vm_def *def,
+			       struct vmt_error *err)
+{
+	static const char sql[] =
+		"SELECT 1 FROM vms WHERE uri = ? AND name = ? AND uuid != ?";
+	sqlite3_stmt *stmt;
+	int r = store_prepare(st, sql, &stmt, err), rc;
+
+	if (r < 0)
+		return r;
+	store_bind_text(stmt, 1, def->uri);
+	store_bind_text(stmt, 2, def->name);
+	store_bind_text(stmt, 3, def->uuid);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		r = vmt_error_set(err, -EEXIST,
+				  "name: a VM named %s already exists on %s",
+				  def->name, def->uri);
+	else if (rc != SQLITE_DONE)
+		r = store_fail(st, err, "checking the name");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int store_vm_save(struct store *st, struct vm_def *def, struct vmt_error *err)
+{
+	int64_t now = (int64_t)time(NULL);
+	int r;
+
+	if (!uuid_is_valid(def->uuid) || str_empty(def->name) ||
+	    str_empty(def->uri) || str_empty(def->backend))
+		return vmt_error_set(err, -EINVAL,
+				     "a VM needs a UUID, a name, a connection and a backend to be stored");
+	r = store_begin(st, err);
+	if (r < 0)
+		return r;
+	if (!def->created)
+		def->created = now;
+	def->updated = now;
+	r = store_vm_name_taken(st, def, err);
+	if (r == 0)
+		r = store_vm_write_row(st, def, err);
+	if (r == 0)
+		r = store_vm_write_children(st, def, err);
+	if (r == 0)
+		return store_commit(st, err);
+	store_rollback(st);
+	return r;
+}
+
+static void store_vm_read_row(sqlite3_stmt *stmt, struct vm_def *def)
+{
+	char *s;
+
+	snprintf(def->uuid, sizeof(def->uuid), "%s",
+		 (const char *)sqlite3_column_text(stmt, 0));
+	def->name = store_column_text(stmt, 1);
+	def->uri = store_column_text(stmt, 2);
+	def->backend = store_column_text(stmt, 3);
+	def->vcpus = (unsigned)sqlite3_column_int64(stmt, 4);
+	def->memory_mib = (uint64_t)sqlite3_column_int64(stmt, 5);
+	def->kernel = store_column_text(stmt, 6);
+	def->initrd = store_column_text(stmt, 7);
+	def->cmdline = store_column_text(stmt, 8);
+	vm_firmware_parse((const char *)sqlite3_column_text(stmt, 9), &def->firmware);
+	def->boot_order = store_column_text(stmt, 10);
+	vm_graphics_parse((const char *)sqlite3_column_text(stmt, 11), &def->graphics);
+	s = store_column_text(stmt, 12);
+	def->notes = str_empty(s) ? (free(s), NULL) : s;
+	s = store_column_text(stmt, 13);
+	def->group = str_empty(s) ? (free(s), NULL) : s;
+	def->created = sqlite3_column_int64(stmt, 14);
+	def->updated = sqlite3_column_int64(stmt, 15);
+}
+
+static void store_disk_read(sqlite3_stmt *stmt, struct vm_def *def)
+{
+	struct vm_disk *d = vm_def_add_disk(def);
+
+	d->path = store_column_text(stmt, 1);
+	d->size_bytes = (uint64_t)sqlite3_column_int64(stmt, 2);
+	vm_disk_format_parse((const char *)sqlite3_column_text(stmt, 3), &d->format);
+	vm_disk_device_parse((const char *)sqlite3_column_text(stmt, 4), &d->device);
+	d->readonly = sqlite3_column_int(stmt, 5);
+	d->created = sqlite3_column_int(stmt, 6);
+	d->pool = store_column_text(stmt, 7);
+}
+
+static void store_nic_read(sqlite3_stmt *stmt, struct vm_def *def)
+{
+	struct vm_nic *nic = vm_def_add_nic(def);
+	const char *mac = (const char *)sqlite3_column_text(stmt, 3);
+
+	vm_nic_kind_parse((const char *)sqlite3_column_text(stmt, 1), &nic->kind);
+	nic->source = store_column_text(stmt, 2);
+	snprintf(nic->mac, sizeof(nic->mac), "%s", mac ? mac : "");
+	nic->forwards = store_column_text(stmt, 4);
+	if (nic->forwards && !nic->forwards[0]) {
+		free(nic->forwards);
+		nic->forwards = NULL;
+	}
+}
+
+/* The def with uuid among defs[0..n), which are sorted by nothing. */
+static struct vm_def *store_find_uuid(struct vm_def **defs, size_t n,
+				      const char *uuid, size_t *hint)
+{
+	/* Children come grouped by VM, so the last match is the usual answer. */
+	if (*hint < n && strcmp(defs[*hint]->uuid, uuid) == 0)
+		return defs[*hint];
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(defs[i]->uuid, uuid) == 0) {
+			*hint = i;
+			return defs[i];
+		}
+	return NULL;
+}
+
+/* The text parameters of a query: what its WHERE condition compares with. */
+struct store_args {
+	const char *v[2];
+	int n;
+};
+
+static void store_bind_args(sqlite3_stmt *stmt, const struct store_args *args)
+{
+	for (int i = 0; i < args->n; i++)
+		store_bind_text(stmt, i + 1, args->v[i]);
+}
+
+/* Attach disks (kind 0) or NICs (kind 1) to the defs that own them. */
+static int store_read_children(struct store *st, const char *sql,
+			       const struct store_args *args, struct vm_def **defs,
+			       size_t n, int kind, struct vmt_error *err)
+{
+	sqlite3_stmt *stmt;
+	size_t hint = 0;
+	int r = store_prepare(st, sql, &stmt, err), rc;
+
+	if (r < 0)
+		return r;
+	store_bind_args(stmt, args);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct vm_def *def = store_find_uuid(
+			defs, n, (const char *)sqlite3_column_text(stmt, 0), &hint);
+
+		if (def && kind == 0)
+			store_disk_read(stmt, def);
+		else if (def)
+			store_nic_read(stmt, def);
+	}
+	if (rc != SQLITE_DONE)
+		r = store_fail(st, err, "reading devices");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/*
+ * Load VMs matching where (a SQL condition on vms with the parameters in
+ * args, or NULL for all) with their devices: three queries whatever the count.
+ */
+static int store_vm_query(struct store *st, const char *where,
+			  const struct store_args *args, struct vm_def ***out,
+			  size_t *n, struct vmt_error *err)
+{
+	char *sql = xasprintf("SELECT " STORE_VM_COLUMNS " FROM vms%s%s ORDER BY name, uri",
+			      where ? " WHERE " : "", where ? where : "");
+	char *dsql = xasprintf("SELECT vm_uuid, path, size_bytes, format, device, readonly,"
+			       " created, pool FROM disks WHERE vm_uuid IN"
+			       " (SELECT uuid FROM vms%s%s) ORDER BY vm_uuid, idx",
+			       where ? " WHERE " : "", where ? where : "");
+	char *nsql = xasprintf("SELECT vm_uuid, kind, source, mac, forwards FROM nics WHERE vm_uuid IN"
+			       " (SELECT uuid FROM vms%s%s) ORDER BY vm_uuid, idx",
+			       where ? " WHERE " : "", where ? where : "");
+	struct vm_def **defs = NULL;
+	size_t cap = 0, count = 0;
+	sqlite3_stmt *stmt;
+	int r = store_prepare(st, sql, &stmt, err), rc = SQLITE_DONE;
+
+	if (r == 0) {
+		store_bind_args(stmt, args);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			defs = xgrow(defs, &cap, count, sizeof(*defs));
+			defs[count] = vm_def_new();
+			store_vm_read_row(stmt, defs[count++]);
+		}
+		if (rc != SQLITE_DONE)
+			r = store_fail(st, err, "reading VMs");
+		sqlite3_finalize(stmt);
+	}
+	if (r == 0)
+		r = store_read_children(st, dsql, args, defs, count, 0, err);
+	if (r == 0)
+		r = store_read_children(st, nsql, args, defs, count, 1, err);
+	free(sql);
+	free(dsql);
+	free(nsql);
+	if (r < 0) {
+		store_vm_list_free(defs, count);
+		return r;
+	}
+	*out = defs;
+	*n = count;
+	return 0;
+}
+
+int store_vm_list(struct store *st, const char *uri, struct vm_def ***out,
+		  size_t *n, struct vmt_error *err)
+{
+	struct store_args args = { { uri, NULL }, uri ? 1 : 0 };
+
+	return store_vm_query(st, uri ? "uri = ?" : NULL, &args, out, n, err);
+}
+
+void store_vm_list_free(struct vm_def **defs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		vm_def_free(defs[i]);
+	free(defs);
+}
+
+static int store_vm_get_one(struct store *st, const char *where,
+			    const struct store_args *args, const char *what,
+			    struct vm_def **out, struct vmt_error *err)
+{
+	struct vm_def **defs;
+	size_t n;
+	int r = store_vm_query(st, where, args, &defs, &n, err);
+
+	if (r < 0)
+		return r;
+	if (n == 0) {
+		free(defs);
+		return vmt_error_set(err, -ENOENT, "no VM %s in vmtui's store", what);
+	}
+	*out = defs[0];
+	for (size_t i = 1; i < n; i++)
+		vm_def_free(defs[i]);
+	free(defs);
+	return 0;
+}
+
+int store_vm_get(struct store *st, const char *uri, const char *name,
+		 struct vm_def **out, struct vmt_error *err)
+{
+	struct store_args args = { { uri, name }, 2 };
+	char *what = xasprintf("named %s on %s", name, uri);
+	int r = store_vm_get_one(st, "uri = ? AND name = ?", &args, what, out, err);
+
+	free(what);
+	return r;
+}
+
+int store_vm_get_uuid(struct store *st, const char *uuid, struct vm_def **out,
+		      struct vmt_error *err)
+{
+	struct store_args args = { { uuid, NULL }, 1 };
+	char *what = xasprintf("with UUID %s", uuid);
+	int r = store_vm_get_one(st, "uuid = ?", &args, what, out, err);
+
+	free(what);
+	return r;
+}
+
+int store_vm_delete(struct store *st, const char *uuid, struct vmt_error *err)
+{
+	sqlite3_stmt *stmt;
+	int r = store_begin(st, err);
+
+	if (r < 0)
+		return r;
+	r = store_prepare(st, "DELETE FROM vms WHERE uuid = ?", &stmt, err);
+	if (r == 0) {
+		store_bind_text(stmt, 1, uuid);
+		r = store_step_done(st, stmt, err, "deleting a VM");
+	}
+	if (r == 0 && sqlite3_changes(st->db) == 0)
+		r = vmt_error_set(err, -ENOENT, "no VM with UUID %s in vmtui's store",
+				  uuid);
+	if (r == 0)
+		return store_commit(st, err);
+	store_rollback(st);
+	return r;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* store.h: VM definitions, metadata and the event history in SQLite. */
+#ifndef VMTUI_STORE_H
+#define VMTUI_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/lib/error.h"
+#include "src/model/vmdef.h"
+
+/* The schema version this vmtui writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 2
+
+struct store;
+
+/*
+ * Open (creating if needed: directory 0700, file 0600) the database at
+ * path, or ":memory:". Applies the schema to a new database and migrates
+ * an older one; refuses, with one clear sentence and without touching it,
+ * a file that is not a vmtui database, is corrupt, is from a newer
+ * vmtui, is locked past the busy timeout, or cannot be written.
+ */
+int store_open(const char *path, struct store **out, struct vmt_error *err);
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+
+/*
+ * Transactions nest: the outermost is BEGIN IMMEDIATE ... COMMIT, inner
+ * ones are savepoints. Every store_vm_* change runs in one of its own.
+ */
+int store_begin(struct store *st, struct vmt_error *err);
+int store_commit(struct store *st, struct vmt_error *err);
+void store_rollback(struct store *st);
+
+/* Insert def, or replace the stored VM with def's UUID, with its disks and NICs. */
+int store_vm_save(struct store *st, struct vm_def *def, struct vmt_error *err);
+/* -ENOENT when there is no such VM. *out is the caller's (vm_def_free). */
+int store_vm_get(struct store *st, const char *uri, const char *name,
+		 struct vm_def **out, struct vmt_error *err);
+int store_vm_get_uuid(struct store *st, const char *uuid, struct vm_def **out,
+		      struct vmt_error *err);
+/* All VMs of uri (NULL: of every connection), ordered by name. The array
+ * and each def are the caller's: store_vm_list_free(). */
+int store_vm_list(struct store *st, const char *uri, struct vm_def ***out,
+		  size_t *n, struct vmt_error *err);
+void store_vm_list_free(struct vm_def **defs, size_t n);
+/* -ENOENT when there is no such VM. */
+int store_vm_delete(struct store *st, const char *uuid, struct vmt_error *err);
+
+struct store_event {
+	int64_t time;		/* unix seconds */
+	char *vm_uuid;		/* may be NULL */
+	char *vm_name;
+	char *uri;
+	char *action;
+	int ok;
+	char *detail;
+};
+
+int store_event_add(struct store *st, const struct store_event *ev,
+		    struct vmt_error *err);
+/* The newest events of one VM (by UUID), newest first, at most limit. */
+int store_event_list(struct store *st, const char *vm_uuid, size_t limit,
+		     struct store_event **out, size_t *n, struct vmt_error *err);
+void store_event_list_free(struct store_event *evs, size_t n);
+
+#endif
