@@ -65,3 +65,15 @@ void vmm_buf_printf(struct vmm_buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 }
+
+void vmm_buf_kv(struct vmm_buf *b, const char *key, const char *value)
+{
+	size_t start;
+
+	vmm_buf_printf(b, "%s ", key);
+	start = b->len;
+	vmm_buf_printf(b, "%s\n", value ? value : "");
+	for (; b->p && start + 1 < b->len; start++)
+		if (b->p[start] == '\n' || b->p[start] == '\r')
+			b->p[start] = ' ';
+}

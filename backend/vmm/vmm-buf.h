@@ -18,5 +18,7 @@ void vmm_buf_done(struct vmm_buf *b);
 void vmm_buf_add(struct vmm_buf *b, const void *p, size_t n);
 void vmm_buf_printf(struct vmm_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* "key value\n", value kept on its one line (newlines in it become spaces). */
+void vmm_buf_kv(struct vmm_buf *b, const char *key, const char *value);
 
 #endif

@@ -102,13 +102,11 @@ static int vmm_vm_reboot_parked(struct vmm_vm *vm, struct vmm_error *err)
 	int rc;
 
 	/* Devices first: a request in flight must land before RAM is wiped. */
-	vmm_plug_reset(vm);
+	vmm_devs_reset(&vm->devs);
 	vmm_mem_clear(&vm->mem);
 	rc = vmm_kvm_irqchip_reset(vm, err);
 	if (rc)
 		return rc;
-	vmm_serial_reset(&vm->serial);
-	vmm_i8042_reset(&vm->kbd);
 	rc = vmm_load_guest(vm, err);
 	for (i = 0; rc == 0 && i < vm->cfg.vcpus; i++)
 		rc = vmm_vcpu_reset(&vm->vcpus[i], err);
@@ -148,7 +146,7 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 {
 	unsigned i;
 
-	vmm_plug_destroy(vm);
+	vmm_devs_free(&vm->devs);
 	for (i = 0; i < VMM_MAX_VCPUS; i++) {
 		if (vm->vcpus[i].run)
 			munmap(vm->vcpus[i].run, vm->run_size);

@@ -116,7 +116,7 @@ static void vmm_stats_kvm(struct vmm_vm *vm, struct vmm_buf *b)
 void vmm_stats_write(struct vmm_vm *vm, struct vmm_buf *b)
 {
 	unsigned long long guest_rss = vmm_mem_resident(&vm->mem), rss = vmm_stats_rss();
-	unsigned long long tx, rx, cpu_ns;
+	unsigned long long cpu_ns;
 	struct rusage ru;
 
 	vmm_buf_printf(b, "uptime_ns %llu\nvcpus %u\n", vmm_time_mono_ns() - vm->start_mono_ns,
@@ -126,50 +126,12 @@ void vmm_stats_write(struct vmm_vm *vm, struct vmm_buf *b)
 	cpu_ns = ((unsigned long long)ru.ru_utime.tv_sec + (unsigned long long)ru.ru_stime.tv_sec) *
 		 1000000000ull +
 		 ((unsigned long long)ru.ru_utime.tv_usec + (unsigned long long)ru.ru_stime.tv_usec) * 1000ull;
-	vmm_serial_counters(&vm->serial, &tx, &rx);
 	vmm_buf_printf(b, "mem.guest_bytes %llu\nmem.guest_rss_bytes %llu\nmem.vmm_rss_bytes %llu\n"
-		       "cpu.vmm_ns %llu\nserial.tx_bytes %llu\nserial.rx_bytes %llu\n",
+		       "cpu.vmm_ns %llu\n",
 		       (unsigned long long)vm->mem.size, guest_rss,
-		       rss > guest_rss ? rss - guest_rss : 0, cpu_ns, tx, rx);
-	vmm_plug_stats(vm, b);
+		       rss > guest_rss ? rss - guest_rss : 0, cpu_ns);
+	vmm_devs_stats(&vm->devs, b);
 	vmm_stats_kvm(vm, b);
-}
-
-/* A value on one line: newlines would end the reply's line early. */
-static void vmm_stats_kv(struct vmm_buf *b, const char *key, const char *value)
-{
-	size_t start;
-
-	vmm_buf_printf(b, "%s ", key);
-	start = b->len;
-	vmm_buf_printf(b, "%s\n", value ? value : "");
-	for (; b->p && start + 1 < b->len; start++)
-		if (b->p[start] == '\n' || b->p[start] == '\r')
-			b->p[start] = ' ';
-}
-
-/* diskN PATH,format=F[,readonly] and nicN tap:IF,mac=MAC, as the runner was started with. */
-static void vmm_stats_devices(struct vmm_vm *vm, struct vmm_buf *b)
-{
-	char key[16], val[512];
-
-	for (unsigned i = 0; i < vm->cfg.ndisks; i++) {
-		snprintf(key, sizeof(key), "disk%u", i);
-		snprintf(val, sizeof(val), "%s,format=%s%s", vm->cfg.disks[i].path,
-			 vmm_disk_format_name(vm->blk[i]->disk.format),
-			 vm->cfg.disks[i].readonly ? ",readonly" : "");
-		vmm_stats_kv(b, key, val);
-	}
-	for (unsigned i = 0; i < vm->cfg.nnics; i++) {
-		const uint8_t *m = vm->net[i]->mac;
-
-		snprintf(key, sizeof(key), "nic%u", i);
-		snprintf(val, sizeof(val), "%s%s,mac=%02x:%02x:%02x:%02x:%02x:%02x",
-			 vm->net[i]->slirp ? "user" : "tap:", vm->net[i]->ifname,
-			 m[0], m[1], m[2], m[3], m[4], m[5]);
-		vmm_stats_kv(b, key, val);
-		vmm_net_info_write(vm->net[i], b);
-	}
 }
 
 void vmm_stats_info(struct vmm_vm *vm, struct vmm_buf *b)
@@ -179,13 +141,13 @@ void vmm_stats_info(struct vmm_vm *vm, struct vmm_buf *b)
 	pthread_mutex_lock(&vm->lock);
 	ready = vm->ready_count;
 	pthread_mutex_unlock(&vm->lock);
-	vmm_stats_kv(b, "name", vm->cfg.name);
-	vmm_stats_kv(b, "uuid", vm->cfg.uuid);
+	vmm_buf_kv(b, "name", vm->cfg.name);
+	vmm_buf_kv(b, "uuid", vm->cfg.uuid);
 	vmm_buf_printf(b, "pid %d\nvcpus %u\nmemory_mib %llu\n", (int)getpid(), vm->cfg.vcpus,
 		       (unsigned long long)vm->cfg.mem_mib);
-	vmm_stats_kv(b, "kernel", vm->cfg.kernel);
-	vmm_stats_kv(b, "initrd", vm->cfg.initrd);
-	vmm_stats_kv(b, "cmdline", vm->cfg.cmdline);
+	vmm_buf_kv(b, "kernel", vm->cfg.kernel);
+	vmm_buf_kv(b, "initrd", vm->cfg.initrd);
+	vmm_buf_kv(b, "cmdline", vm->cfg.cmdline);
 	vmm_buf_printf(b, "started %llu\nready %d\n", vm->start_real_ns / 1000000000ull, ready ? 1 : 0);
-	vmm_stats_devices(vm, b);
+	vmm_devs_info(&vm->devs, b);
 }

@@ -122,11 +122,16 @@ static int vmm_vm_devices(struct vmm_vm *vm, struct vmm_error *err)
 	int rc;
 
 	vmm_bus_init(&vm->bus);
+	vmm_devs_init(&vm->devs);
 	vmm_console_init(&vm->console, vmm_vm_console_cb, vm);
 	vmm_serial_init(&vm->serial, &vm->console, vmm_kvm_irq_line, vmm_vm_rx_cb, vm);
 	vmm_i8042_init(&vm->kbd, vmm_kvm_irq_line, vmm_vm_reset_cb, vm);
 	vmm_rtc_init(&vm->rtc, vm->mem.low_size, vm->mem.high_size);
 	vmm_debugport_init(&vm->dbg, vmm_vm_ready_cb, vmm_vm_exit_cb, vm);
+	vmm_devs_add(&vm->devs, &vm->serial.dev, &vmm_serial_dev_ops, "serial");
+	vmm_devs_add(&vm->devs, &vm->kbd.dev, &vmm_i8042_dev_ops, "i8042");
+	vmm_devs_add(&vm->devs, &vm->rtc.dev, &vmm_rtc_dev_ops, "rtc");
+	vmm_devs_add(&vm->devs, &vm->dbg.dev, &vmm_debugport_dev_ops, "debugport");
 	rc = vmm_serial_register(&vm->serial, &vm->bus, err);
 	if (rc == 0)
 		rc = vmm_i8042_register(&vm->kbd, &vm->bus, err);
@@ -187,7 +192,7 @@ int vmm_vm_start(struct vmm_vm *vm, struct vmm_error *err)
 	int rc;
 
 	/* Device threads first: a vCPU may notify a queue at once. */
-	rc = vmm_plug_start(vm, err);
+	rc = vmm_devs_start(&vm->devs, err);
 	if (rc)
 		return rc;
 	for (i = 0; i < vm->cfg.vcpus; i++) {
@@ -214,5 +219,5 @@ void vmm_vm_stop(struct vmm_vm *vm)
 			pthread_join(vm->vcpus[i].thread, NULL);
 		vm->vcpus[i].started = false;
 	}
-	vmm_plug_stop(vm);
+	vmm_devs_stop(&vm->devs);
 }

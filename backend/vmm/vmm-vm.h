@@ -10,16 +10,16 @@
 #include <sys/types.h>
 
 #include "backend/vmm/kvm-proto.h"
-#include "backend/vmm/virtio/vmm-blk.h"
 #include "backend/vmm/x86/vmm-boot.h"
 #include "backend/vmm/vmm-bus.h"
 #include "backend/vmm/vmm-console.h"
 #include "backend/vmm/hw/vmm-debugport.h"
 #include "backend/vmm/hw/vmm-i8042.h"
 #include "backend/vmm/x86/vmm-mem.h"
+#include "backend/vmm/virtio/vmm-blk.h"
 #include "backend/vmm/virtio/vmm-net.h"
+#include "backend/vmm/vmm-dev.h"
 #include "backend/vmm/pci/vmm-pci.h"
-#include "backend/vmm/virtio/vmm-rng.h"
 #include "backend/vmm/hw/vmm-rtc.h"
 #include "backend/vmm/hw/vmm-serial.h"
 
@@ -109,9 +109,7 @@ struct vmm_vm {
 	struct vmm_rtc rtc;
 	struct vmm_debugport dbg;
 	struct vmm_pci pci;
-	struct vmm_blk *blk[VMM_MAX_DISKS];
-	struct vmm_net *net[VMM_MAX_NICS];
-	struct vmm_rng *rng;
+	struct vmm_devs devs;		/* every device above and on the PCI bus, in creation order */
 	struct vmm_vcpu vcpus[VMM_MAX_VCPUS];
 	struct kvm_cpuid2 *cpuid;	/* filtered supported CPUID, shared by all vCPUs */
 	struct kvm_irqchip chips0[3];	/* irqchip and PIT state at creation, for resets */
@@ -178,13 +176,8 @@ void vmm_kvm_irq_line(void *opaque, unsigned irq, int level);
 int vmm_kvm_msi(void *opaque, uint64_t addr, uint32_t data);
 int vmm_kvm_ioeventfd(void *opaque, uint64_t addr, int fd, bool assign);
 
-/* In vmm-plug.c: the PCI bus and the virtio devices the command line asked for. */
+/* In vmm-plug.c: the PCI bus and the devices on it that the command line asked for. */
 int vmm_plug_create(struct vmm_vm *vm, struct vmm_error *err);
-int vmm_plug_start(struct vmm_vm *vm, struct vmm_error *err);
-void vmm_plug_stop(struct vmm_vm *vm);
-void vmm_plug_reset(struct vmm_vm *vm);
-void vmm_plug_destroy(struct vmm_vm *vm);
-void vmm_plug_stats(struct vmm_vm *vm, struct vmm_buf *b);
 
 /* In vmm-vcpu.c: create and configure vCPUs, kicks. */
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmm_error *err);

@@ -28,14 +28,17 @@ printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }
 "$CLANG" $CFLAGS -fsanitize=fuzzer "$out/obj/probe.c" -o "$out/obj/probe" >"$out/obj/probe.log" 2>&1 ||
 	skip "$CLANG cannot link -fsanitize=fuzzer: $(head -n 1 "$out/obj/probe.log")"
 
-# The runner's pure parts, compiled once into an archive each harness links.
-srcs="vmm-log vmm-buf vmm-mem vmm-uart vmm-bzimage vmm-boot vmm-tables vmm-bus vmm-pci vmm-virtq
-	vmm-virtio vmm-virtio-pci vmm-disk vmm-qcow2 vmm-blk vmm-rng"
+# The runner's pure parts (paths under backend/vmm/), compiled once into
+# an archive each harness links.
+srcs="vmm-log vmm-buf vmm-bus vmm-iothread x86/vmm-mem hw/vmm-uart x86/vmm-bzimage x86/vmm-boot
+	x86/vmm-tables pci/vmm-pci virtio/vmm-virtq virtio/vmm-virtio virtio/vmm-virtio-pci
+	disk/vmm-disk disk/vmm-qcow2 virtio/vmm-blk virtio/vmm-rng"
+vmm=$top/backend/vmm
 objs=
 for s in $srcs; do
-	o=$out/obj/$s.o
-	if [ ! -f "$o" ] || [ "$top/backend/kvm/$s.c" -nt "$o" ] || [ -n "$(find "$top/backend/kvm" -name '*.h' -newer "$o")" ]; then
-		"$CLANG" $CFLAGS -fsanitize=fuzzer-no-link -c "$top/backend/kvm/$s.c" -o "$o" ||
+	o=$out/obj/$(basename "$s").o
+	if [ ! -f "$o" ] || [ "$vmm/$s.c" -nt "$o" ] || [ -n "$(find "$vmm" -name '*.h' -newer "$o")" ]; then
+		"$CLANG" $CFLAGS -fsanitize=fuzzer-no-link -c "$vmm/$s.c" -o "$o" ||
 			fail "cannot compile $s.c"
 	fi
 	objs="$objs $o"

@@ -44,3 +44,5 @@ unsigned long long vmm_debugport_bench_count(const struct vmm_debugport *d)
 {
 	return __atomic_load_n(&d->bench_writes, __ATOMIC_RELAXED);
 }
+
+const struct vmm_dev_ops vmm_debugport_dev_ops = { 0 };

@@ -242,3 +242,18 @@ void vmm_i8042_ctrl_alt_del(struct vmm_i8042 *k)
 		vmm_i8042_queue(k, seq[i], false);
 	pthread_mutex_unlock(&k->lock);
 }
+
+static void vmm_i8042_dev_reset(struct vmm_dev *d)
+{
+	vmm_i8042_reset(vmm_dev_of(d, struct vmm_i8042, dev));
+}
+
+static void vmm_i8042_dev_free(struct vmm_dev *d)
+{
+	vmm_i8042_done(vmm_dev_of(d, struct vmm_i8042, dev));
+}
+
+const struct vmm_dev_ops vmm_i8042_dev_ops = {
+	.reset = vmm_i8042_dev_reset,
+	.free = vmm_i8042_dev_free,
+};

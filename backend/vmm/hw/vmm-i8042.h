@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "backend/vmm/vmm-bus.h"
+#include "backend/vmm/vmm-dev.h"
 
 #define VMM_I8042_DATA 0x60
 #define VMM_I8042_CMD 0x64
@@ -20,6 +21,7 @@ typedef void (*vmm_i8042_reset_fn)(void *opaque);
 
 /* Embedded in the VM; the lock guards everything below it. */
 struct vmm_i8042 {
+	struct vmm_dev dev;		/* in the VM's device list */
 	pthread_mutex_t lock;
 	uint8_t ctr;		/* controller configuration ("command") byte */
 	uint8_t outport;
@@ -43,5 +45,8 @@ int vmm_i8042_register(struct vmm_i8042 *k, struct vmm_bus *bus, struct vmm_erro
 
 /* The power button: Ctrl-Alt-Del as set 1 scan codes on IRQ 1. */
 void vmm_i8042_ctrl_alt_del(struct vmm_i8042 *k);
+
+/* Reset with the VM. */
+extern const struct vmm_dev_ops vmm_i8042_dev_ops;
 
 #endif

@@ -199,3 +199,12 @@ int vmm_rtc_register(struct vmm_rtc *r, struct vmm_bus *bus, struct vmm_error *e
 {
 	return vmm_bus_register(bus, VMM_BUS_PIO, VMM_RTC_PORT, 2, vmm_rtc_io, r, "rtc", err);
 }
+
+static void vmm_rtc_dev_free(struct vmm_dev *d)
+{
+	vmm_rtc_done(vmm_dev_of(d, struct vmm_rtc, dev));
+}
+
+const struct vmm_dev_ops vmm_rtc_dev_ops = {
+	.free = vmm_rtc_dev_free,
+};

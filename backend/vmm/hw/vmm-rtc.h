@@ -9,11 +9,13 @@
 #include <time.h>
 
 #include "backend/vmm/vmm-bus.h"
+#include "backend/vmm/vmm-dev.h"
 
 #define VMM_RTC_PORT 0x70
 
 /* Embedded in the VM. */
 struct vmm_rtc {
+	struct vmm_dev dev;		/* in the VM's device list */
 	pthread_mutex_t lock;
 	uint8_t index;
 	uint8_t cmos[128];	/* registers A-D and NVRAM; time registers are computed */
@@ -29,5 +31,8 @@ int vmm_rtc_register(struct vmm_rtc *r, struct vmm_bus *bus, struct vmm_error *e
 /* Register access as the guest sees it (index port then data port). */
 uint8_t vmm_rtc_read(struct vmm_rtc *r, uint8_t reg);
 void vmm_rtc_write(struct vmm_rtc *r, uint8_t reg, uint8_t value);
+
+/* Freed with the VM. */
+extern const struct vmm_dev_ops vmm_rtc_dev_ops;
 
 #endif

@@ -117,3 +117,33 @@ void vmm_serial_counters(struct vmm_serial *s, unsigned long long *tx, unsigned 
 	*rx = s->uart.rx_bytes;
 	pthread_mutex_unlock(&s->lock);
 }
+
+static struct vmm_serial *vmm_serial_of(struct vmm_dev *d)
+{
+	return vmm_dev_of(d, struct vmm_serial, dev);
+}
+
+static void vmm_serial_dev_reset(struct vmm_dev *d)
+{
+	vmm_serial_reset(vmm_serial_of(d));
+}
+
+static void vmm_serial_dev_stats(struct vmm_dev *d, struct vmm_buf *out, struct vmm_dev_sums *sum)
+{
+	unsigned long long tx, rx;
+
+	(void)sum;
+	vmm_serial_counters(vmm_serial_of(d), &tx, &rx);
+	vmm_buf_printf(out, "serial.tx_bytes %llu\nserial.rx_bytes %llu\n", tx, rx);
+}
+
+static void vmm_serial_dev_free(struct vmm_dev *d)
+{
+	vmm_serial_done(vmm_serial_of(d));
+}
+
+const struct vmm_dev_ops vmm_serial_dev_ops = {
+	.reset = vmm_serial_dev_reset,
+	.stats = vmm_serial_dev_stats,
+	.free = vmm_serial_dev_free,
+};

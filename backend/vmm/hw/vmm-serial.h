@@ -8,6 +8,7 @@
 
 #include "backend/vmm/vmm-bus.h"
 #include "backend/vmm/vmm-console.h"
+#include "backend/vmm/vmm-dev.h"
 #include "backend/vmm/hw/vmm-uart.h"
 
 #define VMM_SERIAL_PORT 0x3f8
@@ -18,6 +19,7 @@ typedef void (*vmm_serial_wake_fn)(void *opaque);
 
 /* Embedded in the VM; the console it feeds is owned by the VM too. */
 struct vmm_serial {
+	struct vmm_dev dev;		/* in the VM's device list */
 	pthread_mutex_t lock;
 	struct vmm_uart uart;
 	struct vmm_console *console;
@@ -46,5 +48,8 @@ size_t vmm_serial_input(struct vmm_serial *s, const uint8_t *buf, size_t len);
 size_t vmm_serial_input_space(struct vmm_serial *s);
 
 void vmm_serial_counters(struct vmm_serial *s, unsigned long long *tx, unsigned long long *rx);
+
+/* Reset with the VM, serial.* counters in STATS. */
+extern const struct vmm_dev_ops vmm_serial_dev_ops;
 
 #endif

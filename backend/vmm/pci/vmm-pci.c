@@ -228,3 +228,12 @@ void vmm_pci_reset(struct vmm_pci *pci)
 			vmm_pci_func_reset(pci->slot[s]);
 	pthread_mutex_unlock(&pci->lock);
 }
+
+static void vmm_pci_dev_reset(struct vmm_dev *d)
+{
+	vmm_pci_reset(vmm_dev_of(d, struct vmm_pci, dev));
+}
+
+const struct vmm_dev_ops vmm_pci_dev_ops = {
+	.reset = vmm_pci_dev_reset,
+};

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "backend/vmm/vmm-bus.h"
+#include "backend/vmm/vmm-dev.h"
 
 #define VMM_PCI_CONFIG_PORT 0xcf8
 #define VMM_PCI_SLOTS 32
@@ -89,6 +90,7 @@ void vmm_pci_func_reset(struct vmm_pci_func *f);
 
 /* The host: bus 0, slot 0 the bridge, the rest whatever was plugged. */
 struct vmm_pci {
+	struct vmm_dev dev;		/* in the VM's device list */
 	pthread_mutex_t lock;		/* config cycles; guards addr and the functions' cfg */
 	uint32_t addr;			/* last value written to 0xcf8 */
 	struct vmm_pci_func bridge;
@@ -114,5 +116,8 @@ void vmm_pci_reset(struct vmm_pci *pci);
 /* The bus handlers, exposed for the fuzz harness. */
 void vmm_pci_config_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len, bool is_write);
 void vmm_pci_window_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len, bool is_write);
+
+/* Every function back to power-on with the VM, before the devices behind them. */
+extern const struct vmm_dev_ops vmm_pci_dev_ops;
 
 #endif

@@ -3,13 +3,14 @@
 #include "config.h"
 
 #include "backend/vmm/virtio/vmm-blk.h"
+#include "backend/vmm/vmm-plug.h"
+#include "backend/vmm/vmm-vm.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #define VIRTIO_BLK_F_SEG_MAX (1ull << 2)
@@ -151,7 +152,7 @@ static void *vmm_blk_thread(void *arg)
 	struct vmm_blk *b = arg;
 
 	for (;;) {
-		struct pollfd p[2] = { { .fd = b->stop_fd, .events = POLLIN },
+		struct pollfd p[2] = { { .fd = b->io.stop_fd, .events = POLLIN },
 				       { .fd = b->v.kick_fd[0], .events = POLLIN } };
 
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
@@ -194,28 +195,32 @@ struct vmm_blk *vmm_blk_new(unsigned index, const struct vmm_blk_config *cfg,
 {
 	struct vmm_blk *b = calloc(1, sizeof(*b));
 	uint64_t f = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH;
-	char name[16];
 
 	if (!b) {
 		vmm_error_set(err, -ENOMEM, "out of memory for disk %u", index);
 		return NULL;
 	}
 	b->index = index;
-	b->stop_fd = -1;
+	b->io.stop_fd = -1;
 	b->disk.fd = -1;
+	b->readonly = cfg->readonly;
 	snprintf(b->serial, sizeof(b->serial), "vmtui-disk%u", index);
-	snprintf(name, sizeof(name), "blk%u", index);
+	snprintf(b->label, sizeof(b->label), "disk %u", index);
+	snprintf(b->name, sizeof(b->name), "blk%u", index);
+	if (!(b->path = strdup(cfg->path))) {
+		vmm_error_set(err, -ENOMEM, "out of memory for disk %u", index);
+		vmm_blk_free(b);
+		return NULL;
+	}
 	if (vmm_disk_open(&b->disk, cfg->path, cfg->format, cfg->readonly, err) < 0) {
 		vmm_blk_free(b);
 		return NULL;
 	}
 	f |= cfg->readonly ? VIRTIO_BLK_F_RO : VIRTIO_BLK_F_DISCARD;
 	/* 0x0180: "other mass storage", as virtio-blk is usually announced. */
-	if (vmm_virtio_init(&b->v, name, VMM_VIRTIO_ID_BLOCK, 0x0180, 1, VMM_BLK_QUEUE_SIZE, f,
+	if (vmm_virtio_init(&b->v, b->name, VMM_VIRTIO_ID_BLOCK, 0x0180, 1, VMM_BLK_QUEUE_SIZE, f,
 			    &vmm_blk_ops, b, env, err) < 0 ||
-	    (b->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
-		if (b->stop_fd < 0 && err && !err->code)
-			vmm_error_set(err, -errno, "eventfd: %s", strerror(errno));
+	    vmm_iothread_init(&b->io, b->label, err) < 0) {
 		vmm_blk_free(b);
 		return NULL;
 	}
@@ -224,38 +229,103 @@ struct vmm_blk *vmm_blk_new(unsigned index, const struct vmm_blk_config *cfg,
 	return b;
 }
 
-int vmm_blk_start(struct vmm_blk *b, struct vmm_error *err)
-{
-	int rc = pthread_create(&b->thread, NULL, vmm_blk_thread, b);
-
-	if (rc)
-		return vmm_error_set(err, -rc, "disk %u: cannot start its I/O thread: %s", b->index,
-				     strerror(rc));
-	b->started = true;
-	return 0;
-}
-
-void vmm_blk_stop(struct vmm_blk *b)
-{
-	uint64_t one = 1;
-
-	if (!b->started)
-		return;
-	if (write(b->stop_fd, &one, sizeof(one)) == sizeof(one))
-		pthread_join(b->thread, NULL);
-	b->started = false;
-}
-
 void vmm_blk_free(struct vmm_blk *b)
 {
 	if (!b)
 		return;
-	vmm_blk_stop(b);
+	vmm_iothread_done(&b->io);
 	vmm_virtio_done(&b->v);
 	vmm_disk_close(&b->disk);
-	if (b->stop_fd >= 0)
-		close(b->stop_fd);
+	free(b->path);
 	free(b);
+}
+
+static struct vmm_blk *vmm_blk_of(struct vmm_dev *d)
+{
+	return vmm_dev_of(d, struct vmm_blk, dev);
+}
+
+static int vmm_blk_dev_start(struct vmm_dev *d, struct vmm_error *err)
+{
+	struct vmm_blk *b = vmm_blk_of(d);
+
+	return vmm_iothread_start(&b->io, vmm_blk_thread, b, b->label, err);
+}
+
+static void vmm_blk_dev_stop(struct vmm_dev *d)
+{
+	vmm_iothread_stop(&vmm_blk_of(d)->io);
+}
+
+static void vmm_blk_dev_reset(struct vmm_dev *d)
+{
+	vmm_virtio_hard_reset(&vmm_blk_of(d)->v);
+}
+
+static void vmm_blk_dev_free(struct vmm_dev *d)
+{
+	vmm_blk_free(vmm_blk_of(d));
+}
+
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+static void vmm_blk_dev_stats(struct vmm_dev *d, struct vmm_buf *out, struct vmm_dev_sums *sum)
+{
+	struct vmm_blk *b = vmm_blk_of(d);
+	struct vmm_blk_stats s = { LOAD(b->stats.rd_bytes), LOAD(b->stats.wr_bytes),
+				   LOAD(b->stats.rd_reqs), LOAD(b->stats.wr_reqs),
+				   LOAD(b->stats.flushes), LOAD(b->stats.discards),
+				   LOAD(b->stats.errors) };
+	unsigned long long broken = LOAD(b->v.stat_broken);
+
+	vmm_buf_printf(out, "blk%u.rd_bytes %llu\nblk%u.wr_bytes %llu\nblk%u.rd_reqs %llu\n"
+		       "blk%u.wr_reqs %llu\nblk%u.flushes %llu\nblk%u.errors %llu\nblk%u.broken %llu\n",
+		       b->index, s.rd_bytes, b->index, s.wr_bytes, b->index, s.rd_reqs, b->index,
+		       s.wr_reqs, b->index, s.flushes, b->index, s.errors, b->index, broken);
+	sum->ndisks++;
+	sum->blk_rd_bytes += s.rd_bytes;
+	sum->blk_wr_bytes += s.wr_bytes;
+	sum->blk_rd_reqs += s.rd_reqs;
+	sum->blk_wr_reqs += s.wr_reqs;
+	sum->virtio_broken += broken;
+}
+
+/* diskN PATH,format=F[,readonly], as the runner was started with. */
+static void vmm_blk_dev_info(struct vmm_dev *d, struct vmm_buf *out)
+{
+	struct vmm_blk *b = vmm_blk_of(d);
+	char key[16], val[512];
+
+	snprintf(key, sizeof(key), "disk%u", b->index);
+	snprintf(val, sizeof(val), "%s,format=%s%s", b->path, vmm_disk_format_name(b->disk.format),
+		 b->readonly ? ",readonly" : "");
+	vmm_buf_kv(out, key, val);
+}
+
+static const struct vmm_dev_ops vmm_blk_dev_ops = {
+	.start = vmm_blk_dev_start,
+	.stop = vmm_blk_dev_stop,
+	.reset = vmm_blk_dev_reset,
+	.stats = vmm_blk_dev_stats,
+	.info = vmm_blk_dev_info,
+	.free = vmm_blk_dev_free,
+};
+
+int vmm_blk_plug(struct vmm_plug *p, struct vmm_error *err)
+{
+	const struct vmm_config *cfg = p->cfg;
+
+	for (unsigned i = 0; i < cfg->ndisks; i++) {
+		struct vmm_blk *b = vmm_blk_new(i, &cfg->disks[i], &p->env, err);
+
+		if (!b)
+			return err && err->code ? err->code : -EIO;
+		if (p->add(p, &b->v, &b->dev, &vmm_blk_dev_ops, err) < 0) {
+			vmm_blk_free(b);
+			return err && err->code ? err->code : -EIO;
+		}
+	}
+	return 0;
 }
 
 /* The path up to the first lone comma, with ",," turned into ","; *rest is what follows. */
@@ -307,25 +377,4 @@ int vmm_blk_parse(const char *spec, struct vmm_blk_config *cfg, struct vmm_error
 		p += n;
 	}
 	return 0;
-}
-
-#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
-
-void vmm_blk_stats_write(struct vmm_blk *b, struct vmm_buf *out, struct vmm_blk_stats *sum)
-{
-	struct vmm_blk_stats s = { LOAD(b->stats.rd_bytes), LOAD(b->stats.wr_bytes),
-				   LOAD(b->stats.rd_reqs), LOAD(b->stats.wr_reqs),
-				   LOAD(b->stats.flushes), LOAD(b->stats.discards),
-				   LOAD(b->stats.errors) };
-
-	vmm_buf_printf(out, "blk%u.rd_bytes %llu\nblk%u.wr_bytes %llu\nblk%u.rd_reqs %llu\n"
-		       "blk%u.wr_reqs %llu\nblk%u.flushes %llu\nblk%u.errors %llu\nblk%u.broken %llu\n",
-		       b->index, s.rd_bytes, b->index, s.wr_bytes, b->index, s.rd_reqs, b->index,
-		       s.wr_reqs, b->index, s.flushes, b->index, s.errors, b->index,
-		       LOAD(b->v.stat_broken));
-	sum->rd_bytes += s.rd_bytes;
-	sum->wr_bytes += s.wr_bytes;
-	sum->rd_reqs += s.rd_reqs;
-	sum->wr_reqs += s.wr_reqs;
-	sum->errors += s.errors;
 }

@@ -5,9 +5,10 @@
 
 #include <pthread.h>
 
-#include "backend/vmm/vmm-buf.h"
 #include "backend/vmm/disk/vmm-disk.h"
 #include "backend/vmm/virtio/vmm-virtio.h"
+#include "backend/vmm/vmm-dev.h"
+#include "backend/vmm/vmm-iothread.h"
 
 #define VMM_BLK_QUEUE_SIZE 256
 
@@ -25,13 +26,15 @@ struct vmm_blk_stats {
 
 /* Heap-allocated by vmm_blk_new, owned by the VM. */
 struct vmm_blk {
+	struct vmm_dev dev;
 	struct vmm_virtio v;
 	struct vmm_disk disk;
 	unsigned index;
+	char *path;
+	bool readonly;
 	char serial[21];
-	int stop_fd;
-	pthread_t thread;
-	bool started;
+	char name[8], label[16];	/* "blk0" for the transport, "disk 0" for messages */
+	struct vmm_iothread io;
 	struct vmm_blk_stats stats;
 	struct vmm_virtq_chain chain;
 };
@@ -41,8 +44,9 @@ struct vmm_blk *vmm_blk_new(unsigned index, const struct vmm_blk_config *cfg,
 			    const struct vmm_virtio_env *env, struct vmm_error *err);
 void vmm_blk_free(struct vmm_blk *b);
 
-int vmm_blk_start(struct vmm_blk *b, struct vmm_error *err);
-void vmm_blk_stop(struct vmm_blk *b);
+struct vmm_plug;
+/* Every --disk of the VM, in order, onto the PCI bus and the device list. */
+int vmm_blk_plug(struct vmm_plug *p, struct vmm_error *err);
 
 /* Serve every request queued now (the thread's body; the fuzz harness calls it directly). */
 void vmm_blk_process(struct vmm_blk *b);
@@ -52,8 +56,5 @@ void vmm_blk_process(struct vmm_blk *b);
  * PATH, as vmtui's own --disk has it); err says what is wrong.
  */
 int vmm_blk_parse(const char *spec, struct vmm_blk_config *cfg, struct vmm_error *err);
-
-/* "blkN.key value" lines; sums are added into *sum. */
-void vmm_blk_stats_write(struct vmm_blk *b, struct vmm_buf *out, struct vmm_blk_stats *sum);
 
 #endif

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include "backend/vmm/virtio/vmm-net.h"
+#include "backend/vmm/vmm-plug.h"
+#include "backend/vmm/vmm-vm.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -204,7 +205,7 @@ static void vmm_net_deliver(void *opaque, const uint8_t *frame, size_t len)
 static void vmm_net_user_loop(struct vmm_net *n)
 {
 	for (;;) {
-		struct pollfd mine[3] = { { .fd = n->stop_fd, .events = POLLIN },
+		struct pollfd mine[3] = { { .fd = n->io.stop_fd, .events = POLLIN },
 					  { .fd = n->v.kick_fd[NET_RXQ], .events = POLLIN },
 					  { .fd = n->v.kick_fd[NET_TXQ], .events = POLLIN } };
 		int timeout = -1, r;
@@ -237,7 +238,7 @@ static void *vmm_net_thread(void *arg)
 		return NULL;
 	}
 	for (;;) {
-		struct pollfd p[4] = { { .fd = n->stop_fd, .events = POLLIN },
+		struct pollfd p[4] = { { .fd = n->io.stop_fd, .events = POLLIN },
 				       { .fd = n->v.kick_fd[NET_RXQ], .events = POLLIN },
 				       { .fd = n->v.kick_fd[NET_TXQ], .events = POLLIN },
 				       { .fd = n->tap_fd, .events = n->rx_stalled ? 0 : POLLIN } };
@@ -349,9 +350,10 @@ struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 		return NULL;
 	}
 	n->index = index;
-	n->stop_fd = n->tap_fd = -1;
+	n->io.stop_fd = n->tap_fd = -1;
 	pthread_mutex_init(&n->addr_lock, NULL);
 	snprintf(n->label, sizeof(n->label), "net%u", index);
+	snprintf(n->what, sizeof(n->what), "network card %u", index);
 	if (cfg->have_mac) {
 		memcpy(n->mac, cfg->mac, 6);
 	} else {
@@ -366,8 +368,7 @@ struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 		vmm_net_free(n);
 		return NULL;
 	}
-	if ((n->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
-		vmm_error_set(err, -errno, "eventfd: %s", strerror(errno));
+	if (vmm_iothread_init(&n->io, n->what, err) < 0) {
 		vmm_net_free(n);
 		return NULL;
 	}
@@ -377,40 +378,16 @@ struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 	return n;
 }
 
-int vmm_net_start(struct vmm_net *n, struct vmm_error *err)
-{
-	int rc = pthread_create(&n->thread, NULL, vmm_net_thread, n);
-
-	if (rc)
-		return vmm_error_set(err, -rc, "network card %u: cannot start its thread: %s", n->index,
-				     strerror(rc));
-	n->started = true;
-	return 0;
-}
-
-void vmm_net_stop(struct vmm_net *n)
-{
-	uint64_t one = 1;
-
-	if (!n->started)
-		return;
-	if (write(n->stop_fd, &one, sizeof(one)) == sizeof(one))
-		pthread_join(n->thread, NULL);
-	n->started = false;
-}
-
 void vmm_net_free(struct vmm_net *n)
 {
 	if (!n)
 		return;
-	vmm_net_stop(n);
+	vmm_iothread_done(&n->io);
 	vmm_virtio_done(&n->v);
 	vmm_slirp_free(n->slirp);
 	free(n->frame);
 	if (n->tap_fd >= 0)
 		close(n->tap_fd);
-	if (n->stop_fd >= 0)
-		close(n->stop_fd);
 	pthread_mutex_destroy(&n->addr_lock);
 	free(n);
 }
@@ -499,31 +476,49 @@ int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 
-void vmm_net_stats_write(struct vmm_net *n, struct vmm_buf *out, struct vmm_net_stats *sum)
+static struct vmm_net *vmm_net_of(struct vmm_dev *d)
 {
+	return vmm_dev_of(d, struct vmm_net, dev);
+}
+
+static void vmm_net_dev_stats(struct vmm_dev *d, struct vmm_buf *out, struct vmm_dev_sums *sum)
+{
+	struct vmm_net *n = vmm_net_of(d);
 	struct vmm_net_stats s = { LOAD(n->stats.rx_bytes), LOAD(n->stats.tx_bytes),
 				   LOAD(n->stats.rx_pkts), LOAD(n->stats.tx_pkts),
 				   LOAD(n->stats.rx_dropped), LOAD(n->stats.tx_dropped) };
+	unsigned long long broken = LOAD(n->v.stat_broken);
 
 	vmm_buf_printf(out, "net%u.rx_bytes %llu\nnet%u.tx_bytes %llu\nnet%u.rx_pkts %llu\n"
 		       "net%u.tx_pkts %llu\nnet%u.rx_dropped %llu\nnet%u.tx_dropped %llu\n"
 		       "net%u.broken %llu\n", n->index, s.rx_bytes, n->index, s.tx_bytes, n->index,
 		       s.rx_pkts, n->index, s.tx_pkts, n->index, s.rx_dropped, n->index, s.tx_dropped,
-		       n->index, LOAD(n->v.stat_broken));
-	sum->rx_bytes += s.rx_bytes;
-	sum->tx_bytes += s.tx_bytes;
-	sum->rx_pkts += s.rx_pkts;
-	sum->tx_pkts += s.tx_pkts;
-	sum->rx_dropped += s.rx_dropped;
-	sum->tx_dropped += s.tx_dropped;
+		       n->index, broken);
+	sum->nnics++;
+	sum->net_rx_bytes += s.rx_bytes;
+	sum->net_tx_bytes += s.tx_bytes;
+	sum->net_rx_pkts += s.rx_pkts;
+	sum->net_tx_pkts += s.tx_pkts;
+	sum->virtio_broken += broken;
 }
 
-void vmm_net_info_write(struct vmm_net *n, struct vmm_buf *out)
+/*
+ * nicN tap:IF,mac=MAC (or user,mac=MAC), then "nicN.ipv4 A[/P]" and
+ * "nicN.ipv6 A[/P]": the addresses the guest was last seen sending from
+ * (P when the runner knows the network: a user network's).
+ */
+static void vmm_net_dev_info(struct vmm_dev *d, struct vmm_buf *out)
 {
 	static const uint8_t zero[16];
-	char a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+	struct vmm_net *n = vmm_net_of(d);
+	char a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN], key[16], val[64];
+	const uint8_t *m = n->mac;
 	bool have4, have6;
 
+	snprintf(key, sizeof(key), "nic%u", n->index);
+	snprintf(val, sizeof(val), "%s%s,mac=%02x:%02x:%02x:%02x:%02x:%02x",
+		 n->slirp ? "user" : "tap:", n->ifname, m[0], m[1], m[2], m[3], m[4], m[5]);
+	vmm_buf_kv(out, key, val);
 	pthread_mutex_lock(&n->addr_lock);
 	have4 = memcmp(n->ip4, zero, 4) != 0 && inet_ntop(AF_INET, n->ip4, a4, sizeof(a4));
 	have6 = memcmp(n->ip6, zero, 16) != 0 && inet_ntop(AF_INET6, n->ip6, a6, sizeof(a6));
@@ -532,4 +527,52 @@ void vmm_net_info_write(struct vmm_net *n, struct vmm_buf *out)
 		vmm_buf_printf(out, "nic%u.ipv4 %s%s\n", n->index, a4, n->slirp ? "/24" : "");
 	if (have6)
 		vmm_buf_printf(out, "nic%u.ipv6 %s%s\n", n->index, a6, n->slirp ? "/64" : "");
+}
+
+static int vmm_net_dev_start(struct vmm_dev *d, struct vmm_error *err)
+{
+	struct vmm_net *n = vmm_net_of(d);
+
+	return vmm_iothread_start(&n->io, vmm_net_thread, n, n->what, err);
+}
+
+static void vmm_net_dev_stop(struct vmm_dev *d)
+{
+	vmm_iothread_stop(&vmm_net_of(d)->io);
+}
+
+static void vmm_net_dev_reset(struct vmm_dev *d)
+{
+	vmm_virtio_hard_reset(&vmm_net_of(d)->v);
+}
+
+static void vmm_net_dev_free(struct vmm_dev *d)
+{
+	vmm_net_free(vmm_net_of(d));
+}
+
+static const struct vmm_dev_ops vmm_net_dev_ops = {
+	.start = vmm_net_dev_start,
+	.stop = vmm_net_dev_stop,
+	.reset = vmm_net_dev_reset,
+	.stats = vmm_net_dev_stats,
+	.info = vmm_net_dev_info,
+	.free = vmm_net_dev_free,
+};
+
+int vmm_net_plug(struct vmm_plug *p, struct vmm_error *err)
+{
+	const struct vmm_config *cfg = p->cfg;
+
+	for (unsigned i = 0; i < cfg->nnics; i++) {
+		struct vmm_net *n = vmm_net_new(i, &cfg->nics[i], &p->env, err);
+
+		if (!n)
+			return err && err->code ? err->code : -EIO;
+		if (p->add(p, &n->v, &n->dev, &vmm_net_dev_ops, err) < 0) {
+			vmm_net_free(n);
+			return err && err->code ? err->code : -EIO;
+		}
+	}
+	return 0;
 }

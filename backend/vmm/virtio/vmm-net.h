@@ -6,9 +6,10 @@
 #include <net/if.h>
 #include <pthread.h>
 
-#include "backend/vmm/vmm-buf.h"
 #include "backend/vmm/net/vmm-slirp.h"
 #include "backend/vmm/virtio/vmm-virtio.h"
+#include "backend/vmm/vmm-dev.h"
+#include "backend/vmm/vmm-iothread.h"
 
 #define VMM_NET_QUEUE_SIZE 256
 
@@ -28,17 +29,17 @@ struct vmm_net_stats {
 
 /* Heap-allocated by vmm_net_new, owned by the VM. */
 struct vmm_net {
+	struct vmm_dev dev;
 	struct vmm_virtio v;
 	unsigned index;
 	char label[16];			/* "net0" */
+	char what[24];			/* "network card 0", for messages */
 	int tap_fd;
 	struct vmm_slirp *slirp;	/* instead of the tap */
 	uint8_t *frame;			/* a frame for slirp, copied out of the guest */
 	char ifname[IFNAMSIZ];
 	uint8_t mac[6];
-	int stop_fd;
-	pthread_t thread;
-	bool started;
+	struct vmm_iothread io;
 	bool rx_stalled;		/* no receive buffers: wait for a kick, not for the tap */
 	struct vmm_net_stats stats;
 	/* The guest's own addresses, as its frames use them (0: none seen); under addr_lock. */
@@ -57,8 +58,9 @@ struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
 			    const struct vmm_virtio_env *env, struct vmm_error *err);
 void vmm_net_free(struct vmm_net *n);
 
-int vmm_net_start(struct vmm_net *n, struct vmm_error *err);
-void vmm_net_stop(struct vmm_net *n);
+struct vmm_plug;
+/* Every --net of the VM, in order, onto the PCI bus and the device list. */
+int vmm_net_plug(struct vmm_plug *p, struct vmm_error *err);
 
 /* One pass over each direction (the thread's body; the fuzz harness calls them). */
 void vmm_net_tx(struct vmm_net *n);
@@ -69,14 +71,5 @@ void vmm_net_rx(struct vmm_net *n);
  * number of ",fwd=PROTO:ADDR:HOSTPORT:GUESTPORT"; err says what is wrong.
  */
 int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error *err);
-
-void vmm_net_stats_write(struct vmm_net *n, struct vmm_buf *out, struct vmm_net_stats *sum);
-
-/*
- * "nicN.ipv4 A[/P]" and "nicN.ipv6 A[/P]" lines for INFO: the addresses
- * the guest was last seen sending from (P when the runner knows the
- * network: a user network's).
- */
-void vmm_net_info_write(struct vmm_net *n, struct vmm_buf *out);
 
 #endif

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include "backend/vmm/virtio/vmm-rng.h"
+#include "backend/vmm/vmm-plug.h"
+#include "backend/vmm/vmm-vm.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -77,4 +79,51 @@ void vmm_rng_free(struct vmm_rng *r)
 		return;
 	vmm_virtio_done(&r->v);
 	free(r);
+}
+
+static struct vmm_rng *vmm_rng_of(struct vmm_dev *d)
+{
+	return vmm_dev_of(d, struct vmm_rng, dev);
+}
+
+static void vmm_rng_dev_reset(struct vmm_dev *d)
+{
+	vmm_virtio_hard_reset(&vmm_rng_of(d)->v);
+}
+
+static void vmm_rng_dev_stats(struct vmm_dev *d, struct vmm_buf *out, struct vmm_dev_sums *sum)
+{
+	struct vmm_rng *r = vmm_rng_of(d);
+	unsigned long long broken = __atomic_load_n(&r->v.stat_broken, __ATOMIC_RELAXED);
+
+	vmm_buf_printf(out, "rng.bytes %llu\nrng.broken %llu\n",
+		       __atomic_load_n(&r->bytes, __ATOMIC_RELAXED), broken);
+	sum->virtio_broken += broken;
+}
+
+static void vmm_rng_dev_free(struct vmm_dev *d)
+{
+	vmm_rng_free(vmm_rng_of(d));
+}
+
+static const struct vmm_dev_ops vmm_rng_dev_ops = {
+	.reset = vmm_rng_dev_reset,
+	.stats = vmm_rng_dev_stats,
+	.free = vmm_rng_dev_free,
+};
+
+int vmm_rng_plug(struct vmm_plug *p, struct vmm_error *err)
+{
+	struct vmm_rng *r;
+
+	if (!p->cfg->rng)
+		return 0;
+	r = vmm_rng_new(&p->env, err);
+	if (!r)
+		return err && err->code ? err->code : -EIO;
+	if (p->add(p, &r->v, &r->dev, &vmm_rng_dev_ops, err) < 0) {
+		vmm_rng_free(r);
+		return err && err->code ? err->code : -EIO;
+	}
+	return 0;
 }

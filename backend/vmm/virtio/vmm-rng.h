@@ -4,9 +4,11 @@
 #define VMM_RNG_H
 
 #include "backend/vmm/virtio/vmm-virtio.h"
+#include "backend/vmm/vmm-dev.h"
 
 /* Heap-allocated by vmm_rng_new, owned by the VM. */
 struct vmm_rng {
+	struct vmm_dev dev;
 	struct vmm_virtio v;
 	pthread_mutex_t serve;		/* one request at a time: the chain buffer is shared */
 	unsigned long long bytes;	/* handed to the guest */
@@ -15,5 +17,9 @@ struct vmm_rng {
 
 struct vmm_rng *vmm_rng_new(const struct vmm_virtio_env *env, struct vmm_error *err);
 void vmm_rng_free(struct vmm_rng *r);
+
+struct vmm_plug;
+/* The rng, unless --no-rng, onto the PCI bus and the device list. */
+int vmm_rng_plug(struct vmm_plug *p, struct vmm_error *err);
 
 #endif
