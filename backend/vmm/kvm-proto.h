@@ -39,6 +39,12 @@
  *             cpu.vmm_ns serial.tx_bytes serial.rx_bytes, plus
  *             kvm.<name> for each counter of the VM's KVM_GET_STATS_FD
  *             when the kernel offers one.
+ *   SNAPSHOT PATH  OK once the whole machine (vCPUs, irqchip, PIT, kvmclock,
+ *             every device, guest memory) is in the file PATH (absolute,
+ *             made 0600; see vmm-snap.h for the format); ERR when the VM is
+ *             not paused or the file cannot be written (nothing is left).
+ *             vmtui-vmm --restore PATH with the same other options goes
+ *             on from there.
  *   TEST-SECCOMP  only when the runner was started with VMTUI_VMM_TEST=1
  *             in its environment (the test suite): OK, then the runner makes
  *             a system call its sandbox forbids and dies of it (see .exit).
@@ -93,6 +99,7 @@
 #define KVM_PROTO_KILL "KILL"
 #define KVM_PROTO_STATS "STATS"
 #define KVM_PROTO_CONSOLE "CONSOLE"
+#define KVM_PROTO_SNAPSHOT "SNAPSHOT"
 #define KVM_PROTO_TEST_SECCOMP "TEST-SECCOMP"
 
 #define KVM_PROTO_OK "OK"

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "backend/vmm/vmm-console.h"
+#include "backend/vmm/vmm-snap.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -204,6 +205,28 @@ int vmm_console_flush(struct vmm_console *c, struct vmm_console_sink *s)
 	}
 	if (s->start == s->end)
 		s->start = s->end = 0;
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+void vmm_console_save(struct vmm_console *c, struct vmm_snap_out *o)
+{
+	pthread_mutex_lock(&c->lock);
+	vmm_snap_put64(o, c->ring_total);
+	vmm_snap_put(o, c->ring, sizeof(c->ring));
+	pthread_mutex_unlock(&c->lock);
+}
+
+int vmm_console_restore(struct vmm_console *c, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	uint64_t total;
+	int rc = vmm_snap_get64(in, &total, err);
+
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&c->lock);
+	rc = vmm_snap_get(in, c->ring, sizeof(c->ring), err);
+	c->ring_total = rc ? 0 : total;
 	pthread_mutex_unlock(&c->lock);
 	return rc;
 }

@@ -4,6 +4,10 @@
 
 #include "backend/vmm/vmm-dev.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
 void vmm_devs_init(struct vmm_devs *l)
 {
 	l->head = NULL;
@@ -72,6 +76,54 @@ void vmm_devs_info(struct vmm_devs *l, struct vmm_buf *out)
 	for (struct vmm_dev *d = l->head; d; d = d->next)
 		if (d->ops->info)
 			d->ops->info(d, out);
+}
+
+int vmm_devs_save(struct vmm_devs *l, struct vmm_snap_out *o, struct vmm_error *err)
+{
+	for (struct vmm_dev *d = l->head; d; d = d->next) {
+		int rc;
+
+		if (!d->ops->save)
+			continue;
+		vmm_snap_section(o, d->name);
+		rc = d->ops->save(d, o, err);
+		vmm_snap_section_end(o);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int vmm_devs_restore(struct vmm_devs *l, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	for (struct vmm_dev *d = l->head; d; d = d->next) {
+		int rc;
+
+		if (!d->ops->restore)
+			continue;
+		rc = vmm_snap_open(in, d->name, err);
+		if (rc == 0)
+			rc = d->ops->restore(d, in, err);
+		if (rc == 0 && vmm_snap_left(in))
+			rc = vmm_error_set(err, -EINVAL, "the snapshot's state of %s is longer than this "
+					   "runner reads", d->name);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void vmm_devs_names(struct vmm_devs *l, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (struct vmm_dev *d = l->head; d && at < len; d = d->next) {
+		int n = snprintf(buf + at, len - at, "%s%s", at ? "," : "", d->name);
+
+		at += n > 0 ? (size_t)n : 0;
+	}
 }
 
 /* Last created first: a device may use one made before it. */

@@ -7,6 +7,7 @@
 
 #include "backend/vmm/vmm-buf.h"
 #include "backend/vmm/vmm-log.h"
+#include "backend/vmm/vmm-snap.h"
 
 struct vmm_dev;
 
@@ -28,7 +29,11 @@ struct vmm_dev_sums {
  * (a device's own threads), stop after the last vCPU has stopped, reset
  * on a guest reboot with every vCPU parked (power-on state, requests in
  * flight finished first), stats and info write the device's lines of
- * STATS and INFO, free releases everything (after stop).
+ * STATS and INFO, free releases everything (after stop).  save writes
+ * the device's state into its snapshot section (the VM is paused and the
+ * device's thread stopped), restore reads it back into a device just
+ * created by the same command line, before anything runs; restore must
+ * check every value it takes, as it checks a guest's.
  */
 struct vmm_dev_ops {
 	int (*start)(struct vmm_dev *d, struct vmm_error *err);
@@ -37,6 +42,8 @@ struct vmm_dev_ops {
 	void (*stats)(struct vmm_dev *d, struct vmm_buf *out, struct vmm_dev_sums *sum);
 	void (*info)(struct vmm_dev *d, struct vmm_buf *out);
 	void (*free)(struct vmm_dev *d);
+	int (*save)(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err);
+	int (*restore)(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err);
 };
 
 /* Embedded in its device, which owns it; the device finds itself with container_of. */
@@ -66,6 +73,12 @@ void vmm_devs_reset(struct vmm_devs *l);
 /* Every device's STATS lines, then the totals of each kind present. */
 void vmm_devs_stats(struct vmm_devs *l, struct vmm_buf *out);
 void vmm_devs_info(struct vmm_devs *l, struct vmm_buf *out);
+/* Every device's snapshot section (named after the device), in order. */
+int vmm_devs_save(struct vmm_devs *l, struct vmm_snap_out *o, struct vmm_error *err);
+/* Each device from its section; a section with bytes left over is refused. */
+int vmm_devs_restore(struct vmm_devs *l, struct vmm_snap_in *in, struct vmm_error *err);
+/* "serial,i8042,...": what a snapshot must have been taken of. */
+void vmm_devs_names(struct vmm_devs *l, char *buf, size_t len);
 /* Free in reverse order and empty the list. */
 void vmm_devs_free(struct vmm_devs *l);
 

@@ -38,6 +38,9 @@ void vmm_iothread_stop(struct vmm_iothread *t)
 		return;
 	if (write(t->stop_fd, &one, sizeof(one)) == sizeof(one))
 		pthread_join(t->thread, NULL);
+	/* Take the stop back, or a thread started again (after a snapshot) would end at once. */
+	if (read(t->stop_fd, &one, sizeof(one)) < 0)
+		vmm_debug("stop eventfd was already empty");
 	t->started = false;
 }
 

@@ -90,6 +90,18 @@ static void vmm_request_kill(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn)
 	vmm_vm_end(ctl->vm, VMM_END_KILLED, "by control request");
 }
 
+/* SNAPSHOT PATH: the VM must be paused; an absolute path, since the runner's directory is nobody's. */
+static void vmm_request_snapshot(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn, const char *path)
+{
+	struct vmm_error err = { 0, "" };
+
+	if (path[0] != '/') {
+		vmm_request_reply(conn, KVM_PROTO_ERR " SNAPSHOT needs an absolute path");
+		return;
+	}
+	vmm_request_result(conn, vmm_vm_snapshot(ctl->vm, path, &err), &err);
+}
+
 /* Test mode only: answer, then die the way a sandbox violation kills the runner. */
 static void vmm_request_test_seccomp(struct vmm_ctl_conn *conn)
 {
@@ -125,7 +137,9 @@ void vmm_request_handle(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn, char *li
 {
 	struct vmm_error err = { 0, "" };
 	size_t n = strcspn(line, " \t\r\n");
+	char *arg = line + n + (line[n] == ' ' || line[n] == '\t');
 
+	arg[strcspn(arg, "\r\n")] = '\0';
 	line[n] = '\0';
 	for (size_t i = 0; i < n; i++)
 		if (line[i] < 0x21 || line[i] > 0x7e)
@@ -151,6 +165,8 @@ void vmm_request_handle(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn, char *li
 		vmm_request_power(ctl, conn, true);
 	else if (strcmp(line, KVM_PROTO_KILL) == 0)
 		vmm_request_kill(ctl, conn);
+	else if (strcmp(line, KVM_PROTO_SNAPSHOT) == 0)
+		vmm_request_snapshot(ctl, conn, arg);
 	else if (strcmp(line, KVM_PROTO_CONSOLE) == 0)
 		vmm_request_console(ctl, conn);
 	else if (strcmp(line, KVM_PROTO_TEST_SECCOMP) == 0 && ctl->vm->cfg.test_mode)

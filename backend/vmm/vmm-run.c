@@ -113,9 +113,11 @@ static void vmm_run_exit(struct vmm_vcpu *c)
 	switch (r->exit_reason) {
 	case KVM_EXIT_IO:
 		vmm_run_io(c);
+		c->exit_unfinished = true;
 		break;
 	case KVM_EXIT_MMIO:
 		vmm_run_mmio(c);
+		c->exit_unfinished = true;
 		break;
 	case KVM_EXIT_HLT:
 		/* Only without an in-kernel LAPIC; count it and go on. */
@@ -150,6 +152,23 @@ static void vmm_run_exit(struct vmm_vcpu *c)
 	}
 }
 
+/*
+ * KVM finishes an I/O or MMIO instruction (the data read lands in its
+ * register) only at the next KVM_RUN: one with immediate_exit does that
+ * and comes straight back, so a parked vCPU's registers are whole, as a
+ * snapshot needs them.
+ */
+static void vmm_run_finish_exit(struct vmm_vcpu *c)
+{
+	if (!c->exit_unfinished)
+		return;
+	__atomic_store_n(&c->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (ioctl(c->fd, KVM_RUN, 0) == 0)
+		vmm_run_exit(c);	/* it ran after all: serve that exit too */
+	__atomic_store_n(&c->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	c->exit_unfinished = false;
+}
+
 /* Park while a pause is asked for; false once the VM is ending. */
 static bool vmm_run_gate(struct vmm_vcpu *c)
 {
@@ -159,6 +178,7 @@ static bool vmm_run_gate(struct vmm_vcpu *c)
 	if (!__atomic_load_n(&vm->pause_req, __ATOMIC_SEQ_CST) &&
 	    !__atomic_load_n(&vm->ending, __ATOMIC_SEQ_CST))
 		return true;
+	vmm_run_finish_exit(c);
 	pthread_mutex_lock(&vm->lock);
 	while (vm->pause_req && !vm->ending) {
 		vm->parked++;
@@ -191,6 +211,7 @@ void *vmm_run_thread(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	while (vmm_run_gate(c)) {
 		r = ioctl(c->fd, KVM_RUN, 0);
+		c->exit_unfinished = false;
 		__atomic_store_n(&c->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)

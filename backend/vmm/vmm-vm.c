@@ -179,10 +179,13 @@ int vmm_vm_create(struct vmm_vm *vm, const struct vmm_config *cfg, struct vmm_er
 		rc = vmm_vcpu_cpuid_init(vm, err);
 	for (i = 0; rc == 0 && i < cfg->vcpus; i++)
 		rc = vmm_vcpu_create(vm, i, err);
-	if (rc == 0)
+	/* A restore brings memory with it: the kernel is loaded again only at a reboot. */
+	if (rc == 0 && !cfg->restore)
 		rc = vmm_load_guest(vm, err);
 	for (i = 0; rc == 0 && i < cfg->vcpus; i++)
 		rc = vmm_vcpu_reset(&vm->vcpus[i], err);
+	if (rc == 0 && cfg->restore)
+		rc = vmm_vm_restore(vm, cfg->restore, err);
 	return rc;
 }
 

@@ -46,6 +46,7 @@ bool vmm_end_is_crash(enum vmm_end e);
 /* The command line, already validated. */
 struct vmm_config {
 	const char *kernel, *initrd, *cmdline, *name, *uuid, *socket;
+	const char *restore;	/* --restore: a snapshot to start from, or NULL */
 	uint64_t mem_mib;
 	unsigned vcpus;
 	int ready_fd;		/* -1: none */
@@ -77,6 +78,7 @@ struct vmm_vcpu {
 	pthread_t thread;
 	bool started;
 	bool cpuid_set;
+	bool exit_unfinished;	/* an I/O or MMIO exit KVM completes at the next KVM_RUN */
 	pid_t tid;
 	struct vmm_vcpu_stats stats;
 	struct kvm_lapic_state lapic0;	/* as KVM created it, for resets */
@@ -164,6 +166,10 @@ void vmm_vm_stop(struct vmm_vm *vm);
 
 /* The power button. */
 void vmm_vm_powerdown(struct vmm_vm *vm);
+
+/* In vmm-snapshot.c: a paused VM into a snapshot file; a just-created VM out of one. */
+int vmm_vm_snapshot(struct vmm_vm *vm, const char *path, struct vmm_error *err);
+int vmm_vm_restore(struct vmm_vm *vm, const char *path, struct vmm_error *err);
 
 /* Snapshot of the state under the lock. */
 enum vmm_run_state vmm_vm_state(struct vmm_vm *vm, enum vmm_end *reason);

@@ -13,7 +13,7 @@ top=$(cd "$here/../.." && pwd)
 : "${FUZZ_SECONDS:=3}"
 : "${CLANG:=clang}"
 out=$top_builddir/tests/fuzz
-harnesses="virtq pci uart bzimage qcow2"
+harnesses="virtq pci uart bzimage qcow2 snap"
 [ -n "${FUZZ_ONLY:-}" ] && harnesses=$FUZZ_ONLY
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -30,7 +30,7 @@ printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }
 
 # The runner's pure parts (paths under backend/vmm/), compiled once into
 # an archive each harness links.
-srcs="vmm-log vmm-buf vmm-bus vmm-iothread x86/vmm-mem hw/vmm-uart x86/vmm-bzimage x86/vmm-boot
+srcs="vmm-log vmm-buf vmm-bus vmm-iothread vmm-snap vmm-console x86/vmm-mem hw/vmm-uart x86/vmm-bzimage x86/vmm-boot
 	x86/vmm-tables pci/vmm-pci virtio/vmm-virtq virtio/vmm-virtio virtio/vmm-virtio-pci
 	disk/vmm-disk disk/vmm-qcow2 virtio/vmm-blk virtio/vmm-rng"
 vmm=$top/backend/vmm

@@ -91,11 +91,33 @@ def uart_seed():
                   0x02, 0, 0x06, 0, 0x84, 0x10, 0x80, 0x55, 0x00, 0])
 
 
+def fnv(h, data):
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+
+
+def snap_seed():
+    """A snapshot file with one UART section, its checksum right, no memory."""
+    uart = bytes(13) + struct.pack("<I", 0) + bytes(16) + bytes(24)
+    state = b"serial".ljust(16, b"\0") + struct.pack("<I", len(uart)) + uart
+    hdr = bytearray(4096)
+    hdr[0:8] = b"VMTUISNP"
+    hdr[8:16] = struct.pack("<II", 1, 4096)
+    hdr[16:16 + 15] = b"vmtui-vmm 0.1.0"
+    hdr[80:80 + 5] = b"fuzz!"
+    hdr[592:608] = struct.pack("<QQ", 4096, len(state))
+    hdr[616:632] = struct.pack("<QQ", 8192, 0)
+    hdr[608:616] = struct.pack("<Q", fnv(fnv(0xcbf29ce484222325, bytes(hdr)), state))
+    return bytes([1]) + bytes(hdr) + state
+
+
 def main():
     put("corpus-virtq/seed-two-requests", virtq_seed())
     put("corpus-pci/seed-blk-read", pci_seed())
     put("corpus-qcow2/seed-small-image", qcow2_seed())
     put("corpus-uart/seed-setup-echo", uart_seed())
+    put("corpus-snap/seed-uart-state", snap_seed())
 
 
 if __name__ == "__main__":

@@ -39,7 +39,10 @@ struct idt_gate {
 } __attribute__((packed));
 
 extern const char probe_isr_stubs[];
-extern const char probe_ap_tramp[], probe_ap_counter[], probe_ap_tramp_end[];
+extern const char probe_ap_tramp[], probe_ap_counter[], probe_ap_spins[], probe_ap_spin[],
+	probe_ap_tramp_end[];
+
+volatile uint32_t *probe_ap_spins_count;
 
 static struct idt_gate idt[256] __attribute__((aligned(16), section(".noclear")));
 static uint64_t lapic_base;
@@ -292,6 +295,10 @@ unsigned probe_smp_start(const struct probe_platform *pf)
 	       (size_t)(probe_ap_tramp_end - probe_ap_tramp));
 	counter = phys_ptr(page + (uint64_t)(probe_ap_counter - probe_ap_tramp));
 	*counter = 0;
+	if (probe_cmdline_has_prefix("probe.count")) {
+		*(volatile uint8_t *)phys_ptr(page + (uint64_t)(probe_ap_spin - probe_ap_tramp)) = 1;
+		probe_ap_spins_count = phys_ptr(page + (uint64_t)(probe_ap_spins - probe_ap_tramp));
+	}
 	want = ipi_all_aps(pf, ICR_INIT);
 	probe_delay_us(10000);
 	ipi_all_aps(pf, ICR_SIPI | (uint32_t)(page >> 12));

@@ -315,3 +315,14 @@ void probe_evil_word(const char *w, size_t n)
 		probe_printf("probe: evil recovered blk %u status=%d\n", (unsigned)d,
 			     blk_io(b, BLK_T_IN, 0, b->buf, 512));
 }
+
+int probe_blk_fill(unsigned d, uint64_t sector, uint64_t value)
+{
+	struct pblk *b = blk_get(d);
+
+	if (!b)
+		return -1;
+	for (unsigned j = 0; j < 512; j += 8)
+		memcpy(b->buf + j, &value, 8);
+	return blk_io(b, BLK_T_OUT, sector, b->buf, 512);
+}

@@ -172,18 +172,25 @@ isr_common:
 /*
  * The AP trampoline, copied to a free page below 1 MiB.  An AP starts here
  * in real mode at CS = page >> 4, IP = 0 after the SIPI; it counts itself
- * in and parks for good.  Staying in real mode keeps it independent of the
- * BSP's page tables, GDT and stack.
+ * in and parks for good, or, when the BSP set probe_ap_spin (probe.count),
+ * counts its turns in probe_ap_spins for ever.  Staying in real mode keeps
+ * it independent of the BSP's page tables, GDT and stack.
  */
 	.section .rodata
 	.code16
 	.balign	16
-	.globl	probe_ap_tramp, probe_ap_counter, probe_ap_tramp_end
+	.globl	probe_ap_tramp, probe_ap_counter, probe_ap_spins, probe_ap_spin, probe_ap_tramp_end
 probe_ap_tramp:
 	cli
 	movw	%cs, %ax
 	movw	%ax, %ds
 	lock incl (probe_ap_counter - probe_ap_tramp)
+2:
+	cmpb	$0, (probe_ap_spin - probe_ap_tramp)
+	je	1f
+	lock incl (probe_ap_spins - probe_ap_tramp)
+	pause
+	jmp	2b
 1:
 	cli
 	hlt
@@ -191,6 +198,11 @@ probe_ap_tramp:
 	.balign	4
 probe_ap_counter:
 	.long	0
+probe_ap_spins:
+	.long	0
+probe_ap_spin:
+	.byte	0
+	.balign	4
 probe_ap_tramp_end:
 	.code64
 

@@ -169,6 +169,22 @@ static bool cmdline_has(const char *name)
 	return want == NULL;
 }
 
+static void find_prefix(const char *w, size_t n, void *arg)
+{
+	const char **prefix = arg;
+
+	if (*prefix && n >= strlen(*prefix) && !memcmp(w, *prefix, strlen(*prefix)))
+		*prefix = NULL;
+}
+
+bool probe_cmdline_has_prefix(const char *prefix)
+{
+	const char *want = prefix;
+
+	probe_cmdline_each(find_prefix, &want);
+	return want == NULL;
+}
+
 /* Parses the decimal after "probe.exits="; false when it is not one. */
 static bool parse_count(const char *s, size_t n, uint64_t *out)
 {
@@ -258,6 +274,8 @@ static void act_on_word(const char *w, size_t n, void *arg)
 		probe_rng_word(w, n);
 	else if (word_starts(w, n, "probe.evil="))
 		probe_evil_word(w, n);
+	else if (word_is(w, n, "probe.count") || word_starts(w, n, "probe.count="))
+		probe_count_word(w, n);
 	else if (word_is(w, n, "probe.reset"))
 		do_reset();
 	else if (word_is(w, n, "probe.triplefault"))

@@ -224,6 +224,13 @@ void probe_delay_us(uint64_t us);
 /* probe-main.c */
 bool probe_mem_known(uint64_t addr, uint64_t len, bool ram_only);
 void probe_cmdline_each(void (*fn)(const char *, size_t, void *), void *arg);
+/* Some word of the command line starts with prefix. */
+bool probe_cmdline_has_prefix(const char *prefix);
+/* probe.count[=D] (probe-count.c): count for ever; the APs' turns come from the trampoline. */
+void probe_count_word(const char *w, size_t n);
+extern volatile uint32_t *probe_ap_spins_count;
+/* Write one sector of disk D filled with value (little-endian, repeated); the virtio status, or -1. */
+int probe_blk_fill(unsigned d, uint64_t sector, uint64_t value);
 void probe_main(uint64_t bp_phys, unsigned entry);
 
 /* probe-tables.c */

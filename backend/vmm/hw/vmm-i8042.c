@@ -4,6 +4,7 @@
 
 #include "backend/vmm/hw/vmm-i8042.h"
 
+#include <errno.h>
 #include <string.h>
 
 #define I8042_STS_OBF 0x01
@@ -253,7 +254,51 @@ static void vmm_i8042_dev_free(struct vmm_dev *d)
 	vmm_i8042_done(vmm_dev_of(d, struct vmm_i8042, dev));
 }
 
+static int vmm_i8042_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+{
+	struct vmm_i8042 *k = vmm_dev_of(d, struct vmm_i8042, dev);
+	uint8_t r[10];
+
+	(void)err;
+	pthread_mutex_lock(&k->lock);
+	r[0] = k->ctr, r[1] = k->outport, r[2] = k->data, r[3] = k->obf, r[4] = k->obf_aux;
+	r[5] = k->last_was_cmd, r[6] = k->pending_cmd, r[7] = k->kbd_pending;
+	r[8] = k->line_kbd, r[9] = k->line_aux;
+	vmm_snap_put(o, r, sizeof(r));
+	vmm_snap_put32(o, k->head);
+	vmm_snap_put32(o, k->count);
+	vmm_snap_put(o, k->queue, sizeof(k->queue));
+	pthread_mutex_unlock(&k->lock);
+	return 0;
+}
+
+static int vmm_i8042_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	struct vmm_i8042 *k = vmm_dev_of(d, struct vmm_i8042, dev);
+	uint16_t q[VMM_I8042_QUEUE];
+	uint32_t head, count;
+	uint8_t r[10];
+	int rc;
+
+	if ((rc = vmm_snap_get(in, r, sizeof(r), err)) || (rc = vmm_snap_get32(in, &head, err)) ||
+	    (rc = vmm_snap_get32(in, &count, err)) || (rc = vmm_snap_get(in, q, sizeof(q), err)))
+		return rc;
+	if (head >= VMM_I8042_QUEUE || count > VMM_I8042_QUEUE)
+		return vmm_error_set(err, -EINVAL, "the snapshot's keyboard queue is damaged");
+	pthread_mutex_lock(&k->lock);
+	k->ctr = r[0], k->outport = r[1], k->data = r[2], k->obf = r[3] != 0, k->obf_aux = r[4] != 0;
+	k->last_was_cmd = r[5] != 0, k->pending_cmd = r[6], k->kbd_pending = r[7];
+	k->line_kbd = k->line_aux = false;
+	k->head = head, k->count = count;
+	memcpy(k->queue, q, sizeof(q));
+	vmm_i8042_irq_sync(k);
+	pthread_mutex_unlock(&k->lock);
+	return 0;
+}
+
 const struct vmm_dev_ops vmm_i8042_dev_ops = {
 	.reset = vmm_i8042_dev_reset,
 	.free = vmm_i8042_dev_free,
+	.save = vmm_i8042_dev_save,
+	.restore = vmm_i8042_dev_restore,
 };

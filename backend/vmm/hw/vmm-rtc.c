@@ -5,6 +5,7 @@
 #include "backend/vmm/hw/vmm-rtc.h"
 
 #include <stdbool.h>
+#include <errno.h>
 #include <string.h>
 
 #define RTC_REG_A 0x0a
@@ -205,6 +206,39 @@ static void vmm_rtc_dev_free(struct vmm_dev *d)
 	vmm_rtc_done(vmm_dev_of(d, struct vmm_rtc, dev));
 }
 
+static int vmm_rtc_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+{
+	struct vmm_rtc *r = vmm_dev_of(d, struct vmm_rtc, dev);
+
+	(void)err;
+	pthread_mutex_lock(&r->lock);
+	vmm_snap_put(o, &r->index, 1);
+	vmm_snap_put(o, r->cmos, sizeof(r->cmos));
+	vmm_snap_put64(o, (uint64_t)r->offset);
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
+static int vmm_rtc_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	struct vmm_rtc *r = vmm_dev_of(d, struct vmm_rtc, dev);
+	uint8_t index, cmos[sizeof(r->cmos)];
+	uint64_t offset;
+	int rc;
+
+	if ((rc = vmm_snap_get(in, &index, 1, err)) || (rc = vmm_snap_get(in, cmos, sizeof(cmos), err)) ||
+	    (rc = vmm_snap_get64(in, &offset, err)))
+		return rc;
+	pthread_mutex_lock(&r->lock);
+	r->index = index & 0x7f;
+	memcpy(r->cmos, cmos, sizeof(cmos));
+	r->offset = (long long)offset;
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
 const struct vmm_dev_ops vmm_rtc_dev_ops = {
 	.free = vmm_rtc_dev_free,
+	.save = vmm_rtc_dev_save,
+	.restore = vmm_rtc_dev_restore,
 };

@@ -142,8 +142,45 @@ static void vmm_serial_dev_free(struct vmm_dev *d)
 	vmm_serial_done(vmm_serial_of(d));
 }
 
+static int vmm_serial_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+{
+	struct vmm_serial *s = vmm_serial_of(d);
+	uint8_t flags;
+
+	(void)err;
+	pthread_mutex_lock(&s->lock);
+	vmm_uart_save(&s->uart, o);
+	flags = (uint8_t)(s->line | s->rx_waiting << 1);
+	pthread_mutex_unlock(&s->lock);
+	vmm_snap_put(o, &flags, 1);
+	vmm_console_save(s->console, o);
+	return 0;
+}
+
+/* The IRQ line is raised again from the restored registers, not taken from the file. */
+static int vmm_serial_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	struct vmm_serial *s = vmm_serial_of(d);
+	uint8_t flags;
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	rc = vmm_uart_restore(&s->uart, in, err);
+	if (rc == 0)
+		rc = vmm_snap_get(in, &flags, 1, err);
+	if (rc == 0) {
+		s->line = false;
+		s->rx_waiting = (flags & 2) != 0;
+		vmm_serial_irq_sync(s);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc ? rc : vmm_console_restore(s->console, in, err);
+}
+
 const struct vmm_dev_ops vmm_serial_dev_ops = {
 	.reset = vmm_serial_dev_reset,
 	.stats = vmm_serial_dev_stats,
 	.free = vmm_serial_dev_free,
+	.save = vmm_serial_dev_save,
+	.restore = vmm_serial_dev_restore,
 };

@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include "backend/vmm/hw/vmm-uart.h"
+#include "backend/vmm/vmm-snap.h"
 
+#include <errno.h>
 #include <string.h>
 
 static const unsigned vmm_uart_trigger[4] = { 1, 4, 8, 14 };
@@ -245,4 +247,40 @@ void vmm_uart_write(struct vmm_uart *u, unsigned offset, uint8_t value)
 		u->scr = value;
 		break;
 	}
+}
+
+void vmm_uart_save(const struct vmm_uart *u, struct vmm_snap_out *o)
+{
+	uint8_t r[13] = { u->ier, u->fcr, u->lcr, u->mcr, u->lsr, u->msr, u->scr, u->dll, u->dlm,
+			  u->fifo_on, u->thr_ipending, u->irq_edge, (uint8_t)u->rx_count };
+
+	vmm_snap_put(o, r, sizeof(r));
+	vmm_snap_put32(o, u->rx_head);
+	vmm_snap_put(o, u->rx, sizeof(u->rx));
+	vmm_snap_put64(o, u->tx_bytes);
+	vmm_snap_put64(o, u->rx_bytes);
+	vmm_snap_put64(o, u->overruns);
+}
+
+int vmm_uart_restore(struct vmm_uart *u, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	uint8_t r[13], rx[VMM_UART_FIFO_SIZE];
+	uint32_t head;
+	uint64_t tx_bytes, rx_bytes, overruns;
+	int rc;
+
+	if ((rc = vmm_snap_get(in, r, sizeof(r), err)) || (rc = vmm_snap_get32(in, &head, err)) ||
+	    (rc = vmm_snap_get(in, rx, sizeof(rx), err)) || (rc = vmm_snap_get64(in, &tx_bytes, err)) ||
+	    (rc = vmm_snap_get64(in, &rx_bytes, err)) || (rc = vmm_snap_get64(in, &overruns, err)))
+		return rc;
+	if (head >= VMM_UART_FIFO_SIZE || r[12] > VMM_UART_FIFO_SIZE)
+		return vmm_error_set(err, -EINVAL, "the snapshot's UART FIFO is damaged");
+	u->ier = r[0], u->fcr = r[1], u->lcr = r[2], u->mcr = r[3], u->lsr = r[4], u->msr = r[5];
+	u->scr = r[6], u->dll = r[7], u->dlm = r[8];
+	u->fifo_on = r[9] != 0, u->thr_ipending = r[10] != 0, u->irq_edge = r[11] != 0;
+	u->rx_count = r[12];
+	u->rx_head = head;
+	memcpy(u->rx, rx, sizeof(rx));
+	u->tx_bytes = tx_bytes, u->rx_bytes = rx_bytes, u->overruns = overruns;
+	return 0;
 }

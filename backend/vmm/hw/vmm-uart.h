@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend/vmm/vmm-log.h"
+
 #define VMM_UART_FIFO_SIZE 16
 
 /* Register offsets from the base port. */
@@ -82,5 +84,11 @@ size_t vmm_uart_rx_space(const struct vmm_uart *u);
 
 /* Feed received bytes; returns how many fit (never more than rx_space). */
 size_t vmm_uart_rx_push(struct vmm_uart *u, const uint8_t *buf, size_t len);
+
+struct vmm_snap_out;
+struct vmm_snap_in;
+/* The registers and receive FIFO, for a snapshot; restore checks each value. */
+void vmm_uart_save(const struct vmm_uart *u, struct vmm_snap_out *o);
+int vmm_uart_restore(struct vmm_uart *u, struct vmm_snap_in *in, struct vmm_error *err);
 
 #endif

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "backend/vmm/pci/vmm-pci.h"
+#include "backend/vmm/vmm-snap.h"
 
 #include <errno.h>
 #include <string.h>
@@ -234,6 +235,56 @@ static void vmm_pci_dev_reset(struct vmm_dev *d)
 	vmm_pci_reset(vmm_dev_of(d, struct vmm_pci, dev));
 }
 
+/* The latch and every function's config space; each device keeps the rest of its own state. */
+static int vmm_pci_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+{
+	struct vmm_pci *pci = vmm_dev_of(d, struct vmm_pci, dev);
+
+	(void)err;
+	pthread_mutex_lock(&pci->lock);
+	vmm_snap_put32(o, pci->addr);
+	for (unsigned s = 0; s < VMM_PCI_SLOTS; s++) {
+		uint8_t present = pci->slot[s] != NULL;
+
+		vmm_snap_put(o, &present, 1);
+		if (present)
+			vmm_snap_put(o, pci->slot[s]->cfg, sizeof(pci->slot[s]->cfg));
+	}
+	pthread_mutex_unlock(&pci->lock);
+	return 0;
+}
+
+/* Read-only bits keep what this runner gives them: only what the guest may write is taken. */
+static int vmm_pci_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	struct vmm_pci *pci = vmm_dev_of(d, struct vmm_pci, dev);
+	uint8_t cfg[256], present;
+	uint32_t addr;
+	int rc = vmm_snap_get32(in, &addr, err);
+
+	for (unsigned s = 0; rc == 0 && s < VMM_PCI_SLOTS; s++) {
+		struct vmm_pci_func *f = pci->slot[s];
+
+		if ((rc = vmm_snap_get(in, &present, 1, err)))
+			break;
+		if ((present != 0) != (f != NULL)) {
+			rc = vmm_error_set(err, -EINVAL, "the snapshot has %s in PCI slot %u", present ?
+					   "a device" : "no device", s);
+			break;
+		}
+		if (!f || (rc = vmm_snap_get(in, cfg, sizeof(cfg), err)))
+			continue;
+		for (unsigned i = 0; i < sizeof(cfg); i++)
+			f->cfg[i] = (uint8_t)((f->cfg[i] & ~f->wmask[i]) | (cfg[i] & f->wmask[i]));
+		vmm_pci_func_decode(f);
+	}
+	if (rc == 0)
+		pci->addr = addr & 0x80fffffcu;
+	return rc;
+}
+
 const struct vmm_dev_ops vmm_pci_dev_ops = {
 	.reset = vmm_pci_dev_reset,
+	.save = vmm_pci_dev_save,
+	.restore = vmm_pci_dev_restore,
 };

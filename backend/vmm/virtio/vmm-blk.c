@@ -302,6 +302,18 @@ static void vmm_blk_dev_info(struct vmm_dev *d, struct vmm_buf *out)
 	vmm_buf_kv(out, key, val);
 }
 
+static int vmm_blk_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+{
+	(void)err;
+	vmm_virtio_save(&vmm_blk_of(d)->v, o);
+	return 0;
+}
+
+static int vmm_blk_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	return vmm_virtio_restore(&vmm_blk_of(d)->v, in, err);
+}
+
 static const struct vmm_dev_ops vmm_blk_dev_ops = {
 	.start = vmm_blk_dev_start,
 	.stop = vmm_blk_dev_stop,
@@ -309,6 +321,8 @@ static const struct vmm_dev_ops vmm_blk_dev_ops = {
 	.stats = vmm_blk_dev_stats,
 	.info = vmm_blk_dev_info,
 	.free = vmm_blk_dev_free,
+	.save = vmm_blk_dev_save,
+	.restore = vmm_blk_dev_restore,
 };
 
 int vmm_blk_plug(struct vmm_plug *p, struct vmm_error *err)

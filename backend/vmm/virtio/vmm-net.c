@@ -551,6 +551,18 @@ static void vmm_net_dev_free(struct vmm_dev *d)
 	vmm_net_free(vmm_net_of(d));
 }
 
+static int vmm_net_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+{
+	(void)err;
+	vmm_virtio_save(&vmm_net_of(d)->v, o);
+	return 0;
+}
+
+static int vmm_net_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	return vmm_virtio_restore(&vmm_net_of(d)->v, in, err);
+}
+
 static const struct vmm_dev_ops vmm_net_dev_ops = {
 	.start = vmm_net_dev_start,
 	.stop = vmm_net_dev_stop,
@@ -558,6 +570,8 @@ static const struct vmm_dev_ops vmm_net_dev_ops = {
 	.stats = vmm_net_dev_stats,
 	.info = vmm_net_dev_info,
 	.free = vmm_net_dev_free,
+	.save = vmm_net_dev_save,
+	.restore = vmm_net_dev_restore,
 };
 
 int vmm_net_plug(struct vmm_plug *p, struct vmm_error *err)

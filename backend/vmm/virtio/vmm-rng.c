@@ -106,10 +106,24 @@ static void vmm_rng_dev_free(struct vmm_dev *d)
 	vmm_rng_free(vmm_rng_of(d));
 }
 
+static int vmm_rng_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+{
+	(void)err;
+	vmm_virtio_save(&vmm_rng_of(d)->v, o);
+	return 0;
+}
+
+static int vmm_rng_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	return vmm_virtio_restore(&vmm_rng_of(d)->v, in, err);
+}
+
 static const struct vmm_dev_ops vmm_rng_dev_ops = {
 	.reset = vmm_rng_dev_reset,
 	.stats = vmm_rng_dev_stats,
 	.free = vmm_rng_dev_free,
+	.save = vmm_rng_dev_save,
+	.restore = vmm_rng_dev_restore,
 };
 
 int vmm_rng_plug(struct vmm_plug *p, struct vmm_error *err)

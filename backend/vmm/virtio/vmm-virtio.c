@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "backend/vmm/virtio/vmm-virtio.h"
+#include "backend/vmm/vmm-snap.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -428,4 +429,118 @@ void vmm_virtio_hard_reset(struct vmm_virtio *v)
 	vmm_virtio_intx_sync(v);
 	vmm_virtio_kicks_update(v);
 	pthread_mutex_unlock(&v->lock);
+}
+
+/* Have the device look once at each ready queue: requests made before the snapshot and not yet taken. */
+static void vmm_virtio_kick_all(struct vmm_virtio *v)
+{
+	uint64_t one = 1;
+
+	for (unsigned i = 0; i < v->nq; i++) {
+		if (!v->q[i].ready)
+			continue;
+		if (v->ops->notify)
+			v->ops->notify(v, i);
+		else if (write(v->kick_fd[i], &one, sizeof(one)) < 0)
+			vmm_warn("%s: cannot kick queue %u after a restore", v->name, i);
+	}
+}
+
+void vmm_virtio_save(struct vmm_virtio *v, struct vmm_snap_out *o)
+{
+	uint8_t r[10];
+
+	pthread_mutex_lock(&v->lock);
+	vmm_snap_put64(o, v->host_features);
+	vmm_snap_put64(o, v->driver_features);
+	vmm_snap_put32(o, v->dfsel);
+	vmm_snap_put32(o, v->gfsel);
+	r[0] = v->status, r[1] = v->isr, r[2] = v->config_gen, r[3] = v->msix_on;
+	r[4] = v->msix_fmask, r[5] = v->broken, r[6] = (uint8_t)v->nq, r[7] = (uint8_t)v->nvec;
+	r[8] = (uint8_t)v->queue_sel, r[9] = (uint8_t)(v->queue_sel >> 8);
+	vmm_snap_put(o, r, sizeof(r));
+	vmm_snap_put32(o, v->msix_config | (uint32_t)v->command << 16);
+	for (unsigned i = 0; i < v->nq; i++) {
+		const struct vmm_virtq *q = &v->q[i];
+		uint8_t f[4] = { q->ready, q->event_idx, q->indirect, q->signalled_valid };
+
+		vmm_snap_put(o, f, sizeof(f));
+		vmm_snap_put32(o, q->size | (uint32_t)q->msix_vector << 16);
+		vmm_snap_put64(o, q->desc_gpa);
+		vmm_snap_put64(o, q->avail_gpa);
+		vmm_snap_put64(o, q->used_gpa);
+		vmm_snap_put32(o, q->last_avail | (uint32_t)q->used_idx << 16);
+		vmm_snap_put32(o, q->signalled_used);
+	}
+	vmm_snap_put(o, v->msix_tab, sizeof(v->msix_tab));
+	vmm_snap_put32(o, v->msix_pba);
+	pthread_mutex_unlock(&v->lock);
+}
+
+/* One queue from the file: its rings must lie in guest memory, as when the driver enables it. */
+static int vmm_virtio_restore_queue(struct vmm_virtio *v, struct vmm_virtq *q, struct vmm_snap_in *in,
+				    struct vmm_error *err)
+{
+	uint8_t f[4];
+	uint32_t sv, idx, signalled;
+	const char *why = "";
+	int rc;
+
+	if ((rc = vmm_snap_get(in, f, sizeof(f), err)) || (rc = vmm_snap_get32(in, &sv, err)) ||
+	    (rc = vmm_snap_get64(in, &q->desc_gpa, err)) || (rc = vmm_snap_get64(in, &q->avail_gpa, err)) ||
+	    (rc = vmm_snap_get64(in, &q->used_gpa, err)) || (rc = vmm_snap_get32(in, &idx, err)) ||
+	    (rc = vmm_snap_get32(in, &signalled, err)))
+		return rc;
+	q->size = (uint16_t)sv;
+	q->msix_vector = (uint16_t)(sv >> 16);
+	if (q->msix_vector >= v->nvec && q->msix_vector != VMM_VIRTIO_NO_VECTOR)
+		return vmm_error_set(err, -EINVAL, "%s: the snapshot names MSI-X vector %u", v->name,
+				     q->msix_vector);
+	q->ready = false;
+	if (f[0] && vmm_virtq_enable(q, v->env.mem, &why) < 0)
+		return vmm_error_set(err, -EINVAL, "%s: a queue in the snapshot is bad: %s", v->name, why);
+	q->event_idx = f[1] != 0, q->indirect = f[2] != 0, q->signalled_valid = f[3] != 0;
+	q->last_avail = (uint16_t)idx;
+	q->used_idx = (uint16_t)(idx >> 16);
+	q->signalled_used = (uint16_t)signalled;
+	return 0;
+}
+
+int vmm_virtio_restore(struct vmm_virtio *v, struct vmm_snap_in *in, struct vmm_error *err)
+{
+	uint64_t host, driver;
+	uint32_t dfsel, gfsel, mc;
+	uint8_t r[10];
+	int rc;
+
+	if ((rc = vmm_snap_get64(in, &host, err)) || (rc = vmm_snap_get64(in, &driver, err)) ||
+	    (rc = vmm_snap_get32(in, &dfsel, err)) || (rc = vmm_snap_get32(in, &gfsel, err)) ||
+	    (rc = vmm_snap_get(in, r, sizeof(r), err)) || (rc = vmm_snap_get32(in, &mc, err)))
+		return rc;
+	if (host != v->host_features || r[6] != v->nq || r[7] != v->nvec || (driver & ~host))
+		return vmm_error_set(err, -EINVAL, "%s: the snapshot's device offers other features or "
+				     "queues than this one", v->name);
+	pthread_mutex_lock(&v->lock);
+	v->driver_features = driver;
+	v->dfsel = dfsel, v->gfsel = gfsel;
+	v->status = r[0], v->isr = r[1], v->config_gen = r[2], v->msix_on = r[3] != 0;
+	v->msix_fmask = r[4] != 0, v->broken = r[5] != 0;
+	v->queue_sel = (uint16_t)(r[8] | r[9] << 8);
+	v->msix_config = (uint16_t)mc;
+	v->command = (uint16_t)(mc >> 16);
+	for (unsigned i = 0; rc == 0 && i < v->nq; i++)
+		rc = vmm_virtio_restore_queue(v, &v->q[i], in, err);
+	if (rc == 0)
+		rc = vmm_snap_get(in, v->msix_tab, sizeof(v->msix_tab), err);
+	if (rc == 0)
+		rc = vmm_snap_get32(in, &v->msix_pba, err);
+	if (rc == 0) {
+		v->line = false;
+		vmm_virtio_intx_sync(v);
+		vmm_virtio_kicks_update(v);
+	}
+	pthread_mutex_unlock(&v->lock);
+	if (rc == 0)
+		vmm_virtio_kick_all(v);
+	return rc;
 }

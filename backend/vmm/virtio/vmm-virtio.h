@@ -138,6 +138,18 @@ void vmm_virtio_broken(struct vmm_virtio *v, const char *fmt, ...) __attribute__
 /* Power-on reset for a reboot; waits for requests in flight (vCPUs parked). */
 void vmm_virtio_hard_reset(struct vmm_virtio *v);
 
+struct vmm_snap_out;
+struct vmm_snap_in;
+/*
+ * Snapshots: the transport's state and every queue's; restore checks the
+ * file against this device and its rings against guest memory, then has
+ * the device look once at each ready queue, for requests the guest had
+ * made and the device not yet taken (run it after the vCPUs' and the
+ * irqchip's state, so that the interrupts it may send land).
+ */
+void vmm_virtio_save(struct vmm_virtio *v, struct vmm_snap_out *o);
+int vmm_virtio_restore(struct vmm_virtio *v, struct vmm_snap_in *in, struct vmm_error *err);
+
 /* Read and clear a kick eventfd. */
 void vmm_virtio_kick_drain(int fd);
 

@@ -41,11 +41,30 @@ void vmm_mem_free(struct vmm_mem *m)
 	m->host = NULL;
 }
 
+/* A file mapping would read back the file's pages after MADV_DONTNEED: map zeros over it instead. */
 void vmm_mem_clear(struct vmm_mem *m)
 {
-	if (m->mapped && madvise(m->host, m->size, MADV_DONTNEED) == 0)
+	if (m->file_backed &&
+	    mmap(m->host, m->size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != MAP_FAILED) {
+		m->file_backed = 0;
+		return;
+	}
+	if (m->mapped && !m->file_backed && madvise(m->host, m->size, MADV_DONTNEED) == 0)
 		return;
 	memset(m->host, 0, m->size);
+}
+
+int vmm_mem_map_file(struct vmm_mem *m, int fd, uint64_t off, struct vmm_error *err)
+{
+	if (!m->mapped)
+		return vmm_error_set(err, -EINVAL, "guest memory is not a mapping of its own");
+	if (mmap(m->host, m->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE, fd,
+		 (off_t)off) == MAP_FAILED)
+		return vmm_error_set(err, -errno, "cannot map the snapshot's memory: %s", strerror(errno));
+	madvise(m->host, m->size, MADV_DONTDUMP);
+	m->file_backed = 1;
+	return 0;
 }
 
 void *vmm_mem_ptr(const struct vmm_mem *m, uint64_t gpa, uint64_t len)

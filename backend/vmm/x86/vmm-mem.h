@@ -23,6 +23,7 @@ struct vmm_mem {
 	uint64_t low_size;
 	uint64_t high_size;
 	int mapped;		/* host came from mmap (vmm_mem_alloc) */
+	int file_backed;	/* a snapshot's memory is mapped over it (vmm_mem_map_file) */
 };
 
 /* Compute low/high sizes for bytes of RAM; host is left as is. */
@@ -34,6 +35,11 @@ void vmm_mem_free(struct vmm_mem *m);
 
 /* Give the pages back to the host: guest RAM reads as zeros again (reboot). */
 void vmm_mem_clear(struct vmm_mem *m);
+/*
+ * Map size bytes of fd from off over guest memory, privately: pages come
+ * from the file when first touched and writes stay in this process.
+ */
+int vmm_mem_map_file(struct vmm_mem *m, int fd, uint64_t off, struct vmm_error *err);
 
 /* Host pointer for guest [gpa, gpa+len) or NULL if any of it is not RAM. */
 void *vmm_mem_ptr(const struct vmm_mem *m, uint64_t gpa, uint64_t len);
