@@ -17,6 +17,7 @@
 
 #include "backend/kvm/kvm-backend-ctl.h"
 #include "backend/kvm/kvm-backend.h"
+#include "backend/kvm/kvm-priv.h"
 #include "backend/vmm/kvm-proto.h"
 #include "backend/kvm/kvm-host.h"
 #include "backend/kvm/kvm-image.h"
@@ -26,20 +27,7 @@
 /* How long destroy waits for a runner to end before it sends SIGKILL. */
 #define KVM_DESTROY_WAIT_MS 3000
 
-struct kvm_be {
-	char *rtdir;		/* control sockets and pid files */
-	char *logdir;		/* one log per VM, <uuid>.log */
-	char *imgdir;		/* images created for disks given without a path */
-	char *dbdir;		/* the database's directory, watched for changes */
-	char *dbname;
-	/* Events: a thread turns inotify news of both directories into events. */
-	bool watching;
-	int inotify;
-	int stop[2];
-	pthread_t watcher;
-};
-
-static struct kvm_be *kvm_be(struct backend *be)
+struct kvm_be *kvm_be(struct backend *be)
 {
 	return be->priv;
 }
@@ -52,6 +40,7 @@ static int kvm_open(struct backend *be, struct vmt_error *err)
 	k->rtdir = paths_runtime_dir();
 	k->logdir = paths_logs_dir(db);
 	k->imgdir = paths_images_dir(db);
+	k->snapdir = paths_snapshots_dir(db);
 	k->dbdir = path_dirname(db);
 	k->dbname = xstrdup(strrchr(db, '/') ? strrchr(db, '/') + 1 : db);
 	be->priv = k;
@@ -70,6 +59,7 @@ static void kvm_close(struct backend *be)
 	free(k->rtdir);
 	free(k->logdir);
 	free(k->imgdir);
+	free(k->snapdir);
 	free(k);
 }
 
@@ -95,7 +85,7 @@ static char *kvm_vm_log_path(struct backend *be, const char *uuid)
 	return kvm_log_path(kvm_be(be), uuid);
 }
 
-static char *kvm_sock_path(struct kvm_be *k, const char *uuid)
+char *kvm_sock_path(struct kvm_be *k, const char *uuid)
 {
 	return kvm_rt_path(k->rtdir, uuid, "sock");
 }
@@ -158,8 +148,8 @@ static int kvm_list(struct backend *be, struct vm_info **out, size_t *n,
 	return 0;
 }
 
-static int kvm_get_def(struct backend *be, const char *name,
-		       struct vm_def **out, struct vmt_error *err)
+int kvm_get_def(struct backend *be, const char *name, struct vm_def **out,
+		struct vmt_error *err)
 {
 	int r = store_vm_get(be->store, be->uri, name, out, err);
 
@@ -273,7 +263,7 @@ static int kvm_redefine(struct backend *be, struct vm_def *def,
 	return kvm_define(be, def, err);
 }
 
-static bool kvm_is_active(struct backend *be, const char *name)
+bool kvm_is_active(struct backend *be, const char *name)
 {
 	struct vm_info info;
 	bool active;
@@ -300,6 +290,11 @@ static int kvm_undefine(struct backend *be, const char *name,
 		return vmt_error_set(err, -EBUSY,
 				     "VM %s is running: stop it first (or delete with --force)",
 				     name);
+	}
+	r = kvm_snapshots_remove(k, def->uuid, err);
+	if (r < 0) {
+		vm_def_free(def);
+		return r;
 	}
 	exitp = kvm_rt_path(k->rtdir, def->uuid, "exit");
 	log = kvm_log_path(k, def->uuid);
@@ -369,9 +364,9 @@ static int kvm_argv_devices(const struct vm_def *def, char **argv, int n)
 }
 
 /* The argument vector for vmtui-vmm; the caller frees it with kvm_argv_free. */
-static char **kvm_argv(struct kvm_be *k, const struct vm_def *def)
+static char **kvm_argv(struct kvm_be *k, const struct vm_def *def, const char *restore, bool paused)
 {
-	char **argv = xcalloc(32 + 2 * (def->n_disks + def->n_nics), sizeof(*argv));
+	char **argv = xcalloc(36 + 2 * (def->n_disks + def->n_nics), sizeof(*argv));
 	int n = 0;
 
 	argv[n++] = kvm_vmm_path();
@@ -400,6 +395,12 @@ static char **kvm_argv(struct kvm_be *k, const struct vm_def *def)
 	/* A guest that reboots itself comes back, as libvirt's domains do. */
 	argv[n++] = xstrdup("--on-reboot");
 	argv[n++] = xstrdup("restart");
+	if (restore) {
+		argv[n++] = xstrdup("--restore");
+		argv[n++] = xstrdup(restore);
+	}
+	if (paused)
+		argv[n++] = xstrdup("--paused");
 	kvm_argv_devices(def, argv, n);
 	return argv;
 }
@@ -423,30 +424,37 @@ static int kvm_prepare_dirs(struct kvm_be *k, struct vmt_error *err)
 	return r;
 }
 
-static int kvm_start(struct backend *be, const char *name, struct vmt_error *err)
+int kvm_start_runner(struct backend *be, const struct vm_def *def, const char *restore,
+		     bool paused, struct vmt_error *err)
 {
 	struct kvm_be *k = kvm_be(be);
-	struct vm_def *def;
 	char **argv, *log, *exitp;
+	int r = kvm_prepare_dirs(k, err);
+
+	if (r < 0)
+		return r;
+	exitp = kvm_rt_path(k->rtdir, def->uuid, "exit");
+	unlink(exitp);
+	free(exitp);
+	log = kvm_log_path(k, def->uuid);
+	argv = kvm_argv(k, def, restore, paused);
+	r = kvm_spawn(argv, log, err);
+	kvm_argv_free(argv);
+	free(log);
+	return r;
+}
+
+static int kvm_start(struct backend *be, const char *name, struct vmt_error *err)
+{
+	struct vm_def *def;
 	int r = kvm_get_def(be, name, &def, err);
 
 	if (r < 0)
 		return r;
-	if (kvm_is_active(be, name)) {
-		vm_def_free(def);
-		return vmt_error_set(err, -EBUSY, "VM %s is already running", name);
-	}
-	r = kvm_prepare_dirs(k, err);
-	if (r == 0) {
-		exitp = kvm_rt_path(k->rtdir, def->uuid, "exit");
-		unlink(exitp);
-		free(exitp);
-		log = kvm_log_path(k, def->uuid);
-		argv = kvm_argv(k, def);
-		r = kvm_spawn(argv, log, err);
-		kvm_argv_free(argv);
-		free(log);
-	}
+	if (kvm_is_active(be, name))
+		r = vmt_error_set(err, -EBUSY, "VM %s is already running", name);
+	else
+		r = kvm_start_runner(be, def, NULL, false, err);
 	vm_def_free(def);
 	return r;
 }
@@ -470,8 +478,7 @@ static int kvm_request(struct backend *be, const char *name, const char *req,
 	return r;
 }
 
-static int kvm_simple(struct backend *be, const char *name, const char *req,
-		      struct vmt_error *err)
+int kvm_simple(struct backend *be, const char *name, const char *req, struct vmt_error *err)
 {
 	struct strbuf reply;
 	int r;
@@ -513,7 +520,7 @@ static bool kvm_wait_gone(pid_t pid, int ms)
 	return !kvm_pid_alive(pid);
 }
 
-static int kvm_destroy(struct backend *be, const char *name, struct vmt_error *err)
+int kvm_destroy(struct backend *be, const char *name, struct vmt_error *err)
 {
 	struct kvm_be *k = kvm_be(be);
 	struct vm_info info;
@@ -899,6 +906,10 @@ const struct backend_ops kvm_backend_ops = {
 	.stats = kvm_stats,
 	.addresses = kvm_addresses,
 	.console_open = kvm_console_open,
+	.snapshot_list = kvm_snapshot_list,
+	.snapshot_create = kvm_snapshot_create,
+	.snapshot_revert = kvm_snapshot_revert,
+	.snapshot_delete = kvm_snapshot_delete,
 	.log_path = kvm_vm_log_path,
 	.events_start = kvm_events_start,
 };

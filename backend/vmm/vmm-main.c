@@ -18,7 +18,7 @@ static const char vmm_main_usage[] =
 	"usage: vmtui-vmm --kernel FILE [--initrd FILE] [--cmdline STR] [--memory MIB]\n"
 	"                 [--vcpus N] [--name NAME] [--uuid UUID] [--socket PATH]\n"
 	"                 [--ready-fd N] [--on-reboot restart|exit] [--console-stdio]\n"
-	"                 [--log-level N] [--boot-entry auto|32|64] [--restore FILE]\n"
+	"                 [--log-level N] [--boot-entry auto|32|64] [--restore FILE] [--paused]\n"
 	"                 [--disk PATH[,format=raw|qcow2][,readonly]]...\n"
 	"                 [--net tap:IF|user[,mac=MAC][,fwd=...]]... [--no-rng] [--no-sandbox]\n"
 	"\n"
@@ -40,6 +40,7 @@ static const char vmm_main_usage[] =
 	"  --boot-entry E      kernel entry: auto (64-bit when offered), 32 or 64\n"
 	"  --restore FILE      start from a snapshot (the SNAPSHOT request) instead of\n"
 	"                      booting: every other option must be as when it was taken\n"
+	"  --paused            set up, then wait paused for RESUME\n"
 	"  --disk SPEC         a virtio-blk disk (up to 16; PCI, in order): PATH is a raw\n"
 	"                      image, block device or qcow2 image (format= is required\n"
 	"                      for qcow2; \",,\" is a comma in PATH).  Writable disks are\n"
@@ -82,7 +83,7 @@ static int vmm_main_number(const char *s, unsigned long long min, unsigned long 
 enum {
 	OPT_KERNEL = 1000, OPT_INITRD, OPT_CMDLINE, OPT_MEMORY, OPT_VCPUS, OPT_NAME, OPT_UUID,
 	OPT_SOCKET, OPT_READY_FD, OPT_ON_REBOOT, OPT_CONSOLE_STDIO, OPT_LOG_LEVEL, OPT_BOOT_ENTRY,
-	OPT_DISK, OPT_NET, OPT_NO_RNG, OPT_NO_SANDBOX, OPT_RESTORE, OPT_HELP,
+	OPT_DISK, OPT_NET, OPT_NO_RNG, OPT_NO_SANDBOX, OPT_RESTORE, OPT_PAUSED, OPT_HELP,
 };
 
 static const struct option vmm_main_opts[] = {
@@ -104,6 +105,7 @@ static const struct option vmm_main_opts[] = {
 	{ "no-rng", no_argument, NULL, OPT_NO_RNG },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "restore", required_argument, NULL, OPT_RESTORE },
+	{ "paused", no_argument, NULL, OPT_PAUSED },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -148,6 +150,7 @@ static int vmm_main_opt(int o, const char *arg, struct vmm_config *cfg)
 	case OPT_SOCKET: cfg->socket = arg; break;
 	case OPT_CONSOLE_STDIO: cfg->console_stdio = true; break;
 	case OPT_RESTORE: cfg->restore = arg; break;
+	case OPT_PAUSED: cfg->start_paused = true; break;
 	case OPT_MEMORY:
 		if (vmm_main_number(arg, 2, 1ull << 20, &v))
 			return vmm_main_usage_error("--memory ", arg, "want MiB from 2 to 1048576");

@@ -198,6 +198,11 @@ int vmm_vm_start(struct vmm_vm *vm, struct vmm_error *err)
 	rc = vmm_devs_start(&vm->devs, err);
 	if (rc)
 		return rc;
+	if (vm->cfg.start_paused) {
+		vm->state = VMM_STATE_PAUSED;
+		vm->pause_req = 1;
+		vmm_info("paused before the first instruction");
+	}
 	for (i = 0; i < vm->cfg.vcpus; i++) {
 		rc = pthread_create(&vm->vcpus[i].thread, NULL, vmm_run_thread, &vm->vcpus[i]);
 		if (rc)

@@ -47,6 +47,7 @@ bool vmm_end_is_crash(enum vmm_end e);
 struct vmm_config {
 	const char *kernel, *initrd, *cmdline, *name, *uuid, *socket;
 	const char *restore;	/* --restore: a snapshot to start from, or NULL */
+	bool start_paused;	/* --paused: the vCPUs park before their first instruction */
 	uint64_t mem_mib;
 	unsigned vcpus;
 	int ready_fd;		/* -1: none */

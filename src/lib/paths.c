@@ -72,6 +72,15 @@ char *paths_images_dir(const char *db_path)
 	return r;
 }
 
+char *paths_snapshots_dir(const char *db_path)
+{
+	char *dir = path_dirname(db_path);
+	char *r = xasprintf("%s/snapshots", dir);
+
+	free(dir);
+	return r;
+}
+
 char *paths_logs_dir(const char *db_path)
 {
 	char *dir = path_dirname(db_path);

@@ -16,6 +16,8 @@
 int paths_db(const char *override, char **out, struct vmt_error *err);
 /* Disk images of kvm:/// VMs: "images" beside the database. */
 char *paths_images_dir(const char *db_path);
+/* Snapshots of kvm:/// VMs: "snapshots" beside the database. */
+char *paths_snapshots_dir(const char *db_path);
 /* Logs of kvm:/// runners: "logs" beside the database. */
 char *paths_logs_dir(const char *db_path);
 /* VMTUI_RUNTIME_DIR, $XDG_RUNTIME_DIR/vmtui, /run/vmtui (root), /tmp/vmtui-UID. */
