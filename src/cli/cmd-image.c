@@ -172,7 +172,7 @@ static void image_text_one(const struct image_entry *e, const struct image_cache
 	image_cached_text(c, cached, sizeof(cached));
 	printf(IMAGE_ROW, e ? e->name : c->key,
 	       image_format_name(e ? e->format : c->format), e ? e->user : "-", cached,
-	       e ? e->title : c->url);
+	       e ? e->title : c->url ? c->url : "(a cut download)");
 }
 
 static void image_list_print(const struct image_catalog *cat, const struct image_cached *v,

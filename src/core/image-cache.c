@@ -176,6 +176,42 @@ static bool image_cache_entry(const char *dir, const char *leaf, struct image_ca
 	return c->size > 0 || c->part_size > 0;
 }
 
+/*
+ * A cut download has only its .part (the record comes with the verified
+ * file): its key is its file name, less the format a catalogue image's has.
+ */
+static bool image_cache_part_entry(const char *dir, const char *leaf, struct image_cached *c)
+{
+	size_t len = strlen(leaf) - 5;
+	char *path = xasprintf("%s/%.*s", dir, (int)len, leaf);
+	char *meta = xasprintf("%s.meta", path), *part;
+	bool orphan = access(meta, F_OK) != 0;
+
+	free(meta);
+	if (!orphan) {
+		free(path);
+		return false;
+	}
+	c->path = path;
+	c->key = xstrndup(leaf, len);
+	if (!str_starts_with(leaf, "url-")) {
+		for (int f = 0; f < IMAGE_FORMAT_N; f++) {
+			char *ext = xasprintf(".%s", image_format_name((enum image_format)f));
+			size_t n = strlen(ext);
+
+			if (len > n && strncmp(leaf + len - n, ext, n) == 0) {
+				c->key[len - n] = '\0';
+				c->format = (enum image_format)f;
+			}
+			free(ext);
+		}
+	}
+	part = xasprintf("%s/%s", dir, leaf);
+	c->part_size = image_file_size(part);
+	free(part);
+	return true;
+}
+
 static int image_cached_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct image_cached *)a)->key,
@@ -204,12 +240,15 @@ int image_cache_list(struct image_cached **out, size_t *n, struct vmt_error *err
 	}
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
+		bool meta = len > 5 && strcmp(de->d_name + len - 5, ".meta") == 0;
+		bool part = len > 5 && strcmp(de->d_name + len - 5, ".part") == 0;
 
-		if (len <= 5 || strcmp(de->d_name + len - 5, ".meta") != 0)
+		if (!meta && !part)
 			continue;
 		v = xgrow(v, &cap, count, sizeof(*v));
 		memset(&v[count], 0, sizeof(v[count]));
-		if (image_cache_entry(dir, de->d_name, &v[count]))
+		if (meta ? image_cache_entry(dir, de->d_name, &v[count])
+			 : image_cache_part_entry(dir, de->d_name, &v[count]))
 			count++;
 		else
 			image_cached_done(&v[count]);

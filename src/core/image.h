@@ -161,7 +161,7 @@ int image_fetch(const struct image_ref *ref, image_progress_fn fn, void *ctx,
 struct image_cached {
 	char *key;		/* catalogue name or "url-HASH-FILE" */
 	char *path;		/* the image file (it may not exist yet: see size) */
-	char *url;		/* where it came from */
+	char *url;		/* where it came from; NULL for a cut download's .part alone */
 	enum image_format format;
 	uint64_t size;		/* 0 when only a .part is there */
 	uint64_t part_size;	/* bytes of a cut download, else 0 */

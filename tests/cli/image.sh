@@ -5,14 +5,7 @@
 
 command -v qemu-img >/dev/null || skip "qemu-img (qemu-utils) is needed to make test images"
 TERM_PY=$top_srcdir/tests/libvirt/term.py
-export XDG_CACHE_HOME="$TMPD/cache"
-export VMTUI_IMAGES_CONF="$top_srcdir/data/images.conf"
-# Loopback only: no proxy may take these requests.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy='*' NO_PROXY='*'
-CACHE=$XDG_CACHE_HOME/vmtui/images
-SRV=$TMPD/srv
-mkdir -p "$SRV/img" "$XDG_CONFIG_HOME/vmtui"
+. "$top_srcdir/tests/cli/imgserver.sh"
 
 # --- the images, their checksum files, the server ---------------------------
 
@@ -50,20 +43,8 @@ EOF
 # Alpine's form: one .sha512 file beside the image.
 (cd "$SRV/img" && sha512sum g.raw) >"$SRV/img/g.raw.sha512"
 
-"$PYTHON3" "$top_srcdir/tests/cli/imgserver.py" "$SRV" "$TMPD/port" "$TMPD/http.log" \
-	2>"$TMPD/http.err" &
-SRV_PID=$!
-at_exit "kill $SRV_PID 2>/dev/null; wait $SRV_PID 2>/dev/null"
-i=0
-while [ ! -s "$TMPD/port" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$TMPD/port" ] || fail "the test HTTP server did not start: $(cat "$TMPD/http.err")"
-PORT=$(cat "$TMPD/port")
-URL=http://127.0.0.1:$PORT/img
-
-entry() { # NAME FILE FORMAT DIGEST SUMSFILE
-	printf '[%s]\ntitle = test image %s\nurl = %s/%s\nformat = %s\nchecksum = %s\nchecksum-url = %s/%s\nuser = tester\n\n' \
-		"$1" "$1" "$URL" "$2" "$3" "$4" "$URL" "$5"
-}
+img_server_start
+entry() { img_entry "$@"; }
 {
 	entry pull-me a.qcow2 qcow2 sha256 SHA256SUMS
 	entry corrupt c.qcow2 qcow2 sha256 SHA256SUMS
@@ -79,7 +60,7 @@ entry() { # NAME FILE FORMAT DIGEST SUMSFILE
 	entry debian-12 a.qcow2 qcow2 sha256 SHA256SUMS
 } >"$XDG_CONFIG_HOME/vmtui/images.conf"
 
-mode() { printf '%s\n' "$*" >"$SRV/.mode"; }
+mode() { img_mode "$@"; }
 gets() { grep -c "^GET /img/$1 " "$TMPD/http.log"; }
 # in_cache KEY: what the cache holds of KEY (its image, record, .part).
 in_cache() { ls "$CACHE" 2>/dev/null | grep -E "^$1(\.|$)" || true; }
@@ -158,6 +139,8 @@ expect_err 1 '^vmtui: download of cut was cut after 1\.0 MiB .*pulling it again 
 	"$VMTUI" image pull cut
 [ "$(in_cache cut)" = cut.qcow2.part ] || fail "a cut download left '$(in_cache cut)', not its .part"
 [ "$(stat -c %s "$CACHE/cut.qcow2.part")" = 1048576 ] || fail "the .part does not hold the 1 MiB sent"
+expect 0 "$VMTUI" image list
+out_has '^cut +qcow2 +tester +part 1 MiB '
 mode ""
 expect 0 "$VMTUI" image pull cut
 out_has '^cut: downloaded 4\.[0-9] MiB \(resumed after 1 MiB\)$'
