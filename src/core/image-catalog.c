@@ -7,8 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "src/core/image.h"
+#include "src/core/image-priv.h"
 #include "src/lib/paths.h"
 #include "src/lib/util.h"
 
@@ -381,7 +382,7 @@ static int image_catalog_load_file(struct image_catalog *cat, const char *path,
 	if (r == -ENOENT && optional)
 		return 0;
 	if (r < 0)
-		return vmt_error_set(err, -EIO, "image catalogue: %s", err ? err->msg : "");
+		return image_error_wrap(err, -EIO, "image catalogue");
 	r = image_catalog_parse(cat, path, text, err);
 	free(text);
 	return r;
@@ -389,10 +390,17 @@ static int image_catalog_load_file(struct image_catalog *cat, const char *path,
 
 int image_catalog_load(struct image_catalog *cat, struct vmt_error *err)
 {
+	/* A build tree's data/images.conf beside the program, else the installed one. */
 	char *shipped = paths_companion("VMTUI_IMAGES_CONF", "data/images.conf",
 					VMTUI_PKGDATADIR);
 	char *user = NULL;
-	int r = image_catalog_load_file(cat, shipped, false, err);
+	int r;
+
+	if (!getenv("VMTUI_IMAGES_CONF") && access(shipped, F_OK) != 0) {
+		free(shipped);
+		shipped = xstrdup(VMTUI_PKGDATADIR "/images.conf");
+	}
+	r = image_catalog_load_file(cat, shipped, false, err);
 
 	if (r == 0)
 		r = paths_user_images_conf(&user, err);

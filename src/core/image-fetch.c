@@ -125,8 +125,7 @@ static int image_plan_where(struct image_plan *p, struct vmt_error *err)
 	if (r == 0)
 		r = mkdir_p(p->dir, 0700, err);
 	if (r < 0)
-		return vmt_error_set(err, r == -ENOSPC ? -ENOSPC : -EIO, "image cache: %s",
-				     err ? err->msg : "");
+		return image_error_wrap(err, r == -ENOSPC ? -ENOSPC : -EIO, "image cache");
 	p->path = xasprintf("%s/%s", p->dir, p->leaf);
 	p->part = xasprintf("%s.part", p->path);
 	p->meta = xasprintf("%s.meta", p->path);
@@ -146,7 +145,7 @@ static int image_plan_sums(struct image_plan *p, struct image_report *rep,
 	r = image_sums_find(text, p->sums_name, p->digest, p->hex, err);
 	free(text);
 	if (r < 0)
-		return vmt_error_set(err, -EIO, "%s: %s", p->sums_url, err ? err->msg : "");
+		return image_error_wrap(err, -EIO, p->sums_url);
 	p->have_digest = true;
 	if (image_report_end(rep))
 		return vmt_error_set(err, -ECANCELED, "download of %s stopped", p->key);

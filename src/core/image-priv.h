@@ -26,6 +26,9 @@ bool image_report(struct image_report *r, uint64_t done, uint64_t total);
 /* The phase's final call; true when the callback asked to stop. */
 bool image_report_end(struct image_report *r);
 
+/* Put "prefix: " before err's message and make its code code; returns code. */
+int image_error_wrap(struct vmt_error *err, int code, const char *prefix);
+
 /* The digest of the file at path, in lower-case hex; -ECANCELED when r stopped it. */
 int image_hash_file(const char *path, enum image_digest kind, struct image_report *r,
 		    char hex[IMAGE_DIGEST_HEX_MAX + 1], struct vmt_error *err);

@@ -74,6 +74,15 @@ bool image_report_end(struct image_report *r)
 	return image_report_call(r);
 }
 
+int image_error_wrap(struct vmt_error *err, int code, const char *prefix)
+{
+	if (!err)
+		return code;
+	vmt_error_prefix(err, "%s", prefix);
+	err->code = code;
+	return code;
+}
+
 size_t image_digest_hex_len(enum image_digest kind)
 {
 	return kind == IMAGE_DIGEST_SHA512 ? 128 : 64;

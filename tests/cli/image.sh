@@ -56,6 +56,7 @@ entry() { img_entry "$@"; }
 	entry wrong-format wrongfmt.qcow2 raw sha256 SHA256SUMS
 	entry gone gone.qcow2 qcow2 sha256 SHA256SUMS
 	entry big big.qcow2 qcow2 sha512 SHA512SUMS
+	entry unlisted g.raw raw sha256 SHA256SUMS
 	# An override of a shipped entry: the user's replaces it whole.
 	entry debian-12 a.qcow2 qcow2 sha256 SHA256SUMS
 } >"$XDG_CONFIG_HOME/vmtui/images.conf"
@@ -78,7 +79,7 @@ out_has '^pull-me +qcow2 +tester +- +test image pull-me'
 out_has '^debian-12 +qcow2 +tester .*test image debian-12'
 expect 0 "$VMTUI" image list --json
 json_check
-[ "$(json_get 'len(j)')" = 16 ] || fail "image list --json has $(json_get 'len(j)') images, not 16"
+[ "$(json_get 'len(j)')" = 17 ] || fail "image list --json has $(json_get 'len(j)') images, not 17"
 [ "$(json_get '[e["user"] for e in j if e["name"] == "ubuntu-22.04"][0]')" = ubuntu ] ||
 	fail "ubuntu-22.04's user is not ubuntu"
 
@@ -129,6 +130,8 @@ nothing_of wrong-format
 expect_err 1 "cannot download $URL/gone.qcow2: the server answered HTTP 404" \
 	"$VMTUI" image pull gone
 nothing_of gone
+expect_err 1 "^vmtui: $URL/SHA256SUMS: it has no sha256 digest of g.raw\$" "$VMTUI" image pull unlisted
+nothing_of unlisted
 expect_err 2 "^vmtui: no image named 'nosuch' in the catalogue" "$VMTUI" image pull nosuch
 nothing_of nosuch
 
