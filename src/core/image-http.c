@@ -163,6 +163,12 @@ static int image_part_start(struct image_xfer *x)
 	}
 	if (x->status >= 300)
 		return image_xfer_http_fail(x);
+	if (x->status == 206 && x->range_start < 0) {
+		x->fail = vmt_error_set(x->err, -EIO,
+					"cannot resume %s: the server's partial answer has no Content-Range",
+					x->url);
+		return x->fail;
+	}
 	if (x->status == 206 && x->range_start != (int64_t)p->offset) {
 		x->fail = vmt_error_set(x->err, -EIO,
 					"cannot resume %s: the server sent bytes from %lld, not %llu",

@@ -13,7 +13,7 @@ TERM_PY=$top_srcdir/tests/libvirt/term.py
 head -c 4194304 /dev/urandom >"$TMPD/data.raw"
 qemu-img convert -f raw -O qcow2 "$TMPD/data.raw" "$SRV/img/a.qcow2" ||
 	fail "qemu-img could not make a test image"
-for f in c d e h big wrongfmt; do cp "$SRV/img/a.qcow2" "$SRV/img/$f.qcow2"; done
+for f in c d e h big big2 wrongfmt; do cp "$SRV/img/a.qcow2" "$SRV/img/$f.qcow2"; done
 head -c 3145728 /dev/urandom >"$SRV/img/g.raw"
 cp "$SRV/img/a.qcow2" "$SRV/img/f.qcow2"
 sum256() { sha256sum "$1" | cut -d' ' -f1; }
@@ -27,7 +27,7 @@ sum512() { sha512sum "$1" | cut -d' ' -f1; }
 	echo "$(sum256 wrongfmt.qcow2)  wrongfmt.qcow2"
 	echo "$(sum256 a.qcow2)  gone.qcow2"
 ) >"$SRV/img/SHA256SUMS"
-(cd "$SRV/img" && sha512sum d.qcow2 e.qcow2 big.qcow2) >"$SRV/img/SHA512SUMS"
+(cd "$SRV/img" && sha512sum d.qcow2 e.qcow2 big.qcow2 big2.qcow2) >"$SRV/img/SHA512SUMS"
 # Fedora's form: PGP-signed BSD lines.
 cat >"$SRV/img/CHECKSUM" <<EOF
 -----BEGIN PGP SIGNED MESSAGE-----
@@ -56,6 +56,7 @@ entry() { img_entry "$@"; }
 	entry wrong-format wrongfmt.qcow2 raw sha256 SHA256SUMS
 	entry gone gone.qcow2 qcow2 sha256 SHA256SUMS
 	entry big big.qcow2 qcow2 sha512 SHA512SUMS
+	entry big2 big2.qcow2 qcow2 sha512 SHA512SUMS
 	entry unlisted g.raw raw sha256 SHA256SUMS
 	# An override of a shipped entry: the user's replaces it whole.
 	entry debian-12 a.qcow2 qcow2 sha256 SHA256SUMS
@@ -79,7 +80,7 @@ out_has '^pull-me +qcow2 +tester +- +test image pull-me'
 out_has '^debian-12 +qcow2 +tester .*test image debian-12'
 expect 0 "$VMTUI" image list --json
 json_check
-[ "$(json_get 'len(j)')" = 17 ] || fail "image list --json has $(json_get 'len(j)') images, not 17"
+[ "$(json_get 'len(j)')" = 18 ] || fail "image list --json has $(json_get 'len(j)') images, not 18"
 [ "$(json_get '[e["user"] for e in j if e["name"] == "ubuntu-22.04"][0]')" = ubuntu ] ||
 	fail "ubuntu-22.04's user is not ubuntu"
 
@@ -172,6 +173,27 @@ mode ""
 expect 0 "$VMTUI" image pull big
 out_has '^big: downloaded 4\.[0-9] MiB \(resumed after '
 same_as "$CACHE/big.qcow2" big.qcow2
+
+# One download of an image at a time: a second pull, or rm, is refused meanwhile.
+mode slow 262144
+"$VMTUI" image pull big2 >"$TMPD/bg.out" 2>&1 &
+bg=$!
+at_exit "kill $bg 2>/dev/null"
+i=0
+while [ ! -s "$CACHE/big2.qcow2.part" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$CACHE/big2.qcow2.part" ] || fail "the first pull of big2 never wrote its .part"
+expect_err 1 '^vmtui: big2 is being downloaded already' "$VMTUI" image pull big2
+expect_err 1 '^vmtui: big2 is being downloaded: stop that first' "$VMTUI" image rm big2
+kill -INT $bg
+st=0
+wait $bg || st=$?
+[ "$st" = 1 ] || fail "SIGINT ended the pull with $st, not 1: $(cat "$TMPD/bg.out")"
+grep -q 'download of big2 stopped: pulling it again resumes it' "$TMPD/bg.out" ||
+	fail "the stopped pull said: $(cat "$TMPD/bg.out")"
+[ "$(in_cache big2)" = big2.qcow2.part ] || fail "a stopped download left '$(in_cache big2)'"
+mode ""
+expect 0 "$VMTUI" image rm big2
+nothing_of big2
 
 # --- URLs and files -----------------------------------------------------------
 
