@@ -187,10 +187,14 @@ void ui_pull_image(struct ui *ui, const char *spec)
 {
 	struct vmt_error err;
 
-	if (ui_download_start(ui->downloads, spec, &err) < 0)
+	if (ui_download_start(ui->downloads, spec, &err) < 0) {
 		ui_status(ui, true, "%s", err.msg);
-	else
-		ui_status(ui, false, "downloading %s", spec);
+		return;
+	}
+	/* The status line follows the download from now on. */
+	ui->status[0] = '\0';
+	ui->status_until = 0;
+	ui->dirty = true;
 }
 
 static const enum ui_action ui_images_actions[] = {
