@@ -191,6 +191,23 @@ static void ui_draw_main(struct ui *ui, int top, int bottom)
 		ui->views[i]->ops->draw(ui, ui->views[i], top, 0, bottom - top, ui->cols);
 }
 
+/* With nothing else to say, the status line follows the downloads in flight. */
+static void ui_draw_downloads(struct ui *ui)
+{
+	struct ui_download_state s;
+	size_t n = ui_downloads_running(ui->downloads, &s);
+	char what[96], more[32] = "";
+
+	if (!n)
+		return;
+	ui_download_describe(&s, what, sizeof(what));
+	if (n > 1)
+		snprintf(more, sizeof(more), ", and %zu more", n - 1);
+	ui_putf(ui->rows - 2, 0, ui->cols, ui->theme.attr[UI_EL_INFO],
+		"downloading %s: %s%s (%s: images)", s.spec, what, more,
+		ui_keymap_label(&ui->keys, UI_ACT_IMAGES));
+}
+
 void ui_draw_frame(struct ui *ui)
 {
 	struct ui_view *top = ui_top_view(ui);
@@ -208,6 +225,8 @@ void ui_draw_frame(struct ui *ui)
 	if (ui->status[0])
 		ui_put(ui->rows - 2, 0, ui->cols,
 		       ui->theme.attr[ui->status_error ? UI_EL_ERROR : UI_EL_INFO], ui->status, true);
+	else
+		ui_draw_downloads(ui);
 	if (console_keys)
 		ui_draw_footer(ui, ui_console_hints, ARRAY_SIZE(ui_console_hints));
 	else

@@ -151,6 +151,7 @@ static int ui_init(struct ui *ui, struct ui_options *opts)
 	ui->console_layout = ui->cfg.console;
 	ui_model_init(&ui->model);
 	ui->pool = worker_pool_new();
+	ui->downloads = ui_downloads_new();
 	ui_conns_start(ui, opts->uris, opts->n_uris);
 	return 0;
 }
@@ -200,6 +201,8 @@ static void ui_done(struct ui *ui)
 		v->ops->free(v);
 	}
 	ui_console_free(ui->console);
+	/* A download in flight stops at once and keeps its .part for the next pull. */
+	ui_downloads_free(ui->downloads);
 	if (ui->pool)
 		worker_pool_free(ui->pool);
 	for (size_t i = 0; i < ui->n_conns; i++) {
@@ -306,7 +309,22 @@ static void ui_read_console(struct ui *ui, short revents)
 		ui_console_flush(ui->console);
 }
 
-enum { UI_FD_STDIN, UI_FD_SIGNAL, UI_FD_JOBS, UI_FD_CONSOLE, UI_FD_CONNS };
+/* A download ended: say how, and have the views read the cache again. */
+static void ui_download_done(void *ctx, const struct ui_download_state *s)
+{
+	struct ui *ui = ctx;
+	char size[16];
+
+	ui->downloads_gen++;
+	if (s->result < 0) {
+		ui_status(ui, true, "%s", s->msg);
+		return;
+	}
+	ui_fmt_bytes(size, sizeof(size), (double)s->size);
+	ui_status(ui, false, "%s: in the image cache, verified (%s)", s->spec, size);
+}
+
+enum { UI_FD_STDIN, UI_FD_SIGNAL, UI_FD_JOBS, UI_FD_CONSOLE, UI_FD_DOWNLOADS, UI_FD_CONNS };
 
 static void ui_poll_once(struct ui *ui, int timeout_ms)
 {
@@ -321,6 +339,7 @@ static void ui_poll_once(struct ui *ui, int timeout_ms)
 					    .events = POLLIN };
 	if (ui->console && ui_console_wants_write(ui->console))
 		p[UI_FD_CONSOLE].events |= POLLOUT;
+	p[UI_FD_DOWNLOADS] = (struct pollfd){ .fd = ui_downloads_fd(ui->downloads), .events = POLLIN };
 	for (size_t i = 0; i < ui->n_conns; i++)
 		p[n++] = (struct pollfd){ .fd = ui->conns[i].be ? backend_event_fd(ui->conns[i].be) : -1,
 					  .events = POLLIN };
@@ -336,6 +355,9 @@ static void ui_poll_once(struct ui *ui, int timeout_ms)
 		ui_read_console(ui, p[UI_FD_CONSOLE].revents);
 	while ((job = worker_pool_take(ui->pool)))
 		ui_handle_job(ui, job);
+	if ((p[UI_FD_DOWNLOADS].revents & POLLIN) &&
+	    ui_downloads_reap(ui->downloads, ui_download_done, ui))
+		ui->dirty = true;
 	for (size_t i = 0; i < ui->n_conns; i++)
 		if (p[UI_FD_CONNS + i].revents & POLLIN)
 			ui_handle_events(ui, i);

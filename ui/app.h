@@ -8,6 +8,7 @@
 
 #include "src/core/config-file.h"
 #include "ui/console.h"
+#include "ui/download.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/model.h"
@@ -83,6 +84,8 @@ struct ui {
 	bool quit;
 	size_t select_conn;		/* a VM to select once a list shows it */
 	char *select_name;
+	struct ui_downloads *downloads;	/* cloud images being fetched */
+	unsigned downloads_gen;		/* counts the cache's changes, for views to reread it */
 };
 
 /* The console pane sits beside the list only on a terminal this wide. */
@@ -123,6 +126,12 @@ struct ui_view *ui_view_detail_new(struct ui *ui, size_t conn, const char *name,
 				   int tab);
 struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit);
 struct ui_view *ui_view_help_new(struct ui *ui);
+/* The cloud image catalogue and cache (i): Enter downloads, x stops or removes. */
+struct ui_view *ui_view_images_new(struct ui *ui);
+/* Start downloading a cloud image (a catalogue name or a URL) off the UI thread. */
+void ui_pull_image(struct ui *ui, const char *spec);
+/* "42% of 331M 11.2M/s", "verifying 12%", ...: a download for the screen. */
+void ui_download_describe(const struct ui_download_state *s, char *buf, size_t len);
 /*
  * A yes/no question; on yes (or on extra_key, with extra set), run(ui,
  * arg, extra) is called. arg_free(arg) runs when the question goes.

@@ -38,6 +38,8 @@ static const struct {
 	[UI_ACT_CONSOLE] = { "console", "serial console (Ctrl-] returns)", { 'C' } },
 	[UI_ACT_STATS] = { "stats", "graphs of CPU, memory, disk, network", { 't' } },
 	[UI_ACT_SNAPSHOTS] = { "snapshots", "snapshots", { 'n' } },
+	[UI_ACT_IMAGES] = { "images", "cloud images: the catalogue and the download cache", { 'i' } },
+	[UI_ACT_PULL] = { "pull", "images: download the image into the cache", { '\n', KEY_ENTER } },
 	[UI_ACT_FILTER] = { "filter", "filter (state:running conn:x group:y name)", { '/', KEY_F(4) } },
 	[UI_ACT_SORT] = { "sort", "choose the sort column", { '>', KEY_F(6) } },
 	[UI_ACT_INVERT] = { "invert", "invert the sort order", { 'I' } },

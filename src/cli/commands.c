@@ -60,6 +60,16 @@ const struct cli_command cli_commands[] = {
 	  "      --json             print JSON (list)\n", cmd_net },
 	{ "pool", "list|create-default", "list storage pools, or create the pool default (libvirt)",
 	  "      --json             print JSON (list)\n", cmd_pool },
+	{ "image", "list|pull|rm [IMAGE]", "cloud images: the catalogue, the download cache",
+	  "  IMAGE is a catalogue name (list shows them); pull also takes an\n"
+	  "  http(s):// URL or a FILE (a path with a '/').\n"
+	  "      --json             print JSON (list)\n"
+	  "      --checksum sha256:HEX|sha512:HEX\n"
+	  "                         verify a URL or FILE that pull gets against it\n"
+	  "  (pull NAME downloads a catalogue image and verifies it against its\n"
+	  "  distribution's checksum file; a cut download resumes on the next pull.\n"
+	  "  The cache is $XDG_CACHE_HOME/vmtui/images; the catalogue, the shipped\n"
+	  "  images.conf and $XDG_CONFIG_HOME/vmtui/images.conf.)\n", cmd_image },
 };
 
 const size_t cli_n_commands = ARRAY_SIZE(cli_commands);

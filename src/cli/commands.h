@@ -3,7 +3,10 @@
 #ifndef VMTUI_COMMANDS_H
 #define VMTUI_COMMANDS_H
 
+#include <signal.h>
+
 #include "src/cli/cli.h"
+#include "src/core/image.h"
 
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
@@ -21,6 +24,24 @@ int cmd_autostart(struct cli *cli, int argc, char **argv);
 int cmd_ip(struct cli *cli, int argc, char **argv);
 int cmd_net(struct cli *cli, int argc, char **argv);
 int cmd_pool(struct cli *cli, int argc, char **argv);
+int cmd_image(struct cli *cli, int argc, char **argv);
+
+/*
+ * An image download's progress on stdout (cmd-image.c; create --image
+ * draws it too): a bar redrawn on a terminal, one plain line a phase
+ * elsewhere. Between init and done, Ctrl-C and SIGTERM stop the download
+ * (its .part stays, to resume). Pass cmd_image_bar_progress and the bar
+ * to image_fetch().
+ */
+struct cmd_image_bar {
+	bool tty;
+	bool open;		/* a bar line is drawn and not ended */
+	int phase;
+	struct sigaction old_int, old_term;
+};
+void cmd_image_bar_init(struct cmd_image_bar *b);
+int cmd_image_bar_progress(const struct image_progress *p, void *ctx);
+void cmd_image_bar_done(struct cmd_image_bar *b);
 
 /* A guest's addresses as a JSON array, and as lines (cmd-ip.c; show uses them too). */
 struct json_writer;

@@ -165,3 +165,13 @@ int paths_config(char **out, struct vmt_error *err)
 {
 	return paths_xdg("XDG_CONFIG_HOME", ".config", "config", out, err);
 }
+
+int paths_user_images_conf(char **out, struct vmt_error *err)
+{
+	return paths_xdg("XDG_CONFIG_HOME", ".config", "images.conf", out, err);
+}
+
+int paths_image_cache(char **out, struct vmt_error *err)
+{
+	return paths_xdg("XDG_CACHE_HOME", ".cache", "images", out, err);
+}

@@ -38,5 +38,9 @@ bool paths_default_guest(char **kernel, char **initrd, char **cmdline,
 			 unsigned *memory_mib);
 /* $XDG_CONFIG_HOME/vmtui/config, or ~/.config/vmtui/config. */
 int paths_config(char **out, struct vmt_error *err);
+/* The user's image catalogue: $XDG_CONFIG_HOME/vmtui/images.conf. */
+int paths_user_images_conf(char **out, struct vmt_error *err);
+/* Downloaded cloud images: $XDG_CACHE_HOME/vmtui/images, or ~/.cache/vmtui/images. */
+int paths_image_cache(char **out, struct vmt_error *err);
 
 #endif
