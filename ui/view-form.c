@@ -495,11 +495,36 @@ static void ui_form_enter(struct ui *ui, struct ui_view *v)
 	fm->summary = true;
 }
 
+/*
+ * After a key: each field's mark is its own check's verdict. The field
+ * that has the focus now is checked (as it is typed), and so is every
+ * marked field (fixing one field can fix another: a disk's size and
+ * path, a connection and its kernel), so that a mark goes as soon as its
+ * field is right; the others wait for Enter.
+ */
+static void ui_form_recheck(struct ui *ui, struct ui_form *fm)
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		struct ui_field *f = &fm->f[i];
+		struct vmt_error err;
+
+		if (!ui_form_visible(ui, fm, i)) {
+			f->error[0] = '\0';
+			continue;
+		}
+		if (i != fm->focus && !f->error[0])
+			continue;
+		vmt_error_clear(&err);
+		f->error[0] = '\0';
+		if (ui_form_check_one(ui, fm, i, &err) < 0)
+			snprintf(f->error, sizeof(f->error), "%s", err.msg);
+	}
+}
+
 static void ui_form_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 {
 	struct ui_form *fm = ui_form(v);
 	struct ui_field *f = &fm->f[fm->focus];
-	struct vmt_error err;
 
 	if (ui_key_is_enter(key, is_char)) {
 		ui_form_enter(ui, v);
@@ -523,21 +548,44 @@ static void ui_form_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	} else if (!f->choice && ui_line_key(&f->line, key, is_char)) {
 		f->typed = true;
 	}
-	/* The focused field is checked as it is typed; the others on Enter. */
-	vmt_error_clear(&err);
-	f->error[0] = '\0';
-	if (ui_form_visible(ui, fm, fm->focus) && ui_form_check_one(ui, fm, fm->focus, &err) < 0)
-		snprintf(f->error, sizeof(f->error), "%s", err.msg);
+	ui_form_recheck(ui, fm);
+}
+
+/*
+ * The field a refusal names by its first word ("memory: ..."), or -1.
+ * Disk errors are left out: "disk 1" may be a disk the form does not show.
+ */
+static int ui_form_field_of(struct ui *ui, struct ui_form *fm, const char *msg)
+{
+	static const struct { const char *word; int field; } words[] = {
+		{ "name", F_NAME }, { "vcpus", F_VCPUS }, { "memory", F_MEMORY },
+		{ "kernel", F_KERNEL }, { "initrd", F_INITRD }, { "cmdline", F_CMDLINE },
+		{ "cdrom", F_ISO }, { "net", F_NET }, { "nic", F_NET }, { "nics", F_NET },
+		{ "group", F_GROUP }, { "notes", F_NOTES },
+	};
+	size_t len = strcspn(msg, " :");
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strlen(words[i].word) == len && strncmp(msg, words[i].word, len) == 0 &&
+		    ui_form_visible(ui, fm, words[i].field) && !(words[i].field == F_NAME && fm->edit))
+			return words[i].field;
+	return -1;
 }
 
 static void ui_form_job(struct ui *ui, struct ui_view *v, struct job *job)
 {
 	struct ui_form *fm = ui_form(v);
+	int bad;
 
 	fm->busy = false;
 	if (job->result < 0) {
 		fm->summary = false;
 		ui_status(ui, true, "%s", job->err.msg);
+		bad = ui_form_field_of(ui, fm, job->err.msg);
+		if (bad >= 0) {
+			snprintf(fm->f[bad].error, sizeof(fm->f[bad].error), "%s", job->err.msg);
+			fm->focus = bad;
+		}
 		return;
 	}
 	ui_status(ui, false, "%s %s%s", job->def->name, fm->edit ? "changed" : "created",
