@@ -144,8 +144,8 @@ void ui_act_delete(struct ui *ui, const struct vm_def *def)
 	size_t n;
 	struct ui_vm **vms = ui_model_targets(&ui->model, &n);
 	struct ui_targets *t;
-	char names[256], text[1024];
-	struct strbuf disks;
+	char names[256];
+	struct strbuf disks, text;
 
 	if (!n) {
 		ui_status(ui, true, "no VM selected");
@@ -159,11 +159,14 @@ void ui_act_delete(struct ui *ui, const struct vm_def *def)
 	for (size_t i = 0; def && i < def->n_disks; i++)
 		if (def->disks[i].device == VM_DISK_DEVICE_DISK && def->disks[i].path)
 			strbuf_addf(&disks, "%s%s", disks.len ? ", " : "", def->disks[i].path);
-	snprintf(text, sizeof(text),
-		 "Delete %s? A running VM is forced off first, then its definition is removed from vmtui and its hypervisor. "
-		 "Its disks stay%s%s%s; press d instead of y to delete them too.",
-		 names, disks.len ? " (" : "", disks.len ? disks.buf : "", disks.len ? ")" : "");
+	/* Whole, however many disks: the question wraps and scrolls. */
+	strbuf_init(&text);
+	strbuf_addf(&text,
+		    "Delete %s? A running VM is forced off first, then its definition is removed from vmtui and its hypervisor. "
+		    "Its disks stay%s%s%s; press d instead of y to delete them too.",
+		    names, disks.len ? " (" : "", disks.len ? disks.buf : "", disks.len ? ")" : "");
 	strbuf_done(&disks);
-	ui_push_view(ui, ui_view_confirm_new("Delete", text, "delete disks too", 'd',
+	ui_push_view(ui, ui_view_confirm_new("Delete", text.buf, "delete disks too", 'd',
 					     ui_delete_confirmed, t, ui_targets_arg_free));
+	strbuf_done(&text);
 }

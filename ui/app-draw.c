@@ -191,10 +191,32 @@ static void ui_draw_main(struct ui *ui, int top, int bottom)
 		ui->views[i]->ops->draw(ui, ui->views[i], top, 0, bottom - top, ui->cols);
 }
 
+/*
+ * The status line above the footer: a message wider than the screen wraps
+ * onto more lines (the views get fewer), up to half the screen. Returns
+ * the rows it takes, at least the one kept for it.
+ */
+static int ui_draw_status(struct ui *ui)
+{
+	attr_t a = ui->theme.attr[ui->status_error ? UI_EL_ERROR : UI_EL_INFO];
+	int max = (ui->rows - 3) / 2, n, h;
+
+	if (!ui->status || !ui->status[0])
+		return 1;
+	n = ui_wrap(ui->status, ui->cols, NULL, 0);
+	h = n < 1 ? 1 : n > max ? max : n;
+	ui_put_wrapped(ui->rows - 1 - h, 0, ui->cols, h, 0, a, ui->status, true);
+	/* Longer still (it is in the log whole): say that it goes on. */
+	if (n > h)
+		ui_put(ui->rows - 2, ui->cols - 1, 1, a, ui->theme.unicode ? "\u2026" : ">", false);
+	return h;
+}
+
 void ui_draw_frame(struct ui *ui)
 {
 	struct ui_view *top = ui_top_view(ui);
 	bool console_keys = ui->console && ui->console_focus && ui->n_views == 1;
+	int status_h;
 
 	erase();
 	if (ui->rows < 24 || ui->cols < 80) {
@@ -205,13 +227,11 @@ void ui_draw_frame(struct ui *ui)
 		return;
 	}
 	ui_draw_title(ui);
-	if (ui->status[0])
-		ui_put(ui->rows - 2, 0, ui->cols,
-		       ui->theme.attr[ui->status_error ? UI_EL_ERROR : UI_EL_INFO], ui->status, true);
+	status_h = ui_draw_status(ui);
 	if (console_keys)
 		ui_draw_footer(ui, ui_console_hints, ARRAY_SIZE(ui_console_hints));
 	else
 		ui_draw_footer(ui, top->ops->hints, top->ops->n_hints);
-	ui_draw_main(ui, 1, ui->rows - 2);
+	ui_draw_main(ui, 1, ui->rows - 1 - status_h);
 	refresh();
 }

@@ -73,11 +73,20 @@ static void ui_signals(void)
 
 void ui_status(struct ui *ui, bool error, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, again;
+	int n;
 
+	/* Whole, however long: the status line wraps it to the screen's width. */
 	va_start(ap, fmt);
-	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
+	free(ui->status);
+	ui->status = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	ui->status[0] = '\0';
+	if (n > 0)
+		vsnprintf(ui->status, (size_t)n + 1, fmt, again);
+	va_end(again);
 	ui->status_error = error;
 	/* Errors stay until the next thing happens; notes fade after a while. */
 	ui->status_until = error ? 0 : time_mono_ns() + 5000000000ull;
@@ -206,6 +215,7 @@ static void ui_done(struct ui *ui)
 	config_done(&ui->cfg);
 	free(ui->db_path);
 	free(ui->select_name);
+	free(ui->status);
 }
 
 /* Whether the console is on screen (and may take keys). */
@@ -342,7 +352,8 @@ static void ui_loop(struct ui *ui)
 		int timeout = ui_tick(ui);
 
 		if (ui->status_until && time_mono_ns() > ui->status_until) {
-			ui->status[0] = '\0';
+			free(ui->status);
+			ui->status = NULL;
 			ui->status_until = 0;
 			ui->dirty = true;
 		}

@@ -71,7 +71,7 @@ struct ui {
 	struct ui_console *console;	/* the open console, if any */
 	bool console_focus;		/* keys go to the guest */
 	enum config_console console_layout;
-	char status[512];
+	char *status;			/* the status line's message, NULL when none */
 	bool status_error;
 	uint64_t status_until;
 	double refresh_s;

@@ -397,8 +397,9 @@ static void ui_form_draw_summary(struct ui *ui, struct ui_form *fm, int y, int h
 static void ui_form_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, int w)
 {
 	struct ui_form *fm = ui_form(v);
+	const char *error = fm->f[fm->focus].error;
 	char title[160];
-	int row = y + 1, shown = 0, focus_row = -1;
+	int row = y + 1, shown = 0, focus_row = -1, err_h = 1;
 
 	ui_fill(y, 0, w, ui->theme.attr[UI_EL_COLHEAD]);
 	if (fm->edit)
@@ -410,19 +411,25 @@ static void ui_form_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 		ui_form_draw_summary(ui, fm, y + 1, h - 1, w);
 		return;
 	}
+	/* The focused field's error, whole: a long one (a path) takes up to three lines. */
+	if (error[0]) {
+		err_h = ui_wrap(error, w - 4, NULL, 0);
+		err_h = err_h < 1 ? 1 : err_h > 3 ? 3 : err_h;
+	}
 	for (int i = 0; i < F_COUNT; i++) {
 		if (!ui_form_visible(ui, fm, i))
 			continue;
 		if (shown++ < fm->top)
 			continue;
-		if (row >= y + h - 2)
+		if (row >= y + h - 1 - err_h)
 			break;
 		if (i == fm->focus)
 			focus_row = row;
 		ui_form_draw_field(ui, fm, i, row++, w);
 	}
-	if (fm->f[fm->focus].error[0])
-		ui_put(y + h - 2, 2, w - 4, ui->theme.attr[UI_EL_ERROR], fm->f[fm->focus].error, true);
+	if (error[0])
+		ui_put_wrapped(y + h - 1 - err_h, 2, w - 4, err_h, 0, ui->theme.attr[UI_EL_ERROR],
+			       error, true);
 	ui_put(y + h - 1, 2, w - 4, ui->theme.attr[UI_EL_DIM],
 	       "Up/Down: field  Left/Right: choice  Enter: next, then review  Esc: cancel", false);
 	/* Drawn last, so that the cursor ends up in the field being typed in. */
