@@ -216,6 +216,7 @@ static void ui_done(struct ui *ui)
 	free(ui->db_path);
 	free(ui->select_name);
 	free(ui->status);
+	free(ui->console_want.name);
 }
 
 /* Whether the console is on screen (and may take keys). */
@@ -277,6 +278,8 @@ static void ui_key(struct ui *ui, int key, bool is_char)
 	if (!is_char && key == KEY_RESIZE) {
 		getmaxyx(stdscr, ui->rows, ui->cols);
 		clearok(stdscr, TRUE);
+	} else if (ui_console_wait_key(ui, key, is_char)) {
+		/* Ctrl-] gave up the console that was being opened. */
 	} else if (!is_char && key == KEY_MOUSE) {
 		ui_mouse(ui);
 	} else if (ui_console_shown(ui) && ui->console_focus) {

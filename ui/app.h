@@ -70,6 +70,16 @@ struct ui {
 	int n_views;
 	struct ui_console *console;	/* the open console, if any */
 	bool console_focus;		/* keys go to the guest */
+	/*
+	 * The console asked for and not open yet (name NULL: none). It opens
+	 * with the keys only if the user still waits for it: any other key
+	 * meanwhile leaves it without them, Ctrl-] or Esc gives it up.
+	 */
+	struct {
+		size_t conn;
+		char *name;
+		bool focus;
+	} console_want;
 	enum config_console console_layout;
 	char *status;			/* the status line's message, NULL when none */
 	bool status_error;
@@ -113,6 +123,7 @@ void ui_refresh_conn(struct ui *ui, size_t i);
 void ui_select_later(struct ui *ui, size_t conn, const char *name);
 /* Open the console of a VM (through a job) and focus it. */
 void ui_open_console(struct ui *ui, size_t conn, const char *name);
+/* Close the console, and give up one that is still being opened. */
 void ui_close_console(struct ui *ui);
 /* Whether a job's view is still on screen (it may have been closed). */
 bool ui_view_alive(struct ui *ui, struct ui_view *v);

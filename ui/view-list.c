@@ -465,7 +465,7 @@ static void ui_list_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	switch (a) {
 	case UI_ACT_QUIT: ui->quit = true; break;
 	case UI_ACT_CLOSE:
-		if (ui->console)
+		if (ui->console || ui->console_want.name)
 			ui_close_console(ui);
 		else if (ui->model.filter)
 			ui_list_filter_done(ui, NULL, NULL);
