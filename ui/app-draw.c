@@ -70,21 +70,38 @@ static void ui_conn_state(struct ui *ui, size_t i, char *buf, size_t len)
 		snprintf(buf, len, "%s", c->label);
 }
 
+/* "3 running", "3 running, 1 paused": a paused VM runs no code, so it is counted apart. */
+static void ui_title_counts(const struct ui_model *m, char *buf, size_t len)
+{
+	unsigned running = 0, paused = 0;
+
+	for (size_t i = 0; i < m->n_vms; i++) {
+		enum vm_state st = m->vms[i]->vm.info.state;
+
+		if (st == VM_STATE_PAUSED || st == VM_STATE_SUSPENDED)
+			paused++;
+		else
+			running += vm_state_is_active(st);
+	}
+	if (paused)
+		snprintf(buf, len, "%u running, %u paused", running, paused);
+	else
+		snprintf(buf, len, "%u running", running);
+}
+
 static void ui_draw_title(struct ui *ui)
 {
 	attr_t a = ui->theme.attr[UI_EL_TITLE];
-	unsigned running = 0;
-	char mem[16], total[16];
+	char mem[16], total[16], counts[48];
 	struct strbuf sb;
 	int x;
 
-	for (size_t i = 0; i < ui->model.n_vms; i++)
-		running += vm_state_is_active(ui->model.vms[i]->vm.info.state);
+	ui_title_counts(&ui->model, counts, sizeof(counts));
 	ui_fmt_bytes(mem, sizeof(mem), (double)ui->host_mem_used_kib * 1024);
 	ui_fmt_bytes(total, sizeof(total), (double)ui->host_mem_total_kib * 1024);
 	ui_fill(0, 0, ui->cols, a);
-	x = ui_putf(0, 0, ui->cols, a, " vmtui  VMs %u running / %zu defined  Host CPU %3.0f%%  Mem %s/%s ",
-		    running, ui->model.n_vms, ui->host_cpu_pct, mem, total);
+	x = ui_putf(0, 0, ui->cols, a, " vmtui  VMs %s / %zu defined  Host CPU %3.0f%%  Mem %s/%s ",
+		    counts, ui->model.n_vms, ui->host_cpu_pct, mem, total);
 	strbuf_init(&sb);
 	for (size_t i = 0; i < ui->n_conns; i++) {
 		char st[96];
