@@ -194,3 +194,25 @@ void ui_act_delete(struct ui *ui, const struct vm_def *def)
 	strbuf_done(&text);
 	strbuf_done(&disks);
 }
+
+bool ui_vm_withheld(struct ui *ui, size_t conn, const char *name, enum ui_action a,
+		    char *why, size_t len)
+{
+	const struct backend *be = ui->conns[conn].be;
+
+	if (a != UI_ACT_SNAPSHOTS || !be || backend_has_snapshots(be))
+		return false;
+	snprintf(why, len, "no snapshots for %s: the %s backend (%s) does not support them",
+		 name, be->ops->name, ui->conns[conn].uri);
+	return true;
+}
+
+bool ui_vm_refuse(struct ui *ui, size_t conn, const char *name, enum ui_action a)
+{
+	char why[512];
+
+	if (!ui_vm_withheld(ui, conn, name, a, why, sizeof(why)))
+		return false;
+	ui_status(ui, true, "%s", why);
+	return true;
+}

@@ -130,6 +130,19 @@ void ui_draw_footer(struct ui *ui, const enum ui_action *hints, size_t n)
 	}
 }
 
+/* The footer of a view, without the actions it withholds now. */
+static void ui_draw_view_footer(struct ui *ui, struct ui_view *v)
+{
+	enum ui_action shown[UI_N_ACTIONS];
+	size_t n = 0;
+	char why[512];
+
+	for (size_t i = 0; i < v->ops->n_hints && n < ARRAY_SIZE(shown); i++)
+		if (!v->ops->withheld || !v->ops->withheld(ui, v, v->ops->hints[i], why, sizeof(why)))
+			shown[n++] = v->ops->hints[i];
+	ui_draw_footer(ui, shown, n);
+}
+
 void ui_draw_dialog(struct ui *ui, int h, int w, const char *title, int *y, int *x)
 {
 	h = h < ui->rows - 2 ? h : ui->rows - 2;
@@ -248,7 +261,7 @@ void ui_draw_frame(struct ui *ui)
 	if (console_keys)
 		ui_draw_footer(ui, ui_console_hints, ARRAY_SIZE(ui_console_hints));
 	else
-		ui_draw_footer(ui, top->ops->hints, top->ops->n_hints);
+		ui_draw_view_footer(ui, top);
 	ui_draw_main(ui, 1, ui->rows - 1 - status_h);
 	refresh();
 }

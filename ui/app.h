@@ -33,6 +33,13 @@ struct ui_view_ops {
 	const enum ui_action *hints;
 	size_t n_hints;
 	bool modal;		/* drawn over the view below it */
+	/*
+	 * Whether action a is not offered here now (the selected VM's
+	 * backend lacks it), saying why in why; NULL: all are offered. The
+	 * footer and the help leave such actions out.
+	 */
+	bool (*withheld)(struct ui *ui, struct ui_view *v, enum ui_action a, char *why,
+			 size_t len);
 };
 
 struct ui_view {
@@ -44,7 +51,7 @@ struct ui_conn {
 	char *uri;
 	char *label;		/* short, for the CONN column */
 	struct worker *worker;
-	struct backend *be;	/* once open; only its event queue is used here */
+	struct backend *be;	/* once open; its event queue and what it can do are used here */
 	struct vm_limits limits;
 	bool open;
 	char *error;		/* why it could not be opened */
@@ -135,6 +142,7 @@ void ui_list_set_columns(struct ui *ui, struct ui_view *v, const char *spec);
 struct ui_view *ui_view_detail_new(struct ui *ui, size_t conn, const char *name,
 				   int tab);
 struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit);
+/* Help for the view on top now: what it does not offer is left out, and said why. */
 struct ui_view *ui_view_help_new(struct ui *ui);
 /*
  * A yes/no question; on yes (or on extra_key, with extra set), run(ui,
@@ -164,6 +172,12 @@ void ui_act_power(struct ui *ui, enum backend_action a);
 void ui_act_pause(struct ui *ui);
 /* def, when known, lets the question name the disks. */
 void ui_act_delete(struct ui *ui, const struct vm_def *def);
+/* Whether the VM's connection lacks action a (snapshots on a backend
+ * without them), with a sentence saying so in why. */
+bool ui_vm_withheld(struct ui *ui, size_t conn, const char *name, enum ui_action a,
+		    char *why, size_t len);
+/* As ui_vm_withheld, and then the sentence goes to the status line. */
+bool ui_vm_refuse(struct ui *ui, size_t conn, const char *name, enum ui_action a);
 
 /* Detail tabs. */
 enum { UI_TAB_INFO, UI_TAB_CONSOLE, UI_TAB_STATS, UI_TAB_SNAPSHOTS, UI_N_TABS };

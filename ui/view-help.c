@@ -12,6 +12,7 @@
 struct ui_help {
 	int top;
 	char *config_path;
+	struct ui_view *under;	/* the view help was asked from: it may withhold actions */
 };
 
 /* Row y + 1 + line - top, when it is on screen: the help scrolls. */
@@ -20,6 +21,13 @@ static int ui_help_row(const struct ui_help *hp, int y, int h, int line)
 	int row = y + 1 + line - hp->top;
 
 	return row > y && row < y + h ? row : -1;
+}
+
+static bool ui_help_withheld(struct ui *ui, struct ui_help *hp, enum ui_action a, char *why,
+			     size_t len)
+{
+	return ui_view_alive(ui, hp->under) && hp->under->ops->withheld &&
+	       hp->under->ops->withheld(ui, hp->under, a, why, len);
 }
 
 /* A sentence of the help, wrapped to its width; returns the next line. */
@@ -55,7 +63,8 @@ static void ui_help_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 {
 	struct ui_help *hp = v->priv;
 	int line = 0, row;
-	char text[512], bulk[64];
+	char why[UI_N_ACTIONS][256], text[512], bulk[64];
+	int n_why = 0;
 
 	ui_fill(y, 0, w, ui->theme.attr[UI_EL_COLHEAD]);
 	ui_put(y, 1, w - 1, ui->theme.attr[UI_EL_COLHEAD],
@@ -63,6 +72,10 @@ static void ui_help_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 	for (int a = 1; a < UI_N_ACTIONS; a++) {
 		char keys[64];
 
+		if (ui_help_withheld(ui, hp, (enum ui_action)a, why[n_why], sizeof(why[n_why]))) {
+			n_why++;
+			continue;
+		}
 		if ((row = ui_help_row(hp, y, h, line++)) < 0)
 			continue;
 		ui_keymap_labels(&ui->keys, (enum ui_action)a, keys, sizeof(keys));
@@ -84,6 +97,9 @@ static void ui_help_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 		 bulk);
 	for (size_t i = 0; i < ARRAY_SIZE(notes); i++)
 		line = ui_help_note(hp, y, h, w, line, 0, notes[i]);
+	/* What is left out above, and why. */
+	for (int i = 0; i < n_why; i++)
+		line = ui_help_note(hp, y, h, w, line, ui->theme.attr[UI_EL_DIM], why[i]);
 	if ((row = ui_help_row(hp, y, h, line)) >= 0)
 		ui_putf(row, 2, w - 3, ui->theme.attr[UI_EL_DIM], "Config file: %s",
 			hp->config_path ? hp->config_path : "(none: no HOME)");
@@ -137,6 +153,7 @@ struct ui_view *ui_view_help_new(struct ui *ui)
 
 	if (paths_config(&hp->config_path, NULL) < 0)
 		hp->config_path = NULL;
+	hp->under = ui_top_view(ui);
 	v->ops = &ui_help_ops;
 	v->priv = hp;
 	return v;

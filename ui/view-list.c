@@ -331,14 +331,21 @@ static void ui_list_get_def(struct ui *ui, struct ui_view *v, bool for_delete)
 	ui_submit(ui, job, v);
 }
 
+/* Enter folds a group; the graphs and snapshots of a group say they are a VM's. */
 static void ui_list_open_detail(struct ui *ui, int tab)
 {
 	struct ui_row *row = ui_model_current(&ui->model);
 
-	if (row && !row->vm) {
+	if (!row) {
+		ui_status(ui, true, "no VM selected");
+	} else if (!row->vm && tab == UI_TAB_INFO) {
 		ui_model_toggle_fold(&ui->model, row->group);
 		ui_model_rebuild(&ui->model);
-	} else if (row) {
+	} else if (!row->vm) {
+		ui_status(ui, true, "%s is a group: select one of its VMs to see its %s", row->group,
+			  tab == UI_TAB_STATS ? "graphs" : "snapshots");
+	} else if (tab != UI_TAB_SNAPSHOTS ||
+		   !ui_vm_refuse(ui, row->vm->conn, row->vm->vm.info.name, UI_ACT_SNAPSHOTS)) {
 		ui_push_view(ui, ui_view_detail_new(ui, row->vm->conn, row->vm->vm.info.name, tab));
 	}
 }
@@ -580,6 +587,15 @@ static const enum ui_action ui_list_hints[] = {
 	UI_ACT_CREATE, UI_ACT_DELETE, UI_ACT_FILTER, UI_ACT_SORT, UI_ACT_QUIT,
 };
 
+/* What the selected VM's connection cannot do. */
+static bool ui_list_withheld(struct ui *ui, struct ui_view *v, enum ui_action a, char *why,
+			     size_t len)
+{
+	struct ui_row *row = ui_model_current(&ui->model);
+
+	return row && row->vm && ui_vm_withheld(ui, row->vm->conn, row->vm->vm.info.name, a, why, len);
+}
+
 static const struct ui_view_ops ui_list_ops = {
 	.name = "list",
 	.draw = ui_list_draw,
@@ -589,6 +605,7 @@ static const struct ui_view_ops ui_list_ops = {
 	.click = ui_list_click,
 	.hints = ui_list_hints,
 	.n_hints = ARRAY_SIZE(ui_list_hints),
+	.withheld = ui_list_withheld,
 };
 
 struct ui_view *ui_view_list_new(struct ui *ui)
