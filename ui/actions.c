@@ -171,14 +171,17 @@ void ui_act_delete(struct ui *ui, const struct vm_def *def)
 	}
 	t = ui_targets_of(vms, n, BACKEND_DESTROY);
 	free(vms);
+	/* The definition read is the one VM's to delete, or of no use (marks changed meanwhile). */
+	if (def && (n != 1 || !str_eq(def->name, t->name[0])))
+		def = NULL;
 	ui_targets_names(t, names, sizeof(names));
 	strbuf_init(&disks);
 	strbuf_init(&text);
-	n_disks = ui_delete_disks(n == 1 ? def : NULL, &disks);
+	n_disks = ui_delete_disks(def, &disks);
 	strbuf_addf(&text, "Delete %s? A running VM is forced off first, then %s removed from vmtui and %s hypervisor. ",
 		    names, n == 1 ? "its definition is" : "their definitions are",
 		    n == 1 ? "its" : "their");
-	if (n == 1 && def && !n_disks)
+	if (def && !n_disks)
 		strbuf_adds(&text, "It has no disks to delete.");
 	else if (n_disks)
 		strbuf_addf(&text, "Its disks stay (%s); press d instead of y to delete them too.",
@@ -187,7 +190,7 @@ void ui_act_delete(struct ui *ui, const struct vm_def *def)
 		strbuf_addf(&text, "%s disks stay; press d instead of y to delete them too.",
 			    n == 1 ? "Its" : "Their");
 	/* Nothing to offer for a VM known to have no disks: d is then no answer. */
-	no_disks = n == 1 && def && !n_disks;
+	no_disks = def && !n_disks;
 	ui_push_view(ui, ui_view_confirm_new("Delete", text.buf, no_disks ? NULL : "delete disks too",
 					     no_disks ? 0 : 'd', ui_delete_confirmed, t,
 					     ui_targets_arg_free));

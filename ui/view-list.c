@@ -320,13 +320,21 @@ static void ui_list_move(struct ui *ui, long delta)
 static void ui_list_get_def(struct ui *ui, struct ui_view *v, bool for_delete)
 {
 	struct ui_row *row = ui_model_current(&ui->model);
+	struct ui_vm *vm = row ? row->vm : NULL, **t;
 	struct job *job;
+	size_t n;
 
-	if (!row || !row->vm) {
+	/* Delete is for the one marked VM, wherever the cursor is; edit for the cursor's. */
+	if (for_delete) {
+		t = ui_model_targets(&ui->model, &n);
+		vm = n == 1 ? t[0] : NULL;
+		free(t);
+	}
+	if (!vm) {
 		ui_status(ui, true, "no VM selected");
 		return;
 	}
-	job = job_new(JOB_GET_DEF, row->vm->conn, row->vm->vm.info.name);
+	job = job_new(JOB_GET_DEF, vm->conn, vm->vm.info.name);
 	job->flag = for_delete;
 	ui_submit(ui, job, v);
 }

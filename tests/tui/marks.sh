@@ -91,6 +91,16 @@ tui_wait 'y: yes +d: delete disks too +n: no'
 tui_keys n
 tui_wait 'Delete: cancelled'
 
+# With one VM marked, the question is about it (and its disks), wherever the cursor is.
+tui_keys Home Down Down Down Space Home
+tui_wait '^\*  db1 '
+tui_keys x
+tui_wait 'Delete db1\?'
+tui_wait_text 'Its .*disks stay .*db1.img\)'
+tui_keys n
+tui_wait 'Delete: cancelled'
+tui_keys U
+
 # The help names the new keys and R among the verbs that act on all marked.
 tui_keys '?'
 tui_wait 'Help: keys'
