@@ -428,8 +428,8 @@ static void ui_list_console(struct ui *ui)
 		ui_status(ui, true, "%s is a group: select one of its VMs to open its console",
 			  row->group);
 	} else if (ui->console && !ui->console_focus &&
-	    ui_console_conn(ui->console) == row->vm->conn &&
-	    str_eq(ui_console_name(ui->console), row->vm->vm.info.name)) {
+		   ui_console_conn(ui->console) == row->vm->conn &&
+		   str_eq(ui_console_name(ui->console), row->vm->vm.info.name)) {
 		ui->console_focus = true;
 	} else {
 		ui_open_console(ui, row->vm->conn, row->vm->vm.info.name);
@@ -453,8 +453,8 @@ static void ui_list_create(struct ui *ui)
 
 static const enum ui_action ui_list_actions[] = {
 	UI_ACT_UP, UI_ACT_DOWN, UI_ACT_PGUP, UI_ACT_PGDN, UI_ACT_HOME, UI_ACT_END,
-	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_MARK_ALL, UI_ACT_UNMARK_ALL, UI_ACT_START, UI_ACT_SHUTDOWN,
-	UI_ACT_DESTROY, UI_ACT_REBOOT, UI_ACT_PAUSE, UI_ACT_CREATE, UI_ACT_EDIT,
+	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_MARK_ALL, UI_ACT_UNMARK_ALL, UI_ACT_START,
+	UI_ACT_SHUTDOWN, UI_ACT_DESTROY, UI_ACT_REBOOT, UI_ACT_PAUSE, UI_ACT_CREATE, UI_ACT_EDIT,
 	UI_ACT_DELETE, UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS, UI_ACT_FILTER,
 	UI_ACT_SORT, UI_ACT_INVERT, UI_ACT_FOLD, UI_ACT_ACTIVE, UI_ACT_LAYOUT,
 	UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_CLOSE,
@@ -601,7 +601,8 @@ static bool ui_list_withheld(struct ui *ui, struct ui_view *v, enum ui_action a,
 {
 	struct ui_row *row = ui_model_current(&ui->model);
 
-	return row && row->vm && ui_vm_withheld(ui, row->vm->conn, row->vm->vm.info.name, a, why, len);
+	return row && row->vm &&
+	       ui_vm_withheld(ui, row->vm->conn, row->vm->vm.info.name, a, why, len);
 }
 
 static const struct ui_view_ops ui_list_ops = {
