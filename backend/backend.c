@@ -364,6 +364,14 @@ int backend_snapshot_delete(struct backend *be, const char *name,
 			    snap);
 }
 
+bool backend_has_snapshots(const struct backend *be)
+{
+	const struct backend_ops *o = be->ops;
+
+	return o->snapshot_list && o->snapshot_create && o->snapshot_revert &&
+	       o->snapshot_delete;
+}
+
 int backend_export_def(struct backend *be, const char *name, char **out,
 		       struct vmt_error *err)
 {

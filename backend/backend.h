@@ -320,6 +320,11 @@ int backend_snapshot_revert(struct backend *be, const char *name,
 			    const char *snap, struct vmt_error *err);
 int backend_snapshot_delete(struct backend *be, const char *name,
 			    const char *snap, struct vmt_error *err);
+/*
+ * Whether the backend has all four snapshot verbs: a face offers only
+ * what a connection can do, and asks this instead of testing its URI.
+ */
+bool backend_has_snapshots(const struct backend *be);
 int backend_export_def(struct backend *be, const char *name, char **out,
 		       struct vmt_error *err);
 int backend_import_def(struct backend *be, const char *text,

@@ -138,14 +138,31 @@ static void ui_delete_confirmed(struct ui *ui, void *arg, bool extra)
 	ui_model_clear_marks(&ui->model);
 }
 
-/* Delete asks once, naming what goes: the definitions, and the disks on d. */
+/* The disks def names (images, not ISOs), joined with ", "; how many. */
+static size_t ui_delete_disks(const struct vm_def *def, struct strbuf *sb)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; def && i < def->n_disks; i++)
+		if (def->disks[i].device == VM_DISK_DEVICE_DISK && def->disks[i].path) {
+			strbuf_addf(sb, "%s%s", n ? ", " : "", def->disks[i].path);
+			n++;
+		}
+	return n;
+}
+
+/*
+ * Delete asks once, naming what goes: the definitions, and the disks on d.
+ * With def (one VM) the question names its disks, and has no d when it has none.
+ */
 void ui_act_delete(struct ui *ui, const struct vm_def *def)
 {
-	size_t n;
+	size_t n, n_disks;
 	struct ui_vm **vms = ui_model_targets(&ui->model, &n);
 	struct ui_targets *t;
-	char names[256], text[1024];
-	struct strbuf disks;
+	char names[256];
+	struct strbuf disks, text;
+	bool no_disks;
 
 	if (!n) {
 		ui_status(ui, true, "no VM selected");
@@ -154,16 +171,51 @@ void ui_act_delete(struct ui *ui, const struct vm_def *def)
 	}
 	t = ui_targets_of(vms, n, BACKEND_DESTROY);
 	free(vms);
+	/* The definition read is the one VM's to delete, or of no use (marks changed meanwhile). */
+	if (def && (n != 1 || !str_eq(def->name, t->name[0])))
+		def = NULL;
 	ui_targets_names(t, names, sizeof(names));
 	strbuf_init(&disks);
-	for (size_t i = 0; def && i < def->n_disks; i++)
-		if (def->disks[i].device == VM_DISK_DEVICE_DISK && def->disks[i].path)
-			strbuf_addf(&disks, "%s%s", disks.len ? ", " : "", def->disks[i].path);
-	snprintf(text, sizeof(text),
-		 "Delete %s? A running VM is forced off first, then its definition is removed from vmtui and its hypervisor. "
-		 "Its disks stay%s%s%s; press d instead of y to delete them too.",
-		 names, disks.len ? " (" : "", disks.len ? disks.buf : "", disks.len ? ")" : "");
+	strbuf_init(&text);
+	n_disks = ui_delete_disks(def, &disks);
+	strbuf_addf(&text, "Delete %s? A running VM is forced off first, then %s removed from vmtui and %s hypervisor. ",
+		    names, n == 1 ? "its definition is" : "their definitions are",
+		    n == 1 ? "its" : "their");
+	if (def && !n_disks)
+		strbuf_adds(&text, "It has no disks to delete.");
+	else if (n_disks)
+		strbuf_addf(&text, "Its disks stay (%s); press d instead of y to delete them too.",
+			    disks.buf);
+	else
+		strbuf_addf(&text, "%s disks stay; press d instead of y to delete them too.",
+			    n == 1 ? "Its" : "Their");
+	/* Nothing to offer for a VM known to have no disks: d is then no answer. */
+	no_disks = def && !n_disks;
+	ui_push_view(ui, ui_view_confirm_new("Delete", text.buf, no_disks ? NULL : "delete disks too",
+					     no_disks ? 0 : 'd', ui_delete_confirmed, t,
+					     ui_targets_arg_free));
+	strbuf_done(&text);
 	strbuf_done(&disks);
-	ui_push_view(ui, ui_view_confirm_new("Delete", text, "delete disks too", 'd',
-					     ui_delete_confirmed, t, ui_targets_arg_free));
+}
+
+bool ui_vm_withheld(struct ui *ui, size_t conn, const char *name, enum ui_action a,
+		    char *why, size_t len)
+{
+	const struct backend *be = ui->conns[conn].be;
+
+	if (a != UI_ACT_SNAPSHOTS || !be || backend_has_snapshots(be))
+		return false;
+	snprintf(why, len, "no snapshots for %s: the %s backend (%s) does not support them",
+		 name, be->ops->name, ui->conns[conn].uri);
+	return true;
+}
+
+bool ui_vm_refuse(struct ui *ui, size_t conn, const char *name, enum ui_action a)
+{
+	char why[512];
+
+	if (!ui_vm_withheld(ui, conn, name, a, why, sizeof(why)))
+		return false;
+	ui_status(ui, true, "%s", why);
+	return true;
 }

@@ -70,21 +70,38 @@ static void ui_conn_state(struct ui *ui, size_t i, char *buf, size_t len)
 		snprintf(buf, len, "%s", c->label);
 }
 
+/* "3 running", "3 running, 1 paused": a paused VM runs no code, so it is counted apart. */
+static void ui_title_counts(const struct ui_model *m, char *buf, size_t len)
+{
+	unsigned running = 0, paused = 0;
+
+	for (size_t i = 0; i < m->n_vms; i++) {
+		enum vm_state st = m->vms[i]->vm.info.state;
+
+		if (st == VM_STATE_PAUSED || st == VM_STATE_SUSPENDED)
+			paused++;
+		else
+			running += vm_state_is_active(st);
+	}
+	if (paused)
+		snprintf(buf, len, "%u running, %u paused", running, paused);
+	else
+		snprintf(buf, len, "%u running", running);
+}
+
 static void ui_draw_title(struct ui *ui)
 {
 	attr_t a = ui->theme.attr[UI_EL_TITLE];
-	unsigned running = 0;
-	char mem[16], total[16];
+	char mem[16], total[16], counts[48];
 	struct strbuf sb;
 	int x;
 
-	for (size_t i = 0; i < ui->model.n_vms; i++)
-		running += vm_state_is_active(ui->model.vms[i]->vm.info.state);
+	ui_title_counts(&ui->model, counts, sizeof(counts));
 	ui_fmt_bytes(mem, sizeof(mem), (double)ui->host_mem_used_kib * 1024);
 	ui_fmt_bytes(total, sizeof(total), (double)ui->host_mem_total_kib * 1024);
 	ui_fill(0, 0, ui->cols, a);
-	x = ui_putf(0, 0, ui->cols, a, " vmtui  VMs %u running / %zu defined  Host CPU %3.0f%%  Mem %s/%s ",
-		    running, ui->model.n_vms, ui->host_cpu_pct, mem, total);
+	x = ui_putf(0, 0, ui->cols, a, " vmtui  VMs %s / %zu defined  Host CPU %3.0f%%  Mem %s/%s ",
+		    counts, ui->model.n_vms, ui->host_cpu_pct, mem, total);
 	strbuf_init(&sb);
 	for (size_t i = 0; i < ui->n_conns; i++) {
 		char st[96];
@@ -111,6 +128,19 @@ void ui_draw_footer(struct ui *ui, const enum ui_action *hints, size_t n)
 		x += ui_putf(y, x, ui->cols - x, ui->theme.attr[UI_EL_KEYTEXT], " %s ",
 			     ui_action_short(hints[i]));
 	}
+}
+
+/* The footer of a view, without the actions it withholds now. */
+static void ui_draw_view_footer(struct ui *ui, struct ui_view *v)
+{
+	enum ui_action shown[UI_N_ACTIONS];
+	size_t n = 0;
+	char why[512];
+
+	for (size_t i = 0; i < v->ops->n_hints && n < ARRAY_SIZE(shown); i++)
+		if (!v->ops->withheld || !v->ops->withheld(ui, v, v->ops->hints[i], why, sizeof(why)))
+			shown[n++] = v->ops->hints[i];
+	ui_draw_footer(ui, shown, n);
 }
 
 void ui_draw_dialog(struct ui *ui, int h, int w, const char *title, int *y, int *x)
@@ -208,10 +238,34 @@ static void ui_draw_downloads(struct ui *ui)
 		ui_keymap_label(&ui->keys, UI_ACT_IMAGES));
 }
 
+/*
+ * The status line above the footer: a message wider than the screen wraps
+ * onto more lines (the views get fewer), up to half the screen. Returns
+ * the rows it takes, at least the one kept for it.
+ */
+static int ui_draw_status(struct ui *ui)
+{
+	attr_t a = ui->theme.attr[ui->status_error ? UI_EL_ERROR : UI_EL_INFO];
+	int max = (ui->rows - 3) / 2, n, h;
+
+	if (!ui->status || !ui->status[0]) {
+		ui_draw_downloads(ui);
+		return 1;
+	}
+	n = ui_wrap(ui->status, ui->cols, NULL, 0);
+	h = n < 1 ? 1 : n > max ? max : n;
+	ui_put_wrapped(ui->rows - 1 - h, 0, ui->cols, h, 0, a, ui->status, true);
+	/* Longer still (it is in the log whole): say that it goes on. */
+	if (n > h)
+		ui_put(ui->rows - 2, ui->cols - 1, 1, a, ui->theme.unicode ? "\u2026" : ">", false);
+	return h;
+}
+
 void ui_draw_frame(struct ui *ui)
 {
 	struct ui_view *top = ui_top_view(ui);
 	bool console_keys = ui->console && ui->console_focus && ui->n_views == 1;
+	int status_h;
 
 	erase();
 	if (ui->rows < 24 || ui->cols < 80) {
@@ -222,15 +276,11 @@ void ui_draw_frame(struct ui *ui)
 		return;
 	}
 	ui_draw_title(ui);
-	if (ui->status[0])
-		ui_put(ui->rows - 2, 0, ui->cols,
-		       ui->theme.attr[ui->status_error ? UI_EL_ERROR : UI_EL_INFO], ui->status, true);
-	else
-		ui_draw_downloads(ui);
+	status_h = ui_draw_status(ui);
 	if (console_keys)
 		ui_draw_footer(ui, ui_console_hints, ARRAY_SIZE(ui_console_hints));
 	else
-		ui_draw_footer(ui, top->ops->hints, top->ops->n_hints);
-	ui_draw_main(ui, 1, ui->rows - 2);
+		ui_draw_view_footer(ui, top);
+	ui_draw_main(ui, 1, ui->rows - 1 - status_h);
 	refresh();
 }

@@ -158,10 +158,41 @@ static void ui_job_stats(struct ui *ui, struct job *job)
 		ui_model_rebuild(&ui->model);
 }
 
+/* Forget the console being opened; its job, when it comes, is dropped. */
+static void ui_console_want_drop(struct ui *ui, bool say)
+{
+	if (!ui->console_want.name)
+		return;
+	if (say)
+		ui_status(ui, false, "console of %s: not opened (left before it was ready)",
+			  ui->console_want.name);
+	free(ui->console_want.name);
+	ui->console_want.name = NULL;
+}
+
+bool ui_console_wait_key(struct ui *ui, int key, bool is_char)
+{
+	if (!ui->console_want.name)
+		return false;
+	if (is_char && key == UI_KEY_CONSOLE_ESCAPE) {
+		ui_console_want_drop(ui, true);
+		return true;
+	}
+	ui->console_want.focus = false;
+	return false;
+}
+
+/* A console opened: it is shown if still wanted, and has the keys if the user waited. */
 static void ui_job_console(struct ui *ui, struct job *job)
 {
 	int h = ui->rows / 2, w = ui->cols;
+	bool wanted = ui->console_want.name && ui->console_want.conn == job->conn &&
+		      str_eq(ui->console_want.name, job->name);
+	bool focus = wanted && ui->console_want.focus;
 
+	if (!wanted)
+		return;
+	ui_console_want_drop(ui, false);
 	if (job->result < 0) {
 		ui_status(ui, true, "%s", job->err.msg);
 		return;
@@ -169,10 +200,14 @@ static void ui_job_console(struct ui *ui, struct job *job)
 	ui_console_free(ui->console);
 	ui->console = ui_console_new(job->console, job->conn, job->name, h, w);
 	job->console = NULL;
-	ui->console_focus = true;
+	ui->console_focus = focus;
 	ui_console_read(ui->console);
-	ui_status(ui, false, "console of %s: keys go to the guest; Ctrl-] returns to vmtui",
-		  job->name);
+	if (focus)
+		ui_status(ui, false, "console of %s: keys go to the guest; Ctrl-] returns to vmtui",
+			  job->name);
+	else
+		ui_status(ui, false, "console of %s: open below; %s gives it the keys", job->name,
+			  ui_keymap_label(&ui->keys, UI_ACT_CONSOLE));
 }
 
 /* An action on a VM ended: say how, and look again at the connection. */
@@ -350,6 +385,16 @@ void ui_open_console(struct ui *ui, size_t conn, const char *name)
 		ui->console_focus = true;
 		return;
 	}
+	/* Asked again while it is on its way: it is wanted with the keys again. */
+	if (ui->console_want.name && ui->console_want.conn == conn &&
+	    str_eq(ui->console_want.name, name)) {
+		ui->console_want.focus = true;
+		ui_status(ui, false, "still opening the console of %s...", name);
+		return;
+	}
+	vm_def_set_str(&ui->console_want.name, name);
+	ui->console_want.conn = conn;
+	ui->console_want.focus = true;
 	ui_submit(ui, job_new(JOB_CONSOLE, conn, name), NULL);
 	ui_status(ui, false, "opening the console of %s...", name);
 }
@@ -366,6 +411,7 @@ void ui_console_next_layout(struct ui *ui)
 
 void ui_close_console(struct ui *ui)
 {
+	ui_console_want_drop(ui, true);
 	ui_console_free(ui->console);
 	ui->console = NULL;
 	ui->console_focus = false;

@@ -12,6 +12,9 @@ void ui_handle_job(struct ui *ui, struct job *job);
 int ui_tick(struct ui *ui);
 /* Drain the event queues of the open connections. */
 void ui_handle_events(struct ui *ui, size_t conn);
+/* A key came while a console is being opened: Ctrl-] gives it up (true:
+ * the key is used), any other leaves it to open without the keys. */
+bool ui_console_wait_key(struct ui *ui, int key, bool is_char);
 
 /* app-draw.c */
 void ui_draw_frame(struct ui *ui);

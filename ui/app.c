@@ -73,11 +73,20 @@ static void ui_signals(void)
 
 void ui_status(struct ui *ui, bool error, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, again;
+	int n;
 
+	/* Whole, however long: the status line wraps it to the screen's width. */
 	va_start(ap, fmt);
-	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
+	free(ui->status);
+	ui->status = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	ui->status[0] = '\0';
+	if (n > 0)
+		vsnprintf(ui->status, (size_t)n + 1, fmt, again);
+	va_end(again);
 	ui->status_error = error;
 	/* Errors stay until the next thing happens; notes fade after a while. */
 	ui->status_until = error ? 0 : time_mono_ns() + 5000000000ull;
@@ -215,6 +224,8 @@ static void ui_done(struct ui *ui)
 	config_done(&ui->cfg);
 	free(ui->db_path);
 	free(ui->select_name);
+	free(ui->status);
+	free(ui->console_want.name);
 }
 
 /* Whether the console is on screen (and may take keys). */
@@ -276,6 +287,8 @@ static void ui_key(struct ui *ui, int key, bool is_char)
 	if (!is_char && key == KEY_RESIZE) {
 		getmaxyx(stdscr, ui->rows, ui->cols);
 		clearok(stdscr, TRUE);
+	} else if (ui_console_wait_key(ui, key, is_char)) {
+		/* Ctrl-] gave up the console that was being opened. */
 	} else if (!is_char && key == KEY_MOUSE) {
 		ui_mouse(ui);
 	} else if (ui_console_shown(ui) && ui->console_focus) {
@@ -370,7 +383,8 @@ static void ui_loop(struct ui *ui)
 		int timeout = ui_tick(ui);
 
 		if (ui->status_until && time_mono_ns() > ui->status_until) {
-			ui->status[0] = '\0';
+			free(ui->status);
+			ui->status = NULL;
 			ui->status_until = 0;
 			ui->dirty = true;
 		}

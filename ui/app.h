@@ -33,6 +33,13 @@ struct ui_view_ops {
 	const enum ui_action *hints;
 	size_t n_hints;
 	bool modal;		/* drawn over the view below it */
+	/*
+	 * Whether action a is not offered here now (the selected VM's
+	 * backend lacks it), saying why in why; NULL: all are offered. The
+	 * footer and the help leave such actions out.
+	 */
+	bool (*withheld)(struct ui *ui, struct ui_view *v, enum ui_action a, char *why,
+			 size_t len);
 };
 
 struct ui_view {
@@ -44,7 +51,7 @@ struct ui_conn {
 	char *uri;
 	char *label;		/* short, for the CONN column */
 	struct worker *worker;
-	struct backend *be;	/* once open; only its event queue is used here */
+	struct backend *be;	/* once open; its event queue and what it can do are used here */
 	struct vm_limits limits;
 	bool open;
 	char *error;		/* why it could not be opened */
@@ -69,8 +76,18 @@ struct ui {
 	int n_views;
 	struct ui_console *console;	/* the open console, if any */
 	bool console_focus;		/* keys go to the guest */
+	/*
+	 * The console asked for and not open yet (name NULL: none). It opens
+	 * with the keys only if the user still waits for it: any other key
+	 * meanwhile leaves it without them, Ctrl-] or Esc gives it up.
+	 */
+	struct {
+		size_t conn;
+		char *name;
+		bool focus;
+	} console_want;
 	enum config_console console_layout;
-	char status[512];
+	char *status;			/* the status line's message, NULL when none */
 	bool status_error;
 	uint64_t status_until;
 	double refresh_s;
@@ -114,6 +131,7 @@ void ui_refresh_conn(struct ui *ui, size_t i);
 void ui_select_later(struct ui *ui, size_t conn, const char *name);
 /* Open the console of a VM (through a job) and focus it. */
 void ui_open_console(struct ui *ui, size_t conn, const char *name);
+/* Close the console, and give up one that is still being opened. */
 void ui_close_console(struct ui *ui);
 /* Whether a job's view is still on screen (it may have been closed). */
 bool ui_view_alive(struct ui *ui, struct ui_view *v);
@@ -125,6 +143,7 @@ void ui_list_set_columns(struct ui *ui, struct ui_view *v, const char *spec);
 struct ui_view *ui_view_detail_new(struct ui *ui, size_t conn, const char *name,
 				   int tab);
 struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit);
+/* Help for the view on top now: what it does not offer is left out, and said why. */
 struct ui_view *ui_view_help_new(struct ui *ui);
 /* The cloud image catalogue and cache (i): Enter downloads, x stops or removes. */
 struct ui_view *ui_view_images_new(struct ui *ui);
@@ -160,6 +179,12 @@ void ui_act_power(struct ui *ui, enum backend_action a);
 void ui_act_pause(struct ui *ui);
 /* def, when known, lets the question name the disks. */
 void ui_act_delete(struct ui *ui, const struct vm_def *def);
+/* Whether the VM's connection lacks action a (snapshots on a backend
+ * without them), with a sentence saying so in why. */
+bool ui_vm_withheld(struct ui *ui, size_t conn, const char *name, enum ui_action a,
+		    char *why, size_t len);
+/* As ui_vm_withheld, and then the sentence goes to the status line. */
+bool ui_vm_refuse(struct ui *ui, size_t conn, const char *name, enum ui_action a);
 
 /* Detail tabs. */
 enum { UI_TAB_INFO, UI_TAB_CONSOLE, UI_TAB_STATS, UI_TAB_SNAPSHOTS, UI_N_TABS };

@@ -213,6 +213,87 @@ int ui_putf(int y, int x, int width, attr_t attr, const char *fmt, ...)
 	return ui_put(y, x, width, attr, buf, false);
 }
 
+/* The columns of the word at p (up to a space, a newline or the end). */
+static int ui_word_width(const char *p)
+{
+	size_t len = strcspn(p, " \n");
+	int w = 0;
+
+	while (len) {
+		wchar_t wc;
+		size_t n = ui_decode(p, len, &wc);
+
+		w += ui_wc_width(wc);
+		p += n;
+		len -= n;
+	}
+	return w;
+}
+
+/*
+ * The end (in bytes from p) of the next line that fits width columns: at
+ * the last space, unless the word that would move is too wide for any
+ * line (a long path): that one is broken where the line is full.
+ */
+static size_t ui_wrap_line(const char *p, int width)
+{
+	size_t len = strlen(p), i = 0, brk = 0;
+	int used = 0;
+
+	while (i < len && p[i] != '\n') {
+		wchar_t wc;
+		size_t n = ui_decode(p + i, len - i, &wc);
+		int cw = ui_wc_width(wc);
+
+		if (used + cw > width && i > 0)
+			return brk && ui_word_width(p + brk + 1) <= width ? brk : i;
+		if (wc == L' ')
+			brk = i;
+		used += cw;
+		i += n;
+	}
+	return i;
+}
+
+int ui_wrap(const char *text, int width, struct ui_span *out, int max)
+{
+	const char *p = text;
+	int lines = 0;
+
+	width = width > 0 ? width : 1;
+	while (*p) {
+		size_t n = ui_wrap_line(p, width);
+
+		if (lines < max)
+			out[lines] = (struct ui_span){ (size_t)(p - text), n };
+		lines++;
+		p += n;
+		/* The space or newline a line ends at is not on either line. */
+		if (*p == ' ' || *p == '\n')
+			p++;
+		while (*p == ' ')
+			p++;
+	}
+	return lines;
+}
+
+int ui_put_wrapped(int y, int x, int width, int h, int first, attr_t attr,
+		   const char *text, bool pad)
+{
+	int n = ui_wrap(text, width, NULL, 0);
+	struct ui_span *sp = xcalloc((size_t)n + 1, sizeof(*sp));
+
+	ui_wrap(text, width, sp, n);
+	for (int i = first < 0 ? 0 : first, row = 0; i < n && row < h; i++, row++) {
+		char *line = xstrndup(text + sp[i].off, sp[i].len);
+
+		ui_put(y + row, x, width, attr, line, pad);
+		free(line);
+	}
+	free(sp);
+	return n;
+}
+
 void ui_fill(int y, int x, int width, attr_t attr)
 {
 	attron(attr);

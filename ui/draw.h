@@ -55,6 +55,24 @@ int ui_put(int y, int x, int width, attr_t attr, const char *s, bool pad);
 /* As ui_put, with printf formatting. */
 int ui_putf(int y, int x, int width, attr_t attr, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* One line of wrapped text: len bytes of it from off. */
+struct ui_span {
+	size_t off, len;
+};
+
+/*
+ * Word-wrap UTF-8 text into lines of at most width columns (a word wider
+ * than that is broken between characters; a newline breaks too). Fills at
+ * most max spans; returns how many lines the whole text takes.
+ */
+int ui_wrap(const char *text, int width, struct ui_span *out, int max);
+/*
+ * Draw text wrapped into width columns: its lines from first on, on at
+ * most h rows from y (padding each row when pad). Returns how many lines
+ * the whole text takes, so that a caller can size or scroll a box.
+ */
+int ui_put_wrapped(int y, int x, int width, int h, int first, attr_t attr,
+		   const char *text, bool pad);
 void ui_fill(int y, int x, int width, attr_t attr);
 /* A vertical line of h cells, a separator between panes. */
 void ui_vline(int y, int x, int h, attr_t attr);

@@ -68,6 +68,7 @@ void ui_model_done(struct ui_model *m)
 	free(m->vms);
 	free(m->index);
 	free(m->rows);
+	free(m->shown);
 	free(m->filter);
 	for (size_t i = 0; i < m->n_folded; i++)
 		free(m->folded[i]);
@@ -174,6 +175,8 @@ void ui_model_merge(struct ui_model *m, size_t conn, struct core_vm *vms, size_t
 	free(vms);
 	ui_model_sweep(m, conn);
 	ui_index_rebuild(m);
+	/* It may name VMs the sweep freed; the next rebuild fills it again. */
+	m->n_shown = 0;
 }
 
 static void ui_history_push(struct ui_vm *v, double now_s)
@@ -403,9 +406,11 @@ static void ui_model_layout(struct ui_model *m, struct ui_vm **shown, size_t n)
 		ui_row_add(m, NULL, g);
 		m->rows[header].members = (unsigned)(j - i);
 		m->rows[header].folded = ui_model_is_folded(m, g);
-		for (; i < j; i++)
+		for (; i < j; i++) {
+			m->rows[header].marked += shown[i]->marked;
 			if (!m->rows[header].folded)
 				ui_row_add(m, shown[i], g);
+		}
 	}
 }
 
@@ -414,7 +419,7 @@ void ui_model_rebuild(struct ui_model *m)
 	struct ui_row *cur = ui_model_current(m);
 	struct ui_vm *sel_vm = cur ? cur->vm : NULL;
 	char *sel_group = cur && !cur->vm && cur->group ? xstrdup(cur->group) : NULL;
-	struct ui_vm **shown = xcalloc(m->n_vms, sizeof(*shown));
+	struct ui_vm **shown = xrealloc(m->shown, (m->n_vms ? m->n_vms : 1) * sizeof(*shown));
 	/* The filter split into its words once for all the VMs. */
 	char *copy = xstrdup(m->filter ? m->filter : ""), *save = NULL;
 	char **words = xcalloc(strlen(copy) / 2 + 1, sizeof(*words));
@@ -437,7 +442,8 @@ void ui_model_rebuild(struct ui_model *m)
 	qsort(shown, n, sizeof(*shown), ui_layout_cmp);
 	m->n_rows = 0;
 	ui_model_layout(m, shown, n);
-	free(shown);
+	m->shown = shown;
+	m->n_shown = n;
 	m->cursor = m->n_rows ? (m->cursor < m->n_rows ? m->cursor : m->n_rows - 1) : 0;
 	for (size_t i = 0; i < m->n_rows; i++)
 		if ((sel_vm && m->rows[i].vm == sel_vm) ||
@@ -463,8 +469,36 @@ size_t ui_model_marked(const struct ui_model *m)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < m->n_vms; i++)
-		n += m->vms[i]->marked;
+	for (size_t i = 0; i < m->n_shown; i++)
+		n += m->shown[i]->marked;
+	return n;
+}
+
+/* The shown VMs of group (NULL: all of them) into out; how many. */
+static size_t ui_model_shown_in(const struct ui_model *m, const char *group,
+				struct ui_vm **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->n_shown; i++)
+		if (!group || str_eq(m->shown[i]->vm.group, group))
+			out[n++] = m->shown[i];
+	return n;
+}
+
+size_t ui_model_toggle_marks(struct ui_model *m, const char *group, bool *on)
+{
+	struct ui_vm **vms = xcalloc(m->n_shown + 1, sizeof(*vms));
+	size_t n = ui_model_shown_in(m, group, vms);
+	bool all = n > 0;
+
+	for (size_t i = 0; i < n; i++)
+		all = all && vms[i]->marked;
+	for (size_t i = 0; i < n; i++)
+		vms[i]->marked = !all;
+	free(vms);
+	*on = !all;
+	ui_model_rebuild(m);
 	return n;
 }
 
@@ -472,6 +506,8 @@ void ui_model_clear_marks(struct ui_model *m)
 {
 	for (size_t i = 0; i < m->n_vms; i++)
 		m->vms[i]->marked = false;
+	for (size_t i = 0; i < m->n_rows; i++)
+		m->rows[i].marked = 0;
 }
 
 struct ui_vm **ui_model_targets(struct ui_model *m, size_t *n)
@@ -481,9 +517,9 @@ struct ui_vm **ui_model_targets(struct ui_model *m, size_t *n)
 
 	*n = 0;
 	/* Marked VMs in list order, so that messages read as the screen does. */
-	for (size_t i = 0; i < m->n_rows; i++)
-		if (m->rows[i].vm && m->rows[i].vm->marked)
-			out[(*n)++] = m->rows[i].vm;
+	for (size_t i = 0; i < m->n_shown; i++)
+		if (m->shown[i]->marked)
+			out[(*n)++] = m->shown[i];
 	if (*n == 0 && cur && cur->vm)
 		out[(*n)++] = cur->vm;
 	return out;

@@ -79,6 +79,7 @@ struct ui_row {
 	struct ui_vm *vm;		/* NULL for a group header */
 	const char *group;		/* the group of the header or of the VM */
 	unsigned members;		/* header: VMs in the group (after the filter) */
+	unsigned marked;		/* header: how many of them are marked */
 	bool folded;			/* header: its VMs are hidden */
 };
 
@@ -90,6 +91,10 @@ struct ui_model {
 	size_t index_size;
 	struct ui_row *rows;		/* what the list shows, in order */
 	size_t n_rows, cap_rows;
+	/* The VMs the filter lets through, in the list's order, folded
+	 * groups' included: what marks and actions apply to. */
+	struct ui_vm **shown;
+	size_t n_shown;
 	size_t cursor;			/* index into rows */
 	size_t top;			/* first row on screen */
 	enum ui_col sort;
@@ -105,7 +110,8 @@ struct ui_model {
 void ui_model_init(struct ui_model *m);
 void ui_model_done(struct ui_model *m);
 
-/* Replace the VMs of connection conn with vms (taken over: freed here). */
+/* Replace the VMs of connection conn with vms (taken over: freed here).
+ * VMs that went are freed: call ui_model_rebuild() before using rows. */
 void ui_model_merge(struct ui_model *m, size_t conn, struct core_vm *vms, size_t n);
 /*
  * Fold one sweep of statistics of connection conn into rates and history.
@@ -123,11 +129,19 @@ struct ui_vm *ui_model_find(struct ui_model *m, size_t conn, const char *name);
 void ui_model_select(struct ui_model *m, size_t conn, const char *name);
 void ui_model_toggle_fold(struct ui_model *m, const char *group);
 bool ui_model_is_folded(const struct ui_model *m, const char *group);
-/* The marked VMs, else the one under the cursor; *n is how many. The
- * array is the caller's to free. */
+/* The marked VMs the filter shows (in folded groups too), in the list's
+ * order, else the one under the cursor; *n is how many. The array is the
+ * caller's to free. */
 struct ui_vm **ui_model_targets(struct ui_model *m, size_t *n);
+/* How many of the VMs the filter shows are marked. */
 size_t ui_model_marked(const struct ui_model *m);
 void ui_model_clear_marks(struct ui_model *m);
+/*
+ * Mark every VM the filter shows in group (NULL: in the whole list,
+ * groups and all), or unmark them when all of them are marked already.
+ * Returns how many VMs that is; *on says whether they are now marked.
+ */
+size_t ui_model_toggle_marks(struct ui_model *m, const char *group, bool *on);
 /*
  * Set the filter ("" or NULL: none): words, all of which must match:
  * "state:S" (a state name prefix, "running" also matches blocked),

@@ -56,15 +56,44 @@ static void ui_detail_load_snaps(struct ui *ui, struct ui_view *v)
 	ui_submit(ui, job_new(JOB_SNAP_LIST, d->conn, d->name), v);
 }
 
+/* The action a tab stands for, as far as a backend may lack it. */
+static enum ui_action ui_tab_action(int tab)
+{
+	return tab == UI_TAB_SNAPSHOTS ? UI_ACT_SNAPSHOTS : UI_ACT_NONE;
+}
+
+static bool ui_detail_tab_offered(struct ui *ui, struct ui_detail *d, int tab)
+{
+	char why[512];
+
+	return !ui_vm_withheld(ui, d->conn, d->name, ui_tab_action(tab), why, sizeof(why));
+}
+
+/* Go to a tab, or say why this VM has no such tab and stay. */
 static void ui_detail_set_tab(struct ui *ui, struct ui_view *v, int tab)
 {
 	struct ui_detail *d = ui_detail(v);
 
-	d->tab = (tab + UI_N_TABS) % UI_N_TABS;
+	tab = (tab + UI_N_TABS) % UI_N_TABS;
+	if (ui_vm_refuse(ui, d->conn, d->name, ui_tab_action(tab)))
+		return;
+	d->tab = tab;
 	if (d->tab == UI_TAB_CONSOLE)
 		ui_open_console(ui, d->conn, d->name);
 	else if (d->tab == UI_TAB_SNAPSHOTS)
 		ui_detail_load_snaps(ui, v);
+}
+
+/* Tab and Shift-Tab pass over the tabs this VM does not have. */
+static void ui_detail_cycle(struct ui *ui, struct ui_view *v, int dir)
+{
+	struct ui_detail *d = ui_detail(v);
+	int tab = d->tab;
+
+	do
+		tab = (tab + dir + UI_N_TABS) % UI_N_TABS;
+	while (tab != d->tab && !ui_detail_tab_offered(ui, d, tab));
+	ui_detail_set_tab(ui, v, tab);
 }
 
 static void ui_detail_tabs(struct ui *ui, struct ui_detail *d, int y, int w)
@@ -74,10 +103,11 @@ static void ui_detail_tabs(struct ui *ui, struct ui_detail *d, int y, int w)
 	ui_fill(y, 0, w, ui->theme.attr[UI_EL_COLHEAD]);
 	x += ui_putf(y, x, w - x, ui->theme.attr[UI_EL_COLHEAD] | A_BOLD, "%s ", d->name);
 	for (int i = 0; i < UI_N_TABS; i++)
-		x += ui_putf(y, x, w - x,
-			     i == d->tab ? ui->theme.attr[UI_EL_SELECTED] | A_BOLD
-					 : ui->theme.attr[UI_EL_COLHEAD],
-			     " %d %s ", i + 1, ui_tab_names[i]);
+		if (ui_detail_tab_offered(ui, d, i))
+			x += ui_putf(y, x, w - x,
+				     i == d->tab ? ui->theme.attr[UI_EL_SELECTED] | A_BOLD
+						 : ui->theme.attr[UI_EL_COLHEAD],
+				     " %d %s ", i + 1, ui_tab_names[i]);
 }
 
 /* "label value" lines of the info tab; returns the next row. */
@@ -400,8 +430,8 @@ static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_cha
 	a = ui_keymap_match(&ui->keys, key, ui_detail_actions, ARRAY_SIZE(ui_detail_actions));
 	switch (a) {
 	case UI_ACT_CLOSE: ui_pop_view(ui); break;
-	case UI_ACT_NEXT_TAB: ui_detail_set_tab(ui, v, d->tab + 1); break;
-	case UI_ACT_PREV_TAB: ui_detail_set_tab(ui, v, d->tab - 1); break;
+	case UI_ACT_NEXT_TAB: ui_detail_cycle(ui, v, 1); break;
+	case UI_ACT_PREV_TAB: ui_detail_cycle(ui, v, -1); break;
 	case UI_ACT_CONSOLE: ui_detail_set_tab(ui, v, UI_TAB_CONSOLE); break;
 	case UI_ACT_STATS: ui_detail_set_tab(ui, v, UI_TAB_STATS); break;
 	case UI_ACT_SNAPSHOTS: ui_detail_set_tab(ui, v, UI_TAB_SNAPSHOTS); break;
@@ -474,6 +504,14 @@ static const enum ui_action ui_detail_hints[] = {
 	UI_ACT_START, UI_ACT_SHUTDOWN, UI_ACT_FASTER, UI_ACT_SLOWER,
 };
 
+static bool ui_detail_withheld(struct ui *ui, struct ui_view *v, enum ui_action a, char *why,
+			       size_t len)
+{
+	struct ui_detail *d = ui_detail(v);
+
+	return ui_vm_withheld(ui, d->conn, d->name, a, why, len);
+}
+
 static const struct ui_view_ops ui_detail_ops = {
 	.name = "detail",
 	.draw = ui_detail_draw,
@@ -482,6 +520,7 @@ static const struct ui_view_ops ui_detail_ops = {
 	.free = ui_detail_free,
 	.hints = ui_detail_hints,
 	.n_hints = ARRAY_SIZE(ui_detail_hints),
+	.withheld = ui_detail_withheld,
 };
 
 struct ui_view *ui_view_detail_new(struct ui *ui, size_t conn, const char *name, int tab)

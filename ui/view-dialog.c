@@ -9,32 +9,10 @@
 #include "ui/app.h"
 #include "ui/line.h"
 
-/* Word-wrap text into lines of at most w columns; returns the line count. */
-static int ui_wrap(const char *text, int w, char lines[][256], int max)
-{
-	int n = 0;
-
-	while (*text && n < max) {
-		int len = (int)strlen(text), cut = len;
-
-		if (len > w) {
-			cut = w;
-			while (cut > 0 && text[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = w;
-		}
-		snprintf(lines[n++], 256, "%.*s", cut, text);
-		text += cut;
-		while (*text == ' ')
-			text++;
-	}
-	return n;
-}
-
 struct ui_confirm {
 	char *title, *text, *extra_label;
 	int extra_key;
+	int top, lines, rows;	/* the first line shown, of how many; how many fit */
 	void (*run)(struct ui *, void *, bool);
 	void *arg;
 	void (*arg_free)(void *);
@@ -43,12 +21,18 @@ struct ui_confirm {
 static void ui_confirm_draw(struct ui *ui, struct ui_view *v, int y0, int x0, int h0, int w0)
 {
 	struct ui_confirm *c = v->priv;
-	char lines[12][256];
-	int w = 64, n = ui_wrap(c->text, w - 4, lines, 12), y, x;
+	int w = ui->cols - 2 < 64 ? ui->cols - 2 : 64, y, x, n;
 
+	/* The whole question: a text taller than the screen scrolls. */
+	c->lines = ui_wrap(c->text, w - 4, NULL, 0);
+	c->rows = c->lines < ui->rows - 6 ? c->lines : ui->rows - 6;
+	c->top = c->top > c->lines - c->rows ? c->lines - c->rows : c->top;
+	n = c->rows;
 	ui_draw_dialog(ui, n + 4, w, c->title, &y, &x);
-	for (int i = 0; i < n; i++)
-		ui_put(y + 1 + i, x + 2, w - 4, ui->theme.attr[UI_EL_DIALOG], lines[i], false);
+	ui_put_wrapped(y + 1, x + 2, w - 4, n, c->top, ui->theme.attr[UI_EL_DIALOG], c->text, false);
+	if (c->lines > n)
+		ui_putf(y + n + 1, x + w - 16, 14, ui->theme.attr[UI_EL_DIM], "%14s",
+			c->top == 0 ? "Down: more" : c->top + n >= c->lines ? "Up: more" : "Up/Down: more");
 	if (c->extra_label)
 		ui_putf(y + n + 2, x + 2, w - 4, A_BOLD, "y: yes   %c: %s   n: no", c->extra_key,
 			c->extra_label);
@@ -70,6 +54,14 @@ static void ui_confirm_key(struct ui *ui, struct ui_view *v, int key, bool is_ch
 	} else if (is_char && (key == 'n' || key == 'N' || key == 27 || key == 'q')) {
 		ui_status(ui, false, "%s: cancelled", c->title);
 		ui_pop_view(ui);
+	} else if (ui_keymap_is(&ui->keys, key, UI_ACT_DOWN) && c->top + c->rows < c->lines) {
+		c->top++;
+	} else if (ui_keymap_is(&ui->keys, key, UI_ACT_UP) && c->top > 0) {
+		c->top--;
+	} else if (ui_keymap_is(&ui->keys, key, UI_ACT_PGDN)) {
+		c->top = c->top + c->rows < c->lines - c->rows ? c->top + c->rows : c->lines - c->rows;
+	} else if (ui_keymap_is(&ui->keys, key, UI_ACT_PGUP)) {
+		c->top = c->top > c->rows ? c->top - c->rows : 0;
 	}
 }
 
@@ -131,9 +123,18 @@ struct ui_prompt {
 static void ui_prompt_draw(struct ui *ui, struct ui_view *v, int y0, int x0, int h0, int w0)
 {
 	struct ui_prompt *p = v->priv;
-	int w = ui->cols - 8, y, x;
+	int w = ui->cols - 8, y, x, k = 0;
 
-	ui_draw_dialog(ui, 5, w, p->title, &y, &x);
+	/* A question too long for the border (a credential's, naming a host) goes inside, wrapped. */
+	if (ui_text_width(p->title) > w - 6) {
+		k = ui_wrap(p->title, w - 4, NULL, 0);
+		k = k < ui->rows - 8 ? k : ui->rows - 8;
+	}
+	ui_draw_dialog(ui, 5 + k, w, k ? NULL : p->title, &y, &x);
+	if (k)
+		ui_put_wrapped(y + 1, x + 2, w - 4, k, 0, ui->theme.attr[UI_EL_DIALOG] | A_BOLD,
+			       p->title, false);
+	y += k;
 	ui_putf(y + 3, x + 2, w - 4, ui->theme.attr[UI_EL_DIM],
 		"Enter: apply   Esc: cancel   Ctrl-U: clear");
 	if (p->flags & UI_PROMPT_SECRET) {

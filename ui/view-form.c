@@ -397,8 +397,9 @@ static void ui_form_draw_summary(struct ui *ui, struct ui_form *fm, int y, int h
 static void ui_form_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, int w)
 {
 	struct ui_form *fm = ui_form(v);
+	const char *error = fm->f[fm->focus].error;
 	char title[160];
-	int row = y + 1, shown = 0, focus_row = -1;
+	int row = y + 1, shown = 0, focus_row = -1, err_h = 1;
 
 	ui_fill(y, 0, w, ui->theme.attr[UI_EL_COLHEAD]);
 	if (fm->edit)
@@ -410,19 +411,25 @@ static void ui_form_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 		ui_form_draw_summary(ui, fm, y + 1, h - 1, w);
 		return;
 	}
+	/* The focused field's error, whole: a long one (a path) takes up to three lines. */
+	if (error[0]) {
+		err_h = ui_wrap(error, w - 4, NULL, 0);
+		err_h = err_h < 1 ? 1 : err_h > 3 ? 3 : err_h;
+	}
 	for (int i = 0; i < F_COUNT; i++) {
 		if (!ui_form_visible(ui, fm, i))
 			continue;
 		if (shown++ < fm->top)
 			continue;
-		if (row >= y + h - 2)
+		if (row >= y + h - 1 - err_h)
 			break;
 		if (i == fm->focus)
 			focus_row = row;
 		ui_form_draw_field(ui, fm, i, row++, w);
 	}
-	if (fm->f[fm->focus].error[0])
-		ui_put(y + h - 2, 2, w - 4, ui->theme.attr[UI_EL_ERROR], fm->f[fm->focus].error, true);
+	if (error[0])
+		ui_put_wrapped(y + h - 1 - err_h, 2, w - 4, err_h, 0, ui->theme.attr[UI_EL_ERROR],
+			       error, true);
 	ui_put(y + h - 1, 2, w - 4, ui->theme.attr[UI_EL_DIM],
 	       "Up/Down: field  Left/Right: choice  Enter: next, then review  Esc: cancel", false);
 	/* Drawn last, so that the cursor ends up in the field being typed in. */
@@ -495,11 +502,36 @@ static void ui_form_enter(struct ui *ui, struct ui_view *v)
 	fm->summary = true;
 }
 
+/*
+ * After a key: each field's mark is its own check's verdict. The field
+ * that has the focus now is checked (as it is typed), and so is every
+ * marked field (fixing one field can fix another: a disk's size and
+ * path, a connection and its kernel), so that a mark goes as soon as its
+ * field is right; the others wait for Enter.
+ */
+static void ui_form_recheck(struct ui *ui, struct ui_form *fm)
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		struct ui_field *f = &fm->f[i];
+		struct vmt_error err;
+
+		if (!ui_form_visible(ui, fm, i)) {
+			f->error[0] = '\0';
+			continue;
+		}
+		if (i != fm->focus && !f->error[0])
+			continue;
+		vmt_error_clear(&err);
+		f->error[0] = '\0';
+		if (ui_form_check_one(ui, fm, i, &err) < 0)
+			snprintf(f->error, sizeof(f->error), "%s", err.msg);
+	}
+}
+
 static void ui_form_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 {
 	struct ui_form *fm = ui_form(v);
 	struct ui_field *f = &fm->f[fm->focus];
-	struct vmt_error err;
 
 	if (ui_key_is_enter(key, is_char)) {
 		ui_form_enter(ui, v);
@@ -523,21 +555,44 @@ static void ui_form_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	} else if (!f->choice && ui_line_key(&f->line, key, is_char)) {
 		f->typed = true;
 	}
-	/* The focused field is checked as it is typed; the others on Enter. */
-	vmt_error_clear(&err);
-	f->error[0] = '\0';
-	if (ui_form_visible(ui, fm, fm->focus) && ui_form_check_one(ui, fm, fm->focus, &err) < 0)
-		snprintf(f->error, sizeof(f->error), "%s", err.msg);
+	ui_form_recheck(ui, fm);
+}
+
+/*
+ * The field a refusal names by its first word ("memory: ..."), or -1.
+ * Disk errors are left out: "disk 1" may be a disk the form does not show.
+ */
+static int ui_form_field_of(struct ui *ui, struct ui_form *fm, const char *msg)
+{
+	static const struct { const char *word; int field; } words[] = {
+		{ "name", F_NAME }, { "vcpus", F_VCPUS }, { "memory", F_MEMORY },
+		{ "kernel", F_KERNEL }, { "initrd", F_INITRD }, { "cmdline", F_CMDLINE },
+		{ "cdrom", F_ISO }, { "net", F_NET }, { "nic", F_NET }, { "nics", F_NET },
+		{ "group", F_GROUP }, { "notes", F_NOTES },
+	};
+	size_t len = strcspn(msg, " :");
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strlen(words[i].word) == len && strncmp(msg, words[i].word, len) == 0 &&
+		    ui_form_visible(ui, fm, words[i].field) && !(words[i].field == F_NAME && fm->edit))
+			return words[i].field;
+	return -1;
 }
 
 static void ui_form_job(struct ui *ui, struct ui_view *v, struct job *job)
 {
 	struct ui_form *fm = ui_form(v);
+	int bad;
 
 	fm->busy = false;
 	if (job->result < 0) {
 		fm->summary = false;
 		ui_status(ui, true, "%s", job->err.msg);
+		bad = ui_form_field_of(ui, fm, job->err.msg);
+		if (bad >= 0) {
+			snprintf(fm->f[bad].error, sizeof(fm->f[bad].error), "%s", job->err.msg);
+			fm->focus = bad;
+		}
 		return;
 	}
 	ui_status(ui, false, "%s %s%s", job->def->name, fm->edit ? "changed" : "created",

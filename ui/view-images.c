@@ -192,7 +192,8 @@ void ui_pull_image(struct ui *ui, const char *spec)
 		return;
 	}
 	/* The status line follows the download from now on. */
-	ui->status[0] = '\0';
+	free(ui->status);
+	ui->status = NULL;
 	ui->status_until = 0;
 	ui->dirty = true;
 }

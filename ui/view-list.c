@@ -232,10 +232,13 @@ static void ui_list_draw_group(struct ui *ui, struct ui_list *l, const struct ui
 	attr_t a = selected ? ui->theme.attr[UI_EL_SELECTED] : ui->theme.attr[UI_EL_GROUP];
 	const char *arrow = row->folded ? (ui->theme.unicode ? "\u25b6" : "+")
 					: (ui->theme.unicode ? "\u25bc" : "-");
+	char marked[32] = "";
 
 	ui_fill(y, 0, l->width, selected ? a : 0);
-	ui_putf(y, 1, l->width - 1, a, "%s %s (%u VM%s)%s", arrow, row->group, row->members,
-		row->members == 1 ? "" : "s", row->folded ? " folded" : "");
+	if (row->marked)
+		snprintf(marked, sizeof(marked), ", %u marked", row->marked);
+	ui_putf(y, 1, l->width - 1, a, "%s %s (%u VM%s%s)%s", arrow, row->group, row->members,
+		row->members == 1 ? "" : "s", marked, row->folded ? " folded" : "");
 }
 
 static void ui_list_draw_header(struct ui *ui, struct ui_list *l, int y)
@@ -317,25 +320,40 @@ static void ui_list_move(struct ui *ui, long delta)
 static void ui_list_get_def(struct ui *ui, struct ui_view *v, bool for_delete)
 {
 	struct ui_row *row = ui_model_current(&ui->model);
+	struct ui_vm *vm = row ? row->vm : NULL, **t;
 	struct job *job;
+	size_t n;
 
-	if (!row || !row->vm) {
+	/* Delete is for the one marked VM, wherever the cursor is; edit for the cursor's. */
+	if (for_delete) {
+		t = ui_model_targets(&ui->model, &n);
+		vm = n == 1 ? t[0] : NULL;
+		free(t);
+	}
+	if (!vm) {
 		ui_status(ui, true, "no VM selected");
 		return;
 	}
-	job = job_new(JOB_GET_DEF, row->vm->conn, row->vm->vm.info.name);
+	job = job_new(JOB_GET_DEF, vm->conn, vm->vm.info.name);
 	job->flag = for_delete;
 	ui_submit(ui, job, v);
 }
 
+/* Enter folds a group; the graphs and snapshots of a group say they are a VM's. */
 static void ui_list_open_detail(struct ui *ui, int tab)
 {
 	struct ui_row *row = ui_model_current(&ui->model);
 
-	if (row && !row->vm) {
+	if (!row) {
+		ui_status(ui, true, "no VM selected");
+	} else if (!row->vm && tab == UI_TAB_INFO) {
 		ui_model_toggle_fold(&ui->model, row->group);
 		ui_model_rebuild(&ui->model);
-	} else if (row) {
+	} else if (!row->vm) {
+		ui_status(ui, true, "%s is a group: select one of its VMs to see its %s", row->group,
+			  tab == UI_TAB_STATS ? "graphs" : "snapshots");
+	} else if (tab != UI_TAB_SNAPSHOTS ||
+		   !ui_vm_refuse(ui, row->vm->conn, row->vm->vm.info.name, UI_ACT_SNAPSHOTS)) {
 		ui_push_view(ui, ui_view_detail_new(ui, row->vm->conn, row->vm->vm.info.name, tab));
 	}
 }
@@ -362,25 +380,58 @@ static void ui_list_sort_menu(struct ui *ui)
 					  ui_list_sort_chosen, NULL));
 }
 
+/* Space: the VM under the cursor, then the next row; on a group's header, its VMs. */
 static void ui_list_mark(struct ui *ui)
 {
-	struct ui_row *row = ui_model_current(&ui->model);
+	struct ui_model *m = &ui->model;
+	struct ui_row *row = ui_model_current(m);
+	char *group;
+	size_t n;
+	bool on;
 
-	if (row && row->vm) {
+	if (!row) {
+		ui_status(ui, true, "no VM to mark");
+	} else if (row->vm) {
 		row->vm->marked = !row->vm->marked;
+		/* The group's header counts its marks. */
+		ui_model_rebuild(m);
 		ui_list_move(ui, 1);
+	} else {
+		group = xstrdup(row->group);
+		n = ui_model_toggle_marks(m, group, &on);
+		ui_status(ui, false, "%s %zu VM%s of %s; %zu marked in all", on ? "marked" : "unmarked",
+			  n, n == 1 ? "" : "s", group, ui_model_marked(m));
+		free(group);
 	}
+}
+
+/* *: every VM the filter shows, or none when all of them are marked. */
+static void ui_list_mark_all(struct ui *ui)
+{
+	bool on;
+	size_t n = ui_model_toggle_marks(&ui->model, NULL, &on);
+
+	if (!n)
+		ui_status(ui, true, "no VM to mark");
+	else
+		ui_status(ui, false, "%s all %zu VM%s shown", on ? "marked" : "unmarked", n,
+			  n == 1 ? "" : "s");
 }
 
 static void ui_list_console(struct ui *ui)
 {
 	struct ui_row *row = ui_model_current(&ui->model);
 
-	if (ui->console && !ui->console_focus && row && row->vm &&
-	    ui_console_conn(ui->console) == row->vm->conn &&
-	    str_eq(ui_console_name(ui->console), row->vm->vm.info.name)) {
+	if (!row) {
+		ui_status(ui, true, "no VM selected");
+	} else if (!row->vm) {
+		ui_status(ui, true, "%s is a group: select one of its VMs to open its console",
+			  row->group);
+	} else if (ui->console && !ui->console_focus &&
+		   ui_console_conn(ui->console) == row->vm->conn &&
+		   str_eq(ui_console_name(ui->console), row->vm->vm.info.name)) {
 		ui->console_focus = true;
-	} else if (row && row->vm) {
+	} else {
 		ui_open_console(ui, row->vm->conn, row->vm->vm.info.name);
 	}
 }
@@ -402,8 +453,8 @@ static void ui_list_create(struct ui *ui)
 
 static const enum ui_action ui_list_actions[] = {
 	UI_ACT_UP, UI_ACT_DOWN, UI_ACT_PGUP, UI_ACT_PGDN, UI_ACT_HOME, UI_ACT_END,
-	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_UNMARK_ALL, UI_ACT_START, UI_ACT_SHUTDOWN,
-	UI_ACT_DESTROY, UI_ACT_REBOOT, UI_ACT_PAUSE, UI_ACT_CREATE, UI_ACT_EDIT,
+	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_MARK_ALL, UI_ACT_UNMARK_ALL, UI_ACT_START,
+	UI_ACT_SHUTDOWN, UI_ACT_DESTROY, UI_ACT_REBOOT, UI_ACT_PAUSE, UI_ACT_CREATE, UI_ACT_EDIT,
 	UI_ACT_DELETE, UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS, UI_ACT_IMAGES, UI_ACT_FILTER,
 	UI_ACT_SORT, UI_ACT_INVERT, UI_ACT_FOLD, UI_ACT_ACTIVE, UI_ACT_LAYOUT,
 	UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_CLOSE,
@@ -465,7 +516,7 @@ static void ui_list_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	switch (a) {
 	case UI_ACT_QUIT: ui->quit = true; break;
 	case UI_ACT_CLOSE:
-		if (ui->console)
+		if (ui->console || ui->console_want.name)
 			ui_close_console(ui);
 		else if (ui->model.filter)
 			ui_list_filter_done(ui, NULL, NULL);
@@ -476,6 +527,7 @@ static void ui_list_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	case UI_ACT_STATS: ui_list_open_detail(ui, UI_TAB_STATS); break;
 	case UI_ACT_SNAPSHOTS: ui_list_open_detail(ui, UI_TAB_SNAPSHOTS); break;
 	case UI_ACT_MARK: ui_list_mark(ui); break;
+	case UI_ACT_MARK_ALL: ui_list_mark_all(ui); break;
 	case UI_ACT_UNMARK_ALL: ui_model_clear_marks(&ui->model); break;
 	case UI_ACT_START: ui_act_power(ui, BACKEND_START); break;
 	case UI_ACT_SHUTDOWN: ui_act_power(ui, BACKEND_SHUTDOWN); break;
@@ -544,6 +596,16 @@ static const enum ui_action ui_list_hints[] = {
 	UI_ACT_CREATE, UI_ACT_DELETE, UI_ACT_FILTER, UI_ACT_SORT, UI_ACT_QUIT,
 };
 
+/* What the selected VM's connection cannot do. */
+static bool ui_list_withheld(struct ui *ui, struct ui_view *v, enum ui_action a, char *why,
+			     size_t len)
+{
+	struct ui_row *row = ui_model_current(&ui->model);
+
+	return row && row->vm &&
+	       ui_vm_withheld(ui, row->vm->conn, row->vm->vm.info.name, a, why, len);
+}
+
 static const struct ui_view_ops ui_list_ops = {
 	.name = "list",
 	.draw = ui_list_draw,
@@ -553,6 +615,7 @@ static const struct ui_view_ops ui_list_ops = {
 	.click = ui_list_click,
 	.hints = ui_list_hints,
 	.n_hints = ARRAY_SIZE(ui_list_hints),
+	.withheld = ui_list_withheld,
 };
 
 struct ui_view *ui_view_list_new(struct ui *ui)

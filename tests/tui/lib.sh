@@ -46,6 +46,20 @@ tui_wait() {
 	done
 }
 
+# tui_wait_text REGEX: wait until the screen's text, its lines joined with
+# spaces (as a message wrapped at spaces reads), matches.
+tui_wait_text() {
+	i=0
+	while ! tui_screen | sed 's/ *$//' | tr '\n' ' ' | grep -Eq -- "$1"; do
+		i=$((i + 1))
+		if [ $i -gt $((TUI_LIMIT * 10)) ]; then
+			echo "--- screen:"; tui_screen; echo "---"
+			fail "the screen's text never read '$1'"
+		fi
+		sleep 0.1
+	done
+}
+
 # tui_wait_gone REGEX: wait until the screen no longer matches.
 tui_wait_gone() {
 	i=0
