@@ -273,43 +273,42 @@ int backend_remove_storage(struct backend *be, const struct vm_def *def,
 	return BACKEND_CALL(be, remove_storage, "removing disks", err, def);
 }
 
-static const char *const backend_action_names[] = {
-	[BACKEND_START] = "start",
-	[BACKEND_SHUTDOWN] = "shutdown",
-	[BACKEND_DESTROY] = "destroy",
-	[BACKEND_REBOOT] = "reboot",
-	[BACKEND_PAUSE] = "pause",
-	[BACKEND_RESUME] = "resume",
-};
+typedef int (*backend_verb_fn)(struct backend *, const char *, struct vmt_error *);
+
+#define BACKEND_VERB_ROW(A, name, done, summary, help, footer, key, fkey, op)             \
+	[BACKEND_##A] = { name, done, summary, help, footer, key, fkey,                    \
+			  offsetof(struct backend_ops, op) },
+static const struct backend_verb backend_verbs[] = { BACKEND_VERBS(BACKEND_VERB_ROW) };
+#undef BACKEND_VERB_ROW
+
+const struct backend_verb *backend_verb(enum backend_action a)
+{
+	return (size_t)a < ARRAY_SIZE(backend_verbs) ? &backend_verbs[a] : NULL;
+}
 
 const char *backend_action_name(enum backend_action a)
 {
-	return (size_t)a < ARRAY_SIZE(backend_action_names) ? backend_action_names[a] : "?";
+	return backend_verb(a) ? backend_verb(a)->name : "?";
 }
 
 int backend_action_parse(const char *s, enum backend_action *out)
 {
-	int i = str_table_index(backend_action_names, ARRAY_SIZE(backend_action_names), s);
-
-	if (i < 0)
-		return i;
-	*out = (enum backend_action)i;
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(backend_verbs); i++)
+		if (str_eq(backend_verbs[i].name, s)) {
+			*out = (enum backend_action)i;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 int backend_action(struct backend *be, enum backend_action a, const char *name,
 		   struct vmt_error *err)
 {
-	int (*fn)(struct backend *, const char *, struct vmt_error *) = NULL;
+	const struct backend_verb *v = backend_verb(a);
+	backend_verb_fn fn = NULL;
 
-	switch (a) {
-	case BACKEND_START: fn = be->ops->start; break;
-	case BACKEND_SHUTDOWN: fn = be->ops->shutdown; break;
-	case BACKEND_DESTROY: fn = be->ops->destroy; break;
-	case BACKEND_REBOOT: fn = be->ops->reboot; break;
-	case BACKEND_PAUSE: fn = be->ops->pause; break;
-	case BACKEND_RESUME: fn = be->ops->resume; break;
-	}
+	if (v)
+		memcpy(&fn, (const char *)be->ops + v->op, sizeof(fn));
 	if (!fn)
 		return backend_unsupported(be, backend_action_name(a), err);
 	return fn(be, name, err);

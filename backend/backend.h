@@ -289,15 +289,40 @@ int backend_undefine(struct backend *be, const char *name,
 int backend_remove_storage(struct backend *be, const struct vm_def *def,
 			   struct vmt_error *err);
 
-enum backend_action {
-	BACKEND_START,
-	BACKEND_SHUTDOWN,
-	BACKEND_DESTROY,
-	BACKEND_REBOOT,
-	BACKEND_PAUSE,
-	BACKEND_RESUME,
+/*
+ * The power verbs: the one table the CLI's commands, the UI's keys, both
+ * of its views and both helps read.  X(ACTION, name (the CLI command and
+ * the config's key action), what a finished one says, the CLI's summary,
+ * the UI's help and footer word, its default key (0: none, key.NAME in
+ * the config file may bind one), the function key beside it (0: none),
+ * the struct backend_ops member it calls).
+ * A new power verb is one line here and that member in each backend.
+ */
+#define BACKEND_VERBS(X)                                                                   \
+	X(START, "start", "started", "start a VM", "start", "start", 's', 0, start)          \
+	X(SHUTDOWN, "shutdown", "is shutting down",                                          \
+	  "ask a VM to shut down (ACPI or Ctrl-Alt-Del)", "shut down gracefully", "stop", 'S', \
+	  0, shutdown)                                                                        \
+	X(REBOOT, "reboot", "is rebooting", "restart a VM", "reboot", "reboot", 'R', 0, reboot) \
+	X(DESTROY, "destroy", "destroyed", "force a VM off at once", "force off (asks first)", \
+	  "destroy", 'D', 9, destroy)                                                         \
+	X(PAUSE, "pause", "paused", "pause a VM's vCPUs", "pause or resume", "pause", 'p', 0,  \
+	  pause)                                                                              \
+	X(RESUME, "resume", "resumed", "resume a paused VM", "resume (no key: p does both)", \
+	  "resume", 0, 0, resume)
+
+#define BACKEND_VERB_ENUM(A, ...) BACKEND_##A,
+enum backend_action { BACKEND_VERBS(BACKEND_VERB_ENUM) BACKEND_N_ACTIONS };
+#undef BACKEND_VERB_ENUM
+
+struct backend_verb {
+	const char *name, *done, *summary, *help, *footer;
+	int key, fkey;
+	size_t op;		/* offsetof the call in struct backend_ops */
 };
 
+/* The table's row for a; NULL past its end. */
+const struct backend_verb *backend_verb(enum backend_action a);
 /* "start", "shutdown", ... as the CLI spells them. */
 const char *backend_action_name(enum backend_action a);
 int backend_action_parse(const char *s, enum backend_action *out);

@@ -219,3 +219,17 @@ bool ui_vm_refuse(struct ui *ui, size_t conn, const char *name, enum ui_action a
 	ui_status(ui, true, "%s", why);
 	return true;
 }
+
+bool ui_act_verb(struct ui *ui, enum ui_action a)
+{
+	enum backend_action b;
+
+	if (!ui_action_verb(a, &b))
+		return false;
+	/* One key pauses what runs and resumes what is paused. */
+	if (b == BACKEND_PAUSE)
+		ui_act_pause(ui);
+	else
+		ui_act_power(ui, b);
+	return true;
+}

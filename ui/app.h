@@ -177,6 +177,8 @@ struct ui_view *ui_view_menu_new(const char *title, const char *const *items,
 /* Actions on the selected VM or the marked ones (actions.c). */
 void ui_act_power(struct ui *ui, enum backend_action a);
 void ui_act_pause(struct ui *ui);
+/* A power verb's action (pause toggles): true when a was one. */
+bool ui_act_verb(struct ui *ui, enum ui_action a);
 /* def, when known, lets the question name the disks. */
 void ui_act_delete(struct ui *ui, const struct vm_def *def);
 /* Whether the VM's connection lacks action a (snapshots on a backend

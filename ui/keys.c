@@ -12,6 +12,10 @@
 
 #define CTRL(c) ((c) & 0x1f)
 
+/* A power verb's row, from backend.h's table. */
+#define UI_KEY_VERB_ROW(A, name, done, summary, help, footer, key, fkey, op) \
+	[UI_ACT_##A] = { name, help, { key, (fkey) ? KEY_F(fkey) : 0 }, footer },
+
 static const struct {
 	const char *name;
 	const char *help;
@@ -28,11 +32,7 @@ static const struct {
 	[UI_ACT_MARK] = { "mark", "mark or unmark the VM (on a group's header: its VMs)", { ' ' } },
 	[UI_ACT_MARK_ALL] = { "mark-all", "mark every VM shown (unmark them if all are)", { '*' } },
 	[UI_ACT_UNMARK_ALL] = { "unmark-all", "unmark every VM", { 'U' } },
-	[UI_ACT_START] = { "start", "start", { 's' } },
-	[UI_ACT_SHUTDOWN] = { "shutdown", "shut down gracefully", { 'S' }, "stop" },
-	[UI_ACT_DESTROY] = { "destroy", "force off (asks first)", { 'D', KEY_F(9) } },
-	[UI_ACT_REBOOT] = { "reboot", "reboot", { 'R' } },
-	[UI_ACT_PAUSE] = { "pause", "pause or resume", { 'p' } },
+	BACKEND_VERBS(UI_KEY_VERB_ROW)
 	[UI_ACT_CREATE] = { "create", "create a VM", { 'c', KEY_F(7) } },
 	[UI_ACT_EDIT] = { "edit", "edit the VM's definition", { 'e' } },
 	[UI_ACT_DELETE] = { "delete", "delete the VM (asks first)", { 'x', KEY_DC, KEY_F(8) } },
@@ -204,9 +204,14 @@ void ui_keymap_labels(const struct ui_keymap *km, enum ui_action a, char *buf,
 
 	buf[0] = '\0';
 	for (int i = 0; i < UI_KEYS_PER_ACTION && km->keys[a][i]; i++) {
-		char name[16];
+		char name[16], prev[16] = "";
 
 		ui_key_name(km->keys[a][i], name, sizeof(name));
+		if (i)
+			ui_key_name(km->keys[a][i - 1], prev, sizeof(prev));
+		/* ^J and KEY_ENTER are both "Enter": name it once. */
+		if (str_eq(name, prev))
+			continue;
 		used += (size_t)snprintf(buf + used, len > used ? len - used : 0, "%s%s",
 					 i ? " " : "", name);
 	}

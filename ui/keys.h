@@ -6,13 +6,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backend/backend.h"
 #include "src/core/config-file.h"
 
+/* The power verbs' actions come from backend.h's table, in its order. */
+#define UI_ACT_VERB(A, ...) UI_ACT_##A = UI_ACT_VERB_FIRST + BACKEND_##A,
 enum ui_action {
 	UI_ACT_NONE,
 	UI_ACT_UP, UI_ACT_DOWN, UI_ACT_PGUP, UI_ACT_PGDN, UI_ACT_HOME, UI_ACT_END,
 	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_MARK_ALL, UI_ACT_UNMARK_ALL,
-	UI_ACT_START, UI_ACT_SHUTDOWN, UI_ACT_DESTROY, UI_ACT_REBOOT, UI_ACT_PAUSE,
+	UI_ACT_VERB_FIRST,
+	BACKEND_VERBS(UI_ACT_VERB)
 	UI_ACT_CREATE, UI_ACT_EDIT, UI_ACT_DELETE,
 	UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS, UI_ACT_IMAGES, UI_ACT_PULL,
 	UI_ACT_FILTER, UI_ACT_SORT, UI_ACT_INVERT, UI_ACT_FOLD, UI_ACT_ACTIVE,
@@ -21,6 +25,21 @@ enum ui_action {
 	UI_ACT_HELP, UI_ACT_REDRAW, UI_ACT_QUIT,
 	UI_N_ACTIONS,
 };
+
+#undef UI_ACT_VERB
+
+/* Every power verb's action, for a view's list of the actions it takes. */
+#define UI_ACT_VERB_ITEM(A, ...) UI_ACT_##A,
+#define UI_VERB_ACTIONS BACKEND_VERBS(UI_ACT_VERB_ITEM)
+
+/* The power verb of an action, or false when it is none. */
+static inline bool ui_action_verb(enum ui_action a, enum backend_action *out)
+{
+	if (a < UI_ACT_VERB_FIRST || a >= UI_ACT_VERB_FIRST + BACKEND_N_ACTIONS)
+		return false;
+	*out = (enum backend_action)(a - UI_ACT_VERB_FIRST);
+	return true;
+}
 
 #define UI_KEYS_PER_ACTION 3
 /* Ctrl-]: leaves a console and returns to vmtui, as in telnet and virsh. */

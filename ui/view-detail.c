@@ -412,8 +412,7 @@ static bool ui_detail_snap_key(struct ui *ui, struct ui_view *v, int key, bool i
 
 static const enum ui_action ui_detail_actions[] = {
 	UI_ACT_CLOSE, UI_ACT_NEXT_TAB, UI_ACT_PREV_TAB, UI_ACT_CONSOLE, UI_ACT_STATS,
-	UI_ACT_SNAPSHOTS, UI_ACT_START, UI_ACT_SHUTDOWN, UI_ACT_DESTROY, UI_ACT_REBOOT,
-	UI_ACT_PAUSE, UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP,
+	UI_ACT_SNAPSHOTS, UI_VERB_ACTIONS UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP,
 };
 
 static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
@@ -428,6 +427,8 @@ static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_cha
 	if (d->tab == UI_TAB_SNAPSHOTS && ui_detail_snap_key(ui, v, key, is_char))
 		return;
 	a = ui_keymap_match(&ui->keys, key, ui_detail_actions, ARRAY_SIZE(ui_detail_actions));
+	if (ui_act_verb(ui, a))
+		return;
 	switch (a) {
 	case UI_ACT_CLOSE: ui_pop_view(ui); break;
 	case UI_ACT_NEXT_TAB: ui_detail_cycle(ui, v, 1); break;
@@ -435,11 +436,6 @@ static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_cha
 	case UI_ACT_CONSOLE: ui_detail_set_tab(ui, v, UI_TAB_CONSOLE); break;
 	case UI_ACT_STATS: ui_detail_set_tab(ui, v, UI_TAB_STATS); break;
 	case UI_ACT_SNAPSHOTS: ui_detail_set_tab(ui, v, UI_TAB_SNAPSHOTS); break;
-	case UI_ACT_START: ui_act_power(ui, BACKEND_START); break;
-	case UI_ACT_SHUTDOWN: ui_act_power(ui, BACKEND_SHUTDOWN); break;
-	case UI_ACT_DESTROY: ui_act_power(ui, BACKEND_DESTROY); break;
-	case UI_ACT_REBOOT: ui_act_power(ui, BACKEND_REBOOT); break;
-	case UI_ACT_PAUSE: ui_act_pause(ui); break;
 	case UI_ACT_FASTER: ui_set_refresh(ui, 0.5); break;
 	case UI_ACT_SLOWER: ui_set_refresh(ui, 2); break;
 	case UI_ACT_HELP: ui_push_view(ui, ui_view_help_new(ui)); break;

@@ -47,16 +47,14 @@ static int ui_help_note(const struct ui_help *hp, int y, int h, int w, int line,
 /* "s S R D p x": the keys of the verbs that act on every marked VM. */
 static void ui_help_bulk_keys(struct ui *ui, char *buf, size_t len)
 {
-	static const enum ui_action bulk[] = {
-		UI_ACT_START, UI_ACT_SHUTDOWN, UI_ACT_REBOOT, UI_ACT_DESTROY, UI_ACT_PAUSE,
-		UI_ACT_DELETE,
-	};
+	static const enum ui_action bulk[] = { UI_VERB_ACTIONS UI_ACT_DELETE };
 	size_t used = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(bulk) && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "",
-					 ui_keymap_label(&ui->keys, bulk[i]));
+		if (ui->keys.keys[bulk[i]][0])
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+						 ui_keymap_label(&ui->keys, bulk[i]));
 }
 
 static void ui_help_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, int w)

@@ -453,8 +453,8 @@ static void ui_list_create(struct ui *ui)
 
 static const enum ui_action ui_list_actions[] = {
 	UI_ACT_UP, UI_ACT_DOWN, UI_ACT_PGUP, UI_ACT_PGDN, UI_ACT_HOME, UI_ACT_END,
-	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_MARK_ALL, UI_ACT_UNMARK_ALL, UI_ACT_START,
-	UI_ACT_SHUTDOWN, UI_ACT_DESTROY, UI_ACT_REBOOT, UI_ACT_PAUSE, UI_ACT_CREATE, UI_ACT_EDIT,
+	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_MARK_ALL, UI_ACT_UNMARK_ALL, UI_VERB_ACTIONS
+	UI_ACT_CREATE, UI_ACT_EDIT,
 	UI_ACT_DELETE, UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS, UI_ACT_IMAGES, UI_ACT_FILTER,
 	UI_ACT_SORT, UI_ACT_INVERT, UI_ACT_FOLD, UI_ACT_ACTIVE, UI_ACT_LAYOUT,
 	UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_CLOSE,
@@ -513,6 +513,8 @@ static void ui_list_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 
 	if (is_char && key == 3)	/* Ctrl-C: the terminal is raw, so no SIGINT. */
 		a = UI_ACT_QUIT;
+	if (ui_act_verb(ui, a))
+		return;
 	switch (a) {
 	case UI_ACT_QUIT: ui->quit = true; break;
 	case UI_ACT_CLOSE:
@@ -529,11 +531,6 @@ static void ui_list_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	case UI_ACT_MARK: ui_list_mark(ui); break;
 	case UI_ACT_MARK_ALL: ui_list_mark_all(ui); break;
 	case UI_ACT_UNMARK_ALL: ui_model_clear_marks(&ui->model); break;
-	case UI_ACT_START: ui_act_power(ui, BACKEND_START); break;
-	case UI_ACT_SHUTDOWN: ui_act_power(ui, BACKEND_SHUTDOWN); break;
-	case UI_ACT_REBOOT: ui_act_power(ui, BACKEND_REBOOT); break;
-	case UI_ACT_DESTROY: ui_act_power(ui, BACKEND_DESTROY); break;
-	case UI_ACT_PAUSE: ui_act_pause(ui); break;
 	case UI_ACT_CREATE: ui_list_create(ui); break;
 	case UI_ACT_EDIT: ui_list_get_def(ui, v, false); break;
 	case UI_ACT_DELETE:

@@ -1,23 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cmd-power.c: vmtui start, shutdown, destroy, reboot, pause and resume. */
+/* cmd-power.c: the power verbs of backend.h's table (start, shutdown, destroy, reboot, pause, resume). */
 #include "config.h"
 
 #include <stdio.h>
 
 #include "src/cli/commands.h"
-
-static const char *power_done_text(enum backend_action a)
-{
-	switch (a) {
-	case BACKEND_START: return "started";
-	case BACKEND_SHUTDOWN: return "is shutting down";
-	case BACKEND_DESTROY: return "destroyed";
-	case BACKEND_REBOOT: return "is rebooting";
-	case BACKEND_PAUSE: return "paused";
-	case BACKEND_RESUME: return "resumed";
-	}
-	return "done";
-}
 
 int cmd_power(struct cli *cli, int argc, char **argv)
 {
@@ -36,6 +23,6 @@ int cmd_power(struct cli *cli, int argc, char **argv)
 		return r;
 	if (core_action(cli->core, be, a, argv[argi], &err) < 0)
 		return cli_fail(&err);
-	printf("%s %s\n", argv[argi], power_done_text(a));
+	printf("%s %s\n", argv[argi], backend_verb(a)->done);
 	return CLI_EXIT_OK;
 }

@@ -10,8 +10,8 @@
 #include "src/lib/json.h"
 #include "src/lib/util.h"
 
-#define POWER_CMD(verb, text)                                               \
-	{ verb, "NAME", text, "", cmd_power }
+/* Each power verb of backend.h's table is a command. */
+#define POWER_CMD(A, name, done, summary, ...) { name, "NAME", summary, "", cmd_power },
 
 const struct cli_command cli_commands[] = {
 	{ "list", "[--all] [--json]", "list running VMs (--all: every VM)",
@@ -28,12 +28,7 @@ const struct cli_command cli_commands[] = {
 	{ "delete", "NAME [--remove-disks] [--force]", "undefine a VM and forget it",
 	  "      --remove-disks     also delete its disk images\n"
 	  "  -f, --force            destroy it first if it is running\n", cmd_delete },
-	POWER_CMD("start", "start a VM"),
-	POWER_CMD("shutdown", "ask a VM to shut down (ACPI or Ctrl-Alt-Del)"),
-	POWER_CMD("destroy", "force a VM off at once"),
-	POWER_CMD("reboot", "restart a VM"),
-	POWER_CMD("pause", "pause a VM's vCPUs"),
-	POWER_CMD("resume", "resume a paused VM"),
+	BACKEND_VERBS(POWER_CMD)
 	{ "autostart", "NAME on|off", "start a VM when the host starts, or not (libvirt)",
 	  "", cmd_autostart },
 	{ "console", "NAME [--force]", "attach to a VM's serial console (Ctrl-] detaches)",
