@@ -126,6 +126,8 @@ struct ui_view *ui_view_detail_new(struct ui *ui, size_t conn, const char *name,
 				   int tab);
 struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit);
 struct ui_view *ui_view_help_new(struct ui *ui);
+/* The event history (H): of every VM of the session when name is NULL, else of that VM of connection conn. */
+struct ui_view *ui_view_history_new(struct ui *ui, size_t conn, const char *name);
 /* The cloud image catalogue and cache (i): Enter downloads, x stops or removes. */
 struct ui_view *ui_view_images_new(struct ui *ui);
 /* Start downloading a cloud image (a catalogue name or a URL) off the UI thread. */
@@ -158,6 +160,8 @@ struct ui_view *ui_view_menu_new(const char *title, const char *const *items,
 /* Actions on the selected VM or the marked ones (actions.c). */
 void ui_act_power(struct ui *ui, enum backend_action a);
 void ui_act_pause(struct ui *ui);
+/* Autostart on for the selected or marked VMs, or off when the first of them has it on. */
+void ui_act_autostart(struct ui *ui);
 /* def, when known, lets the question name the disks. */
 void ui_act_delete(struct ui *ui, const struct vm_def *def);
 

@@ -36,7 +36,8 @@ static void ui_help_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 		"",
 		"In a console every key goes to the guest; Ctrl-] returns to vmtui.",
 		"Filter words must all match: state:running conn:system group:web or part of a name.",
-		"Space marks VMs; then start, shutdown, destroy, pause and delete act on all marked.",
+		"Space marks VMs; then start, shutdown, destroy, pause, autostart and delete act on all marked.",
+		"H lists what vmtui did, newest first, deleted VMs included; in a VM's details, to that VM.",
 		"The mouse selects (double click: details), scrolls, and sorts by a column title.",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(notes); i++, line++) {
