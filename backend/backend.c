@@ -73,6 +73,17 @@ void vm_address_list_free(struct vm_address *addrs, size_t n)
 	free(addrs);
 }
 
+void vm_display_list_free(struct vm_display *displays, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(displays[i].listen);
+		free(displays[i].socket);
+		free(displays[i].host);
+		free(displays[i].ssh);
+	}
+	free(displays);
+}
+
 void backend_net_list_free(struct backend_net *nets, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -402,6 +413,18 @@ int backend_addresses(struct backend *be, const char *name,
 {
 	return BACKEND_CALL(be, addresses, "reading guest addresses", err, name,
 			    out, n);
+}
+
+int backend_displays(struct backend *be, const char *name,
+		     struct vm_display **out, size_t *n, struct vmt_error *err)
+{
+	/* A backend without graphical consoles (kvm:///) truly has none. */
+	if (!be->ops->displays) {
+		*out = NULL;
+		*n = 0;
+		return 0;
+	}
+	return be->ops->displays(be, name, out, n, err);
 }
 
 int backend_net_list(struct backend *be, struct backend_net **out, size_t *n,

@@ -73,6 +73,26 @@ struct vm_address {
 
 void vm_address_list_free(struct vm_address *addrs, size_t n);
 
+/*
+ * A graphical console of a VM (VNC or SPICE), and how a viewer reaches
+ * it. Owns its strings.
+ */
+struct vm_display {
+	const char *type;	/* "vnc" or "spice"; static */
+	char *listen;		/* the address it listens on; NULL for a socket or none */
+	char *socket;		/* the Unix socket it listens on instead, if so */
+	int port;		/* its TCP port; -1 until chosen (autoport, not running) */
+	int tls_port;		/* SPICE over TLS; -1 when none */
+	int websocket;		/* VNC over WebSocket; -1 when none */
+	bool autoport;		/* the hypervisor chooses the port when the VM starts */
+	/* Where a viewer reaches it directly: listen, or for a wildcard the connection's host. */
+	char *host;
+	char *ssh;		/* "[user@]host" of a connection over SSH, else NULL */
+	unsigned ssh_port;	/* that connection's SSH port; 0: ssh's default */
+};
+
+void vm_display_list_free(struct vm_display *displays, size_t n);
+
 /* A virtual network of a connection (libvirt). Owns its strings. */
 struct backend_net {
 	char *name;
@@ -226,6 +246,10 @@ struct backend_ops {
 	/* Start the VM when the host (or the hypervisor) starts. */
 	int (*autostart)(struct backend *be, const char *name, bool on,
 			 struct vmt_error *err);
+	/* The VM's graphical consoles, as the running VM has them. */
+	int (*displays)(struct backend *be, const char *name,
+			struct vm_display **out, size_t *n,
+			struct vmt_error *err);
 	/* The guest's addresses; answers within a few seconds at most. */
 	int (*addresses)(struct backend *be, const char *name,
 			 struct vm_address **out, size_t *n,
@@ -360,6 +384,9 @@ int backend_autostart(struct backend *be, const char *name, bool on,
 int backend_addresses(struct backend *be, const char *name,
 		      struct vm_address **out, size_t *n,
 		      struct vmt_error *err);
+/* The VM's graphical consoles: none (0, *n = 0) on a backend that has none. */
+int backend_displays(struct backend *be, const char *name,
+		     struct vm_display **out, size_t *n, struct vmt_error *err);
 int backend_net_list(struct backend *be, struct backend_net **out, size_t *n,
 		     struct vmt_error *err);
 int backend_net_start(struct backend *be, const char *net,

@@ -18,6 +18,8 @@ CREATE TABLE vms (
 	graphics   TEXT NOT NULL DEFAULT 'none' CHECK (graphics IN ('none', 'vnc', 'spice')),
 	notes      TEXT NOT NULL DEFAULT '',
 	vm_group   TEXT NOT NULL DEFAULT '',
+	-- kvm:/// only: vmtui autostart --boot starts it (schema 3); libvirt keeps its own
+	autostart  INTEGER NOT NULL DEFAULT 0 CHECK (autostart IN (0, 1)),
 	created    INTEGER NOT NULL,
 	updated    INTEGER NOT NULL,
 	UNIQUE (uri, name)

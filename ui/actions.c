@@ -125,6 +125,23 @@ void ui_act_pause(struct ui *ui)
 	free(vms);
 }
 
+void ui_act_autostart(struct ui *ui)
+{
+	size_t n;
+	struct ui_vm **vms = ui_model_targets(&ui->model, &n);
+	bool on = n && !vms[0]->vm.info.autostart;
+
+	for (size_t i = 0; i < n; i++) {
+		struct job *job = job_new(JOB_AUTOSTART, vms[i]->conn, vms[i]->vm.info.name);
+
+		job->flag = on;
+		ui_submit(ui, job, NULL);
+	}
+	if (!n)
+		ui_status(ui, true, "no VM selected");
+	free(vms);
+}
+
 static void ui_delete_confirmed(struct ui *ui, void *arg, bool extra)
 {
 	struct ui_targets *t = arg;

@@ -145,6 +145,8 @@ struct ui_view *ui_view_detail_new(struct ui *ui, size_t conn, const char *name,
 struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit);
 /* Help for the view on top now: what it does not offer is left out, and said why. */
 struct ui_view *ui_view_help_new(struct ui *ui);
+/* The event history (H): of every VM of the session when name is NULL, else of that VM of connection conn. */
+struct ui_view *ui_view_history_new(struct ui *ui, size_t conn, const char *name);
 /* The cloud image catalogue and cache (i): Enter downloads, x stops or removes. */
 struct ui_view *ui_view_images_new(struct ui *ui);
 /* Start downloading a cloud image (a catalogue name or a URL) off the UI thread. */
@@ -179,6 +181,8 @@ void ui_act_power(struct ui *ui, enum backend_action a);
 void ui_act_pause(struct ui *ui);
 /* A power verb's action (pause toggles): true when a was one. */
 bool ui_act_verb(struct ui *ui, enum ui_action a);
+/* Autostart on for the selected or marked VMs, or off when the first of them has it on. */
+void ui_act_autostart(struct ui *ui);
 /* def, when known, lets the question name the disks. */
 void ui_act_delete(struct ui *ui, const struct vm_def *def);
 /* Whether the VM's connection lacks action a (snapshots on a backend

@@ -177,6 +177,31 @@ static int ui_detail_addresses(struct ui *ui, const struct core_vm_detail *cd, i
 	return y;
 }
 
+/* Each graphical console, with the URI a viewer opens and, over SSH, the tunnel to it. */
+static int ui_detail_displays(struct ui *ui, const struct core_vm_detail *cd, int y, int bottom)
+{
+	if (!cd->n_displays)
+		return ui_detail_line(ui, y, bottom, "Displays", "none", 0);
+	for (size_t i = 0; i < cd->n_displays && y < bottom; i++) {
+		const struct vm_display *disp = &cd->displays[i];
+		struct vm_display local;
+		char *what = core_display_summary(disp), *uri = core_display_uri(disp, NULL);
+		char *tunnel = core_display_tunnel(disp, &local);
+		char *local_uri = tunnel ? core_display_uri(&local, "localhost") : NULL;
+
+		y = ui_detail_linef(ui, y, bottom, i ? "" : "Displays", 0, "%s%s%s", what,
+				    uri ? ": " : "", uri ? uri : "");
+		if (tunnel)
+			y = ui_detail_linef(ui, y, bottom, "", 0, "through SSH: %s, then %s", tunnel,
+					    local_uri ? local_uri : "a viewer on localhost");
+		free(what);
+		free(uri);
+		free(tunnel);
+		free(local_uri);
+	}
+	return y;
+}
+
 static int ui_detail_events(struct ui *ui, const struct core_vm_detail *cd, int y, int bottom)
 {
 	for (size_t i = 0; i < cd->n_events && y < bottom; i++) {
@@ -219,6 +244,7 @@ static void ui_detail_info(struct ui *ui, struct ui_detail *d, int y, int h)
 	y = ui_detail_line(ui, y, bottom, "Boot", def->boot_order, 0);
 	y = ui_detail_devices(ui, def, y, bottom);
 	y = ui_detail_addresses(ui, &d->d, y, bottom);
+	y = ui_detail_displays(ui, &d->d, y, bottom);
 	y = ui_detail_line(ui, y, bottom, "Group", def->group, 0);
 	y = ui_detail_line(ui, y, bottom, "Notes", def->notes, 0);
 	y = ui_detail_line(ui, y, bottom, "Managed",
@@ -412,7 +438,8 @@ static bool ui_detail_snap_key(struct ui *ui, struct ui_view *v, int key, bool i
 
 static const enum ui_action ui_detail_actions[] = {
 	UI_ACT_CLOSE, UI_ACT_NEXT_TAB, UI_ACT_PREV_TAB, UI_ACT_CONSOLE, UI_ACT_STATS,
-	UI_ACT_SNAPSHOTS, UI_VERB_ACTIONS UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP,
+	UI_ACT_SNAPSHOTS, UI_VERB_ACTIONS UI_ACT_AUTOSTART, UI_ACT_HISTORY, UI_ACT_FASTER,
+	UI_ACT_SLOWER, UI_ACT_HELP,
 };
 
 static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
@@ -436,6 +463,8 @@ static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_cha
 	case UI_ACT_CONSOLE: ui_detail_set_tab(ui, v, UI_TAB_CONSOLE); break;
 	case UI_ACT_STATS: ui_detail_set_tab(ui, v, UI_TAB_STATS); break;
 	case UI_ACT_SNAPSHOTS: ui_detail_set_tab(ui, v, UI_TAB_SNAPSHOTS); break;
+	case UI_ACT_AUTOSTART: ui_act_autostart(ui); break;
+	case UI_ACT_HISTORY: ui_push_view(ui, ui_view_history_new(ui, d->conn, d->name)); break;
 	case UI_ACT_FASTER: ui_set_refresh(ui, 0.5); break;
 	case UI_ACT_SLOWER: ui_set_refresh(ui, 2); break;
 	case UI_ACT_HELP: ui_push_view(ui, ui_view_help_new(ui)); break;

@@ -47,7 +47,7 @@ static int ui_help_note(const struct ui_help *hp, int y, int h, int w, int line,
 /* "s S R D p x": the keys of the verbs that act on every marked VM. */
 static void ui_help_bulk_keys(struct ui *ui, char *buf, size_t len)
 {
-	static const enum ui_action bulk[] = { UI_VERB_ACTIONS UI_ACT_DELETE };
+	static const enum ui_action bulk[] = { UI_VERB_ACTIONS UI_ACT_AUTOSTART, UI_ACT_DELETE };
 	size_t used = 0;
 
 	buf[0] = '\0';
@@ -87,6 +87,7 @@ static void ui_help_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 		"In a console every key goes to the guest; Ctrl-] returns to vmtui.",
 		"Filter words must all match: state:running conn:system group:web or part of a name.",
 		text,
+		"H lists what vmtui did, newest first, deleted VMs included; in a VM's details, to that VM.",
 		"The mouse selects (double click: details), scrolls, and sorts by a column title.",
 	};
 	snprintf(text, sizeof(text),

@@ -71,6 +71,7 @@ void job_free(struct job *job)
 	}
 	free(job->names);
 	free(job->addrs);
+	store_event_list_free(job->events, job->n_events);
 	free(job);
 }
 
@@ -188,19 +189,20 @@ static void worker_run_open(struct worker *w, struct job *job)
 		LOG_INFO("%s: no events; the list is refreshed by polling", w->uri);
 }
 
-static int worker_snapshot(struct backend *be, struct job *job)
+/* Snapshots that change something go through the core, which records them. */
+static int worker_snapshot(struct worker *w, struct backend *be, struct job *job)
 {
 	switch (job->type) {
 	case JOB_SNAP_LIST:
 		return backend_snapshot_list(be, job->name, &job->snaps, &job->n_snaps,
 					     &job->err);
 	case JOB_SNAP_CREATE:
-		return backend_snapshot_create(be, job->name, job->text, job->text2,
-					       &job->err);
+		return core_snapshot_create(w->core, be, job->name, job->text, job->text2,
+					    &job->err);
 	case JOB_SNAP_REVERT:
-		return backend_snapshot_revert(be, job->name, job->text, &job->err);
+		return core_snapshot_revert(w->core, be, job->name, job->text, &job->err);
 	default:
-		return backend_snapshot_delete(be, job->name, job->text, &job->err);
+		return core_snapshot_delete(w->core, be, job->name, job->text, &job->err);
 	}
 }
 
@@ -253,9 +255,12 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 	case JOB_SNAP_CREATE:
 	case JOB_SNAP_REVERT:
 	case JOB_SNAP_DELETE:
-		return worker_snapshot(be, job);
+		return worker_snapshot(w, be, job);
 	case JOB_ADDRESSES:
 		return worker_addresses(be, job);
+	case JOB_AUTOSTART:
+		return core_autostart(c, be, job->name, job->flag, &job->err);
+	case JOB_HISTORY:
 	case JOB_OPEN:
 	case JOB_QUESTION:
 		break;
@@ -270,6 +275,11 @@ static void worker_run(struct worker *w, struct job *job)
 
 	if (job->type == JOB_OPEN)
 		worker_run_open(w, job);
+	else if (job->type == JOB_HISTORY && w->core)
+		/* The store alone: a connection that is down still has a history. */
+		job->result = core_history(w->core, (const char *const *)job->names, job->n_names,
+					   job->name, UI_HISTORY_LIMIT, &job->events,
+					   &job->n_events, &job->err);
 	else if (!w->core || core_backend(w->core, 0, &be, &job->err) < 0)
 		job->result = vmt_error_set(&job->err, -ENOTCONN, "%s is not connected", w->uri);
 	else

@@ -27,7 +27,12 @@ enum job_type {
 	JOB_CONSOLE,		/* backend_console_open(name) */
 	JOB_QUESTION,		/* from a worker: a credential to ask the user for */
 	JOB_ADDRESSES,		/* names[]: the first address of each VM, into addrs[] */
+	JOB_HISTORY,		/* core_history(names[] = URIs, name or all); needs only the store */
+	JOB_AUTOSTART,		/* core_autostart(name, flag = on) */
 };
+
+/* The newest events the history view shows. */
+#define UI_HISTORY_LIMIT 1000
 
 /* A question a worker thread asks the user; it waits until worker_answer(). */
 struct worker_question {
@@ -71,6 +76,8 @@ struct job {
 	char **names;			/* ADDRESSES in */
 	char **addrs;			/* ADDRESSES out: NULL where none is known */
 	size_t n_names;
+	struct store_event *events;	/* HISTORY out, newest first */
+	size_t n_events;
 	uint64_t took_ns;
 	void *owner;			/* the UI's: who wants the answer */
 	struct job *next;

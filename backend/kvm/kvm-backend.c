@@ -121,6 +121,7 @@ static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def,
 	info->memory_kib = info->max_memory_kib = def->memory_mib * 1024;
 	info->persistent = true;
 	info->managed = true;
+	info->autostart = def->autostart;
 	kvm_runtime_probe(k->rtdir, log, def->uuid, &rt);
 	info->state = rt.state;
 	info->reason = rt.reason;
@@ -261,6 +262,21 @@ static int kvm_redefine(struct backend *be, struct vm_def *def,
 			struct vmt_error *err)
 {
 	return kvm_define(be, def, err);
+}
+
+/* No daemon keeps the flag: the stored definition does, for vmtui autostart --boot. */
+static int kvm_autostart(struct backend *be, const char *name, bool on,
+			 struct vmt_error *err)
+{
+	struct vm_def *def;
+	int r = kvm_get_def(be, name, &def, err);
+
+	if (r < 0)
+		return r;
+	def->autostart = on;
+	r = store_vm_save(be->store, def, err);
+	vm_def_free(def);
+	return r;
 }
 
 bool kvm_is_active(struct backend *be, const char *name)
@@ -911,5 +927,6 @@ const struct backend_ops kvm_backend_ops = {
 	.snapshot_revert = kvm_snapshot_revert,
 	.snapshot_delete = kvm_snapshot_delete,
 	.log_path = kvm_vm_log_path,
+	.autostart = kvm_autostart,
 	.events_start = kvm_events_start,
 };

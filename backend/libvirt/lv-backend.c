@@ -526,6 +526,7 @@ const struct backend_ops lv_backend_ops = {
 	.events_start = lv_events_start,
 	.autostart = lv_autostart,
 	.addresses = lv_addresses,
+	.displays = lv_displays,
 	.net_list = lv_net_list,
 	.net_start = lv_net_start,
 	.net_stop = lv_net_stop,

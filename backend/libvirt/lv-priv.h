@@ -166,6 +166,10 @@ int lv_snapshot_revert(struct backend *be, const char *name, const char *snap,
 int lv_snapshot_delete(struct backend *be, const char *name, const char *snap,
 		       struct vmt_error *err);
 
+/* lv-display.c */
+int lv_displays(struct backend *be, const char *name, struct vm_display **out,
+		size_t *n, struct vmt_error *err);
+
 /* lv-addr.c */
 int lv_addresses(struct backend *be, const char *name,
 		 struct vm_address **out, size_t *n, struct vmt_error *err);

@@ -58,6 +58,20 @@ int lv_xml_snapshot_parse(const char *xml, struct vm_snapshot *out,
 int lv_xml_pool_dir(const char *name, const char *path, char **out,
 		    struct vmt_error *err);
 
+/*
+ * The VNC and SPICE consoles a domain's XML describes (other <graphics>
+ * are left out): type, ports, listen address or socket. *out is the
+ * caller's (vm_display_list_free), even when *n is 0.
+ */
+int lv_xml_displays(const char *xml, struct vm_display **out, size_t *n,
+		    struct vmt_error *err);
+/*
+ * Fill how a client of conn_uri reaches disp: its host (the listen
+ * address, or for a wildcard the URI's host, else localhost), and for a
+ * connection over SSH the user@host and port a tunnel goes through.
+ */
+void lv_xml_display_reach(const char *conn_uri, struct vm_display *disp);
+
 /* Whether a domain has a serial console (a <console> or <serial>). */
 bool lv_xml_has_console(const char *domain_xml);
 

@@ -1,21 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cmd-autostart.c: vmtui autostart NAME on|off: start a VM with the host, or not. */
+/* cmd-autostart.c: vmtui autostart NAME on|off, and autostart --boot: start the autostart VMs of kvm:/// as the host boots. */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include "src/cli/commands.h"
 #include "src/lib/util.h"
 
+static int autostart_take(void *ctx, int opt, const char *arg, struct vmt_error *err)
+{
+	*(bool *)ctx = true;
+	return 0;
+}
+
+/* One line a VM, on stdout, or stderr for those that failed. */
+static void autostart_report(void *ctx, const char *uri, const char *name,
+			     enum core_boot_result result, const struct vmt_error *err)
+{
+	if (result == CORE_BOOT_STARTED)
+		printf("%s: started\n", name);
+	else if (result == CORE_BOOT_RUNNING)
+		printf("%s: already running\n", name);
+	else
+		fprintf(stderr, "vmtui: %s: not started: %s\n", name,
+			err && err->msg[0] ? err->msg : "unknown error");
+	fflush(stdout);
+}
+
+static int autostart_boot(struct cli *cli)
+{
+	struct vmt_error err;
+	struct core *core;
+	int r = cli_core(cli, &core);
+
+	if (r)
+		return r;
+	r = core_autostart_boot(core, autostart_report, NULL, &err);
+	if (r < 0)
+		return cli_fail(&err);
+	return r ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+}
+
 int cmd_autostart(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "boot", no_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const struct cli_command *cmd = cli_command_find("autostart");
 	struct vmt_error err;
 	struct backend *be;
-	bool done, on;
-	int argi, r = cmd_parse_plain(cmd, argc, argv, &argi, &done);
+	bool done, on, boot = false;
+	int argi, r = cli_parse(cmd, argc, argv, opts, autostart_take, &boot, &argi, &done);
 
-	if (r || done || (r = cli_nargs(cmd, argc, argv, argi, 2, 2)))
+	if (r || done)
+		return r;
+	if (boot && argc > argi)
+		return cli_usage(cmd, "--boot takes no VM: it starts every autostart VM of kvm:///");
+	if (boot)
+		return autostart_boot(cli);
+	if ((r = cli_nargs(cmd, argc, argv, argi, 2, 2)))
 		return r;
 	if (!str_eq(argv[argi + 1], "on") && !str_eq(argv[argi + 1], "off"))
 		return cli_usage(cmd, "'%s' is not on or off", argv[argi + 1]);

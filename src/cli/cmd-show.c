@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "src/cli/commands.h"
@@ -74,6 +75,40 @@ static void show_json_events(struct json_writer *w, const struct core_vm_detail 
 	json_array_end(w);
 }
 
+/* A port as JSON: null while none is set or chosen. */
+static void show_json_port(struct json_writer *w, const char *key, int port)
+{
+	json_key(w, key);
+	if (port >= 0)
+		json_uint(w, (unsigned)port);
+	else
+		json_null(w);
+}
+
+static void show_json_display(struct json_writer *w, const struct vm_display *disp)
+{
+	struct vm_display local;
+	char *uri = core_display_uri(disp, NULL);
+	char *tunnel = core_display_tunnel(disp, &local);
+	char *local_uri = tunnel ? core_display_uri(&local, "localhost") : NULL;
+
+	json_object_begin(w);
+	json_kv_string(w, "type", disp->type);
+	json_kv_string(w, "listen", disp->listen);
+	json_kv_string(w, "socket", disp->socket);
+	show_json_port(w, "port", disp->port);
+	show_json_port(w, "tls_port", disp->tls_port);
+	show_json_port(w, "websocket", disp->websocket);
+	json_kv_bool(w, "autoport", disp->autoport);
+	json_kv_string(w, "uri", uri);
+	json_kv_string(w, "tunnel", tunnel);
+	json_kv_string(w, "tunnel_uri", local_uri);
+	json_object_end(w);
+	free(uri);
+	free(tunnel);
+	free(local_uri);
+}
+
 static void show_json(const struct core_vm_detail *d, const char *uri)
 {
 	const struct vm_def *def = d->def;
@@ -102,6 +137,11 @@ static void show_json(const struct core_vm_detail *d, const char *uri)
 	json_kv_string(&w, "log", d->log_path);
 	json_key(&w, "addresses");
 	cmd_ip_json_addresses(&w, d->addrs, d->n_addrs);
+	json_key(&w, "displays");
+	json_array_begin(&w);
+	for (size_t i = 0; i < d->n_displays; i++)
+		show_json_display(&w, &d->displays[i]);
+	json_array_end(&w);
 	show_json_disks(&w, def);
 	show_json_events(&w, d);
 	json_object_end(&w);
@@ -133,6 +173,31 @@ static void show_devices(const struct vm_def *def)
 		printf("%-12s %s%s%s  %s%s%s\n", i ? "" : "NICs:", vm_nic_kind_name(n->kind),
 		       n->source ? ":" : "", n->source ? n->source : "", n->mac,
 		       n->forwards ? "  forwards " : "", n->forwards ? n->forwards : "");
+	}
+}
+
+/* Each display, with the URI a viewer opens and, over SSH, the tunnel to it. */
+static void show_displays(const struct core_vm_detail *d)
+{
+	if (!d->n_displays)
+		printf("%-12s %s\n", "Displays:", "none");
+	for (size_t i = 0; i < d->n_displays; i++) {
+		const struct vm_display *disp = &d->displays[i];
+		struct vm_display local;
+		char *what = core_display_summary(disp);
+		char *uri = core_display_uri(disp, NULL);
+		char *tunnel = core_display_tunnel(disp, &local);
+		char *local_uri = tunnel ? core_display_uri(&local, "localhost") : NULL;
+
+		printf("%-12s %s%s%s\n", i ? "" : "Displays:", what, uri ? ": " : "",
+		       uri ? uri : "");
+		if (tunnel)
+			printf("%-12s through SSH: %s, then a viewer on %s\n", "", tunnel,
+			       local_uri ? local_uri : "localhost");
+		free(what);
+		free(uri);
+		free(tunnel);
+		free(local_uri);
 	}
 }
 
@@ -173,6 +238,7 @@ static void show_text(const struct core_vm_detail *d, const char *uri)
 		printf("%-12s ", i ? "" : "Addresses:");
 		cmd_ip_print_addresses(&d->addrs[i], 1);
 	}
+	show_displays(d);
 	show_field("Group:", def->group);
 	show_field("Notes:", def->notes);
 	show_field("Managed:", d->managed ? "yes (vmtui keeps its definition)"

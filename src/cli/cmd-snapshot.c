@@ -78,20 +78,14 @@ static int snap_run(struct cli *cli, struct backend *be, const char *vm,
 			vm_snapshot_list_free(list, n);
 		}
 	} else if (str_eq(verb, "create")) {
-		r = backend_snapshot_create(be, vm, snap, o->description, &err);
+		r = core_snapshot_create(cli->core, be, vm, snap, o->description, &err);
 	} else if (str_eq(verb, "revert")) {
-		r = backend_snapshot_revert(be, vm, snap, &err);
+		r = core_snapshot_revert(cli->core, be, vm, snap, &err);
 	} else {
-		r = backend_snapshot_delete(be, vm, snap, &err);
+		r = core_snapshot_delete(cli->core, be, vm, snap, &err);
 	}
-	if (!str_eq(verb, "list")) {
-		char *action = xasprintf("snapshot %s %s", verb, snap);
-
-		core_event(cli->core, be->uri, NULL, vm, action, r, &err);
-		free(action);
-		if (r == 0)
-			printf("snapshot %s of %s: %s done\n", snap, vm, verb);
-	}
+	if (!str_eq(verb, "list") && r == 0)
+		printf("snapshot %s of %s: %s done\n", snap, vm, verb);
 	return r < 0 ? cli_fail(&err) : CLI_EXIT_OK;
 }
 

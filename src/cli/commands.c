@@ -29,8 +29,12 @@ const struct cli_command cli_commands[] = {
 	  "      --remove-disks     also delete its disk images\n"
 	  "  -f, --force            destroy it first if it is running\n", cmd_delete },
 	BACKEND_VERBS(POWER_CMD)
-	{ "autostart", "NAME on|off", "start a VM when the host starts, or not (libvirt)",
-	  "", cmd_autostart },
+	{ "autostart", "NAME on|off | --boot", "start a VM when the host starts, or not",
+	  "      --boot             start every autostart VM of kvm:/// now (skipping\n"
+	  "                         running ones), as the host's boot does through\n"
+	  "                         vmtui-autostart.service; exit 1 if any failed\n"
+	  "  (libvirt keeps the flag itself and libvirtd starts its own domains;\n"
+	  "  kvm:/// keeps it in vmtui's database.)\n", cmd_autostart },
 	{ "console", "NAME [--force]", "attach to a VM's serial console (Ctrl-] detaches)",
 	  "  -f, --force            take the console from another client (libvirt)\n",
 	  cmd_console },
@@ -41,6 +45,12 @@ const struct cli_command cli_commands[] = {
 	  "  -i, --interval S       seconds between samples (default 1)\n", cmd_stats },
 	{ "ip", "NAME [--json]", "show a running VM's IP addresses (libvirt)",
 	  "      --json             print JSON\n", cmd_ip },
+	{ "history", "[NAME] [--json] [--limit N]",
+	  "what vmtui did to the VMs, newest first, deleted ones included",
+	  "      --json             print JSON\n"
+	  "      --limit N          at most the N newest events (default 100)\n"
+	  "  (of the connections given with -c, or the default ones; NAME: of that\n"
+	  "  VM only, by the name it had then.)\n", cmd_history },
 	{ "snapshot", "NAME list|create|revert|delete [SNAP]",
 	  "list, take, revert to or delete snapshots",
 	  "      --description TEXT  description of a new snapshot\n"

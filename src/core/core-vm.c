@@ -172,8 +172,11 @@ int core_edit(struct core *c, struct backend *be, struct vm_def *def,
 	int r = core_prepare_def(be, def, err);
 
 	*next_boot = false;
-	if (r < 0)
+	/* Unlike a create, a refused edit was tried on a VM that exists: its history says so. */
+	if (r < 0) {
+		core_event(c, be->uri, def->uuid, def->name, "edit", r, err);
 		return r;
+	}
 	r = core_store_define(c, be, def, true, &defined, err);
 	if (r == 0 && backend_lookup(be, def->name, &info, NULL) == 0) {
 		*next_boot = vm_state_is_active(info.state);
@@ -371,6 +374,13 @@ int core_show(struct core *c, struct backend *be, const char *name,
 	}
 	if (be->ops->log_path)
 		out->log_path = be->ops->log_path(be, out->def->uuid);
+	if (out->info.state != VM_STATE_MISSING) {
+		struct vmt_error e;
+
+		/* Displays too: a VM whose XML cannot be read now still shows. */
+		if (backend_displays(be, name, &out->displays, &out->n_displays, &e) < 0)
+			LOG_DEBUG("no displays for %s: %s", name, e.msg);
+	}
 	if (vm_state_is_active(out->info.state)) {
 		struct vmt_error e;
 
@@ -388,5 +398,6 @@ void core_vm_detail_done(struct core_vm_detail *d)
 	store_event_list_free(d->events, d->n_events);
 	free(d->log_path);
 	vm_address_list_free(d->addrs, d->n_addrs);
+	vm_display_list_free(d->displays, d->n_displays);
 	memset(d, 0, sizeof(*d));
 }

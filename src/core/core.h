@@ -73,6 +73,8 @@ struct core_vm_detail {
 	char *log_path;		/* NULL unless the backend keeps one */
 	struct vm_address *addrs;	/* the guest's addresses, when running */
 	size_t n_addrs;
+	struct vm_display *displays;	/* its graphical consoles; none on kvm:/// */
+	size_t n_displays;
 };
 
 int core_show(struct core *c, struct backend *be, const char *name,
@@ -115,6 +117,62 @@ int core_adopt(struct core *c, struct backend *be, const char *name,
 /* Define from the hypervisor's own description and store the result. */
 int core_import(struct core *c, struct backend *be, const char *text,
 		struct vm_def **out, struct vmt_error *err);
+/*
+ * Snapshots, recorded in the event history however they go (listing is
+ * backend_snapshot_list: it changes nothing).
+ */
+int core_snapshot_create(struct core *c, struct backend *be, const char *name,
+			 const char *snap, const char *description,
+			 struct vmt_error *err);
+int core_snapshot_revert(struct core *c, struct backend *be, const char *name,
+			 const char *snap, struct vmt_error *err);
+int core_snapshot_delete(struct core *c, struct backend *be, const char *name,
+			 const char *snap, struct vmt_error *err);
+
+/*
+ * The event history of the connections uris[0..n_uris), newest first, at
+ * most limit: of every VM, or of VM name only (deleted VMs included).
+ * *out is the caller's (store_event_list_free).
+ */
+int core_history(struct core *c, const char *const *uris, size_t n_uris,
+		 const char *name, size_t limit, struct store_event **out,
+		 size_t *n, struct vmt_error *err);
+
+/* What vmtui autostart --boot did to one VM. */
+enum core_boot_result {
+	CORE_BOOT_STARTED,
+	CORE_BOOT_RUNNING,	/* it was running already: left alone */
+	CORE_BOOT_FAILED,	/* err says why */
+};
+typedef void (*core_boot_fn)(void *ctx, const char *uri, const char *name,
+			     enum core_boot_result result,
+			     const struct vmt_error *err);
+/*
+ * Start every VM marked autostart on the session's kvm:/// connections
+ * (as when the host boots), leaving running ones alone, and report each
+ * to report(ctx, ...). Returns how many failed to start; a negative errno
+ * when the store cannot be read or no connection is kvm:/// (libvirtd
+ * starts its own autostart domains).
+ */
+int core_autostart_boot(struct core *c, core_boot_fn report, void *ctx,
+			struct vmt_error *err);
+
+/* "vnc on 127.0.0.1 port 5901, websocket 5701": a display in words (newly allocated). */
+char *core_display_summary(const struct vm_display *d);
+/*
+ * The URI a viewer opens, as virsh domdisplay prints it ("vnc://127.0.0.1:1"
+ * with VNC's display number, "spice://host:5930?tls-port=5931"), on host
+ * when not NULL, else on the display's own; NULL while it has no port.
+ */
+char *core_display_uri(const struct vm_display *d, const char *host);
+/*
+ * For a display of a connection over SSH, the ssh command that brings it
+ * to this machine ("ssh -L 5901:127.0.0.1:5901 root@host"), and in *local
+ * the display as it then is on localhost (its strings borrowed from d);
+ * NULL otherwise.
+ */
+char *core_display_tunnel(const struct vm_display *d, struct vm_display *local);
+
 /* Record in the event history what was done to a VM and how it went. */
 void core_event(struct core *c, const char *uri, const char *uuid,
 		const char *name, const char *action, int result,

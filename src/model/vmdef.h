@@ -105,6 +105,7 @@ struct vm_def {
 	enum vm_graphics graphics;
 	char *notes;
 	char *group;
+	bool autostart;		/* kvm:///: started by vmtui autostart --boot */
 	int64_t created;	/* unix seconds */
 	int64_t updated;
 	struct vm_disk *disks;

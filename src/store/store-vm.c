@@ -12,7 +12,7 @@
 
 #define STORE_VM_COLUMNS \
 	"uuid, name, uri, backend, vcpus, memory_mib, kernel, initrd, cmdline," \
-	" firmware, boot_order, graphics, notes, vm_group, created, updated"
+	" firmware, boot_order, graphics, notes, vm_group, created, updated, autostart"
 
 static int store_step_done(struct store *st, sqlite3_stmt *stmt,
 			   struct vmt_error *err, const char *what)
@@ -28,7 +28,7 @@ static int store_vm_write_row(struct store *st, const struct vm_def *def,
 {
 	static const char sql[] =
 		"INSERT OR REPLACE INTO vms (" STORE_VM_COLUMNS ")"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *stmt;
 	int r = store_prepare(st, sql, &stmt, err);
 
@@ -50,6 +50,7 @@ static int store_vm_write_row(struct store *st, const struct vm_def *def,
 	store_bind_text(stmt, 14, def->group ? def->group : "");
 	sqlite3_bind_int64(stmt, 15, def->created);
 	sqlite3_bind_int64(stmt, 16, def->updated);
+	sqlite3_bind_int(stmt, 17, def->autostart);
 	return store_step_done(st, stmt, err, "saving a VM");
 }
 
@@ -197,6 +198,7 @@ static void store_vm_read_row(sqlite3_stmt *stmt, struct vm_def *def)
 	def->group = str_empty(s) ? (free(s), NULL) : s;
 	def->created = sqlite3_column_int64(stmt, 14);
 	def->updated = sqlite3_column_int64(stmt, 15);
+	def->autostart = sqlite3_column_int(stmt, 16) != 0;
 }
 
 static void store_disk_read(sqlite3_stmt *stmt, struct vm_def *def)

@@ -24,6 +24,9 @@
 static const char *const store_migrations[] = {
 	/* 1 to 2: a user network's port forwards. */
 	"ALTER TABLE nics ADD COLUMN forwards TEXT NOT NULL DEFAULT '';",
+	/* 2 to 3: kvm:/// VMs that vmtui autostart --boot starts. */
+	"ALTER TABLE vms ADD COLUMN autostart INTEGER NOT NULL DEFAULT 0"
+	" CHECK (autostart IN (0, 1));",
 	NULL
 };
 
@@ -341,6 +344,7 @@ int store_event_list(struct store *st, const char *vm_uuid, size_t limit,
 
 		evs = xgrow(evs, &cap, count, sizeof(*evs));
 		ev = &evs[count++];
+		memset(ev, 0, sizeof(*ev));
 		ev->time = sqlite3_column_int64(stmt, 0);
 		ev->vm_uuid = store_column_text(stmt, 1);
 		ev->vm_name = store_column_text(stmt, 2);

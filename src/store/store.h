@@ -3,6 +3,7 @@
 #ifndef VMTUI_STORE_H
 #define VMTUI_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,7 +11,7 @@
 #include "src/model/vmdef.h"
 
 /* The schema version this vmtui writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -49,6 +50,7 @@ void store_vm_list_free(struct vm_def **defs, size_t n);
 int store_vm_delete(struct store *st, const char *uuid, struct vmt_error *err);
 
 struct store_event {
+	int64_t id;		/* the order events were recorded in (read only) */
 	int64_t time;		/* unix seconds */
 	char *vm_uuid;		/* may be NULL */
 	char *vm_name;
@@ -56,6 +58,7 @@ struct store_event {
 	char *action;
 	int ok;
 	char *detail;
+	bool deleted;		/* read only: vmtui deleted this VM since */
 };
 
 int store_event_add(struct store *st, const struct store_event *ev,
@@ -64,5 +67,22 @@ int store_event_add(struct store *st, const struct store_event *ev,
 int store_event_list(struct store *st, const char *vm_uuid, size_t limit,
 		     struct store_event **out, size_t *n, struct vmt_error *err);
 void store_event_list_free(struct store_event *evs, size_t n);
+
+/* Which events store_event_query() returns. */
+struct store_event_filter {
+	const char *const *uris;	/* of these connections; NULL: of every one */
+	size_t n_uris;
+	const char *vm_name;		/* of this VM only; NULL: of every VM */
+	size_t limit;			/* at most this many */
+};
+
+/*
+ * The newest events that f selects, newest first. A VM is matched by the
+ * name it had when the event was recorded, or by the UUID of the VM the
+ * store keeps under that name now; VMs that are gone keep their events,
+ * with deleted set from their deletion on back.
+ */
+int store_event_query(struct store *st, const struct store_event_filter *f,
+		      struct store_event **out, size_t *n, struct vmt_error *err);
 
 #endif

@@ -109,6 +109,6 @@ i=0
 while ! tui_screen | grep -q 'Config file:'; do
 	tui_keys Down; i=$((i + 1)); [ $i -gt 80 ] && { tui_screen; fail "the help never ended"; }
 done
-tui_wait_text "Space marks a VM \\(on a group's header: its VMs\\), \\* every VM shown; then s S R D p x act on all +marked"
+tui_wait_text "Space marks a VM \\(on a group's header: its VMs\\), \\* every VM shown; then s S R D p A x act on all +marked"
 tui_keys Escape q
 tui_wait 'vmtui exited 0'

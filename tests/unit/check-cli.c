@@ -268,6 +268,70 @@ START_TEST(test_spawn_closed_std_fds)
 }
 END_TEST
 
+/* A display in words, its viewer URI as virsh prints it, and the SSH tunnel to a remote one. */
+START_TEST(test_display_text)
+{
+	struct vm_display vnc = {
+		.type = "vnc", .listen = "127.0.0.1", .port = 5901, .tls_port = -1,
+		.websocket = 5701, .host = "127.0.0.1", .ssh = "root@hv1", .ssh_port = 2222,
+	};
+	struct vm_display spice = {
+		.type = "spice", .listen = "::", .port = 5930, .tls_port = 5931,
+		.websocket = -1, .host = "hv1", .ssh = "hv1",
+	};
+	struct vm_display sock = {
+		.type = "vnc", .socket = "/run/g.sock", .port = -1, .tls_port = -1,
+		.websocket = -1, .ssh = "me@hv2",
+	};
+	struct vm_display later = {
+		.type = "vnc", .listen = "10.0.0.5", .port = -1, .tls_port = -1,
+		.websocket = -1, .autoport = true, .host = "10.0.0.5",
+	};
+	struct vm_display local;
+	char *s;
+
+	s = core_display_summary(&vnc);
+	ck_assert_str_eq(s, "vnc on 127.0.0.1 port 5901, websocket 5701");
+	free(s);
+	s = core_display_uri(&vnc, NULL);
+	ck_assert_str_eq(s, "vnc://127.0.0.1:1");
+	free(s);
+	s = core_display_tunnel(&vnc, &local);
+	ck_assert_str_eq(s, "ssh -L 5901:127.0.0.1:5901 -p 2222 root@hv1");
+	free(s);
+	s = core_display_uri(&local, "localhost");
+	ck_assert_str_eq(s, "vnc://localhost:1");
+	free(s);
+
+	s = core_display_uri(&spice, NULL);
+	ck_assert_str_eq(s, "spice://hv1:5930?tls-port=5931");
+	free(s);
+	s = core_display_tunnel(&spice, &local);
+	ck_assert_str_eq(s, "ssh -L 5930:localhost:5930 -L 5931:localhost:5931 hv1");
+	free(s);
+	s = core_display_uri(&spice, "::1");
+	ck_assert_str_eq(s, "spice://[::1]:5930?tls-port=5931");
+	free(s);
+
+	s = core_display_summary(&sock);
+	ck_assert_str_eq(s, "vnc on socket /run/g.sock");
+	free(s);
+	ck_assert_ptr_null(core_display_uri(&sock, NULL));
+	s = core_display_tunnel(&sock, &local);
+	ck_assert_str_eq(s, "ssh -L 5900:/run/g.sock me@hv2");
+	free(s);
+	s = core_display_uri(&local, "localhost");
+	ck_assert_str_eq(s, "vnc://localhost:0");
+	free(s);
+
+	s = core_display_summary(&later);
+	ck_assert_str_eq(s, "vnc on 10.0.0.5, port chosen when it starts (autoport)");
+	free(s);
+	ck_assert_ptr_null(core_display_uri(&later, NULL));
+	ck_assert_ptr_null(core_display_tunnel(&later, &local));
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -282,6 +346,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_config_file);
 	tcase_add_test(tc, test_spawn_closed_std_fds);
+	tcase_add_test(tc, test_display_text);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -310,7 +310,8 @@ START_TEST(test_migrate_from_1)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
 	store_close(st);
-	raw_sql(path, "ALTER TABLE nics DROP COLUMN forwards; PRAGMA user_version = 1;");
+	raw_sql(path, "ALTER TABLE nics DROP COLUMN forwards; ALTER TABLE vms DROP COLUMN autostart;"
+		" PRAGMA user_version = 1;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old", &got, &err), 0);
 	ck_assert_uint_eq(got->n_nics, 2);
@@ -325,6 +326,110 @@ START_TEST(test_migrate_from_1)
 	store_close(st);
 	vm_def_free(def);
 	free(path);
+}
+END_TEST
+
+/* Schema 2 had no autostart: its VMs come through as not autostarted, and can be. */
+START_TEST(test_migrate_from_2)
+{
+	char *path = xasprintf("%s/old2.db", check_tmpdir);
+	struct vm_def *def = make_def("old2", "kvm:///"), *got;
+	struct store *st;
+	struct vmt_error err;
+
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
+	store_close(st);
+	raw_sql(path, "ALTER TABLE vms DROP COLUMN autostart; PRAGMA user_version = 2;");
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old2", &got, &err), 0);
+	ck_assert(!got->autostart);
+	got->autostart = true;
+	ck_assert_int_eq(store_vm_save(st, got, &err), 0);
+	vm_def_free(got);
+	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old2", &got, &err), 0);
+	ck_assert(got->autostart);
+	vm_def_free(got);
+	store_close(st);
+	vm_def_free(def);
+	free(path);
+}
+END_TEST
+
+static void add_event(struct store *st, int64_t t, const char *uuid, const char *name,
+		      const char *uri, const char *action, bool ok)
+{
+	struct store_event ev = {
+		.time = t, .vm_uuid = (char *)uuid, .vm_name = (char *)name,
+		.uri = (char *)uri, .action = (char *)action, .ok = ok,
+		.detail = ok ? NULL : "it went wrong",
+	};
+	struct vmt_error err;
+
+	ck_assert_int_eq(store_event_add(st, &ev, &err), 0);
+}
+
+/*
+ * The history: newest first, by connection, by name (the name then, or
+ * the UUID of the VM of that name now), deleted VMs marked from their
+ * deletion back, and a VM defined again with its UUID not marked.
+ */
+START_TEST(test_event_query)
+{
+	struct store *st = open_mem();
+	struct vm_def *b = make_def("b-new", "kvm:///");
+	const char *kvm[] = { "kvm:///" }, *both[] = { "kvm:///", "test:///default" };
+	struct store_event_filter f = { .uris = kvm, .n_uris = 1, .limit = 100 };
+	struct store_event *evs;
+	struct vmt_error err;
+	size_t n;
+
+	add_event(st, 100, "u-a", "a", "kvm:///", "create", true);
+	add_event(st, 101, "u-a", "a", "kvm:///", "edit", false);
+	add_event(st, 102, "u-a", "a", "kvm:///", "delete --remove-disks", true);
+	add_event(st, 103, "u-a", "a", "kvm:///", "create", true);
+	add_event(st, 104, NULL, "t", "test:///default", "start", true);
+	add_event(st, 105, b->uuid, "b", "kvm:///", "create", true);
+	add_event(st, 106, "u-c", "c", "kvm:///", "delete", false);
+	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
+
+	ck_assert_int_eq(store_event_query(st, &f, &evs, &n, &err), 0);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_str_eq(evs[0].vm_name, "c");
+	ck_assert(!evs[0].deleted);	/* a delete that failed deletes nothing */
+	ck_assert_str_eq(evs[1].vm_name, "b");
+	ck_assert(!evs[2].deleted);	/* a, defined again */
+	ck_assert(evs[3].deleted && evs[4].deleted && evs[5].deleted);
+	ck_assert(!evs[4].ok);
+	ck_assert_str_eq(evs[4].detail, "it went wrong");
+	ck_assert_int_gt(evs[3].id, evs[4].id);
+	store_event_list_free(evs, n);
+
+	f.uris = both;
+	f.n_uris = 2;
+	f.limit = 2;
+	ck_assert_int_eq(store_event_query(st, &f, &evs, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	store_event_list_free(evs, n);
+	f.limit = 100;
+	f.vm_name = "t";
+	ck_assert_int_eq(store_event_query(st, &f, &evs, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(evs[0].uri, "test:///default");
+	store_event_list_free(evs, n);
+	/* By the UUID of the VM now called b-new, though it was b then. */
+	f.vm_name = "b-new";
+	ck_assert_int_eq(store_event_query(st, &f, &evs, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(evs[0].vm_name, "b");
+	store_event_list_free(evs, n);
+	f.vm_name = "nobody";
+	f.uris = NULL;
+	ck_assert_int_eq(store_event_query(st, &f, &evs, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	store_event_list_free(evs, n);
+	vm_def_free(b);
+	store_close(st);
 }
 END_TEST
 
@@ -379,6 +484,8 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_corrupt_db);
 	tcase_add_test(tc, test_newer_and_foreign_db);
 	tcase_add_test(tc, test_migrate_from_1);
+	tcase_add_test(tc, test_migrate_from_2);
+	tcase_add_test(tc, test_event_query);
 	tcase_add_test(tc, test_locked_db);
 	tcase_add_test(tc, test_refuses_incomplete);
 	suite_add_tcase(s, tc);

@@ -201,6 +201,69 @@ START_TEST(test_bad_documents)
 }
 END_TEST
 
+/* Live XML of the kinds libvirt writes: ports chosen or not, addresses, sockets, other types. */
+START_TEST(test_displays)
+{
+	static const char xml[] =
+		"<domain type='kvm'><name>g</name><devices>"
+		"<graphics type='vnc' port='5901' autoport='no' websocket='5701' listen='127.0.0.1'>"
+		"<listen type='address' address='127.0.0.1'/></graphics>"
+		"<graphics type='spice' port='5930' tlsPort='5931' autoport='yes'>"
+		"<listen type='network' address='0.0.0.0' network='default'/></graphics>"
+		"<graphics type='sdl' display=':0'/>"
+		"<graphics type='vnc' port='-1' autoport='yes' listen='::'/>"
+		"<graphics type='vnc'><listen type='socket' socket='/run/g.sock'/></graphics>"
+		"<graphics type='vnc' port='99999' tlsPort='x'/>"
+		"</devices></domain>";
+	struct vm_display *d;
+	struct vmt_error err;
+	size_t n;
+
+	ck_assert_int_eq(lv_xml_displays(xml, &d, &n, &err), 0);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_str_eq(d[0].type, "vnc");
+	ck_assert_str_eq(d[0].listen, "127.0.0.1");
+	ck_assert_int_eq(d[0].port, 5901);
+	ck_assert_int_eq(d[0].websocket, 5701);
+	ck_assert_int_eq(d[0].tls_port, -1);
+	ck_assert(!d[0].autoport);
+	ck_assert_str_eq(d[1].type, "spice");
+	ck_assert_str_eq(d[1].listen, "0.0.0.0");
+	ck_assert_int_eq(d[1].tls_port, 5931);
+	ck_assert(d[1].autoport);
+	ck_assert_int_eq(d[2].port, -1);
+	ck_assert_str_eq(d[2].listen, "::");
+	ck_assert_ptr_null(d[3].listen);
+	ck_assert_str_eq(d[3].socket, "/run/g.sock");
+	/* Out of range or not a number: no port rather than a wrong one. */
+	ck_assert_int_eq(d[4].port, -1);
+	ck_assert_int_eq(d[4].tls_port, -1);
+
+	lv_xml_display_reach("qemu:///system", &d[0]);
+	ck_assert_str_eq(d[0].host, "127.0.0.1");
+	ck_assert_ptr_null(d[0].ssh);
+	lv_xml_display_reach("qemu:///system", &d[1]);
+	ck_assert_str_eq(d[1].host, "localhost");
+	lv_xml_display_reach("qemu+ssh://root@hv1.example:2222/system?keyfile=/k", &d[2]);
+	ck_assert_str_eq(d[2].host, "hv1.example");
+	ck_assert_str_eq(d[2].ssh, "root@hv1.example");
+	ck_assert_uint_eq(d[2].ssh_port, 2222);
+	lv_xml_display_reach("qemu+tls://hv2.example/system", &d[3]);
+	ck_assert_ptr_null(d[3].host);
+	ck_assert_ptr_null(d[3].ssh);
+	lv_xml_display_reach("qemu+libssh2://hv3/system", &d[4]);
+	ck_assert_str_eq(d[4].host, "hv3");
+	ck_assert_str_eq(d[4].ssh, "hv3");
+	ck_assert_uint_eq(d[4].ssh_port, 0);
+	vm_display_list_free(d, n);
+
+	ck_assert_int_eq(lv_xml_displays("<domain><name>x</name></domain>", &d, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	vm_display_list_free(d, n);
+	ck_assert_int_lt(lv_xml_displays("<domain><graphics", &d, &n, &err), 0);
+}
+END_TEST
+
 START_TEST(test_capabilities_and_pools)
 {
 	static const char caps[] =
@@ -248,6 +311,7 @@ static Suite *xml_suite(void)
 	tcase_add_test(tc, test_memory_units);
 	tcase_add_test(tc, test_bad_documents);
 	tcase_add_test(tc, test_capabilities_and_pools);
+	tcase_add_test(tc, test_displays);
 	suite_add_tcase(s, tc);
 	return s;
 }
