@@ -202,7 +202,8 @@ int vm_check_disk(const struct vm_disk *d, size_t index,
 				     field, d->path);
 	if (!d->path || !lim->local_files)
 		return 0;
-	if (d->size_bytes)
+	/* An image vmtui made keeps its size in the definition, and is there now. */
+	if (d->size_bytes && !d->created)
 		return vm_check_new_image(field, d->path, err);
 	int r = vm_check_readable(field, d->path, err);
 

@@ -268,6 +268,10 @@ START_TEST(test_disks_in_def)
 	d->size_bytes = 1 << 30;
 	ck_assert_int_eq(vm_def_validate(def, &lim, &err), -EINVAL);
 	check_msg_has(&err, "disk 2:", "already exists");
+	/* An image vmtui made keeps its size: an edit checks it as it is now. */
+	d->created = true;
+	ck_assert_int_eq(vm_def_validate(def, &lim, &err), 0);
+	d->created = false;
 	vm_def_set_str(&d->path, newp);
 	ck_assert_int_eq(vm_def_validate(def, &lim, &err), 0);
 	vm_def_set_str(&d->path, qcow);
