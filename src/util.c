@@ -240,7 +240,7 @@ int mkdir_p(const char *path, unsigned mode, struct vmt_error *err)
 
 		*s = '\0';
 		if (mkdir(p, mode) < 0 && errno != EEXIST) {
-			r = vmt_error_set(err, -errno, "cannot create directory %s: %s",
+			r = vmt_error_set(err, vmt_errno(errno), "cannot create directory %s: %s",
 					  p, strerror(errno));
 			break;
 		}
