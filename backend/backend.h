@@ -44,6 +44,8 @@ struct vm_info {
 	bool persistent;
 	bool autostart;
 	bool managed;		/* vmtui's store has its definition */
+	/* It runs another definition than the one it starts with next (vcpus and memory are what runs). */
+	bool pending;
 };
 
 void vm_info_done(struct vm_info *info);

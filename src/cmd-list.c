@@ -49,6 +49,7 @@ static void list_json(const struct core_vm *vms, size_t n)
 		json_kv_bool(&w, "managed", info->managed);
 		json_kv_bool(&w, "persistent", info->persistent);
 		json_kv_bool(&w, "autostart", info->autostart);
+		json_kv_bool(&w, "pending", info->pending);
 		json_kv_string(&w, "group", vms[i].group);
 		json_object_end(&w);
 	}

@@ -355,14 +355,14 @@ int core_show(struct core *c, struct backend *be, const char *name,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	out->managed = store_vm_get(c->store, be->uri, name, &out->def, NULL) == 0;
-	if (!out->managed) {
-		r = backend_get_def(be, name, &out->def, err);
-		if (r < 0)
-			return r;
-	}
+	r = core_current_def(c, be, name, &out->def, &out->managed, err);
+	if (r < 0)
+		return r;
 	if (backend_lookup(be, name, &out->info, NULL) < 0)
 		core_vm_missing_info(out->def, &out->info);
+	out->pending = vm_state_is_active(out->info.state) &&
+		       (out->info.pending || out->info.vcpus != out->def->vcpus ||
+			out->info.max_memory_kib / 1024 != out->def->memory_mib);
 	r = store_event_list(c->store, out->def->uuid, 20, &out->events,
 			     &out->n_events, err);
 	if (r < 0) {

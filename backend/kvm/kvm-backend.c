@@ -118,6 +118,20 @@ static void kvm_refine_state(struct kvm_be *k, const char *uuid,
 	free(sock);
 }
 
+/* A running VM shows what its runner runs, which an edit since its start does not change. */
+static void kvm_info_live(struct kvm_be *k, const struct vm_def *def, struct vm_info *info)
+{
+	char *sock = kvm_sock_path(k, def->uuid);
+	struct kvm_live live;
+
+	if (kvm_ctl_live(sock, def, &live, NULL) == 0 && live.vcpus && live.memory_mib) {
+		info->vcpus = live.vcpus;
+		info->memory_kib = info->max_memory_kib = live.memory_mib * 1024;
+		info->pending = live.differs;
+	}
+	free(sock);
+}
+
 static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def,
 			  struct vm_info *info)
 {
@@ -136,8 +150,10 @@ static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def,
 	info->reason = rt.reason;
 	info->id = rt.pid ? rt.pid : -1;
 	rt.reason = NULL;
-	if (info->state == VM_STATE_RUNNING)
+	if (info->state == VM_STATE_RUNNING) {
 		kvm_refine_state(k, def->uuid, info);
+		kvm_info_live(k, def, info);
+	}
 	free(log);
 }
 
