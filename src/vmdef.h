@@ -189,6 +189,13 @@ void vm_def_resolve(struct vm_def *def, enum vm_disk_format default_format);
 /* Check every field; the first problem found is reported. */
 int vm_def_validate(const struct vm_def *def, const struct vm_limits *lim,
 		    struct vmt_error *err);
+/*
+ * Every field but the name: a VM vmtui did not name (virsh allows "my vm")
+ * keeps its name through an edit; only a name vmtui is asked to give is
+ * checked.
+ */
+int vm_def_validate_body(const struct vm_def *def, const struct vm_limits *lim,
+			 struct vmt_error *err);
 
 /* Names for the enums, as the store, the CLI and the JSON output spell them. */
 const char *vm_disk_format_name(enum vm_disk_format f);
