@@ -237,6 +237,12 @@ int backend_lookup(struct backend *be, const char *name, struct vm_info *out,
 	return BACKEND_CALL(be, lookup, "looking up a VM", err, name, out);
 }
 
+int backend_lookup_uuid(struct backend *be, const char *uuid, struct vm_info *out,
+			struct vmt_error *err)
+{
+	return BACKEND_CALL(be, lookup_uuid, "looking up a VM by UUID", err, uuid, out);
+}
+
 int backend_get_def(struct backend *be, const char *name, struct vm_def **out,
 		    struct vmt_error *err)
 {
@@ -244,9 +250,9 @@ int backend_get_def(struct backend *be, const char *name, struct vm_def **out,
 }
 
 int backend_validate(struct backend *be, const struct vm_def *def,
-		     struct vmt_error *err)
+		     const struct vm_def *old, struct vmt_error *err)
 {
-	return be->ops->validate ? be->ops->validate(be, def, err) : 0;
+	return be->ops->validate ? be->ops->validate(be, def, old, err) : 0;
 }
 
 int backend_define(struct backend *be, struct vm_def *def,
@@ -265,6 +271,12 @@ int backend_undefine(struct backend *be, const char *name,
 		     struct vmt_error *err)
 {
 	return BACKEND_CALL(be, undefine, "deleting a VM", err, name);
+}
+
+int backend_rename(struct backend *be, const char *name, const char *new_name,
+		   struct vmt_error *err)
+{
+	return BACKEND_CALL(be, rename, "renaming a VM", err, name, new_name);
 }
 
 int backend_remove_storage(struct backend *be, const struct vm_def *def,

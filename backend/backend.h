@@ -190,13 +190,20 @@ struct backend_ops {
 		    struct vmt_error *err);
 	int (*lookup)(struct backend *be, const char *name, struct vm_info *out,
 		      struct vmt_error *err);
+	/* The same, by UUID: -ENOENT when the connection has no such VM. */
+	int (*lookup_uuid)(struct backend *be, const char *uuid, struct vm_info *out,
+			   struct vmt_error *err);
 	/* The definition as the hypervisor has it (for libvirt: parsed XML). */
 	int (*get_def)(struct backend *be, const char *name, struct vm_def **out,
 		       struct vmt_error *err);
 
-	/* Checks of a definition beyond the model's own, before anything is done. */
+	/*
+	 * Checks of a definition beyond the model's own, before anything is
+	 * done; old is the VM's definition before an edit (NULL for a new VM),
+	 * so that what it already had is not refused again.
+	 */
 	int (*validate)(struct backend *be, const struct vm_def *def,
-			struct vmt_error *err);
+			const struct vm_def *old, struct vmt_error *err);
 	/* Create missing images, then define. Fills what it chose (disk paths). */
 	int (*define)(struct backend *be, struct vm_def *def,
 		      struct vmt_error *err);
@@ -205,6 +212,9 @@ struct backend_ops {
 			struct vmt_error *err);
 	int (*undefine)(struct backend *be, const char *name,
 			struct vmt_error *err);
+	/* Give a VM that is shut off another name (refused while it runs, as libvirt does). */
+	int (*rename)(struct backend *be, const char *name, const char *new_name,
+		      struct vmt_error *err);
 	/* Delete the images vmtui or the pool holds for these disks. */
 	int (*remove_storage)(struct backend *be, const struct vm_def *def,
 			      struct vmt_error *err);
@@ -298,17 +308,21 @@ int backend_list(struct backend *be, struct vm_info **out, size_t *n,
 		 struct vmt_error *err);
 int backend_lookup(struct backend *be, const char *name, struct vm_info *out,
 		   struct vmt_error *err);
+int backend_lookup_uuid(struct backend *be, const char *uuid, struct vm_info *out,
+			struct vmt_error *err);
 int backend_get_def(struct backend *be, const char *name, struct vm_def **out,
 		    struct vmt_error *err);
-/* The backend's own checks of def (0 when it has none). */
+/* The backend's own checks of def, old as before an edit or NULL (0 when it has none). */
 int backend_validate(struct backend *be, const struct vm_def *def,
-		     struct vmt_error *err);
+		     const struct vm_def *old, struct vmt_error *err);
 int backend_define(struct backend *be, struct vm_def *def,
 		   struct vmt_error *err);
 int backend_redefine(struct backend *be, struct vm_def *def,
 		     struct vmt_error *err);
 int backend_undefine(struct backend *be, const char *name,
 		     struct vmt_error *err);
+int backend_rename(struct backend *be, const char *name, const char *new_name,
+		   struct vmt_error *err);
 int backend_remove_storage(struct backend *be, const struct vm_def *def,
 			   struct vmt_error *err);
 

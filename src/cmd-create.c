@@ -45,8 +45,8 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 
 	if (r || done)
 		goto out;
-	if (o.n_remove_disks) {
-		r = cli_usage(cmd, "--remove-disk is for edit");
+	if (o.n_remove_disks || o.name) {
+		r = cli_usage(cmd, "%s is for edit", o.name ? "--name" : "--remove-disk");
 		goto out;
 	}
 	def = vm_def_new();
@@ -86,7 +86,10 @@ int cmd_edit(struct cli *cli, int argc, char **argv)
 		r = cli_fail(&err);
 		goto out;
 	}
-	create_report(def, "changed");
+	if (str_eq(def->name, name))
+		create_report(def, "changed");
+	else
+		printf("renamed %s to %s on %s\n", name, def->name, def->uri);
 	if (next_boot)
 		printf("%s is running: the changes apply at its next boot\n", name);
 out:

@@ -22,6 +22,7 @@ const struct cli_command cli_commands[] = {
 	{ "create", "NAME [OPTIONS]", "define a new VM (and create its new disks)",
 	  cli_vm_options_help, cmd_create },
 	{ "edit", "NAME [OPTIONS]", "change a VM's definition",
+	  "      --name NEW         rename the VM (once it is shut off, as libvirt does)\n"
 	  "      --remove-disk N|PATH  detach disk N (as show numbers them) or PATH\n"
 	  "  (--kernel, --initrd, --cmdline, --cdrom '' remove the setting)\n",
 	  cmd_edit },

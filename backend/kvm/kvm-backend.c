@@ -197,6 +197,25 @@ static int kvm_lookup(struct backend *be, const char *name,
 	return 0;
 }
 
+static int kvm_lookup_uuid(struct backend *be, const char *uuid,
+			   struct vm_info *out, struct vmt_error *err)
+{
+	struct vm_def *def;
+	int r = store_vm_get_uuid(be->store, uuid, &def, err);
+
+	if (r == 0 && !str_eq(def->uri, be->uri)) {
+		vm_def_free(def);
+		r = -ENOENT;
+	}
+	if (r == -ENOENT)
+		return vmt_error_set(err, r, "no VM with UUID %s on %s", uuid, be->uri);
+	if (r < 0)
+		return r;
+	kvm_info_fill(kvm_be(be), def, out);
+	vm_def_free(def);
+	return 0;
+}
+
 /* The runner loads bzImages; say so now rather than at the first start. */
 static int kvm_check_kernel(const char *path, struct vmt_error *err)
 {
@@ -267,7 +286,7 @@ static int kvm_check_nics(const struct vm_def *def, struct vmt_error *err)
 }
 
 static int kvm_validate(struct backend *be, const struct vm_def *def,
-			struct vmt_error *err)
+			const struct vm_def *old, struct vmt_error *err)
 {
 	if (kvm_check_nics(def, err) < 0)
 		return err ? err->code : -EINVAL;
@@ -325,6 +344,22 @@ static int kvm_undefine(struct backend *be, const char *name,
 	free(log);
 	vm_def_free(def);
 	return 0;
+}
+
+/* The store holds the name; a running VM keeps the one it started with, so it waits. */
+static int kvm_rename(struct backend *be, const char *name, const char *new_name,
+		      struct vmt_error *err)
+{
+	struct vm_info info;
+	int r = kvm_lookup(be, name, &info, err);
+
+	if (r < 0)
+		return r;
+	if (vm_state_is_active(info.state))
+		r = vmt_error_set(err, -EBUSY, "VM %s is %s: rename it once it is shut off",
+				  name, vm_state_name(info.state));
+	vm_info_done(&info);
+	return r;
 }
 
 static int kvm_remove_storage(struct backend *be, const struct vm_def *def,
@@ -900,11 +935,13 @@ const struct backend_ops kvm_backend_ops = {
 	.limits = kvm_limits,
 	.list = kvm_list,
 	.lookup = kvm_lookup,
+	.lookup_uuid = kvm_lookup_uuid,
 	.get_def = kvm_get_def,
 	.validate = kvm_validate,
 	.define = kvm_define,
 	.redefine = kvm_redefine,
 	.undefine = kvm_undefine,
+	.rename = kvm_rename,
 	.remove_storage = kvm_remove_storage,
 	.start = kvm_start,
 	.shutdown = kvm_shutdown,
