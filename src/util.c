@@ -209,8 +209,12 @@ size_t str_display_width(const char *s)
 		int w;
 
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			uint32_t cp;
+
+			/* Not text in this locale: UTF-8 still takes a column a character. */
 			memset(&st, 0, sizeof(st));
-			n = 1;
+			n = utf8_decode(s, len, &cp);
+			n = n ? n : 1;
 			w = 1;
 		} else {
 			w = wcwidth(wc);
