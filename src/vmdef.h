@@ -113,7 +113,7 @@ struct vm_def {
 	size_t n_nics;
 };
 
-/* What the connection a VM is defined on allows. */
+/* What the connection a VM is defined on allows, and what it gives a new VM. */
 struct vm_limits {
 	unsigned max_vcpus;
 	uint64_t max_memory_mib;
@@ -121,6 +121,13 @@ struct vm_limits {
 	bool needs_kernel;	/* no firmware: a kernel is the only way to boot */
 	bool has_cdrom;		/* the backend can attach an ISO */
 	bool default_place;	/* a new disk without a path has somewhere to go */
+	/*
+	 * The NIC a new VM gets when none is asked for, as --net spells it
+	 * ("user", "network:default", "none"), for the CLI and the TUI's form
+	 * alike; with "none", default_net_note says why.
+	 */
+	char default_net[80];
+	char default_net_note[160];
 };
 
 struct vm_def *vm_def_new(void);

@@ -82,6 +82,8 @@ static int kvm_limits(struct backend *be, struct vm_limits *lim,
 	lim->local_files = true;
 	lim->needs_kernel = true;
 	lim->default_place = true;	/* the images folder beside the database */
+	/* A user network needs no privileges and no set-up on the host. */
+	snprintf(lim->default_net, sizeof(lim->default_net), "user");
 	return 0;
 }
 

@@ -98,6 +98,7 @@ static int lv_limits(struct backend *be, struct vm_limits *lim,
 	lim->local_files = !lv_uri_is_remote(be->uri);
 	lim->has_cdrom = true;
 	lim->default_place = true;
+	lv_net_default(be, lim);
 	return 0;
 }
 
@@ -252,13 +253,12 @@ static int lv_define_xml(struct backend *be, const char *xml, const char *name,
 static int lv_validate(struct backend *be, const struct vm_def *def,
 		       const struct vm_def *old, struct vmt_error *err)
 {
-	(void)be;
-	(void)old;
 	for (size_t i = 0; i < def->n_nics; i++)
 		if (def->nics[i].forwards)
 			return vmt_error_set(err, -EINVAL, "net %zu: port forwards (fwd=) are for kvm:/// "
 					     "user networks; libvirt's NICs here take none", i + 1);
-	return 0;
+	LV_ENTER(be, err);
+	return lv_net_check(be, def, old, err);
 }
 
 static int lv_define(struct backend *be, struct vm_def *def,
