@@ -16,6 +16,7 @@
 #include "src/log.h"
 #include "src/paths.h"
 #include "src/util.h"
+#include "ui/keys.h"
 #include "ui/ui.h"
 
 int cli_fail(const struct vmt_error *err)
@@ -389,14 +390,19 @@ static int cli_parse_global(struct cli *cli, int argc, char **argv)
 
 /*
  * The config file: its connect lines stand in for -c, and a command warns
- * of its bad lines on stderr (the UI shows them in its status line).
+ * of its bad lines on stderr (the UI shows them in its status line). The
+ * key bindings are the UI's to read, but a command names their bad lines
+ * too, as it names every other one.
  */
 static void cli_load_config(struct cli *cli, bool warn)
 {
+	struct ui_keymap keys;
 	struct vmt_error err;
 
 	if (config_load(&cli->cfg, &err) < 0)
 		config_problem(&cli->cfg, 0, "%s", err.msg);
+	if (warn)
+		ui_keymap_init(&keys, &cli->cfg);
 	if (!cli->uris_given && cli->cfg.n_connect) {
 		for (size_t i = 0; i < cli->n_uris; i++)
 			free(cli->uris[i]);
