@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -119,6 +120,19 @@ static void backend_event_queue_free(struct backend_event_queue *q)
 bool backend_uri_is_kvm(const char *uri)
 {
 	return strcmp(uri, BACKEND_KVM_URI) == 0;
+}
+
+/* A setting of the whole process, as the log is: the TUI's workers open connections too. */
+static atomic_uint backend_timeout_s = BACKEND_CONNECT_TIMEOUT_DEFAULT;
+
+void backend_set_connect_timeout(unsigned seconds)
+{
+	atomic_store(&backend_timeout_s, seconds);
+}
+
+unsigned backend_connect_timeout(void)
+{
+	return atomic_load(&backend_timeout_s);
 }
 
 #ifdef WITH_LIBVIRT

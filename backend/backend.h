@@ -297,6 +297,12 @@ int backend_open(const char *uri, struct store *store, backend_auth_fn auth,
 void backend_close(struct backend *be);
 /* Whether uri names the built-in runner. */
 bool backend_uri_is_kvm(const char *uri);
+
+/* How long opening a connection may wait for its host, in seconds (0: for ever). */
+#define BACKEND_CONNECT_TIMEOUT_DEFAULT 15
+/* For every connection this process opens from now on (--connect-timeout, connect_timeout). */
+void backend_set_connect_timeout(unsigned seconds);
+unsigned backend_connect_timeout(void);
 /* The file name of the libvirt backend module. */
 #define BACKEND_LIBVIRT_MODULE "vmtui-libvirt.so"
 /* The libvirt backend's operations, loading its module on first use. */
