@@ -206,6 +206,9 @@ int backend_open(const char *uri, struct store *store, backend_auth_fn auth,
 		free(be);
 		return r;
 	}
+	/* A backend that cannot tell its host keeps its VMs by URI, as older vmtuis did. */
+	if (!be->host)
+		be->host = xasprintf("%s%s", STORE_HOST_URI, uri);
 	*out = be;
 	return 0;
 }
@@ -217,6 +220,7 @@ void backend_close(struct backend *be)
 	be->ops->close(be);
 	backend_event_queue_free(be->events);
 	free(be->uri);
+	free(be->host);
 	free(be);
 }
 

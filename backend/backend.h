@@ -279,6 +279,12 @@ struct backend_ops {
 struct backend {
 	const struct backend_ops *ops;
 	char *uri;
+	/*
+	 * The identity of the host (and daemon) behind the connection, set by
+	 * open: the store keys VMs by it, so that two URIs of one libvirtd
+	 * (qemu:///system, qemu+ssh://root@thishost/system) share them.
+	 */
+	char *host;
 	struct store *store;	/* not owned; the kvm backend keeps its VMs there */
 	void *priv;		/* the backend's own state */
 	struct backend_event_queue *events;

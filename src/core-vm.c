@@ -14,6 +14,7 @@
 static void core_bind_def(struct backend *be, struct vm_def *def)
 {
 	vm_def_set_str(&def->uri, be->uri);
+	vm_def_set_str(&def->host, be->host);
 	vm_def_set_str(&def->backend, be->ops->name);
 	vm_def_resolve(def, be->ops->default_disk_format);
 }
@@ -103,7 +104,7 @@ int core_create(struct core *c, struct backend *be, struct vm_def *def,
 
 	if (r < 0)
 		return r;
-	if (store_vm_get(c->store, be->uri, def->name, &old, NULL) == 0) {
+	if (store_vm_get(c->store, be->host, def->name, &old, NULL) == 0) {
 		vm_def_free(old);
 		return vmt_error_set(err, -EEXIST, "name: a VM named %s already exists on %s",
 				     def->name, be->uri);
@@ -151,7 +152,7 @@ static int core_current_def(struct core *c, struct backend *be, const char *name
 	struct vm_def *stored = NULL;
 	int r;
 
-	*managed = store_vm_get(c->store, be->uri, name, &stored, NULL) == 0;
+	*managed = store_vm_get(c->store, be->host, name, &stored, NULL) == 0;
 	r = backend_get_def(be, name, out, err);
 	if (r < 0) {
 		if (!*managed || r != -ENOENT) {
@@ -195,9 +196,7 @@ static struct vm_def *core_def_before(struct core *c, struct backend *be,
 		if (core_current_def(c, be, info.name, &old, &managed, NULL) < 0)
 			old = NULL;
 		vm_info_done(&info);
-	} else if (store_vm_get_uuid(c->store, def->uuid, &old, NULL) == 0 &&
-		   !str_eq(old->uri, be->uri)) {
-		vm_def_free(old);
+	} else if (store_vm_get_uuid(c->store, be->host, def->uuid, &old, NULL) < 0) {
 		old = NULL;
 	}
 	return old;
@@ -255,7 +254,7 @@ static int core_forget(struct core *c, struct backend *be, const char *name,
 	int r = defined ? backend_undefine(be, name, err) : 0;
 
 	if (r == 0 && managed)
-		r = store_vm_delete(c->store, def->uuid, err);
+		r = store_vm_delete(c->store, be->host, def->uuid, err);
 	return r;
 }
 
@@ -306,7 +305,7 @@ static int core_redefine_missing(struct core *c, struct backend *be,
 	struct vm_def *def;
 	int r;
 
-	if (store_vm_get(c->store, be->uri, name, &def, NULL) < 0)
+	if (store_vm_get(c->store, be->host, name, &def, NULL) < 0)
 		return 0;
 	LOG_INFO("%s is missing on %s: defining it again from the store", name, be->uri);
 	r = backend_redefine(be, def, err);
@@ -331,7 +330,7 @@ static int core_handle_missing(struct core *c, struct backend *be,
 	}
 	if (starting)
 		return core_redefine_missing(c, be, name, err);
-	if (store_vm_get(c->store, be->uri, name, &def, NULL) < 0)
+	if (store_vm_get(c->store, be->host, name, &def, NULL) < 0)
 		return 0;
 	vm_def_free(def);
 	return vmt_error_set(err, -EIO,

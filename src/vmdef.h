@@ -93,7 +93,8 @@ enum vm_firmware {
 struct vm_def {
 	char uuid[37];		/* empty until assigned */
 	char *name;
-	char *uri;		/* the connection it lives on */
+	char *uri;		/* the connection it was last used through */
+	char *host;		/* the identity of the host it lives on (what the store keys it by) */
 	char *backend;		/* "kvm" or "libvirt" */
 	unsigned vcpus;
 	uint64_t memory_mib;

@@ -54,6 +54,8 @@ static int kvm_open(struct backend *be, struct vmt_error *err)
 	k->imgdir = paths_images_dir(db);
 	k->dbdir = path_dirname(db);
 	k->dbname = xstrdup(strrchr(db, '/') ? strrchr(db, '/') + 1 : db);
+	/* The runner's VMs live in this database: it is their one host. */
+	be->host = xstrdup(STORE_HOST_KVM);
 	be->priv = k;
 	return 0;
 }
@@ -164,7 +166,7 @@ static int kvm_list(struct backend *be, struct vm_info **out, size_t *n,
 {
 	struct vm_def **defs;
 	size_t count;
-	int r = store_vm_list(be->store, be->uri, &defs, &count, err);
+	int r = store_vm_list(be->store, be->host, &defs, &count, err);
 
 	if (r < 0)
 		return r;
@@ -179,7 +181,7 @@ static int kvm_list(struct backend *be, struct vm_info **out, size_t *n,
 static int kvm_get_def(struct backend *be, const char *name,
 		       struct vm_def **out, struct vmt_error *err)
 {
-	int r = store_vm_get(be->store, be->uri, name, out, err);
+	int r = store_vm_get(be->store, be->host, name, out, err);
 
 	if (r == -ENOENT)
 		vmt_error_set(err, r, "no VM named %s on %s", name, be->uri);
@@ -203,12 +205,8 @@ static int kvm_lookup_uuid(struct backend *be, const char *uuid,
 			   struct vm_info *out, struct vmt_error *err)
 {
 	struct vm_def *def;
-	int r = store_vm_get_uuid(be->store, uuid, &def, err);
+	int r = store_vm_get_uuid(be->store, be->host, uuid, &def, err);
 
-	if (r == 0 && !str_eq(def->uri, be->uri)) {
-		vm_def_free(def);
-		r = -ENOENT;
-	}
 	if (r == -ENOENT)
 		return vmt_error_set(err, r, "no VM with UUID %s on %s", uuid, be->uri);
 	if (r < 0)

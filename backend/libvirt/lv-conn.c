@@ -2,11 +2,13 @@
 /* lv-conn.c: libvirt connections: the user's credentials, noticing a lost connection, reconnecting in the background. */
 #include "config.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <libvirt/virterror.h>
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
@@ -526,6 +528,76 @@ int lv_ready(struct backend *be, struct vmt_error *err)
 	return r;
 }
 
+/* The user whose session daemon qemu:///session reaches on this machine. */
+static char *lv_local_user(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	return pw ? xstrdup(pw->pw_name) : xasprintf("%u", (unsigned)getuid());
+}
+
+/*
+ * DRIVER://[USER@]ID/PATH: the driver and daemon of the URI (its scheme
+ * before any transport, its path; a session daemon is its user's) on the
+ * host whose identity is id. Transport, host name and parameters do not
+ * count: qemu:///system?socket=X and qemu+ssh://root@me/system are one.
+ */
+static char *lv_identity(const char *uri, const char *id)
+{
+	xmlURIPtr u = xmlParseURI(uri);
+	const char *scheme = u && u->scheme ? u->scheme : "libvirt";
+	size_t slen = strcspn(scheme, "+");
+	char *path = xstrdup(u && u->path ? u->path : "");
+	char *user = NULL, *r;
+	size_t plen = strlen(path);
+
+	while (plen > 1 && path[plen - 1] == '/')
+		path[--plen] = '\0';
+	if (strcmp(path, "/session") == 0)
+		user = u && u->user && *u->user ? xstrdup(u->user) : lv_local_user();
+	r = xasprintf("%.*s://%s%s%s%s", (int)slen, scheme, user ? user : "", user ? "@" : "",
+		      id, path);
+	free(user);
+	free(path);
+	xmlFreeURI(u);
+	return r;
+}
+
+/*
+ * The host's identity from its capabilities (its UUID; the host name
+ * where it has none), and, from the same read, the domain type new
+ * definitions get.
+ */
+static void lv_host_facts(struct backend *be, struct lv_conn *lv)
+{
+	char *caps = LV_CALL(lv, virConnectGetCapabilities(lv->cur.conn));
+	char *type = NULL, *uuid = NULL, *id = NULL;
+
+	if (caps && lv_xml_caps_facts(caps, &type, &uuid) < 0)
+		type = uuid = NULL;
+	free(caps);
+	if (uuid) {
+		id = uuid;
+	} else {
+		char *name = LV_CALL(lv, virConnectGetHostname(lv->cur.conn));
+
+		id = name ? xasprintf("host:%s", name) : NULL;
+		free(name);
+	}
+	if (id)
+		be->host = lv_identity(lv->uri, id);
+	else
+		LOG_WARN("libvirt: %s tells neither its UUID nor its name: its VMs are kept by URI",
+			 lv->uri);
+	pthread_mutex_lock(&lv->lock);
+	if (!lv->domain_type)
+		lv->domain_type = type;
+	else
+		free(type);
+	pthread_mutex_unlock(&lv->lock);
+	free(id);
+}
+
 int lv_conn_open(struct backend *be, struct vmt_error *err)
 {
 	struct lv_conn *lv = xcalloc(1, sizeof(*lv));
@@ -545,7 +617,8 @@ int lv_conn_open(struct backend *be, struct vmt_error *err)
 		return r;
 	}
 	be->priv = lv;
-	LOG_INFO("libvirt: connected to %s", be->uri);
+	lv_host_facts(be, lv);
+	LOG_INFO("libvirt: connected to %s (host %s)", be->uri, be->host ? be->host : "unknown");
 	return 0;
 }
 

@@ -108,8 +108,8 @@ void lv_conn_close(struct backend *be);
 int lv_ready(struct backend *be, struct vmt_error *err);
 /*
  * The domain type new definitions get: kvm when the host offers it, else
- * what it does offer; asked of the host when first needed, not at connect
- * (a list should not pay for parsing the host's capabilities).
+ * what it does offer; read from the capabilities at connect, with the
+ * host's identity (asked again if they could not be read then).
  */
 const char *lv_domain_type(struct lv_conn *lv);
 void lv_ref(struct lv_conn *lv);
