@@ -156,6 +156,11 @@ struct backend_console_ops {
 	ssize_t (*read)(struct backend_console *con, void *buf, size_t len);
 	/* Bytes taken (maybe fewer than len), or -EAGAIN, or another error. */
 	ssize_t (*write)(struct backend_console *con, const void *buf, size_t len);
+	/*
+	 * Whether every byte written has reached the hypervisor (a console
+	 * that queues input sends it later); NULL: write hands it over at once.
+	 */
+	bool (*sent)(struct backend_console *con);
 	void (*close)(struct backend_console *con);
 };
 
