@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -132,6 +133,19 @@ bool backend_uri_is_kvm(const char *uri)
 	return strcmp(uri, BACKEND_KVM_URI) == 0;
 }
 
+/* A setting of the whole process, as the log is: the TUI's workers open connections too. */
+static atomic_uint backend_timeout_s = BACKEND_CONNECT_TIMEOUT_DEFAULT;
+
+void backend_set_connect_timeout(unsigned seconds)
+{
+	atomic_store(&backend_timeout_s, seconds);
+}
+
+unsigned backend_connect_timeout(void)
+{
+	return atomic_load(&backend_timeout_s);
+}
+
 #ifdef WITH_LIBVIRT
 /*
  * The libvirt backend is a module loaded on first use, so that a kvm:///
@@ -203,6 +217,9 @@ int backend_open(const char *uri, struct store *store, backend_auth_fn auth,
 		free(be);
 		return r;
 	}
+	/* A backend that cannot tell its host keeps its VMs by URI, as older vmtuis did. */
+	if (!be->host)
+		be->host = xasprintf("%s%s", STORE_HOST_URI, uri);
 	*out = be;
 	return 0;
 }
@@ -214,6 +231,7 @@ void backend_close(struct backend *be)
 	be->ops->close(be);
 	backend_event_queue_free(be->events);
 	free(be->uri);
+	free(be->host);
 	free(be);
 }
 
@@ -248,6 +266,12 @@ int backend_lookup(struct backend *be, const char *name, struct vm_info *out,
 	return BACKEND_CALL(be, lookup, "looking up a VM", err, name, out);
 }
 
+int backend_lookup_uuid(struct backend *be, const char *uuid, struct vm_info *out,
+			struct vmt_error *err)
+{
+	return BACKEND_CALL(be, lookup_uuid, "looking up a VM by UUID", err, uuid, out);
+}
+
 int backend_get_def(struct backend *be, const char *name, struct vm_def **out,
 		    struct vmt_error *err)
 {
@@ -255,9 +279,9 @@ int backend_get_def(struct backend *be, const char *name, struct vm_def **out,
 }
 
 int backend_validate(struct backend *be, const struct vm_def *def,
-		     struct vmt_error *err)
+		     const struct vm_def *old, struct vmt_error *err)
 {
-	return be->ops->validate ? be->ops->validate(be, def, err) : 0;
+	return be->ops->validate ? be->ops->validate(be, def, old, err) : 0;
 }
 
 int backend_define(struct backend *be, struct vm_def *def,
@@ -276,6 +300,12 @@ int backend_undefine(struct backend *be, const char *name,
 		     struct vmt_error *err)
 {
 	return BACKEND_CALL(be, undefine, "deleting a VM", err, name);
+}
+
+int backend_rename(struct backend *be, const char *name, const char *new_name,
+		   struct vmt_error *err)
+{
+	return BACKEND_CALL(be, rename, "renaming a VM", err, name, new_name);
 }
 
 int backend_remove_storage(struct backend *be, const struct vm_def *def,

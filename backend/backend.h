@@ -45,6 +45,8 @@ struct vm_info {
 	bool persistent;
 	bool autostart;
 	bool managed;		/* vmtui's store has its definition */
+	/* It runs another definition than the one it starts with next (vcpus and memory are what runs). */
+	bool pending;
 };
 
 void vm_info_done(struct vm_info *info);
@@ -153,6 +155,11 @@ struct backend_console_ops {
 	ssize_t (*read)(struct backend_console *con, void *buf, size_t len);
 	/* Bytes taken (maybe fewer than len), or -EAGAIN, or another error. */
 	ssize_t (*write)(struct backend_console *con, const void *buf, size_t len);
+	/*
+	 * Whether every byte written has reached the hypervisor (a console
+	 * that queues input sends it later); NULL: write hands it over at once.
+	 */
+	bool (*sent)(struct backend_console *con);
 	void (*close)(struct backend_console *con);
 };
 
@@ -187,13 +194,20 @@ struct backend_ops {
 		    struct vmt_error *err);
 	int (*lookup)(struct backend *be, const char *name, struct vm_info *out,
 		      struct vmt_error *err);
+	/* The same, by UUID: -ENOENT when the connection has no such VM. */
+	int (*lookup_uuid)(struct backend *be, const char *uuid, struct vm_info *out,
+			   struct vmt_error *err);
 	/* The definition as the hypervisor has it (for libvirt: parsed XML). */
 	int (*get_def)(struct backend *be, const char *name, struct vm_def **out,
 		       struct vmt_error *err);
 
-	/* Checks of a definition beyond the model's own, before anything is done. */
+	/*
+	 * Checks of a definition beyond the model's own, before anything is
+	 * done; old is the VM's definition before an edit (NULL for a new VM),
+	 * so that what it already had is not refused again.
+	 */
 	int (*validate)(struct backend *be, const struct vm_def *def,
-			struct vmt_error *err);
+			const struct vm_def *old, struct vmt_error *err);
 	/* Create missing images, then define. Fills what it chose (disk paths). */
 	int (*define)(struct backend *be, struct vm_def *def,
 		      struct vmt_error *err);
@@ -202,6 +216,9 @@ struct backend_ops {
 			struct vmt_error *err);
 	int (*undefine)(struct backend *be, const char *name,
 			struct vmt_error *err);
+	/* Give a VM that is shut off another name (refused while it runs, as libvirt does). */
+	int (*rename)(struct backend *be, const char *name, const char *new_name,
+		      struct vmt_error *err);
 	/* Delete the images vmtui or the pool holds for these disks. */
 	int (*remove_storage)(struct backend *be, const struct vm_def *def,
 			      struct vmt_error *err);
@@ -270,6 +287,12 @@ struct backend_ops {
 struct backend {
 	const struct backend_ops *ops;
 	char *uri;
+	/*
+	 * The identity of the host (and daemon) behind the connection, set by
+	 * open: the store keys VMs by it, so that two URIs of one libvirtd
+	 * (qemu:///system, qemu+ssh://root@thishost/system) share them.
+	 */
+	char *host;
 	struct store *store;	/* not owned; the kvm backend keeps its VMs there */
 	void *priv;		/* the backend's own state */
 	struct backend_event_queue *events;
@@ -288,6 +311,12 @@ int backend_open(const char *uri, struct store *store, backend_auth_fn auth,
 void backend_close(struct backend *be);
 /* Whether uri names the built-in runner. */
 bool backend_uri_is_kvm(const char *uri);
+
+/* How long opening a connection may wait for its host, in seconds (0: for ever). */
+#define BACKEND_CONNECT_TIMEOUT_DEFAULT 15
+/* For every connection this process opens from now on (--connect-timeout, connect_timeout). */
+void backend_set_connect_timeout(unsigned seconds);
+unsigned backend_connect_timeout(void);
 /* The file name of the libvirt backend module. */
 #define BACKEND_LIBVIRT_MODULE "vmtui-libvirt.so"
 /* The libvirt backend's operations, loading its module on first use. */
@@ -299,17 +328,21 @@ int backend_list(struct backend *be, struct vm_info **out, size_t *n,
 		 struct vmt_error *err);
 int backend_lookup(struct backend *be, const char *name, struct vm_info *out,
 		   struct vmt_error *err);
+int backend_lookup_uuid(struct backend *be, const char *uuid, struct vm_info *out,
+			struct vmt_error *err);
 int backend_get_def(struct backend *be, const char *name, struct vm_def **out,
 		    struct vmt_error *err);
-/* The backend's own checks of def (0 when it has none). */
+/* The backend's own checks of def, old as before an edit or NULL (0 when it has none). */
 int backend_validate(struct backend *be, const struct vm_def *def,
-		     struct vmt_error *err);
+		     const struct vm_def *old, struct vmt_error *err);
 int backend_define(struct backend *be, struct vm_def *def,
 		   struct vmt_error *err);
 int backend_redefine(struct backend *be, struct vm_def *def,
 		     struct vmt_error *err);
 int backend_undefine(struct backend *be, const char *name,
 		     struct vmt_error *err);
+int backend_rename(struct backend *be, const char *name, const char *new_name,
+		   struct vmt_error *err);
 int backend_remove_storage(struct backend *be, const struct vm_def *def,
 			   struct vmt_error *err);
 

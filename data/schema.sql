@@ -1,11 +1,17 @@
 -- SPDX-License-Identifier: GPL-2.0-or-later
 -- schema.sql: vmtui's SQLite schema, applied to a new database as one transaction.
 -- A change here bumps user_version and adds the matching step to the
--- migrations in src/store-schema.c, so older databases are upgraded.
+-- migrations in src/store.c, so older databases are upgraded.
 
+-- A VM is keyed by the identity of the host (and daemon) it lives on and
+-- its UUID, never by the URI it was reached through: qemu:///system and
+-- qemu+ssh://root@thishost/system are one host (schema 3).
 CREATE TABLE vms (
-	uuid       TEXT PRIMARY KEY NOT NULL CHECK (length(uuid) = 36),
-	name       TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+	uuid       TEXT NOT NULL CHECK (length(uuid) = 36),
+	host       TEXT NOT NULL CHECK (length(host) >= 1),
+	-- names vmtui gives are checked; a domain made elsewhere keeps its own
+	name       TEXT NOT NULL CHECK (length(name) >= 1),
+	-- the connection it was last used through, for people to read
 	uri        TEXT NOT NULL,
 	backend    TEXT NOT NULL CHECK (backend IN ('kvm', 'libvirt')),
 	vcpus      INTEGER NOT NULL CHECK (vcpus >= 1),
@@ -18,15 +24,17 @@ CREATE TABLE vms (
 	graphics   TEXT NOT NULL DEFAULT 'none' CHECK (graphics IN ('none', 'vnc', 'spice')),
 	notes      TEXT NOT NULL DEFAULT '',
 	vm_group   TEXT NOT NULL DEFAULT '',
-	-- kvm:/// only: vmtui autostart --boot starts it (schema 3); libvirt keeps its own
+	-- kvm:/// only: vmtui autostart --boot starts it (schema 4); libvirt keeps its own
 	autostart  INTEGER NOT NULL DEFAULT 0 CHECK (autostart IN (0, 1)),
 	created    INTEGER NOT NULL,
 	updated    INTEGER NOT NULL,
-	UNIQUE (uri, name)
+	PRIMARY KEY (host, uuid),
+	UNIQUE (host, name)
 );
 
 CREATE TABLE disks (
-	vm_uuid    TEXT NOT NULL REFERENCES vms (uuid) ON DELETE CASCADE,
+	vm_host    TEXT NOT NULL,
+	vm_uuid    TEXT NOT NULL,
 	idx        INTEGER NOT NULL CHECK (idx >= 0),
 	path       TEXT,
 	size_bytes INTEGER NOT NULL DEFAULT 0 CHECK (size_bytes >= 0),
@@ -35,18 +43,23 @@ CREATE TABLE disks (
 	readonly   INTEGER NOT NULL DEFAULT 0 CHECK (readonly IN (0, 1)),
 	created    INTEGER NOT NULL DEFAULT 0 CHECK (created IN (0, 1)),
 	pool       TEXT,
-	PRIMARY KEY (vm_uuid, idx)
+	PRIMARY KEY (vm_host, vm_uuid, idx),
+	FOREIGN KEY (vm_host, vm_uuid) REFERENCES vms (host, uuid)
+		ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 CREATE TABLE nics (
-	vm_uuid TEXT NOT NULL REFERENCES vms (uuid) ON DELETE CASCADE,
+	vm_host TEXT NOT NULL,
+	vm_uuid TEXT NOT NULL,
 	idx     INTEGER NOT NULL CHECK (idx >= 0),
 	kind    TEXT NOT NULL CHECK (kind IN ('user', 'tap', 'network', 'bridge')),
 	source  TEXT,
 	mac     TEXT NOT NULL CHECK (length(mac) = 17),
 	-- user networks: "PROTO:ADDR:HOSTPORT:GUESTPORT ..." (schema 2)
 	forwards TEXT NOT NULL DEFAULT '',
-	PRIMARY KEY (vm_uuid, idx)
+	PRIMARY KEY (vm_host, vm_uuid, idx),
+	FOREIGN KEY (vm_host, vm_uuid) REFERENCES vms (host, uuid)
+		ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- What vmtui did to which VM, when, and how it went. Not tied to vms by a

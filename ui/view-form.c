@@ -317,7 +317,7 @@ static void ui_form_defaults(struct ui *ui, struct ui_form *fm)
 	free(cmdline);
 	snprintf(mem, sizeof(mem), "%u", mib);
 	ui_form_default(fm, F_MEMORY, mem);
-	ui_form_default(fm, F_NET, kvm ? "user" : "network:default");
+	ui_form_default(fm, F_NET, ui_form_limits(ui, fm)->default_net);
 	ui_form_default_choice(fm, F_DISK, kvm ? DISK_NONE : DISK_NEW);
 	ui_form_default_choice(fm, F_BOOT, kvm ? BOOT_KERNEL : BOOT_ISO);
 }

@@ -301,6 +301,98 @@ int kvm_ctl_request(const char *sock, const char *req, bool body,
 	return r;
 }
 
+/* Whether a runner's value (empty for none) is the definition's (NULL for none). */
+static bool kvm_live_same(const char *value, const char *want)
+{
+	return strcmp(value, want ? want : "") == 0;
+}
+
+/* Whether the runner gets disk or NIC k of def (kvm_argv passes these, in order). */
+static bool kvm_live_usable(const struct vm_def *def, bool disk, size_t k)
+{
+	if (disk)
+		return def->disks[k].path != NULL;
+	return def->nics[k].kind == VM_NIC_USER || def->nics[k].kind == VM_NIC_TAP;
+}
+
+/* The INFO value of the runner's disk or NIC i when started from def; NULL: it has none. */
+static char *kvm_live_device(const struct vm_def *def, bool disk, unsigned i)
+{
+	size_t n = disk ? def->n_disks : def->n_nics;
+
+	for (size_t k = 0; k < n; k++) {
+		if (!kvm_live_usable(def, disk, k) || i-- > 0)
+			continue;
+		if (disk)
+			return xasprintf("%s,format=%s%s", def->disks[k].path,
+					 vm_disk_format_name(def->disks[k].format),
+					 def->disks[k].readonly ||
+					 def->disks[k].device == VM_DISK_DEVICE_CDROM ? ",readonly" : "");
+		return xasprintf("%s%s,mac=%s", def->nics[k].kind == VM_NIC_USER ? "user" : "tap:",
+				 def->nics[k].kind == VM_NIC_USER ? "" : def->nics[k].source,
+				 def->nics[k].mac);
+	}
+	return NULL;
+}
+
+/* One "key value" line of INFO into out; counts[0] and [1] count disks and NICs. */
+static void kvm_live_line(const char *key, const char *value, const struct vm_def *def,
+			  struct kvm_live *out, unsigned counts[2])
+{
+	unsigned i, n;
+	int end = 0;
+
+	if (strcmp(key, "vcpus") == 0 && parse_uint(value, &n) == 0)
+		out->vcpus = n;
+	else if (strcmp(key, "memory_mib") == 0)
+		parse_u64(value, &out->memory_mib);
+	else if (strcmp(key, "kernel") == 0 || strcmp(key, "initrd") == 0 ||
+		 strcmp(key, "cmdline") == 0)
+		out->differs |= !kvm_live_same(value, key[0] == 'k' ? def->kernel :
+					       key[0] == 'i' ? def->initrd : def->cmdline);
+	for (int d = 0; d < 2; d++) {
+		char *want;
+
+		if (sscanf(key, d == 0 ? "disk%u%n" : "nic%u%n", &i, &end) != 1 || key[end])
+			continue;
+		counts[d]++;
+		want = kvm_live_device(def, d == 0, i);
+		out->differs |= !want || strcmp(value, want) != 0;
+		free(want);
+	}
+}
+
+int kvm_ctl_live(const char *sock, const struct vm_def *def, struct kvm_live *out,
+		 struct vmt_error *err)
+{
+	struct strbuf reply;
+	unsigned counts[2] = { 0, 0 }, usable[2] = { 0, 0 };
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	strbuf_init(&reply);
+	r = kvm_ctl_request(sock, "INFO", true, &reply, err);
+	for (char *line = r == 0 ? reply.buf : NULL; line && *line;) {
+		char *nl = strchr(line, '\n'), *sp;
+
+		if (nl)
+			*nl = '\0';
+		sp = strchr(line, ' ');
+		if (sp)
+			*sp = '\0';
+		kvm_live_line(line, sp ? sp + 1 : "", def, out, counts);
+		line = nl ? nl + 1 : NULL;
+	}
+	strbuf_done(&reply);
+	for (size_t k = 0; k < def->n_disks; k++)
+		usable[0] += kvm_live_usable(def, true, k);
+	for (size_t k = 0; k < def->n_nics; k++)
+		usable[1] += kvm_live_usable(def, false, k);
+	out->differs |= counts[0] != usable[0] || counts[1] != usable[1] ||
+			out->vcpus != def->vcpus || out->memory_mib != def->memory_mib;
+	return r;
+}
+
 char *kvm_vmm_path(void)
 {
 	return paths_companion("VMTUI_VMM", "vmtui-vmm", VMTUI_PKGLIBEXECDIR);

@@ -45,6 +45,17 @@ int kvm_ctl_connect(const char *sock, struct vmt_error *err);
 int kvm_ctl_request(const char *sock, const char *req, bool body,
 		    struct strbuf *reply, struct vmt_error *err);
 
+/* What a runner runs, as its INFO tells, next to the definition it was started from. */
+struct kvm_live {
+	unsigned vcpus;
+	uint64_t memory_mib;
+	bool differs;		/* it does not run def as it is stored now */
+};
+
+/* Ask the runner at sock what it runs and compare that with def. */
+int kvm_ctl_live(const char *sock, const struct vm_def *def, struct kvm_live *out,
+		 struct vmt_error *err);
+
 /* The vmtui-vmm to run: $VMTUI_VMM, beside this program, or pkglibexecdir. */
 char *kvm_vmm_path(void);
 

@@ -43,6 +43,8 @@ static int kvm_open(struct backend *be, struct vmt_error *err)
 	k->snapdir = paths_snapshots_dir(db);
 	k->dbdir = path_dirname(db);
 	k->dbname = xstrdup(strrchr(db, '/') ? strrchr(db, '/') + 1 : db);
+	/* The runner's VMs live in this database: it is their one host. */
+	be->host = xstrdup(STORE_HOST_KVM);
 	be->priv = k;
 	return 0;
 }
@@ -72,6 +74,8 @@ static int kvm_limits(struct backend *be, struct vm_limits *lim,
 	lim->local_files = true;
 	lim->needs_kernel = true;
 	lim->default_place = true;	/* the images folder beside the database */
+	/* A user network needs no privileges and no set-up on the host. */
+	snprintf(lim->default_net, sizeof(lim->default_net), "user");
 	return 0;
 }
 
@@ -108,6 +112,20 @@ static void kvm_refine_state(struct kvm_be *k, const char *uuid,
 	free(sock);
 }
 
+/* A running VM shows what its runner runs, which an edit since its start does not change. */
+static void kvm_info_live(struct kvm_be *k, const struct vm_def *def, struct vm_info *info)
+{
+	char *sock = kvm_sock_path(k, def->uuid);
+	struct kvm_live live;
+
+	if (kvm_ctl_live(sock, def, &live, NULL) == 0 && live.vcpus && live.memory_mib) {
+		info->vcpus = live.vcpus;
+		info->memory_kib = info->max_memory_kib = live.memory_mib * 1024;
+		info->pending = live.differs;
+	}
+	free(sock);
+}
+
 static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def,
 			  struct vm_info *info)
 {
@@ -127,8 +145,10 @@ static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def,
 	info->reason = rt.reason;
 	info->id = rt.pid ? rt.pid : -1;
 	rt.reason = NULL;
-	if (info->state == VM_STATE_RUNNING)
+	if (info->state == VM_STATE_RUNNING) {
 		kvm_refine_state(k, def->uuid, info);
+		kvm_info_live(k, def, info);
+	}
 	free(log);
 }
 
@@ -137,7 +157,7 @@ static int kvm_list(struct backend *be, struct vm_info **out, size_t *n,
 {
 	struct vm_def **defs;
 	size_t count;
-	int r = store_vm_list(be->store, be->uri, &defs, &count, err);
+	int r = store_vm_list(be->store, be->host, &defs, &count, err);
 
 	if (r < 0)
 		return r;
@@ -152,7 +172,7 @@ static int kvm_list(struct backend *be, struct vm_info **out, size_t *n,
 int kvm_get_def(struct backend *be, const char *name, struct vm_def **out,
 		struct vmt_error *err)
 {
-	int r = store_vm_get(be->store, be->uri, name, out, err);
+	int r = store_vm_get(be->store, be->host, name, out, err);
 
 	if (r == -ENOENT)
 		vmt_error_set(err, r, "no VM named %s on %s", name, be->uri);
@@ -165,6 +185,21 @@ static int kvm_lookup(struct backend *be, const char *name,
 	struct vm_def *def;
 	int r = kvm_get_def(be, name, &def, err);
 
+	if (r < 0)
+		return r;
+	kvm_info_fill(kvm_be(be), def, out);
+	vm_def_free(def);
+	return 0;
+}
+
+static int kvm_lookup_uuid(struct backend *be, const char *uuid,
+			   struct vm_info *out, struct vmt_error *err)
+{
+	struct vm_def *def;
+	int r = store_vm_get_uuid(be->store, be->host, uuid, &def, err);
+
+	if (r == -ENOENT)
+		return vmt_error_set(err, r, "no VM with UUID %s on %s", uuid, be->uri);
 	if (r < 0)
 		return r;
 	kvm_info_fill(kvm_be(be), def, out);
@@ -242,7 +277,7 @@ static int kvm_check_nics(const struct vm_def *def, struct vmt_error *err)
 }
 
 static int kvm_validate(struct backend *be, const struct vm_def *def,
-			struct vmt_error *err)
+			const struct vm_def *old, struct vmt_error *err)
 {
 	if (kvm_check_nics(def, err) < 0)
 		return err ? err->code : -EINVAL;
@@ -320,6 +355,22 @@ static int kvm_undefine(struct backend *be, const char *name,
 	free(log);
 	vm_def_free(def);
 	return 0;
+}
+
+/* The store holds the name; a running VM keeps the one it started with, so it waits. */
+static int kvm_rename(struct backend *be, const char *name, const char *new_name,
+		      struct vmt_error *err)
+{
+	struct vm_info info;
+	int r = kvm_lookup(be, name, &info, err);
+
+	if (r < 0)
+		return r;
+	if (vm_state_is_active(info.state))
+		r = vmt_error_set(err, -EBUSY, "VM %s is %s: rename it once it is shut off",
+				  name, vm_state_name(info.state));
+	vm_info_done(&info);
+	return r;
 }
 
 static int kvm_remove_storage(struct backend *be, const struct vm_def *def,
@@ -907,11 +958,13 @@ const struct backend_ops kvm_backend_ops = {
 	.limits = kvm_limits,
 	.list = kvm_list,
 	.lookup = kvm_lookup,
+	.lookup_uuid = kvm_lookup_uuid,
 	.get_def = kvm_get_def,
 	.validate = kvm_validate,
 	.define = kvm_define,
 	.redefine = kvm_redefine,
 	.undefine = kvm_undefine,
+	.rename = kvm_rename,
 	.remove_storage = kvm_remove_storage,
 	.start = kvm_start,
 	.shutdown = kvm_shutdown,

@@ -74,7 +74,7 @@ static int image_write_qcow2(int fd, uint64_t size)
 int image_create(const char *path, enum vm_disk_format format, uint64_t size,
 		 struct vmt_error *err)
 {
-	int fd, r = 0;
+	int fd, e = 0;
 
 	if (format == VM_DISK_FORMAT_QCOW2 &&
 	    (size + QCOW2_L2_COVERAGE - 1) / QCOW2_L2_COVERAGE * 8 > QCOW2_MAX_L1_BYTES)
@@ -84,19 +84,19 @@ int image_create(const char *path, enum vm_disk_format format, uint64_t size,
 		return vmt_error_set(err, -EINVAL, "%s: size is too large", path);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return vmt_error_set(err, -errno, "cannot create image %s: %s",
+		return vmt_error_set(err, vmt_errno(errno), "cannot create image %s: %s",
 				     path, strerror(errno));
 	if (format == VM_DISK_FORMAT_QCOW2)
-		r = image_write_qcow2(fd, size);
+		e = -image_write_qcow2(fd, size);
 	else if (ftruncate(fd, (off_t)size) < 0)
-		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
+		e = errno;
+	if (e == 0 && fsync(fd) < 0)
+		e = errno;
 	close(fd);
-	if (r < 0) {
+	if (e) {
 		unlink(path);
-		return vmt_error_set(err, r, "cannot write image %s: %s", path,
-				     strerror(-r));
+		return vmt_error_set(err, vmt_errno(e), "cannot write image %s: %s", path,
+				     strerror(e));
 	}
 	return 0;
 }

@@ -83,6 +83,32 @@ void lv_strs_free(char **strs, int n)
 	free(strs);
 }
 
+/*
+ * The host's whole memory in KiB, as kvm:/// counts it (sysconf): the
+ * "total" of all cells. virNodeGetInfo's figure is a NUMA view that can
+ * be a fraction of it (5 of 23.5 GiB seen on one host); it is the
+ * fallback for a driver without memory statistics.
+ */
+static unsigned long long lv_host_memory_kib(struct lv_conn *lv, unsigned long fallback)
+{
+	virNodeMemoryStatsPtr params;
+	int n = 0;
+	unsigned long long total = fallback;
+
+	if (LV_CALL(lv, virNodeGetMemoryStats(lv->cur.conn, VIR_NODE_MEMORY_STATS_ALL_CELLS,
+					      NULL, &n, 0)) < 0 || n <= 0)
+		return fallback;
+	params = xcalloc((size_t)n, sizeof(*params));
+	if (LV_CALL(lv, virNodeGetMemoryStats(lv->cur.conn, VIR_NODE_MEMORY_STATS_ALL_CELLS,
+					      params, &n, 0)) == 0)
+		for (int i = 0; i < n; i++)
+			if (strcmp(params[i].field, VIR_NODE_MEMORY_STATS_TOTAL) == 0 &&
+			    params[i].value > 0)
+				total = params[i].value;
+	free(params);
+	return total;
+}
+
 static int lv_limits(struct backend *be, struct vm_limits *lim,
 		     struct vmt_error *err)
 {
@@ -94,10 +120,11 @@ static int lv_limits(struct backend *be, struct vm_limits *lim,
 		return lv_fail(err, "cannot read host facts of %s", be->uri);
 	memset(lim, 0, sizeof(*lim));
 	lim->max_vcpus = node.cpus;
-	lim->max_memory_mib = node.memory / 1024;
+	lim->max_memory_mib = lv_host_memory_kib(lv, node.memory) / 1024;
 	lim->local_files = !lv_uri_is_remote(be->uri);
 	lim->has_cdrom = true;
 	lim->default_place = true;
+	lv_net_default(be, lim);
 	return 0;
 }
 
@@ -127,23 +154,16 @@ int lv_enter_domain(struct backend *be, const char *name, virDomainPtr *out,
 	return r < 0 ? r : lv_domain(be, name, out, err);
 }
 
-static int lv_lookup(struct backend *be, const char *name, struct vm_info *out,
-		     struct vmt_error *err)
+/* What lookups tell of a domain. */
+static int lv_info_of(struct lv_conn *lv, virDomainPtr dom, const char *what,
+		      struct vm_info *out, struct vmt_error *err)
 {
-	struct lv_conn *lv = lv_conn(be);
-	virDomainPtr dom;
 	virDomainInfo di;
-	int r, autostart = 0;
+	int autostart = 0;
 
-	r = lv_enter_domain(be, name, &dom, err);
-	if (r < 0)
-		return r;
 	memset(out, 0, sizeof(*out));
-	if (LV_CALL(lv, virDomainGetInfo(dom, &di)) < 0) {
-		r = lv_fail(err, "cannot read the state of %s", name);
-		virDomainFree(dom);
-		return r;
-	}
+	if (LV_CALL(lv, virDomainGetInfo(dom, &di)) < 0)
+		return lv_fail(err, "cannot read the state of %s", what);
 	virDomainGetUUIDString(dom, out->uuid);
 	out->name = xstrdup(virDomainGetName(dom));
 	out->state = lv_state(di.state);
@@ -154,8 +174,41 @@ static int lv_lookup(struct backend *be, const char *name, struct vm_info *out,
 	out->persistent = LV_CALL(lv, virDomainIsPersistent(dom)) == 1;
 	out->autostart = LV_CALL(lv, virDomainGetAutostart(dom, &autostart)) == 0 &&
 			 autostart;
-	virDomainFree(dom);
 	return 0;
+}
+
+static int lv_lookup(struct backend *be, const char *name, struct vm_info *out,
+		     struct vmt_error *err)
+{
+	virDomainPtr dom;
+	int r = lv_enter_domain(be, name, &dom, err);
+
+	if (r < 0)
+		return r;
+	r = lv_info_of(lv_conn(be), dom, name, out, err);
+	virDomainFree(dom);
+	return r;
+}
+
+static int lv_lookup_uuid(struct backend *be, const char *uuid, struct vm_info *out,
+			  struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	virDomainPtr dom;
+	int r;
+
+	LV_ENTER(be, err);
+	dom = LV_CALL(lv, virDomainLookupByUUIDString(lv->cur.conn, uuid));
+	if (!dom) {
+		virErrorPtr e = virGetLastError();
+
+		if (e && e->code == VIR_ERR_NO_DOMAIN)
+			return vmt_error_set(err, -ENOENT, "no VM with UUID %s on %s", uuid, be->uri);
+		return lv_fail(err, "cannot look up the VM with UUID %s", uuid);
+	}
+	r = lv_info_of(lv, dom, uuid, out, err);
+	virDomainFree(dom);
+	return r;
 }
 
 /*
@@ -224,14 +277,14 @@ static int lv_define_xml(struct backend *be, const char *xml, const char *name,
 
 /* What vmtui cannot express to libvirt here. */
 static int lv_validate(struct backend *be, const struct vm_def *def,
-		       struct vmt_error *err)
+		       const struct vm_def *old, struct vmt_error *err)
 {
-	(void)be;
 	for (size_t i = 0; i < def->n_nics; i++)
 		if (def->nics[i].forwards)
 			return vmt_error_set(err, -EINVAL, "net %zu: port forwards (fwd=) are for kvm:/// "
 					     "user networks; libvirt's NICs here take none", i + 1);
-	return 0;
+	LV_ENTER(be, err);
+	return lv_net_check(be, def, old, err);
 }
 
 static int lv_define(struct backend *be, struct vm_def *def,
@@ -388,6 +441,29 @@ static int lv_undefine(struct backend *be, const char *name,
 	return r;
 }
 
+/* As virsh domrename: only a domain that is shut off (libvirt refuses the others). */
+static int lv_rename(struct backend *be, const char *name, const char *new_name,
+		     struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	virDomainPtr dom;
+	int r = lv_enter_domain(be, name, &dom, err), state, reason;
+
+	if (r < 0)
+		return r;
+	if (LV_CALL(lv, virDomainGetState(dom, &state, &reason, 0)) < 0)
+		r = lv_fail(err, "cannot read the state of %s", name);
+	else if (vm_state_is_active(lv_state(state)))
+		r = vmt_error_set(err, -EBUSY, "VM %s is %s: rename it once it is shut off",
+				  name, vm_state_name(lv_state(state)));
+	else if (LV_CALL(lv, virDomainRename(dom, new_name, 0)) < 0)
+		r = lv_fail(err, "cannot rename %s to %s", name, new_name);
+	else
+		lv_cache_forget(lv, "");
+	virDomainFree(dom);
+	return r;
+}
+
 static int lv_act(struct backend *be, const char *name, const char *verb,
 		  int (*fn)(virDomainPtr), struct vmt_error *err)
 {
@@ -503,11 +579,13 @@ const struct backend_ops lv_backend_ops = {
 	.limits = lv_limits,
 	.list = lv_list,
 	.lookup = lv_lookup,
+	.lookup_uuid = lv_lookup_uuid,
 	.get_def = lv_get_def,
 	.validate = lv_validate,
 	.define = lv_define,
 	.redefine = lv_redefine,
 	.undefine = lv_undefine,
+	.rename = lv_rename,
 	.remove_storage = lv_remove_storage,
 	.start = lv_start,
 	.shutdown = lv_shutdown,

@@ -2,11 +2,13 @@
 /* lv-conn.c: libvirt connections: the user's credentials, noticing a lost connection, reconnecting in the background. */
 #include "config.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <libvirt/virterror.h>
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
@@ -117,13 +119,29 @@ static int lv_cred_types[] = {
 	VIR_CRED_REALM, VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT,
 };
 
-/* Count an auth call in, unless the connection is being closed. */
-static bool lv_auth_enter(struct lv_conn *lv)
+/*
+ * One virConnectOpenAuth on a thread of its own, so that the caller can
+ * give up on a host that never answers (libvirt's open has no deadline).
+ * Shared by that thread and the caller: the last of them frees it. Its
+ * fields below refs are under lv->lock.
+ */
+struct lv_opener {
+	struct lv_conn *lv;	/* a reference of the opener's own */
+	atomic_int refs;
+	bool done;		/* the open returned: conn or err says how */
+	bool abandoned;		/* the caller gave up: close what comes, ask nothing */
+	virConnectPtr conn;
+	struct vmt_error err;
+};
+
+/* Count an auth call in, unless the connection is being closed or the open given up. */
+static bool lv_auth_enter(struct lv_opener *o)
 {
+	struct lv_conn *lv = o->lv;
 	bool ok;
 
 	pthread_mutex_lock(&lv->lock);
-	ok = !lv->closing;
+	ok = !lv->closing && !o->abandoned;
 	if (ok)
 		lv->in_auth++;
 	pthread_mutex_unlock(&lv->lock);
@@ -138,14 +156,15 @@ static void lv_auth_leave(struct lv_conn *lv)
 	pthread_mutex_unlock(&lv->lock);
 }
 
-static int lv_auth_ask(struct lv_conn *lv, const char *question, bool echo,
+static int lv_auth_ask(struct lv_opener *o, const char *question, bool echo,
 		       char *answer, size_t len)
 {
+	struct lv_conn *lv = o->lv;
 	int r;
 
 	if (!lv->auth)
 		return -ENOTTY;
-	if (!lv_auth_enter(lv))
+	if (!lv_auth_enter(o))
 		return -ECANCELED;
 	r = lv->auth(lv->auth_opaque, question, echo, answer, len);
 	lv_auth_leave(lv);
@@ -153,13 +172,14 @@ static int lv_auth_ask(struct lv_conn *lv, const char *question, bool echo,
 }
 
 /* Ask for one credential: the question is libvirt's prompt, tidied. */
-static int lv_auth_one(struct lv_conn *lv, virConnectCredentialPtr cred)
+static int lv_auth_one(struct lv_opener *o, virConnectCredentialPtr cred)
 {
 	bool echo = cred->type != VIR_CRED_PASSPHRASE && cred->type != VIR_CRED_NOECHOPROMPT;
 	const char *base = cred->prompt && *cred->prompt ? cred->prompt
 			   : echo ? "Username" : "Password";
 	int blen = (int)strlen(base);
 	char answer[1024] = "", *question;
+	struct lv_conn *lv = o->lv;
 	int r;
 
 	while (blen > 0 && (base[blen - 1] == ' ' || base[blen - 1] == ':'))
@@ -167,7 +187,7 @@ static int lv_auth_one(struct lv_conn *lv, virConnectCredentialPtr cred)
 	question = cred->defresult && *cred->defresult
 		   ? xasprintf("%.*s [%s]: ", blen, base, cred->defresult)
 		   : xasprintf("%.*s: ", blen, base);
-	r = lv_auth_ask(lv, question, echo, answer, sizeof(answer));
+	r = lv_auth_ask(o, question, echo, answer, sizeof(answer));
 	free(question);
 	if (r < 0) {
 		/* A cancelled answer may hold half a password. */
@@ -197,14 +217,129 @@ static int lv_auth_cb(virConnectCredentialPtr cred, unsigned int ncred,
 	return 0;
 }
 
+static void lv_opener_unref(struct lv_opener *o)
+{
+	if (atomic_fetch_sub(&o->refs, 1) != 1)
+		return;
+	lv_unref(o->lv);
+	free(o);
+}
+
+/* Why the open failed, in the opener's thread, where libvirt keeps its last error. */
+static void lv_opener_failed(struct lv_opener *o)
+{
+	struct lv_conn *lv = o->lv;
+	char why[sizeof(lv->auth_error)];
+
+	pthread_mutex_lock(&lv->lock);
+	memcpy(why, lv->auth_error, sizeof(why));
+	pthread_mutex_unlock(&lv->lock);
+	if (*why)
+		vmt_error_set(&o->err, -EACCES, "cannot connect to %s: %s", lv->uri, why);
+	else
+		lv_fail(&o->err, "cannot connect to %s", lv->uri);
+}
+
+static void *lv_opener_main(void *arg)
+{
+	struct lv_opener *o = arg;
+	struct lv_conn *lv = o->lv;
+	virConnectAuth auth = { lv_cred_types, ARRAY_SIZE(lv_cred_types), lv_auth_cb, o };
+	virConnectPtr conn = LV_CALL(lv, virConnectOpenAuth(lv->uri, &auth, 0));
+	bool abandoned;
+
+	if (!conn)
+		lv_opener_failed(o);
+	pthread_mutex_lock(&lv->lock);
+	o->conn = conn;
+	o->done = true;
+	abandoned = o->abandoned;
+	pthread_cond_broadcast(&lv->cond);
+	pthread_mutex_unlock(&lv->lock);
+	/* Nobody waits for it any more: a late connection goes at once. */
+	if (abandoned && conn)
+		virConnectClose(conn);
+	lv_opener_unref(o);
+	return NULL;
+}
+
+/* The host a URI reaches, for "... did not answer" (the daemon itself when local). */
+static char *lv_uri_host(const char *uri)
+{
+	xmlURIPtr u = xmlParseURI(uri);
+	char *host = u && u->server && *u->server ? xstrdup(u->server) : xstrdup("libvirtd");
+
+	xmlFreeURI(u);
+	return host;
+}
+
+/*
+ * Wait for o until the connect timeout; time spent asking the user for
+ * credentials does not count (the clock starts again when they answer).
+ * lv->lock held.
+ */
+static void lv_opener_wait_locked(struct lv_opener *o, unsigned timeout_s)
+{
+	struct lv_conn *lv = o->lv;
+	uint64_t deadline = time_mono_ns() + timeout_s * 1000000000ull;
+
+	while (!o->done) {
+		struct timespec ts = time_mono_deadline(deadline);
+
+		if (!timeout_s || lv->in_auth) {
+			pthread_cond_wait(&lv->cond, &lv->lock);
+			deadline = time_mono_ns() + timeout_s * 1000000000ull;
+		} else if (time_mono_ns() >= deadline) {
+			break;
+		} else {
+			pthread_cond_timedwait(&lv->cond, &lv->lock, &ts);
+		}
+	}
+}
+
+/* virConnectOpenAuth(lv->uri) within the connect timeout (backend_connect_timeout()). */
+static virConnectPtr lv_open_within(struct lv_conn *lv, struct vmt_error *err)
+{
+	struct lv_opener *o = xcalloc(1, sizeof(*o));
+	unsigned timeout_s = backend_connect_timeout();
+	virConnectPtr conn = NULL;
+	pthread_t t;
+
+	o->lv = lv;
+	lv_ref(lv);
+	atomic_init(&o->refs, 2);
+	if (pthread_create(&t, NULL, lv_opener_main, o) != 0) {
+		atomic_init(&o->refs, 1);
+		lv_opener_unref(o);
+		vmt_error_set(err, -EAGAIN, "cannot connect to %s: no thread to open it on", lv->uri);
+		return NULL;
+	}
+	pthread_detach(t);
+	pthread_mutex_lock(&lv->lock);
+	lv_opener_wait_locked(o, timeout_s);
+	if (o->done) {
+		conn = o->conn;
+		if (!conn && err)
+			*err = o->err;
+	} else {
+		char *host = lv_uri_host(lv->uri);
+
+		o->abandoned = true;
+		vmt_error_set(err, -ETIMEDOUT, "cannot connect to %s: %s did not answer within %u s",
+			      lv->uri, host, timeout_s);
+		free(host);
+	}
+	pthread_mutex_unlock(&lv->lock);
+	lv_opener_unref(o);
+	return conn;
+}
+
 static void lv_on_close(virConnectPtr conn, int reason, void *opaque);
 
 /* Open lv->uri into link, asking for credentials through the backend's auth. */
 static int lv_link_open(struct lv_conn *lv, struct lv_link *link,
 			struct vmt_error *err)
 {
-	virConnectAuth auth = { lv_cred_types, ARRAY_SIZE(lv_cred_types), lv_auth_cb, lv };
-	char why[sizeof(lv->auth_error)];
 	bool events;
 
 	memset(link, 0, sizeof(*link));
@@ -213,15 +348,9 @@ static int lv_link_open(struct lv_conn *lv, struct lv_link *link,
 	pthread_mutex_lock(&lv->lock);
 	lv->auth_error[0] = '\0';
 	pthread_mutex_unlock(&lv->lock);
-	link->conn = LV_CALL(lv, virConnectOpenAuth(lv->uri, &auth, 0));
-	if (!link->conn) {
-		pthread_mutex_lock(&lv->lock);
-		memcpy(why, lv->auth_error, sizeof(why));
-		pthread_mutex_unlock(&lv->lock);
-		if (*why)
-			return vmt_error_set(err, -EACCES, "cannot connect to %s: %s", lv->uri, why);
-		return lv_fail(err, "cannot connect to %s", lv->uri);
-	}
+	link->conn = lv_open_within(lv, err);
+	if (!link->conn)
+		return err ? err->code : -EIO;
 	if (lv_loop_ok) {
 		/* Drivers without keepalive (test:///, local ones) just say no. */
 		LV_CALL(lv, virConnectSetKeepAlive(link->conn, LV_KEEPALIVE_S, LV_KEEPALIVE_COUNT));
@@ -399,6 +528,76 @@ int lv_ready(struct backend *be, struct vmt_error *err)
 	return r;
 }
 
+/* The user whose session daemon qemu:///session reaches on this machine. */
+static char *lv_local_user(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	return pw ? xstrdup(pw->pw_name) : xasprintf("%u", (unsigned)getuid());
+}
+
+/*
+ * DRIVER://[USER@]ID/PATH: the driver and daemon of the URI (its scheme
+ * before any transport, its path; a session daemon is its user's) on the
+ * host whose identity is id. Transport, host name and parameters do not
+ * count: qemu:///system?socket=X and qemu+ssh://root@me/system are one.
+ */
+static char *lv_identity(const char *uri, const char *id)
+{
+	xmlURIPtr u = xmlParseURI(uri);
+	const char *scheme = u && u->scheme ? u->scheme : "libvirt";
+	size_t slen = strcspn(scheme, "+");
+	char *path = xstrdup(u && u->path ? u->path : "");
+	char *user = NULL, *r;
+	size_t plen = strlen(path);
+
+	while (plen > 1 && path[plen - 1] == '/')
+		path[--plen] = '\0';
+	if (strcmp(path, "/session") == 0)
+		user = u && u->user && *u->user ? xstrdup(u->user) : lv_local_user();
+	r = xasprintf("%.*s://%s%s%s%s", (int)slen, scheme, user ? user : "", user ? "@" : "",
+		      id, path);
+	free(user);
+	free(path);
+	xmlFreeURI(u);
+	return r;
+}
+
+/*
+ * The host's identity from its capabilities (its UUID; the host name
+ * where it has none), and, from the same read, the domain type new
+ * definitions get.
+ */
+static void lv_host_facts(struct backend *be, struct lv_conn *lv)
+{
+	char *caps = LV_CALL(lv, virConnectGetCapabilities(lv->cur.conn));
+	char *type = NULL, *uuid = NULL, *id = NULL;
+
+	if (caps && lv_xml_caps_facts(caps, &type, &uuid) < 0)
+		type = uuid = NULL;
+	free(caps);
+	if (uuid) {
+		id = uuid;
+	} else {
+		char *name = LV_CALL(lv, virConnectGetHostname(lv->cur.conn));
+
+		id = name ? xasprintf("host:%s", name) : NULL;
+		free(name);
+	}
+	if (id)
+		be->host = lv_identity(lv->uri, id);
+	else
+		LOG_WARN("libvirt: %s tells neither its UUID nor its name: its VMs are kept by URI",
+			 lv->uri);
+	pthread_mutex_lock(&lv->lock);
+	if (!lv->domain_type)
+		lv->domain_type = type;
+	else
+		free(type);
+	pthread_mutex_unlock(&lv->lock);
+	free(id);
+}
+
 int lv_conn_open(struct backend *be, struct vmt_error *err)
 {
 	struct lv_conn *lv = xcalloc(1, sizeof(*lv));
@@ -418,7 +617,8 @@ int lv_conn_open(struct backend *be, struct vmt_error *err)
 		return r;
 	}
 	be->priv = lv;
-	LOG_INFO("libvirt: connected to %s", be->uri);
+	lv_host_facts(be, lv);
+	LOG_INFO("libvirt: connected to %s (host %s)", be->uri, be->host ? be->host : "unknown");
 	return 0;
 }
 

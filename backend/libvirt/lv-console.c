@@ -212,6 +212,18 @@ static ssize_t lv_con_write(struct backend_console *con, const void *buf,
 	return r;
 }
 
+/* Input is queued for libvirt's event thread: sent once the queue is empty (or the stream gone). */
+static bool lv_con_sent(struct backend_console *con)
+{
+	struct lv_console *c = con->priv;
+	bool sent;
+
+	pthread_mutex_lock(&c->lock);
+	sent = c->out_len == 0 || c->eof;
+	pthread_mutex_unlock(&c->lock);
+	return sent;
+}
+
 static void lv_con_close(struct backend_console *con)
 {
 	struct lv_console *c = con->priv;
@@ -229,6 +241,7 @@ static void lv_con_close(struct backend_console *con)
 static const struct backend_console_ops lv_console_ops = {
 	.read = lv_con_read,
 	.write = lv_con_write,
+	.sent = lv_con_sent,
 	.close = lv_con_close,
 };
 

@@ -2,6 +2,7 @@
 /* lv-host.c: a libvirt host's virtual networks and storage pools. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <libvirt/virterror.h>
 
@@ -58,6 +59,86 @@ int lv_net_list(struct backend *be, struct backend_net **out, size_t *n,
 	for (int k = 0; k < 3; k++)
 		lv_strs_free(with[k], n_with[k]);
 	return 0;
+}
+
+/* "default" if the host has it, else its first active network, else its first one. */
+static const char *lv_net_pick(char **all, int n_all, char **active, int n_active)
+{
+	if (lv_strs_has(all, n_all, "default"))
+		return "default";
+	if (n_active > 0)
+		return active[0];
+	return n_all > 0 ? all[0] : NULL;
+}
+
+void lv_net_default(struct backend *be, struct vm_limits *lim)
+{
+	struct lv_conn *lv = lv_conn(be);
+	int n_all, n_active = 0;
+	char **all = lv_net_names(lv, 0, &n_all), **active = NULL;
+	const char *pick;
+
+	if (!all) {
+		/* A driver without networks (or one that will not say) gives none. */
+		n_all = 0;
+	} else {
+		active = lv_net_names(lv, VIR_CONNECT_LIST_NETWORKS_ACTIVE, &n_active);
+		if (!active)
+			n_active = 0;
+	}
+	pick = lv_net_pick(all, n_all, active, n_active);
+	if (pick) {
+		snprintf(lim->default_net, sizeof(lim->default_net), "network:%s", pick);
+	} else {
+		snprintf(lim->default_net, sizeof(lim->default_net), "none");
+		snprintf(lim->default_net_note, sizeof(lim->default_net_note),
+			 "%s has no virtual network (--net gives one)", be->uri);
+	}
+	lv_strs_free(all, n_all);
+	lv_strs_free(active, n_active);
+}
+
+/* Names joined with ", " (at most len bytes), or "none" for no name. */
+static void lv_names_join(char **names, int n, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	snprintf(buf, len, "%s", n > 0 ? "" : "none");
+	for (int i = 0; i < n && used + 1 < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", names[i]);
+}
+
+/* Whether old has a NIC on network name: an edit does not refuse what the VM had. */
+static bool lv_net_kept(const struct vm_def *old, const char *name)
+{
+	for (size_t i = 0; old && i < old->n_nics; i++)
+		if (old->nics[i].kind == VM_NIC_NETWORK && str_eq(old->nics[i].source, name))
+			return true;
+	return false;
+}
+
+int lv_net_check(struct backend *be, const struct vm_def *def, const struct vm_def *old,
+		 struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	char **all = NULL, have[256];
+	int n_all = 0, r = 0;
+
+	for (size_t i = 0; i < def->n_nics && r == 0; i++) {
+		const struct vm_nic *nic = &def->nics[i];
+
+		if (nic->kind != VM_NIC_NETWORK || lv_net_kept(old, nic->source))
+			continue;
+		if (!all && !(all = lv_net_names(lv, 0, &n_all)))
+			return lv_fail(err, "nic %zu: cannot list the networks of %s", i + 1, be->uri);
+		if (lv_strs_has(all, n_all, nic->source))
+			continue;
+		lv_names_join(all, n_all, have, sizeof(have));
+		r = vmt_error_set(err, -EINVAL, "nic %zu: network '%s' does not exist on %s (it has: %s)",
+				  i + 1, nic->source, be->uri, have);
+	}
+	lv_strs_free(all, n_all);
+	return r;
 }
 
 static int lv_net_act(struct backend *be, const char *net, bool start,

@@ -108,8 +108,8 @@ void lv_conn_close(struct backend *be);
 int lv_ready(struct backend *be, struct vmt_error *err);
 /*
  * The domain type new definitions get: kvm when the host offers it, else
- * what it does offer; asked of the host when first needed, not at connect
- * (a list should not pay for parsing the host's capabilities).
+ * what it does offer; read from the capabilities at connect, with the
+ * host's identity (asked again if they could not be read then).
  */
 const char *lv_domain_type(struct lv_conn *lv);
 void lv_ref(struct lv_conn *lv);
@@ -147,6 +147,11 @@ void lv_remove_created(struct backend *be, const struct vm_def *def);
 int lv_net_list(struct backend *be, struct backend_net **out, size_t *n,
 		struct vmt_error *err);
 int lv_net_start(struct backend *be, const char *net, struct vmt_error *err);
+/* Into lim: the network a new VM's NIC goes to by default (or none, with a note). */
+void lv_net_default(struct backend *be, struct vm_limits *lim);
+/* Every network def's NICs name exists on the host (those old had too are not asked). */
+int lv_net_check(struct backend *be, const struct vm_def *def, const struct vm_def *old,
+		 struct vmt_error *err);
 int lv_net_stop(struct backend *be, const char *net, struct vmt_error *err);
 int lv_pool_list(struct backend *be, struct backend_pool **out, size_t *n,
 		 struct vmt_error *err);

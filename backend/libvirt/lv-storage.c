@@ -5,24 +5,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backend/libvirt/lv-priv.h"
 #include "backend/libvirt/lv-xml.h"
 #include "src/lib/log.h"
 #include "src/lib/util.h"
 
-static int lv_pool_default(struct backend *be, virStoragePoolPtr *out,
+/*
+ * The pool new images without a path go to. Without it, the hint names
+ * what helps on this host: the test driver starts afresh in every vmtui
+ * run, so a pool another run creates is gone by the next.
+ */
+static int lv_pool_default(struct backend *be, size_t disk, virStoragePoolPtr *out,
 			   struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
+	const char *type;
 
 	*out = LV_CALL(lv, virStoragePoolLookupByName(lv->cur.conn, LV_DEFAULT_POOL));
 	if (*out)
 		return 0;
+	type = LV_CALL(lv, virConnectGetType(lv->cur.conn));
+	if (type && strcasecmp(type, "test") == 0)
+		return vmt_error_set(err, -EIO,
+				     "disk %zu: storage pool '%s' does not exist on %s; the test driver "
+				     "forgets a pool made by another vmtui run: give an existing image "
+				     "(--disk PATH)", disk + 1, LV_DEFAULT_POOL, be->uri);
 	return vmt_error_set(err, -EIO,
-			     "storage pool '%s' does not exist on %s; create it (a directory "
-			     "pool in /var/lib/libvirt/images) with: vmtui -c %s pool create-default",
-			     LV_DEFAULT_POOL, be->uri, be->uri);
+			     "disk %zu: storage pool '%s' does not exist on %s; "
+			     "vmtui -c %s pool create-default makes it",
+			     disk + 1, LV_DEFAULT_POOL, be->uri, be->uri);
 }
 
 /* The pool whose directory is dir, for a new image given with a path. */
@@ -83,7 +96,7 @@ static int lv_create_volume(struct backend *be, struct vm_def *def, size_t i,
 	virStorageVolPtr vol;
 	char *dir = d->path ? path_dirname(d->path) : NULL;
 	char *name = NULL, *xml = NULL;
-	int r = dir ? lv_pool_of_dir(be, dir, &pool, err) : lv_pool_default(be, &pool, err);
+	int r = dir ? lv_pool_of_dir(be, dir, &pool, err) : lv_pool_default(be, i, &pool, err);
 
 	if (r == 0) {
 		name = d->path ? xstrdup(strrchr(d->path, '/') + 1)

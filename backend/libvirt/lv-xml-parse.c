@@ -259,32 +259,57 @@ int lv_xml_to_def(const char *xml, struct vm_def **out, struct vmt_error *err)
 	return r;
 }
 
-char *lv_xml_best_domain_type(const char *caps_xml)
+static char *lv_caps_domain_type(struct lv_doc *d)
 {
 	static const char *const prefer[] = { "kvm", "qemu" };
 	const char *base = "/capabilities/guest[arch/@name='x86_64']/arch/domain";
-	struct lv_doc d;
 	char *r = NULL;
 
-	if (lv_doc_open(&d, caps_xml, NULL) < 0)
-		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(prefer) && !r; i++) {
 		char *expr = xasprintf("%s[@type='%s']", base, prefer[i]);
 
-		if (lv_x_exists(&d, NULL, expr))
+		if (lv_x_exists(d, NULL, expr))
 			r = xstrdup(prefer[i]);
 		free(expr);
 	}
 	if (!r) {
 		char *expr = xasprintf("(%s)[1]/@type", base);
 
-		r = lv_x_str(&d, NULL, expr);
+		r = lv_x_str(d, NULL, expr);
 		free(expr);
 	}
 	if (!r)
-		r = lv_x_str(&d, NULL, "(/capabilities/guest/arch/domain)[1]/@type");
-	lv_doc_close(&d);
+		r = lv_x_str(d, NULL, "(/capabilities/guest/arch/domain)[1]/@type");
 	return r;
+}
+
+char *lv_xml_best_domain_type(const char *caps_xml)
+{
+	char *type, *uuid;
+
+	if (lv_xml_caps_facts(caps_xml, &type, &uuid) < 0)
+		return NULL;
+	free(uuid);
+	return type;
+}
+
+int lv_xml_caps_facts(const char *caps_xml, char **domain_type, char **host_uuid)
+{
+	struct lv_doc d;
+	char *uuid;
+
+	if (lv_doc_open(&d, caps_xml, NULL) < 0)
+		return -EINVAL;
+	*domain_type = lv_caps_domain_type(&d);
+	uuid = lv_x_str(&d, NULL, "/capabilities/host/uuid");
+	/* A host that has none says nothing, or all zeros (some containers). */
+	if (uuid && (strspn(uuid, "0-") == strlen(uuid) || strlen(uuid) != 36)) {
+		free(uuid);
+		uuid = NULL;
+	}
+	*host_uuid = uuid;
+	lv_doc_close(&d);
+	return 0;
 }
 
 char *lv_xml_pool_target(const char *pool_xml)

@@ -22,6 +22,12 @@ int lv_xml_to_def(const char *xml, struct vm_def **out, struct vmt_error *err);
 
 /* The best domain type in a capabilities document: kvm, then qemu, then any. */
 char *lv_xml_best_domain_type(const char *caps_xml);
+/*
+ * From one read of a capabilities document: the best domain type (as
+ * above) and the host's UUID (NULL when it has none, or an all-zero one).
+ * Both are the caller's; -EINVAL when caps_xml is not XML.
+ */
+int lv_xml_caps_facts(const char *caps_xml, char **domain_type, char **host_uuid);
 
 /* The path of the <target> of a storage pool's XML, or NULL. */
 char *lv_xml_pool_target(const char *pool_xml);

@@ -11,7 +11,7 @@
 enum {
 	OPT_VCPUS = 256, OPT_MEMORY, OPT_KERNEL, OPT_INITRD, OPT_CMDLINE,
 	OPT_DISK, OPT_REMOVE_DISK, OPT_CDROM, OPT_NET, OPT_BOOT, OPT_FIRMWARE,
-	OPT_GRAPHICS, OPT_NOTES, OPT_GROUP,
+	OPT_GRAPHICS, OPT_NOTES, OPT_GROUP, OPT_NAME,
 };
 
 const struct option cli_vm_longopts[] = {
@@ -29,6 +29,7 @@ const struct option cli_vm_longopts[] = {
 	{ "graphics", required_argument, NULL, OPT_GRAPHICS },
 	{ "notes", required_argument, NULL, OPT_NOTES },
 	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "name", required_argument, NULL, OPT_NAME },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -44,7 +45,8 @@ const char cli_vm_options_help[] =
 	"      --cdrom ISO        attach an ISO image (libvirt)\n"
 	"      --net SPEC         none, user, tap:IF, network:NAME or bridge:BR[,mac=MAC];\n"
 	"                         on kvm:///, user also takes ,fwd=[tcp:|udp:][ADDR:]H:G\n"
-	"                         (host port H to the guest's G); may be repeated\n"
+	"                         (host port H to the guest's G); may be repeated;\n"
+	"                         without it, the connection's default card (create)\n"
 	"      --boot ORDER       boot devices in order: hd,cdrom,network (libvirt)\n"
 	"      --firmware FW      bios or uefi (libvirt)\n"
 	"      --graphics KIND    none, vnc or spice (libvirt; listens on 127.0.0.1)\n"
@@ -69,6 +71,7 @@ void cli_vm_opts_done(struct cli_vm_opts *o)
 	free(o->initrd);
 	free(o->cmdline);
 	free(o->cdrom);
+	free(o->name);
 	free(o->boot);
 	free(o->notes);
 	free(o->group);
@@ -111,6 +114,7 @@ int cli_vm_opts_take(void *ctx, int opt, const char *arg, struct vmt_error *err)
 	case OPT_BOOT: vm_def_set_str(&o->boot, arg); return 0;
 	case OPT_NOTES: vm_def_set_str(&o->notes, arg); return 0;
 	case OPT_GROUP: vm_def_set_str(&o->group, arg); return 0;
+	case OPT_NAME: vm_def_set_str(&o->name, arg); return 0;
 	case OPT_FIRMWARE: vm_def_set_str(&o->firmware, arg); return 0;
 	case OPT_GRAPHICS: vm_def_set_str(&o->graphics, arg); return 0;
 	case OPT_DISK: cli_strv_add(&o->disks, &o->n_disks, arg); return 0;
@@ -140,6 +144,8 @@ static void cli_set_text(char **field, const char *value)
 static int cli_apply_scalars(const struct cli_vm_opts *o, struct vm_def *def,
 			     struct vmt_error *err)
 {
+	if (o->name)
+		vm_def_set_str(&def->name, o->name);
 	if (o->has_vcpus)
 		def->vcpus = o->vcpus;
 	if (o->has_memory)

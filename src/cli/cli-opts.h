@@ -17,6 +17,7 @@ struct cli_vm_opts {
 	uint64_t memory_mib;
 	char *kernel, *initrd, *cmdline;	/* "" clears (edit) */
 	char *cdrom;				/* "" removes (edit) */
+	char *name;				/* --name: a new name (edit) */
 	char *boot, *notes, *group;
 	char *firmware, *graphics;
 	char **disks;		/* --disk, added */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "src/lib/log.h"
 #include "src/lib/paths.h"
 #include "src/lib/util.h"
+#include "ui/keys.h"
 #include "ui/ui.h"
 
 int cli_fail(const struct vmt_error *err)
@@ -135,15 +137,26 @@ static void cli_auth_on_signal(int sig)
 	cli_auth_interrupted = 1;
 }
 
-/* Read one line from fd into answer; Ctrl-C (EINTR) cancels. */
+/*
+ * Read one line from fd into answer; Ctrl-C cancels. The question may be
+ * asked on a thread that opens a connection, while the signal goes to
+ * another: the flag is looked at every tenth of a second.
+ */
 static int cli_auth_read(int fd, char *answer, size_t len)
 {
 	size_t n = 0;
 
 	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
 		char ch;
-		ssize_t r = read(fd, &ch, 1);
 
+		if (cli_auth_interrupted)
+			return -ECANCELED;
+		r = poll(&p, 1, 100);
+		if (r == 0 || (r < 0 && errno == EINTR))
+			continue;
+		r = r < 0 ? r : read(fd, &ch, 1);
 		if (r < 0 && errno == EINTR && !cli_auth_interrupted)
 			continue;
 		if (r < 0)
@@ -276,6 +289,8 @@ static void cli_help(FILE *out)
 	      "Options:\n"
 	      "  -c, --connect URI   connection: kvm:/// (the built-in runner, the default),\n"
 	      "                      or a libvirt URI such as qemu:///system; may be repeated\n"
+	      "      --connect-timeout SECONDS\n"
+	      "                      give up on a host that does not answer (default 15; 0: wait)\n"
 	      "      --db PATH       the database (default $XDG_DATA_HOME/vmtui/vmtui.db)\n"
 	      "  -v, --verbose       log in detail (to --log FILE, or vmtui.log beside the database)\n"
 	      "      --log FILE      write the log to FILE\n"
@@ -343,10 +358,11 @@ static int cli_start_log(struct cli *cli)
 	return r < 0 ? cli_fail(&err) : 0;
 }
 
-enum { CLI_OPT_DB = 256, CLI_OPT_LOG };
+enum { CLI_OPT_DB = 256, CLI_OPT_LOG, CLI_OPT_CONNECT_TIMEOUT };
 
 static const struct option cli_global_opts[] = {
 	{ "connect", required_argument, NULL, 'c' },
+	{ "connect-timeout", required_argument, NULL, CLI_OPT_CONNECT_TIMEOUT },
 	{ "db", required_argument, NULL, CLI_OPT_DB },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "log", required_argument, NULL, CLI_OPT_LOG },
@@ -371,6 +387,15 @@ static int cli_parse_global(struct cli *cli, int argc, char **argv)
 			break;
 		case CLI_OPT_DB: vm_def_set_str(&cli->db, optarg); break;
 		case CLI_OPT_LOG: vm_def_set_str(&cli->log, optarg); break;
+		case CLI_OPT_CONNECT_TIMEOUT:
+			if (config_parse_timeout(optarg, &cli->connect_timeout) < 0) {
+				fprintf(stderr, "vmtui: --connect-timeout: '%s' is not a whole number of "
+					"seconds from 0 (no limit) to %d\n", optarg,
+					CONFIG_TIMEOUT_MAX);
+				return CLI_EXIT_USAGE;
+			}
+			cli->has_connect_timeout = true;
+			break;
 		case 'v': cli->verbose = true; break;
 		case 'h': cli_help(stdout); return CLI_EXIT_OK;
 		case 'V': cli_version(); return CLI_EXIT_OK;
@@ -389,14 +414,19 @@ static int cli_parse_global(struct cli *cli, int argc, char **argv)
 
 /*
  * The config file: its connect lines stand in for -c, and a command warns
- * of its bad lines on stderr (the UI shows them in its status line).
+ * of its bad lines on stderr (the UI shows them in its status line). The
+ * key bindings are the UI's to read, but a command names their bad lines
+ * too, as it names every other one.
  */
 static void cli_load_config(struct cli *cli, bool warn)
 {
+	struct ui_keymap keys;
 	struct vmt_error err;
 
 	if (config_load(&cli->cfg, &err) < 0)
 		config_problem(&cli->cfg, 0, "%s", err.msg);
+	if (warn)
+		ui_keymap_init(&keys, &cli->cfg);
 	if (!cli->uris_given && cli->cfg.n_connect) {
 		for (size_t i = 0; i < cli->n_uris; i++)
 			free(cli->uris[i]);
@@ -409,6 +439,11 @@ static void cli_load_config(struct cli *cli, bool warn)
 	for (size_t i = 0; warn && i < cli->cfg.n_problems; i++)
 		fprintf(stderr, "vmtui: warning: %s: %s\n",
 			cli->cfg.path ? cli->cfg.path : "config", cli->cfg.problems[i]);
+	/* The command line's wins over the file's, for the UI's connections too. */
+	if (cli->has_connect_timeout)
+		backend_set_connect_timeout(cli->connect_timeout);
+	else if (cli->cfg.has_connect_timeout)
+		backend_set_connect_timeout(cli->cfg.connect_timeout);
 }
 
 /* Run the command in argv[0], or the UI when there is none. */

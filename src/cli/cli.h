@@ -27,6 +27,8 @@ struct cli {
 	char *db;		/* --db, or NULL */
 	bool verbose;
 	char *log;		/* --log, or NULL */
+	bool has_connect_timeout;	/* --connect-timeout was given */
+	unsigned connect_timeout;
 	struct config cfg;	/* the user's config file */
 	struct core *core;	/* opened by cli_core() */
 };

@@ -15,9 +15,13 @@
 
 /* Ctrl-], as telnet and virsh console use it. */
 #define CONSOLE_ESCAPE 0x1d
-/* Once stdin has ended, output that keeps coming is read for this long at most. */
-#define CONSOLE_LINGER_MS 2000
-/* ... and the console counts as quiet after this long without output. */
+/*
+ * Once stdin has ended, output is read for this long at most: long enough
+ * for an answer to come through a libvirt console (QEMU notices a new
+ * reader of its serial pty only within a second) ...
+ */
+#define CONSOLE_LINGER_MS 3000
+/* ... and once it has, the console counts as quiet after this long without output. */
 #define CONSOLE_QUIET_MS 300
 
 static volatile sig_atomic_t console_stop;
@@ -33,8 +37,14 @@ static int console_take(void *ctx, int opt, const char *arg, struct vmt_error *e
 	return 0;
 }
 
+/* What a piped session has seen, for knowing when the guest has answered. */
+struct console_pipe {
+	bool sent_input;	/* input went to the guest ... */
+	bool answered;		/* ... and output came after the last of it */
+};
+
 /* Guest output to stdout; false when the console has closed. */
-static bool console_pump_out(struct backend_console *con)
+static bool console_pump_out(struct backend_console *con, struct console_pipe *cp)
 {
 	char buf[4096];
 	ssize_t n = con->ops->read(con, buf, sizeof(buf));
@@ -43,6 +53,7 @@ static bool console_pump_out(struct backend_console *con)
 		return true;
 	if (n <= 0)
 		return false;
+	cp->answered = true;
 	return fd_write_all(STDOUT_FILENO, buf, (size_t)n) == 0;
 }
 
@@ -67,7 +78,7 @@ static bool console_send(struct backend_console *con, const char *buf, size_t le
 }
 
 /* stdin to the guest. Returns 1 to go on, 0 at end of input or the escape key. */
-static int console_pump_in(struct backend_console *con, bool tty)
+static int console_pump_in(struct backend_console *con, bool tty, struct console_pipe *cp)
 {
 	char buf[4096];
 	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
@@ -80,24 +91,50 @@ static int console_pump_in(struct backend_console *con, bool tty)
 	esc = tty ? memchr(buf, CONSOLE_ESCAPE, (size_t)n) : NULL;
 	if (!console_send(con, buf, esc ? (size_t)(esc - buf) : (size_t)n))
 		return 0;
+	cp->sent_input = true;
+	cp->answered = false;
 	return esc == NULL;
 }
 
-/* After stdin ended: keep printing until the guest is quiet or the linger time is up. */
-static void console_drain(struct backend_console *con)
+static bool console_sent(struct backend_console *con)
+{
+	return !con->ops->sent || con->ops->sent(con);
+}
+
+/*
+ * After stdin ended: print what the guest says until it is quiet. The
+ * quiet time starts once the input has reached the guest and the guest
+ * has answered it (a console with nothing sent to it ends after the quiet
+ * time alone), all within the linger time.
+ */
+static void console_drain(struct backend_console *con, struct console_pipe *cp)
 {
 	uint64_t end = time_mono_ns() + CONSOLE_LINGER_MS * 1000000ull;
 
-	while (!console_stop && time_mono_ns() < end) {
+	while (!console_stop) {
+		uint64_t now = time_mono_ns();
+		bool waiting = !console_sent(con) || (cp->sent_input && !cp->answered);
+		int left = now < end ? (int)((end - now) / 1000000) : 0;
+		/* Sent or not is not an fd event: look again every few milliseconds. */
+		int ms = !console_sent(con) ? 20 : waiting ? left : CONSOLE_QUIET_MS;
 		struct pollfd p = { .fd = con->fd, .events = POLLIN };
+		int r;
 
-		if (poll(&p, 1, CONSOLE_QUIET_MS) <= 0 || !console_pump_out(con))
+		if (left == 0)
+			break;
+		r = poll(&p, 1, ms < left ? ms : left);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0 && !console_pump_out(con, cp))
+			break;
+		if (r == 0 && !waiting)
 			break;
 	}
 }
 
 static void console_loop(struct backend_console *con, bool tty)
 {
+	struct console_pipe cp = { false, false };
 	bool in_open = true;
 
 	while (!console_stop && in_open) {
@@ -108,13 +145,13 @@ static void console_loop(struct backend_console *con, bool tty)
 
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			break;
-		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !console_pump_out(con))
+		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !console_pump_out(con, &cp))
 			return;
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
-			in_open = console_pump_in(con, tty) == 1;
+			in_open = console_pump_in(con, tty, &cp) == 1;
 	}
 	if (!tty && !console_stop)
-		console_drain(con);
+		console_drain(con, &cp);
 }
 
 static void console_run(struct backend_console *con, const char *name)

@@ -24,6 +24,29 @@ static int create_parse(const struct cli_command *cmd, int argc, char **argv,
 	return r;
 }
 
+/*
+ * Without --net a new VM gets the connection's default NIC, the one the
+ * TUI's create form offers; *note says why there is none.
+ */
+static int create_default_nic(struct backend *be, struct vm_def *def, char *note,
+			      size_t len, struct vmt_error *err)
+{
+	struct vm_limits lim;
+	struct vm_nic nic;
+	bool none;
+	int r = backend_limits(be, &lim, err);
+
+	note[0] = '\0';
+	if (r < 0)
+		return r;
+	r = vm_nic_parse(lim.default_net[0] ? lim.default_net : "none", &nic, &none, err);
+	if (r == 0 && !none)
+		*vm_def_add_nic(def) = nic;
+	else if (r == 0)
+		snprintf(note, len, "%s", lim.default_net_note);
+	return r;
+}
+
 static void create_report(const struct vm_def *def, const char *verb)
 {
 	printf("%s %s on %s\n", verb, def->name, def->uri);
@@ -40,13 +63,14 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	struct vm_def *def = NULL;
 	struct backend *be;
 	const char *name = NULL;
+	char note[160];
 	bool done;
 	int r = create_parse(cmd, argc, argv, &o, &name, &done);
 
 	if (r || done)
 		goto out;
-	if (o.n_remove_disks) {
-		r = cli_usage(cmd, "--remove-disk is for edit");
+	if (o.n_remove_disks || o.name) {
+		r = cli_usage(cmd, "%s is for edit", o.name ? "--name" : "--remove-disk");
 		goto out;
 	}
 	def = vm_def_new();
@@ -57,10 +81,17 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	}
 	if ((r = cli_target(cli, &be)))
 		goto out;
-	if (core_create(cli->core, be, def, &err) < 0)
+	if (!o.n_nets && create_default_nic(be, def, note, sizeof(note), &err) < 0) {
 		r = cli_fail(&err);
-	else
-		create_report(def, "created");
+		goto out;
+	}
+	if (core_create(cli->core, be, def, &err) < 0) {
+		r = cli_fail(&err);
+		goto out;
+	}
+	create_report(def, "created");
+	if (note[0])
+		printf("  no network card: %s\n", note);
 out:
 	vm_def_free(def);
 	cli_vm_opts_done(&o);
@@ -86,7 +117,10 @@ int cmd_edit(struct cli *cli, int argc, char **argv)
 		r = cli_fail(&err);
 		goto out;
 	}
-	create_report(def, "changed");
+	if (str_eq(def->name, name))
+		create_report(def, "changed");
+	else
+		printf("renamed %s to %s on %s\n", name, def->name, def->uri);
 	if (next_boot)
 		printf("%s is running: the changes apply at its next boot\n", name);
 out:

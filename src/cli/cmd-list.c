@@ -49,6 +49,7 @@ static void list_json(const struct core_vm *vms, size_t n)
 		json_kv_bool(&w, "managed", info->managed);
 		json_kv_bool(&w, "persistent", info->persistent);
 		json_kv_bool(&w, "autostart", info->autostart);
+		json_kv_bool(&w, "pending", info->pending);
 		json_kv_string(&w, "group", vms[i].group);
 		json_object_end(&w);
 	}
@@ -56,22 +57,24 @@ static void list_json(const struct core_vm *vms, size_t n)
 	json_done(&w);
 }
 
+/* The name column is as wide as its widest name on the terminal, not in bytes. */
 static void list_table(const struct core_vm *vms, size_t n)
 {
-	int wname = 4;
+	size_t wname = 4;
 
 	for (size_t i = 0; i < n; i++)
-		if ((int)strlen(vms[i].info.name) > wname)
-			wname = (int)strlen(vms[i].info.name);
-	printf("%-*s  %-11s  %5s  %9s  %s\n", wname, "NAME", "STATE", "VCPUS",
-	       "MEMORY", "CONNECTION");
+		if (str_display_width(vms[i].info.name) > wname)
+			wname = str_display_width(vms[i].info.name);
+	str_print_padded(stdout, "NAME", wname);
+	printf("  %-11s  %5s  %9s  %s\n", "STATE", "VCPUS", "MEMORY", "CONNECTION");
 	for (size_t i = 0; i < n; i++) {
 		const struct vm_info *info = &vms[i].info;
 		char mem[32];
 
 		cli_format_mib(mem, sizeof(mem), info->max_memory_kib / 1024);
-		printf("%-*s  %-11s  %5u  %9s  %s\n", wname, info->name,
-		       vm_state_name(info->state), info->vcpus, mem, vms[i].uri);
+		str_print_padded(stdout, info->name, wname);
+		printf("  %-11s  %5u  %9s  %s\n", vm_state_name(info->state), info->vcpus, mem,
+		       vms[i].uri);
 	}
 }
 

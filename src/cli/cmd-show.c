@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "src/cli/commands.h"
@@ -109,6 +110,18 @@ static void show_json_display(struct json_writer *w, const struct vm_display *di
 	free(local_uri);
 }
 
+/* A running VM's vCPUs and memory are what runs; the definition's otherwise. */
+static unsigned show_vcpus(const struct core_vm_detail *d)
+{
+	return vm_state_is_active(d->info.state) ? d->info.vcpus : d->def->vcpus;
+}
+
+static uint64_t show_memory_mib(const struct core_vm_detail *d)
+{
+	return vm_state_is_active(d->info.state) ? d->info.max_memory_kib / 1024
+						 : d->def->memory_mib;
+}
+
 static void show_json(const struct core_vm_detail *d, const char *uri)
 {
 	const struct vm_def *def = d->def;
@@ -122,8 +135,16 @@ static void show_json(const struct core_vm_detail *d, const char *uri)
 	json_kv_string(&w, "state", vm_state_name(d->info.state));
 	json_kv_string(&w, "reason", d->info.reason);
 	json_kv_bool(&w, "managed", d->managed);
-	json_kv_uint(&w, "vcpus", def->vcpus);
-	json_kv_uint(&w, "memory_mib", def->memory_mib);
+	json_kv_uint(&w, "vcpus", show_vcpus(d));
+	json_kv_uint(&w, "memory_mib", show_memory_mib(d));
+	json_kv_bool(&w, "pending", d->pending);
+	if (d->pending) {
+		json_key(&w, "next_start");
+		json_object_begin(&w);
+		json_kv_uint(&w, "vcpus", def->vcpus);
+		json_kv_uint(&w, "memory_mib", def->memory_mib);
+		json_object_end(&w);
+	}
 	json_kv_string(&w, "kernel", def->kernel);
 	json_kv_string(&w, "initrd", def->initrd);
 	json_kv_string(&w, "cmdline", def->cmdline);
@@ -217,10 +238,20 @@ static void show_events(const struct core_vm_detail *d)
 static void show_text(const struct core_vm_detail *d, const char *uri)
 {
 	const struct vm_def *def = d->def;
-	char mem[32], vcpus[16];
+	char mem[80], next[32], vcpus[48];
+	size_t len;
 
-	cli_format_mib(mem, sizeof(mem), def->memory_mib);
-	snprintf(vcpus, sizeof(vcpus), "%u", def->vcpus);
+	cli_format_mib(mem, sizeof(mem), show_memory_mib(d));
+	snprintf(vcpus, sizeof(vcpus), "%u", show_vcpus(d));
+	/* What the next start brings, beside what runs now. */
+	if (d->pending && def->vcpus != show_vcpus(d))
+		snprintf(vcpus + strlen(vcpus), sizeof(vcpus) - strlen(vcpus),
+			 " (%u at the next start)", def->vcpus);
+	if (d->pending && def->memory_mib != show_memory_mib(d)) {
+		cli_format_mib(next, sizeof(next), def->memory_mib);
+		len = strlen(mem);
+		snprintf(mem + len, sizeof(mem) - len, " (%s at the next start)", next);
+	}
 	show_field("Name:", def->name);
 	show_field("UUID:", def->uuid);
 	show_field("Connection:", uri);
@@ -233,6 +264,9 @@ static void show_text(const struct core_vm_detail *d, const char *uri)
 	show_field("Initrd:", def->initrd);
 	show_field("Cmdline:", def->cmdline);
 	show_field("Boot:", def->boot_order);
+	if (d->pending)
+		show_field("Pending:", "the stored definition differs from what runs; "
+			   "it applies at the next start");
 	show_devices(def);
 	for (size_t i = 0; i < d->n_addrs; i++) {
 		printf("%-12s ", i ? "" : "Addresses:");

@@ -69,20 +69,37 @@ static int stats_sample(struct backend *be, const char *uuid, const char *name,
 	return r;
 }
 
+/* A rate as the other sizes are printed ("1.5 MiB/s"), or "-" when the backend has none. */
+static void stats_format_rate(char *buf, size_t len, const struct vm_rates *rt, unsigned group,
+			      double bytes_per_s)
+{
+	size_t n;
+
+	if (!(rt->have & group)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	cli_format_bytes(buf, len, (unsigned long long)(bytes_per_s + 0.5));
+	n = strlen(buf);
+	snprintf(buf + n, len - n, "/s");
+}
+
 static void stats_print_line(const struct vm_rates *rt, bool first)
 {
-	char mem[32];
+	char mem[32], rates[4][32], when[16];
+	time_t now = time(NULL);
 
 	if (first)
 		printf("%8s %7s %10s %12s %12s %12s %12s\n", "TIME", "CPU%", "MEMORY",
 		       "DISK RD/s", "DISK WR/s", "NET RX/s", "NET TX/s");
-	time_t now = time(NULL);
-	char when[16];
-
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
 	cli_format_bytes(mem, sizeof(mem), rt->mem_current_kib * 1024);
-	printf("%8s %6.1f%% %10s %12.0f %12.0f %12.0f %12.0f\n", when, rt->cpu_pct,
-	       mem, rt->blk_rd_bps, rt->blk_wr_bps, rt->net_rx_bps, rt->net_tx_bps);
+	stats_format_rate(rates[0], sizeof(rates[0]), rt, VM_STATS_BLOCK, rt->blk_rd_bps);
+	stats_format_rate(rates[1], sizeof(rates[1]), rt, VM_STATS_BLOCK, rt->blk_wr_bps);
+	stats_format_rate(rates[2], sizeof(rates[2]), rt, VM_STATS_NET, rt->net_rx_bps);
+	stats_format_rate(rates[3], sizeof(rates[3]), rt, VM_STATS_NET, rt->net_tx_bps);
+	printf("%8s %6.1f%% %10s %12s %12s %12s %12s\n", when, rt->cpu_pct, mem,
+	       rates[0], rates[1], rates[2], rates[3]);
 	fflush(stdout);
 }
 

@@ -22,6 +22,7 @@ const struct cli_command cli_commands[] = {
 	{ "create", "NAME [OPTIONS]", "define a new VM (and create its new disks)",
 	  cli_vm_options_help, cmd_create },
 	{ "edit", "NAME [OPTIONS]", "change a VM's definition",
+	  "      --name NEW         rename the VM (once it is shut off, as libvirt does)\n"
 	  "      --remove-disk N|PATH  detach disk N (as show numbers them) or PATH\n"
 	  "  (--kernel, --initrd, --cmdline, --cdrom '' remove the setting)\n",
 	  cmd_edit },
@@ -111,8 +112,10 @@ int cmd_parse_plain(const struct cli_command *cmd, int argc, char **argv,
 int cmd_conns_list(struct cli *cli, bool json, void (*header)(void),
 		   cmd_conn_list_fn one)
 {
+	struct vmt_error err, unsupported = { 0 };
 	struct json_writer w;
 	struct core *core;
+	size_t listed = 0;
 	int status = cli_core(cli, &core);
 
 	if (status)
@@ -124,16 +127,24 @@ int cmd_conns_list(struct cli *cli, bool json, void (*header)(void),
 		header();
 	}
 	for (size_t i = 0; i < core->n_conns; i++) {
-		struct vmt_error err;
 		struct backend *be;
+		int r = core_backend(core, i, &be, &err);
 
-		if (core_backend(core, i, &be, &err) < 0 ||
-		    one(be, json ? &w : NULL, &err) < 0)
+		if (r == 0)
+			r = one(be, json ? &w : NULL, &err);
+		/* A connection without such things (kvm:/// has no networks) is skipped. */
+		if (r == -ENOTSUP)
+			unsupported = err;
+		else if (r < 0)
 			status = cli_fail(&err);
+		else
+			listed++;
 	}
 	if (json) {
 		json_array_end(&w);
 		json_done(&w);
 	}
+	if (!listed && !status && unsupported.code)
+		status = cli_fail(&unsupported);
 	return status;
 }

@@ -60,7 +60,8 @@ int cmd_parse_plain(const struct cli_command *cmd, int argc, char **argv,
 /*
  * List something of every connection's host (net list, pool list): header
  * prints the table's head, one prints a connection's rows into w (NULL for
- * text); a connection that fails is reported and the rest still listed.
+ * text); a connection that fails is reported and the rest still listed,
+ * and one that has no such thing (-ENOTSUP) is skipped, unless none has.
  * Returns an exit status.
  */
 typedef int (*cmd_conn_list_fn)(struct backend *be, struct json_writer *w,

@@ -101,6 +101,16 @@ static void config_set_console(struct config *cfg, const char *value, int line)
 	config_problem(cfg, line, "console '%s' is not one of below, beside, full", value);
 }
 
+int config_parse_timeout(const char *s, unsigned *out)
+{
+	unsigned v;
+
+	if (parse_uint(s, &v) < 0 || v > CONFIG_TIMEOUT_MAX)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 static void config_set(struct config *cfg, const char *name, const char *value,
 		       int line)
 {
@@ -109,6 +119,13 @@ static void config_set(struct config *cfg, const char *name, const char *value,
 	if (strcmp(name, "connect") == 0) {
 		cfg->connect = xrealloc(cfg->connect, (cfg->n_connect + 1) * sizeof(char *));
 		cfg->connect[cfg->n_connect++] = xstrdup(value);
+	} else if (strcmp(name, "connect_timeout") == 0) {
+		if (config_parse_timeout(value, &cfg->connect_timeout) < 0)
+			config_problem(cfg, line, "connect_timeout '%s' is not a whole number of "
+				       "seconds from 0 (no limit) to %d", value,
+				       CONFIG_TIMEOUT_MAX);
+		else
+			cfg->has_connect_timeout = true;
 	} else if (strcmp(name, "refresh") == 0) {
 		double v = strtod(value, &end);
 

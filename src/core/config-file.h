@@ -3,6 +3,7 @@
 #ifndef VMTUI_CONFIG_FILE_H
 #define VMTUI_CONFIG_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "src/lib/error.h"
@@ -10,6 +11,7 @@
 /*
  * The file is lines of "setting = value"; '#' starts a comment. Settings:
  *   connect = URI          a default connection (repeatable)
+ *   connect_timeout = SECONDS  how long opening a connection waits (0: for ever)
  *   refresh = SECONDS      the statistics interval (0.2 to 60)
  *   columns = a,b,...      the list's columns, in order
  *   sort = COLUMN[,desc]   the list's initial order
@@ -36,6 +38,8 @@ struct config {
 	char *path;
 	char **connect;
 	size_t n_connect;
+	bool has_connect_timeout;
+	unsigned connect_timeout;	/* seconds, when has_connect_timeout */
 	double refresh;		/* seconds; 0 when not set */
 	char *columns;
 	char *sort;
@@ -54,6 +58,10 @@ void config_done(struct config *cfg);
 void config_parse(struct config *cfg, const char *path, const char *text);
 /* Load the user's file; a missing file is an empty config. */
 int config_load(struct config *cfg, struct vmt_error *err);
+/* A connect timeout as the file and --connect-timeout give it: whole seconds, 0 to this. */
+#define CONFIG_TIMEOUT_MAX 3600
+int config_parse_timeout(const char *s, unsigned *out);
+
 /* Record a problem with a line (for the UI's checks of key.* and color.*). */
 void config_problem(struct config *cfg, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

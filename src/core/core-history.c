@@ -31,7 +31,7 @@ static void core_vm_uuid(struct core *c, struct backend *be, const char *name,
 	if (backend_lookup(be, name, &info, NULL) == 0) {
 		memcpy(uuid, info.uuid, 37);
 		vm_info_done(&info);
-	} else if (store_vm_get(c->store, be->uri, name, &def, NULL) == 0) {
+	} else if (store_vm_get(c->store, be->host, name, &def, NULL) == 0) {
 		memcpy(uuid, def->uuid, 37);
 		vm_def_free(def);
 	}
@@ -112,7 +112,7 @@ static int core_boot_conn(struct core *c, size_t i, core_boot_fn report, void *c
 	int r = core_backend(c, i, &be, err), failed = 0;
 
 	if (r == 0)
-		r = store_vm_list(c->store, be->uri, &defs, &n, err);
+		r = store_vm_list(c->store, be->host, &defs, &n, err);
 	if (r < 0)
 		return r;
 	for (size_t k = 0; k < n; k++)

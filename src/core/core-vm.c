@@ -14,13 +14,18 @@
 static void core_bind_def(struct backend *be, struct vm_def *def)
 {
 	vm_def_set_str(&def->uri, be->uri);
+	vm_def_set_str(&def->host, be->host);
 	vm_def_set_str(&def->backend, be->ops->name);
 	vm_def_resolve(def, be->ops->default_disk_format);
 }
 
-/* Complete and check def for the connection it is about to live on. */
+/*
+ * Complete and check def for the connection it is about to live on. old
+ * is the VM before an edit (NULL for a new one): a name vmtui did not
+ * give (virsh allows "my vm") is kept as it is; only a new name is checked.
+ */
 static int core_prepare_def(struct backend *be, struct vm_def *def,
-			    struct vmt_error *err)
+			    const struct vm_def *old, struct vmt_error *err)
 {
 	struct vm_limits lim;
 	int r = backend_limits(be, &lim, err);
@@ -28,8 +33,11 @@ static int core_prepare_def(struct backend *be, struct vm_def *def,
 	if (r < 0)
 		return r;
 	core_bind_def(be, def);
-	r = vm_def_validate(def, &lim, err);
-	return r < 0 ? r : backend_validate(be, def, err);
+	if (old && str_eq(old->name, def->name))
+		r = vm_def_validate_body(def, &lim, err);
+	else
+		r = vm_def_validate(def, &lim, err);
+	return r < 0 ? r : backend_validate(be, def, old, err);
 }
 
 /* The disks of def that vmtui just created, for undoing a failed create. */
@@ -47,19 +55,26 @@ static void core_undo_images(struct backend *be, const struct vm_def *def)
 }
 
 /*
- * Store def and run define (or redefine) in one transaction; *defined
- * says whether the hypervisor took the definition, whatever came after.
+ * Store def and run define (or redefine) in one transaction, renaming the
+ * VM first when rename_from is its name now; *defined says whether the
+ * hypervisor took the definition, whatever came after.
  */
-static int core_store_define(struct core *c, struct backend *be,
-			     struct vm_def *def, bool redefine, bool *defined,
+static int core_store_define(struct core *c, struct backend *be, struct vm_def *def,
+			     bool redefine, const char *rename_from, bool *defined,
 			     struct vmt_error *err)
 {
+	bool renamed = false;
 	int r = store_begin(c->store, err);
 
 	*defined = false;
 	if (r < 0)
 		return r;
-	r = store_vm_save(c->store, def, err);
+	if (rename_from) {
+		r = backend_rename(be, rename_from, def->name, err);
+		renamed = r == 0;
+	}
+	if (r == 0)
+		r = store_vm_save(c->store, def, err);
 	if (r == 0)
 		r = redefine ? backend_redefine(be, def, err) : backend_define(be, def, err);
 	*defined = r == 0;
@@ -70,6 +85,9 @@ static int core_store_define(struct core *c, struct backend *be,
 		r = store_commit(c->store, err);
 	else
 		store_rollback(c->store);
+	if (r < 0 && renamed && backend_rename(be, def->name, rename_from, NULL) < 0)
+		LOG_WARN("%s could not be renamed back to %s after a failed edit", def->name,
+			 rename_from);
 	return r;
 }
 
@@ -82,16 +100,16 @@ int core_create(struct core *c, struct backend *be, struct vm_def *def,
 {
 	struct vm_def *old;
 	bool defined;
-	int r = core_prepare_def(be, def, err);
+	int r = core_prepare_def(be, def, NULL, err);
 
 	if (r < 0)
 		return r;
-	if (store_vm_get(c->store, be->uri, def->name, &old, NULL) == 0) {
+	if (store_vm_get(c->store, be->host, def->name, &old, NULL) == 0) {
 		vm_def_free(old);
 		return vmt_error_set(err, -EEXIST, "name: a VM named %s already exists on %s",
 				     def->name, be->uri);
 	}
-	r = core_store_define(c, be, def, false, &defined, err);
+	r = core_store_define(c, be, def, false, NULL, &defined, err);
 	/* The store failed after the hypervisor took it: take it back there too. */
 	if (r < 0 && defined && !backend_uri_is_kvm(be->uri))
 		backend_undefine(be, def->name, NULL);
@@ -134,7 +152,7 @@ static int core_current_def(struct core *c, struct backend *be, const char *name
 	struct vm_def *stored = NULL;
 	int r;
 
-	*managed = store_vm_get(c->store, be->uri, name, &stored, NULL) == 0;
+	*managed = store_vm_get(c->store, be->host, name, &stored, NULL) == 0;
 	r = backend_get_def(be, name, out, err);
 	if (r < 0) {
 		if (!*managed || r != -ENOENT) {
@@ -164,25 +182,64 @@ int core_get_def(struct core *c, struct backend *be, const char *name,
 	return core_current_def(c, be, name, out, &managed, err);
 }
 
+/* The VM def is an edit of, as it is now, found by its UUID; NULL when nobody has it. */
+static struct vm_def *core_def_before(struct core *c, struct backend *be,
+				      const struct vm_def *def)
+{
+	struct vm_def *old = NULL;
+	struct vm_info info;
+	bool managed;
+
+	if (!def->uuid[0])
+		return NULL;
+	if (backend_lookup_uuid(be, def->uuid, &info, NULL) == 0) {
+		if (core_current_def(c, be, info.name, &old, &managed, NULL) < 0)
+			old = NULL;
+		vm_info_done(&info);
+	} else if (store_vm_get_uuid(c->store, be->host, def->uuid, &old, NULL) < 0) {
+		old = NULL;
+	}
+	return old;
+}
+
+/* A new name must be free on the connection, not only in vmtui's store. */
+static int core_check_new_name(struct backend *be, const struct vm_def *def,
+			       struct vmt_error *err)
+{
+	struct vm_info info;
+
+	if (backend_lookup(be, def->name, &info, NULL) < 0)
+		return 0;
+	vm_info_done(&info);
+	return vmt_error_set(err, -EEXIST, "name: a VM named %s already exists on %s",
+			     def->name, be->uri);
+}
+
 int core_edit(struct core *c, struct backend *be, struct vm_def *def,
 	      bool *next_boot, struct vmt_error *err)
 {
+	struct vm_def *old = core_def_before(c, be, def);
+	const char *rename_from = old && !str_eq(old->name, def->name) ? old->name : NULL;
 	struct vm_info info;
 	bool defined;
-	int r = core_prepare_def(be, def, err);
+	int r = core_prepare_def(be, def, old, err);
 
 	*next_boot = false;
+	if (r == 0 && rename_from)
+		r = core_check_new_name(be, def, err);
 	/* Unlike a create, a refused edit was tried on a VM that exists: its history says so. */
 	if (r < 0) {
-		core_event(c, be->uri, def->uuid, def->name, "edit", r, err);
+		core_event(c, be->uri, def->uuid, def->name, rename_from ? "rename" : "edit", r, err);
+		vm_def_free(old);
 		return r;
 	}
-	r = core_store_define(c, be, def, true, &defined, err);
+	r = core_store_define(c, be, def, true, rename_from, &defined, err);
 	if (r == 0 && backend_lookup(be, def->name, &info, NULL) == 0) {
 		*next_boot = vm_state_is_active(info.state);
 		vm_info_done(&info);
 	}
-	core_event(c, be->uri, def->uuid, def->name, "edit", r, err);
+	core_event(c, be->uri, def->uuid, def->name, rename_from ? "rename" : "edit", r, err);
+	vm_def_free(old);
 	return r;
 }
 
@@ -199,7 +256,7 @@ static int core_forget(struct core *c, struct backend *be, const char *name,
 	int r = defined ? backend_undefine(be, name, err) : 0;
 
 	if (r == 0 && managed)
-		r = store_vm_delete(c->store, def->uuid, err);
+		r = store_vm_delete(c->store, be->host, def->uuid, err);
 	return r;
 }
 
@@ -250,7 +307,7 @@ static int core_redefine_missing(struct core *c, struct backend *be,
 	struct vm_def *def;
 	int r;
 
-	if (store_vm_get(c->store, be->uri, name, &def, NULL) < 0)
+	if (store_vm_get(c->store, be->host, name, &def, NULL) < 0)
 		return 0;
 	LOG_INFO("%s is missing on %s: defining it again from the store", name, be->uri);
 	r = backend_redefine(be, def, err);
@@ -275,7 +332,7 @@ static int core_handle_missing(struct core *c, struct backend *be,
 	}
 	if (starting)
 		return core_redefine_missing(c, be, name, err);
-	if (store_vm_get(c->store, be->uri, name, &def, NULL) < 0)
+	if (store_vm_get(c->store, be->host, name, &def, NULL) < 0)
 		return 0;
 	vm_def_free(def);
 	return vmt_error_set(err, -EIO,
@@ -358,14 +415,14 @@ int core_show(struct core *c, struct backend *be, const char *name,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	out->managed = store_vm_get(c->store, be->uri, name, &out->def, NULL) == 0;
-	if (!out->managed) {
-		r = backend_get_def(be, name, &out->def, err);
-		if (r < 0)
-			return r;
-	}
+	r = core_current_def(c, be, name, &out->def, &out->managed, err);
+	if (r < 0)
+		return r;
 	if (backend_lookup(be, name, &out->info, NULL) < 0)
 		core_vm_missing_info(out->def, &out->info);
+	out->pending = vm_state_is_active(out->info.state) &&
+		       (out->info.pending || out->info.vcpus != out->def->vcpus ||
+			out->info.max_memory_kib / 1024 != out->def->memory_mib);
 	r = store_event_list(c->store, out->def->uuid, 20, &out->events,
 			     &out->n_events, err);
 	if (r < 0) {

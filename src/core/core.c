@@ -55,6 +55,22 @@ void core_close(struct core *c)
 	free(c);
 }
 
+/*
+ * VMs an older database kept by this connection's URI now go under its
+ * host's identity, which the connection has just told. A store that
+ * cannot do it now keeps them where they are, for the next time.
+ */
+static void core_host_claim(struct core *c, struct backend *be)
+{
+	char *old = xasprintf("%s%s", STORE_HOST_URI, be->uri);
+	struct vmt_error e;
+
+	if (strcmp(old, be->host) != 0 && store_host_claim(c->store, old, be->host, &e) < 0)
+		LOG_WARN("cannot move the VMs kept for %s to its host %s: %s", be->uri, be->host,
+			 e.msg);
+	free(old);
+}
+
 int core_backend(struct core *c, size_t i, struct backend **out,
 		 struct vmt_error *err)
 {
@@ -65,6 +81,7 @@ int core_backend(struct core *c, size_t i, struct backend **out,
 				 &c->bes[i], err);
 		if (r < 0)
 			return r;
+		core_host_claim(c, c->bes[i]);
 	}
 	*out = c->bes[i];
 	return 0;
@@ -158,7 +175,7 @@ static int core_list_conn(struct core *c, struct backend *be, bool active_only,
 
 	if (r < 0)
 		return r;
-	r = store_vm_list(c->store, be->uri, &defs, &n_defs, err);
+	r = store_vm_list(c->store, be->host, &defs, &n_defs, err);
 	if (r < 0) {
 		vm_info_list_free(infos, n_infos);
 		return r;
@@ -237,7 +254,7 @@ int core_find(struct core *c, const char *name, struct backend **be,
 		if (backend_lookup(b, name, &info, NULL) == 0) {
 			here = true;
 			vm_info_done(&info);
-		} else if (store_vm_get(c->store, b->uri, name, &def, NULL) == 0) {
+		} else if (store_vm_get(c->store, b->host, name, &def, NULL) == 0) {
 			here = true;
 			vm_def_free(def);
 		}

@@ -65,9 +65,10 @@ void core_vm_missing_info(const struct vm_def *def, struct vm_info *info);
 
 /* Everything known about one VM. */
 struct core_vm_detail {
-	struct vm_def *def;	/* the stored definition, else the hypervisor's */
-	struct vm_info info;
+	struct vm_def *def;	/* the definition it starts with next (core_get_def's) */
+	struct vm_info info;	/* what runs now: vcpus and memory as running */
 	bool managed;
+	bool pending;		/* running, and def is not what runs: it applies at the next start */
 	struct store_event *events;	/* newest first */
 	size_t n_events;
 	char *log_path;		/* NULL unless the backend keeps one */

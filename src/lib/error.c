@@ -45,6 +45,11 @@ void vmt_error_clear(struct vmt_error *err)
 	err->msg[0] = '\0';
 }
 
+int vmt_errno(int e)
+{
+	return e == ENOENT || e == EINVAL || e <= 0 ? -EIO : -e;
+}
+
 int vmt_error_exit_status(int code)
 {
 	switch (code) {

@@ -32,6 +32,12 @@ int vmt_error_prefix(struct vmt_error *err, const char *fmt, ...)
 
 void vmt_error_clear(struct vmt_error *err);
 
+/*
+ * A system call's errno as a code of this kind: ENOENT and EINVAL, which
+ * say "no such VM" and "bad input" here, become EIO (the operation failed).
+ */
+int vmt_errno(int e);
+
 /* The exit status the CLI uses for an error code (1, 2 or 3). */
 int vmt_error_exit_status(int code);
 

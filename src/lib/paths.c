@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "src/lib/paths.h"
@@ -52,10 +53,31 @@ static int paths_xdg(const char *var, const char *fallback, const char *leaf,
 	return 0;
 }
 
+/*
+ * A database given with --db goes in a folder that exists: a mistyped
+ * path must not leave new folders and an empty database behind.
+ */
+static int paths_db_given(const char *path, char **out, struct vmt_error *err)
+{
+	char *dir = path_dirname(path);
+	struct stat st;
+	int r = 0;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		r = vmt_error_set(err, -EINVAL,
+				  "--db: folder %s does not exist (vmtui makes only its default folder)",
+				  dir);
+	free(dir);
+	if (r == 0)
+		*out = xstrdup(path);
+	return r;
+}
+
 int paths_db(const char *override, char **out, struct vmt_error *err)
 {
-	if (str_empty(override))
-		override = paths_env("VMTUI_DB");
+	if (!str_empty(override))
+		return paths_db_given(override, out, err);
+	override = paths_env("VMTUI_DB");
 	if (override) {
 		*out = xstrdup(override);
 		return 0;

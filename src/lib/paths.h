@@ -12,7 +12,10 @@
  * nothing; the callers that write there create the directories.
  */
 
-/* --db PATH wins, then VMTUI_DB, then $XDG_DATA_HOME/vmtui/vmtui.db. */
+/*
+ * --db PATH wins (its folder must exist: -EINVAL otherwise), then
+ * VMTUI_DB, then $XDG_DATA_HOME/vmtui/vmtui.db.
+ */
 int paths_db(const char *override, char **out, struct vmt_error *err);
 /* Disk images of kvm:/// VMs: "images" beside the database. */
 char *paths_images_dir(const char *db_path);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "src/lib/util.h"
 
@@ -174,6 +175,66 @@ int str_table_index(const char *const *names, size_t n, const char *s)
 	return -EINVAL;
 }
 
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = u[0] < 0x80 ? 1 : u[0] >= 0xc2 && u[0] < 0xe0 ? 2
+		 : u[0] >= 0xe0 && u[0] < 0xf0 ? 3 : u[0] >= 0xf0 && u[0] < 0xf5 ? 4 : 0;
+	uint32_t c;
+
+	if (n == 0 || n > len)
+		return 0;
+	c = n == 1 ? u[0] : u[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (u[i] & 0x3f);
+	}
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+size_t str_display_width(const char *s)
+{
+	size_t len = strlen(s), width = 0;
+	mbstate_t st;
+
+	memset(&st, 0, sizeof(st));
+	while (len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, len, &st);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			uint32_t cp;
+
+			/* Not text in this locale: UTF-8 still takes a column a character. */
+			memset(&st, 0, sizeof(st));
+			n = utf8_decode(s, len, &cp);
+			n = n ? n : 1;
+			w = 1;
+		} else {
+			w = wcwidth(wc);
+		}
+		width += w > 0 ? (size_t)w : 0;
+		s += n;
+		len -= n;
+	}
+	return width;
+}
+
+void str_print_padded(FILE *fp, const char *s, size_t width)
+{
+	size_t w = str_display_width(s);
+
+	fputs(s, fp);
+	for (; w < width; w++)
+		fputc(' ', fp);
+}
+
 int parse_u64(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -240,7 +301,7 @@ int mkdir_p(const char *path, unsigned mode, struct vmt_error *err)
 
 		*s = '\0';
 		if (mkdir(p, mode) < 0 && errno != EEXIST) {
-			r = vmt_error_set(err, -errno, "cannot create directory %s: %s",
+			r = vmt_error_set(err, vmt_errno(errno), "cannot create directory %s: %s",
 					  p, strerror(errno));
 			break;
 		}

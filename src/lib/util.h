@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "src/lib/error.h"
@@ -48,6 +49,17 @@ bool str_starts_with(const char *s, const char *prefix);
 bool str_empty(const char *s);
 /* The index of s in a table of n names (NULL entries never match), or -EINVAL. */
 int str_table_index(const char *const *names, size_t n, const char *s);
+
+/*
+ * The UTF-8 character at the start of s (at most len bytes) into *cp: its
+ * length in bytes, or 0 when s does not start with a valid, shortest-form
+ * character.
+ */
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* The columns s takes on a terminal in the current locale (a byte it cannot decode: 1). */
+size_t str_display_width(const char *s);
+/* Print s to fp padded with spaces to width columns (never cut). */
+void str_print_padded(FILE *fp, const char *s, size_t width);
 
 /* Strict decimal parsing: the whole string, no sign, no overflow. */
 int parse_u64(const char *s, uint64_t *out);

@@ -17,6 +17,29 @@ static bool vm_name_char_ok(char c)
 	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
 }
 
+/* Why character c of a name is refused, into err: what it is, and what a name may hold. */
+static int vm_name_refuse(const char *name, size_t i, struct vmt_error *err)
+{
+	static const char allowed[] = "a name vmtui gives is A-Z a-z 0-9 . _ - only, "
+				      "as it becomes part of file and volume names";
+	unsigned char c = (unsigned char)name[i];
+	uint32_t cp;
+
+	if (isprint(c))
+		return vmt_error_set(err, -EINVAL, "name: '%c' is not allowed: %s", c, allowed);
+	if (c < 0x80)
+		return vmt_error_set(err, -EINVAL,
+				     "name: control character 0x%02x is not allowed: %s", c, allowed);
+	size_t n = utf8_decode(name + i, strlen(name + i), &cp);
+
+	if (n == 0)
+		return vmt_error_set(err, -EINVAL,
+				     "name: byte 0x%02x at offset %zu is not UTF-8 text: %s",
+				     c, i, allowed);
+	return vmt_error_set(err, -EINVAL, "name: '%.*s' (U+%04X) is not allowed: %s",
+			     (int)n, name + i, (unsigned)cp, allowed);
+}
+
 int vm_check_name(const char *name, struct vmt_error *err)
 {
 	size_t len = name ? strlen(name) : 0;
@@ -27,19 +50,9 @@ int vm_check_name(const char *name, struct vmt_error *err)
 		return vmt_error_set(err, -EINVAL,
 				     "name: %zu characters is too long (at most %d)",
 				     len, VM_NAME_MAX);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (vm_name_char_ok((char)c))
-			continue;
-		if (isprint(c))
-			return vmt_error_set(err, -EINVAL,
-					     "name: '%c' is not allowed (use A-Z a-z 0-9 . _ -)",
-					     c);
-		return vmt_error_set(err, -EINVAL,
-				     "name: byte 0x%02x is not allowed (use A-Z a-z 0-9 . _ -)",
-				     c);
-	}
+	for (size_t i = 0; i < len; i++)
+		if (!vm_name_char_ok(name[i]))
+			return vm_name_refuse(name, i, err);
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return vmt_error_set(err, -EINVAL, "name: '%s' is reserved", name);
 	return 0;
@@ -202,7 +215,8 @@ int vm_check_disk(const struct vm_disk *d, size_t index,
 				     field, d->path);
 	if (!d->path || !lim->local_files)
 		return 0;
-	if (d->size_bytes)
+	/* An image vmtui made keeps its size in the definition, and is there now. */
+	if (d->size_bytes && !d->created)
 		return vm_check_new_image(field, d->path, err);
 	int r = vm_check_readable(field, d->path, err);
 
@@ -399,12 +413,12 @@ static int vm_def_check_devices(const struct vm_def *def,
 	return vm_check_forwards(def->nics, def->n_nics, 0, err);
 }
 
-int vm_def_validate(const struct vm_def *def, const struct vm_limits *lim,
-		    struct vmt_error *err)
+int vm_def_validate_body(const struct vm_def *def, const struct vm_limits *lim,
+			 struct vmt_error *err)
 {
-	int r = vm_check_name(def->name, err);
+	int r = 0;
 
-	if (r == 0 && def->uuid[0] && !uuid_is_valid(def->uuid))
+	if (def->uuid[0] && !uuid_is_valid(def->uuid))
 		r = vmt_error_set(err, -EINVAL, "uuid: '%s' is not a UUID", def->uuid);
 	if (r == 0)
 		r = vm_check_vcpus(def->vcpus, lim, err);
@@ -421,4 +435,12 @@ int vm_def_validate(const struct vm_def *def, const struct vm_limits *lim,
 	if (r == 0 && def->group && strchr(def->group, '\n'))
 		r = vmt_error_set(err, -EINVAL, "group: must be a single line");
 	return r;
+}
+
+int vm_def_validate(const struct vm_def *def, const struct vm_limits *lim,
+		    struct vmt_error *err)
+{
+	int r = vm_check_name(def->name, err);
+
+	return r < 0 ? r : vm_def_validate_body(def, lim, err);
 }

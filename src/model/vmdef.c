@@ -45,6 +45,7 @@ void vm_def_done(struct vm_def *def)
 {
 	free(def->name);
 	free(def->uri);
+	free(def->host);
 	free(def->backend);
 	free(def->kernel);
 	free(def->initrd);
@@ -68,6 +69,7 @@ struct vm_def *vm_def_copy(const struct vm_def *src)
 	*d = *src;
 	d->name = xstrdup_or_null(src->name);
 	d->uri = xstrdup_or_null(src->uri);
+	d->host = xstrdup_or_null(src->host);
 	d->backend = xstrdup_or_null(src->backend);
 	d->kernel = xstrdup_or_null(src->kernel);
 	d->initrd = xstrdup_or_null(src->initrd);

@@ -93,7 +93,8 @@ enum vm_firmware {
 struct vm_def {
 	char uuid[37];		/* empty until assigned */
 	char *name;
-	char *uri;		/* the connection it lives on */
+	char *uri;		/* the connection it was last used through */
+	char *host;		/* the identity of the host it lives on (what the store keys it by) */
 	char *backend;		/* "kvm" or "libvirt" */
 	unsigned vcpus;
 	uint64_t memory_mib;
@@ -114,7 +115,7 @@ struct vm_def {
 	size_t n_nics;
 };
 
-/* What the connection a VM is defined on allows. */
+/* What the connection a VM is defined on allows, and what it gives a new VM. */
 struct vm_limits {
 	unsigned max_vcpus;
 	uint64_t max_memory_mib;
@@ -122,6 +123,13 @@ struct vm_limits {
 	bool needs_kernel;	/* no firmware: a kernel is the only way to boot */
 	bool has_cdrom;		/* the backend can attach an ISO */
 	bool default_place;	/* a new disk without a path has somewhere to go */
+	/*
+	 * The NIC a new VM gets when none is asked for, as --net spells it
+	 * ("user", "network:default", "none"), for the CLI and the TUI's form
+	 * alike; with "none", default_net_note says why.
+	 */
+	char default_net[80];
+	char default_net_note[160];
 };
 
 struct vm_def *vm_def_new(void);
@@ -190,6 +198,13 @@ void vm_def_resolve(struct vm_def *def, enum vm_disk_format default_format);
 /* Check every field; the first problem found is reported. */
 int vm_def_validate(const struct vm_def *def, const struct vm_limits *lim,
 		    struct vmt_error *err);
+/*
+ * Every field but the name: a VM vmtui did not name (virsh allows "my vm")
+ * keeps its name through an edit; only a name vmtui is asked to give is
+ * checked.
+ */
+int vm_def_validate_body(const struct vm_def *def, const struct vm_limits *lim,
+			 struct vmt_error *err);
 
 /* Names for the enums, as the store, the CLI and the JSON output spell them. */
 const char *vm_disk_format_name(enum vm_disk_format f);

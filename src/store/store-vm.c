@@ -2,6 +2,7 @@
 /* store-vm.c: saving, loading, listing and deleting VM definitions. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 
 #define STORE_VM_COLUMNS \
 	"uuid, name, uri, backend, vcpus, memory_mib, kernel, initrd, cmdline," \
-	" firmware, boot_order, graphics, notes, vm_group, created, updated, autostart"
+	" firmware, boot_order, graphics, notes, vm_group, created, updated, host, autostart"
 
 static int store_step_done(struct store *st, sqlite3_stmt *stmt,
 			   struct vmt_error *err, const char *what)
@@ -28,7 +29,7 @@ static int store_vm_write_row(struct store *st, const struct vm_def *def,
 {
 	static const char sql[] =
 		"INSERT OR REPLACE INTO vms (" STORE_VM_COLUMNS ")"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *stmt;
 	int r = store_prepare(st, sql, &stmt, err);
 
@@ -50,7 +51,8 @@ static int store_vm_write_row(struct store *st, const struct vm_def *def,
 	store_bind_text(stmt, 14, def->group ? def->group : "");
 	sqlite3_bind_int64(stmt, 15, def->created);
 	sqlite3_bind_int64(stmt, 16, def->updated);
-	sqlite3_bind_int(stmt, 17, def->autostart);
+	store_bind_text(stmt, 17, def->host);
+	sqlite3_bind_int(stmt, 18, def->autostart);
 	return store_step_done(st, stmt, err, "saving a VM");
 }
 
@@ -59,7 +61,7 @@ static int store_vm_write_disk(struct store *st, const struct vm_def *def,
 {
 	static const char sql[] =
 		"INSERT INTO disks (vm_uuid, idx, path, size_bytes, format, device,"
-		" readonly, created, pool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		" readonly, created, pool, vm_host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	const struct vm_disk *d = &def->disks[i];
 	sqlite3_stmt *stmt;
 	int r = store_prepare(st, sql, &stmt, err);
@@ -75,6 +77,7 @@ static int store_vm_write_disk(struct store *st, const struct vm_def *def,
 	sqlite3_bind_int(stmt, 7, d->readonly);
 	sqlite3_bind_int(stmt, 8, d->created);
 	store_bind_text(stmt, 9, d->pool);
+	store_bind_text(stmt, 10, def->host);
 	return store_step_done(st, stmt, err, "saving a disk");
 }
 
@@ -82,8 +85,8 @@ static int store_vm_write_nic(struct store *st, const struct vm_def *def,
 			      size_t i, struct vmt_error *err)
 {
 	static const char sql[] =
-		"INSERT INTO nics (vm_uuid, idx, kind, source, mac, forwards)"
-		" VALUES (?, ?, ?, ?, ?, ?)";
+		"INSERT INTO nics (vm_uuid, idx, kind, source, mac, forwards, vm_host)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)";
 	const struct vm_nic *nic = &def->nics[i];
 	sqlite3_stmt *stmt;
 	int r = store_prepare(st, sql, &stmt, err);
@@ -96,6 +99,7 @@ static int store_vm_write_nic(struct store *st, const struct vm_def *def,
 	store_bind_text(stmt, 4, nic->source);
 	store_bind_text(stmt, 5, nic->mac);
 	store_bind_text(stmt, 6, nic->forwards ? nic->forwards : "");
+	store_bind_text(stmt, 7, def->host);
 	return store_step_done(st, stmt, err, "saving a NIC");
 }
 
@@ -104,8 +108,8 @@ static int store_vm_write_children(struct store *st, const struct vm_def *def,
 				   struct vmt_error *err)
 {
 	static const char *const del[] = {
-		"DELETE FROM disks WHERE vm_uuid = ?",
-		"DELETE FROM nics WHERE vm_uuid = ?",
+		"DELETE FROM disks WHERE vm_uuid = ? AND vm_host = ?",
+		"DELETE FROM nics WHERE vm_uuid = ? AND vm_host = ?",
 	};
 	int r = 0;
 
@@ -115,6 +119,7 @@ static int store_vm_write_children(struct store *st, const struct vm_def *def,
 		r = store_prepare(st, del[i], &stmt, err);
 		if (r == 0) {
 			store_bind_text(stmt, 1, def->uuid);
+			store_bind_text(stmt, 2, def->host);
 			r = store_step_done(st, stmt, err, "replacing devices");
 		}
 	}
@@ -129,13 +134,13 @@ static int store_vm_name_taken(struct store *st, const struct vm_def *def,
 			       struct vmt_error *err)
 {
 	static const char sql[] =
-		"SELECT 1 FROM vms WHERE uri = ? AND name = ? AND uuid != ?";
+		"SELECT 1 FROM vms WHERE host = ? AND name = ? AND uuid != ?";
 	sqlite3_stmt *stmt;
 	int r = store_prepare(st, sql, &stmt, err), rc;
 
 	if (r < 0)
 		return r;
-	store_bind_text(stmt, 1, def->uri);
+	store_bind_text(stmt, 1, def->host);
 	store_bind_text(stmt, 2, def->name);
 	store_bind_text(stmt, 3, def->uuid);
 	rc = sqlite3_step(stmt);
@@ -154,10 +159,10 @@ int store_vm_save(struct store *st, struct vm_def *def, struct vmt_error *err)
 	int64_t now = (int64_t)time(NULL);
 	int r;
 
-	if (!uuid_is_valid(def->uuid) || str_empty(def->name) ||
+	if (!uuid_is_valid(def->uuid) || str_empty(def->name) || str_empty(def->host) ||
 	    str_empty(def->uri) || str_empty(def->backend))
 		return vmt_error_set(err, -EINVAL,
-				     "a VM needs a UUID, a name, a connection and a backend to be stored");
+				     "a VM needs a UUID, a name, a host, a connection and a backend to be stored");
 	r = store_begin(st, err);
 	if (r < 0)
 		return r;
@@ -198,7 +203,8 @@ static void store_vm_read_row(sqlite3_stmt *stmt, struct vm_def *def)
 	def->group = str_empty(s) ? (free(s), NULL) : s;
 	def->created = sqlite3_column_int64(stmt, 14);
 	def->updated = sqlite3_column_int64(stmt, 15);
-	def->autostart = sqlite3_column_int(stmt, 16) != 0;
+	def->host = store_column_text(stmt, 16);
+	def->autostart = sqlite3_column_int(stmt, 17) != 0;
 }
 
 static void store_disk_read(sqlite3_stmt *stmt, struct vm_def *def)
@@ -229,15 +235,15 @@ static void store_nic_read(sqlite3_stmt *stmt, struct vm_def *def)
 	}
 }
 
-/* The def with uuid among defs[0..n), which are sorted by nothing. */
-static struct vm_def *store_find_uuid(struct vm_def **defs, size_t n,
-				      const char *uuid, size_t *hint)
+/* The def of host and uuid among defs[0..n), which are sorted by nothing. */
+static struct vm_def *store_find_vm(struct vm_def **defs, size_t n, const char *host,
+				    const char *uuid, size_t *hint)
 {
 	/* Children come grouped by VM, so the last match is the usual answer. */
-	if (*hint < n && strcmp(defs[*hint]->uuid, uuid) == 0)
+	if (*hint < n && strcmp(defs[*hint]->uuid, uuid) == 0 && str_eq(defs[*hint]->host, host))
 		return defs[*hint];
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(defs[i]->uuid, uuid) == 0) {
+		if (strcmp(defs[i]->uuid, uuid) == 0 && str_eq(defs[i]->host, host)) {
 			*hint = i;
 			return defs[i];
 		}
@@ -269,8 +275,10 @@ static int store_read_children(struct store *st, const char *sql,
 		return r;
 	store_bind_args(stmt, args);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct vm_def *def = store_find_uuid(
-			defs, n, (const char *)sqlite3_column_text(stmt, 0), &hint);
+		/* The host is the last column: 8 for disks, 5 for NICs. */
+		struct vm_def *def = store_find_vm(defs, n,
+						   (const char *)sqlite3_column_text(stmt, kind ? 5 : 8),
+						   (const char *)sqlite3_column_text(stmt, 0), &hint);
 
 		if (def && kind == 0)
 			store_disk_read(stmt, def);
@@ -294,11 +302,12 @@ static int store_vm_query(struct store *st, const char *where,
 	char *sql = xasprintf("SELECT " STORE_VM_COLUMNS " FROM vms%s%s ORDER BY name, uri",
 			      where ? " WHERE " : "", where ? where : "");
 	char *dsql = xasprintf("SELECT vm_uuid, path, size_bytes, format, device, readonly,"
-			       " created, pool FROM disks WHERE vm_uuid IN"
-			       " (SELECT uuid FROM vms%s%s) ORDER BY vm_uuid, idx",
+			       " created, pool, vm_host FROM disks WHERE (vm_host, vm_uuid) IN"
+			       " (SELECT host, uuid FROM vms%s%s) ORDER BY vm_host, vm_uuid, idx",
 			       where ? " WHERE " : "", where ? where : "");
-	char *nsql = xasprintf("SELECT vm_uuid, kind, source, mac, forwards FROM nics WHERE vm_uuid IN"
-			       " (SELECT uuid FROM vms%s%s) ORDER BY vm_uuid, idx",
+	char *nsql = xasprintf("SELECT vm_uuid, kind, source, mac, forwards, vm_host"
+			       " FROM nics WHERE (vm_host, vm_uuid) IN"
+			       " (SELECT host, uuid FROM vms%s%s) ORDER BY vm_host, vm_uuid, idx",
 			       where ? " WHERE " : "", where ? where : "");
 	struct vm_def **defs = NULL;
 	size_t cap = 0, count = 0;
@@ -332,12 +341,12 @@ static int store_vm_query(struct store *st, const char *where,
 	return 0;
 }
 
-int store_vm_list(struct store *st, const char *uri, struct vm_def ***out,
+int store_vm_list(struct store *st, const char *host, struct vm_def ***out,
 		  size_t *n, struct vmt_error *err)
 {
-	struct store_args args = { { uri, NULL }, uri ? 1 : 0 };
+	struct store_args args = { { host, NULL }, host ? 1 : 0 };
 
-	return store_vm_query(st, uri ? "uri = ?" : NULL, &args, out, n, err);
+	return store_vm_query(st, host ? "host = ?" : NULL, &args, out, n, err);
 }
 
 void store_vm_list_free(struct vm_def **defs, size_t n)
@@ -368,43 +377,93 @@ static int store_vm_get_one(struct store *st, const char *where,
 	return 0;
 }
 
-int store_vm_get(struct store *st, const char *uri, const char *name,
+int store_vm_get(struct store *st, const char *host, const char *name,
 		 struct vm_def **out, struct vmt_error *err)
 {
-	struct store_args args = { { uri, name }, 2 };
-	char *what = xasprintf("named %s on %s", name, uri);
-	int r = store_vm_get_one(st, "uri = ? AND name = ?", &args, what, out, err);
+	struct store_args args = { { host, name }, 2 };
+	char *what = xasprintf("named %s on %s", name, host);
+	int r = store_vm_get_one(st, "host = ? AND name = ?", &args, what, out, err);
 
 	free(what);
 	return r;
 }
 
-int store_vm_get_uuid(struct store *st, const char *uuid, struct vm_def **out,
+int store_vm_get_uuid(struct store *st, const char *host, const char *uuid,
+		      struct vm_def **out, struct vmt_error *err)
+{
+	struct store_args args = { { host, uuid }, 2 };
+	char *what = xasprintf("with UUID %s on %s", uuid, host);
+	int r = store_vm_get_one(st, "host = ? AND uuid = ?", &args, what, out, err);
+
+	free(what);
+	return r;
+}
+
+/* Run sql, which takes a and (unless NULL) b, as one statement that returns no rows. */
+static int store_run2(struct store *st, const char *sql, const char *a, const char *b,
 		      struct vmt_error *err)
 {
-	struct store_args args = { { uuid, NULL }, 1 };
-	char *what = xasprintf("with UUID %s", uuid);
-	int r = store_vm_get_one(st, "uuid = ?", &args, what, out, err);
+	sqlite3_stmt *stmt;
+	int r = store_prepare(st, sql, &stmt, err);
 
-	free(what);
-	return r;
+	if (r < 0)
+		return r;
+	store_bind_text(stmt, 1, a);
+	if (b)
+		store_bind_text(stmt, 2, b);
+	return store_step_done(st, stmt, err, sql);
 }
 
-int store_vm_delete(struct store *st, const char *uuid, struct vmt_error *err)
+int store_vm_delete(struct store *st, const char *host, const char *uuid,
+		    struct vmt_error *err)
 {
-	sqlite3_stmt *stmt;
 	int r = store_begin(st, err);
 
 	if (r < 0)
 		return r;
-	r = store_prepare(st, "DELETE FROM vms WHERE uuid = ?", &stmt, err);
-	if (r == 0) {
-		store_bind_text(stmt, 1, uuid);
-		r = store_step_done(st, stmt, err, "deleting a VM");
-	}
+	r = store_run2(st, "DELETE FROM vms WHERE host = ? AND uuid = ?", host, uuid, err);
 	if (r == 0 && sqlite3_changes(st->db) == 0)
-		r = vmt_error_set(err, -ENOENT, "no VM with UUID %s in vmtui's store",
-				  uuid);
+		r = vmt_error_set(err, -ENOENT, "no VM with UUID %s on %s in vmtui's store",
+				  uuid, host);
+	if (r == 0)
+		return store_commit(st, err);
+	store_rollback(st);
+	return r;
+}
+
+/* Whether any VM is kept under host. */
+static int store_host_used(struct store *st, const char *host, bool *used,
+			   struct vmt_error *err)
+{
+	sqlite3_stmt *stmt;
+	int r = store_prepare(st, "SELECT 1 FROM vms WHERE host = ? LIMIT 1", &stmt, err), rc;
+
+	if (r < 0)
+		return r;
+	store_bind_text(stmt, 1, host);
+	rc = sqlite3_step(stmt);
+	*used = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = store_fail(st, err, "looking for a host's VMs");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int store_host_claim(struct store *st, const char *from, const char *to,
+		     struct vmt_error *err)
+{
+	bool used;
+	int r = store_host_used(st, from, &used, err);
+
+	if (r < 0 || !used)
+		return r;
+	r = store_begin(st, err);
+	if (r < 0)
+		return r;
+	/* The devices follow (ON UPDATE CASCADE); a clash leaves the row, which goes next. */
+	r = store_run2(st, "UPDATE OR IGNORE vms SET host = ?2 WHERE host = ?1", from, to, err);
+	if (r == 0)
+		r = store_run2(st, "DELETE FROM vms WHERE host = ?", from, NULL, err);
 	if (r == 0)
 		return store_commit(st, err);
 	store_rollback(st);

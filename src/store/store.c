@@ -24,7 +24,61 @@
 static const char *const store_migrations[] = {
 	/* 1 to 2: a user network's port forwards. */
 	"ALTER TABLE nics ADD COLUMN forwards TEXT NOT NULL DEFAULT '';",
-	/* 2 to 3: kvm:/// VMs that vmtui autostart --boot starts. */
+	/*
+	 * 2 to 3: VMs keyed by their host's identity and UUID, not by a URI
+	 * (tables rebuilt, as SQLite cannot change a key). kvm:/// has its
+	 * fixed identity; a libvirt VM's host is known only once vmtui is
+	 * connected to it, so it is kept under "uri:URI" until the first
+	 * connection through that URI claims it (store_host_claim).
+	 */
+	"CREATE TABLE vms_3 ("
+	" uuid TEXT NOT NULL CHECK (length(uuid) = 36),"
+	" host TEXT NOT NULL CHECK (length(host) >= 1),"
+	" name TEXT NOT NULL CHECK (length(name) >= 1),"
+	" uri TEXT NOT NULL,"
+	" backend TEXT NOT NULL CHECK (backend IN ('kvm', 'libvirt')),"
+	" vcpus INTEGER NOT NULL CHECK (vcpus >= 1),"
+	" memory_mib INTEGER NOT NULL CHECK (memory_mib >= 16),"
+	" kernel TEXT, initrd TEXT, cmdline TEXT,"
+	" firmware TEXT NOT NULL DEFAULT 'bios' CHECK (firmware IN ('bios', 'uefi')),"
+	" boot_order TEXT,"
+	" graphics TEXT NOT NULL DEFAULT 'none' CHECK (graphics IN ('none', 'vnc', 'spice')),"
+	" notes TEXT NOT NULL DEFAULT '', vm_group TEXT NOT NULL DEFAULT '',"
+	" created INTEGER NOT NULL, updated INTEGER NOT NULL,"
+	" PRIMARY KEY (host, uuid), UNIQUE (host, name));"
+	"INSERT INTO vms_3 SELECT uuid,"
+	" CASE backend WHEN 'kvm' THEN '" STORE_HOST_KVM "' ELSE '" STORE_HOST_URI "' || uri END,"
+	" name, uri, backend, vcpus, memory_mib, kernel, initrd, cmdline, firmware,"
+	" boot_order, graphics, notes, vm_group, created, updated FROM vms;"
+	"CREATE TABLE disks_3 ("
+	" vm_host TEXT NOT NULL, vm_uuid TEXT NOT NULL,"
+	" idx INTEGER NOT NULL CHECK (idx >= 0), path TEXT,"
+	" size_bytes INTEGER NOT NULL DEFAULT 0 CHECK (size_bytes >= 0),"
+	" format TEXT NOT NULL CHECK (format IN ('raw', 'qcow2')),"
+	" device TEXT NOT NULL DEFAULT 'disk' CHECK (device IN ('disk', 'cdrom')),"
+	" readonly INTEGER NOT NULL DEFAULT 0 CHECK (readonly IN (0, 1)),"
+	" created INTEGER NOT NULL DEFAULT 0 CHECK (created IN (0, 1)), pool TEXT,"
+	" PRIMARY KEY (vm_host, vm_uuid, idx),"
+	" FOREIGN KEY (vm_host, vm_uuid) REFERENCES vms (host, uuid)"
+	" ON DELETE CASCADE ON UPDATE CASCADE);"
+	"INSERT INTO disks_3 SELECT v.host, d.vm_uuid, d.idx, d.path, d.size_bytes, d.format,"
+	" d.device, d.readonly, d.created, d.pool FROM disks d JOIN vms_3 v ON v.uuid = d.vm_uuid;"
+	"CREATE TABLE nics_3 ("
+	" vm_host TEXT NOT NULL, vm_uuid TEXT NOT NULL,"
+	" idx INTEGER NOT NULL CHECK (idx >= 0),"
+	" kind TEXT NOT NULL CHECK (kind IN ('user', 'tap', 'network', 'bridge')),"
+	" source TEXT, mac TEXT NOT NULL CHECK (length(mac) = 17),"
+	" forwards TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY (vm_host, vm_uuid, idx),"
+	" FOREIGN KEY (vm_host, vm_uuid) REFERENCES vms (host, uuid)"
+	" ON DELETE CASCADE ON UPDATE CASCADE);"
+	"INSERT INTO nics_3 SELECT v.host, n.vm_uuid, n.idx, n.kind, n.source, n.mac, n.forwards"
+	" FROM nics n JOIN vms_3 v ON v.uuid = n.vm_uuid;"
+	"DROP TABLE nics; DROP TABLE disks; DROP TABLE vms;"
+	"ALTER TABLE vms_3 RENAME TO vms;"
+	"ALTER TABLE disks_3 RENAME TO disks;"
+	"ALTER TABLE nics_3 RENAME TO nics;",
+	/* 3 to 4: kvm:/// VMs that vmtui autostart --boot starts. */
 	"ALTER TABLE vms ADD COLUMN autostart INTEGER NOT NULL DEFAULT 0"
 	" CHECK (autostart IN (0, 1));",
 	NULL
@@ -190,9 +244,10 @@ static int store_configure(struct store *st, struct vmt_error *err)
 
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->db, 1);
-	r = store_exec(st, "PRAGMA foreign_keys = ON", err);
+	/* Off while tables are rebuilt: dropping one must not cascade to its rows' devices. */
+	r = store_check_version(st, err);
 	if (r == 0)
-		r = store_check_version(st, err);
+		r = store_exec(st, "PRAGMA foreign_keys = ON", err);
 	if (r == 0 && sqlite3_db_readonly(st->db, "main") == 1)
 		r = vmt_error_set(err, -EACCES, "database %s cannot be written",
 				  st->path);

@@ -11,7 +11,16 @@
 #include "src/model/vmdef.h"
 
 /* The schema version this vmtui writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
+
+/*
+ * VMs are keyed by their host's identity (struct backend's host) and UUID.
+ * kvm:/// has a fixed identity; a libvirt VM that an older database kept
+ * by URI waits under STORE_HOST_URI + URI until a connection through that
+ * URI claims it.
+ */
+#define STORE_HOST_KVM "kvm:///"
+#define STORE_HOST_URI "uri:"
 
 struct store;
 
@@ -34,20 +43,31 @@ int store_begin(struct store *st, struct vmt_error *err);
 int store_commit(struct store *st, struct vmt_error *err);
 void store_rollback(struct store *st);
 
-/* Insert def, or replace the stored VM with def's UUID, with its disks and NICs. */
+/*
+ * Insert def, or replace the VM of def's host with def's UUID, with its
+ * disks and NICs. def->host says which host it lives on.
+ */
 int store_vm_save(struct store *st, struct vm_def *def, struct vmt_error *err);
 /* -ENOENT when there is no such VM. *out is the caller's (vm_def_free). */
-int store_vm_get(struct store *st, const char *uri, const char *name,
+int store_vm_get(struct store *st, const char *host, const char *name,
 		 struct vm_def **out, struct vmt_error *err);
-int store_vm_get_uuid(struct store *st, const char *uuid, struct vm_def **out,
-		      struct vmt_error *err);
-/* All VMs of uri (NULL: of every connection), ordered by name. The array
+int store_vm_get_uuid(struct store *st, const char *host, const char *uuid,
+		      struct vm_def **out, struct vmt_error *err);
+/* All VMs of host (NULL: of every host), ordered by name. The array
  * and each def are the caller's: store_vm_list_free(). */
-int store_vm_list(struct store *st, const char *uri, struct vm_def ***out,
+int store_vm_list(struct store *st, const char *host, struct vm_def ***out,
 		  size_t *n, struct vmt_error *err);
 void store_vm_list_free(struct vm_def **defs, size_t n);
 /* -ENOENT when there is no such VM. */
-int store_vm_delete(struct store *st, const char *uuid, struct vmt_error *err);
+int store_vm_delete(struct store *st, const char *host, const char *uuid,
+		    struct vmt_error *err);
+/*
+ * Move the VMs kept under the host key from to the key to, with their
+ * devices: a VM to already has (the same one, kept twice) stays as to
+ * has it. Does nothing, and writes nothing, when from has none.
+ */
+int store_host_claim(struct store *st, const char *from, const char *to,
+		     struct vmt_error *err);
 
 struct store_event {
 	int64_t id;		/* the order events were recorded in (read only) */

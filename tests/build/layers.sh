@@ -24,7 +24,7 @@ allowed() {
 	backend) echo "src/lib/ src/model/ src/store/ backend/backend.h backend/kvm/kvm-backend.h" ;;
 	src/core) echo "src/lib/ src/model/ src/store/ backend/backend.h src/core/" ;;
 	ui) echo "src/lib/ src/model/ src/store/ backend/backend.h src/core/ ui/" ;;
-	src/cli) echo "src/lib/ src/model/ src/store/ backend/backend.h src/core/ ui/ui.h src/cli/" ;;
+	src/cli) echo "src/lib/ src/model/ src/store/ backend/backend.h src/core/ ui/ src/cli/" ;;
 	*) echo "?" ;;
 	esac
 }

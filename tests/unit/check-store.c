@@ -21,6 +21,7 @@ static struct vm_def *make_def(const char *name, const char *uri)
 
 	def->name = xstrdup(name);
 	def->uri = xstrdup(uri);
+	def->host = xstrdup(uri);
 	def->backend = xstrdup("libvirt");
 	def->vcpus = 2;
 	def->memory_mib = 1024;
@@ -115,11 +116,13 @@ START_TEST(test_update_and_list)
 	ck_assert_int_eq(store_vm_list(st, NULL, &defs, &n, &err), 0);
 	ck_assert_uint_eq(n, 3);
 	store_vm_list_free(defs, n);
-	ck_assert_int_eq(store_vm_get_uuid(st, c->uuid, &got, &err), 0);
+	ck_assert_int_eq(store_vm_get_uuid(st, "kvm:///", c->uuid, &got, &err), 0);
 	ck_assert_str_eq(got->uri, "kvm:///");
 	vm_def_free(got);
-	ck_assert_int_eq(store_vm_delete(st, b->uuid, &err), 0);
-	ck_assert_int_eq(store_vm_delete(st, b->uuid, &err), -ENOENT);
+	ck_assert_int_eq(store_vm_get_uuid(st, "test:///default", c->uuid, &got, &err), -ENOENT);
+	ck_assert_int_eq(store_vm_delete(st, "kvm:///", b->uuid, &err), -ENOENT);
+	ck_assert_int_eq(store_vm_delete(st, "test:///default", b->uuid, &err), 0);
+	ck_assert_int_eq(store_vm_delete(st, "test:///default", b->uuid, &err), -ENOENT);
 	ck_assert_int_eq(store_vm_list(st, "test:///default", &defs, &n, &err), 0);
 	ck_assert_uint_eq(n, 1);
 	store_vm_list_free(defs, n);
@@ -292,47 +295,122 @@ START_TEST(test_newer_and_foreign_db)
 }
 END_TEST
 
-/*
- * A database of schema 1 (before a NIC kept port forwards) is upgraded
- * in place: its VMs stay as they were, and forwards can be kept from then.
- */
+/* The tables of schema 2, as vmtui wrote them before VMs were keyed by host. */
+static const char schema2_sql[] =
+	"CREATE TABLE vms (uuid TEXT PRIMARY KEY NOT NULL CHECK (length(uuid) = 36),"
+	" name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64), uri TEXT NOT NULL,"
+	" backend TEXT NOT NULL CHECK (backend IN ('kvm', 'libvirt')),"
+	" vcpus INTEGER NOT NULL CHECK (vcpus >= 1),"
+	" memory_mib INTEGER NOT NULL CHECK (memory_mib >= 16),"
+	" kernel TEXT, initrd TEXT, cmdline TEXT,"
+	" firmware TEXT NOT NULL DEFAULT 'bios' CHECK (firmware IN ('bios', 'uefi')),"
+	" boot_order TEXT,"
+	" graphics TEXT NOT NULL DEFAULT 'none' CHECK (graphics IN ('none', 'vnc', 'spice')),"
+	" notes TEXT NOT NULL DEFAULT '', vm_group TEXT NOT NULL DEFAULT '',"
+	" created INTEGER NOT NULL, updated INTEGER NOT NULL, UNIQUE (uri, name));"
+	"CREATE TABLE disks (vm_uuid TEXT NOT NULL REFERENCES vms (uuid) ON DELETE CASCADE,"
+	" idx INTEGER NOT NULL CHECK (idx >= 0), path TEXT,"
+	" size_bytes INTEGER NOT NULL DEFAULT 0 CHECK (size_bytes >= 0),"
+	" format TEXT NOT NULL CHECK (format IN ('raw', 'qcow2')),"
+	" device TEXT NOT NULL DEFAULT 'disk' CHECK (device IN ('disk', 'cdrom')),"
+	" readonly INTEGER NOT NULL DEFAULT 0 CHECK (readonly IN (0, 1)),"
+	" created INTEGER NOT NULL DEFAULT 0 CHECK (created IN (0, 1)),"
+	" pool TEXT, PRIMARY KEY (vm_uuid, idx));"
+	"CREATE TABLE nics (vm_uuid TEXT NOT NULL REFERENCES vms (uuid) ON DELETE CASCADE,"
+	" idx INTEGER NOT NULL CHECK (idx >= 0),"
+	" kind TEXT NOT NULL CHECK (kind IN ('user', 'tap', 'network', 'bridge')),"
+	" source TEXT, mac TEXT NOT NULL CHECK (length(mac) = 17),"
+	" forwards TEXT NOT NULL DEFAULT '', PRIMARY KEY (vm_uuid, idx));"
+	"CREATE TABLE events (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, vm_uuid TEXT,"
+	" vm_name TEXT NOT NULL, uri TEXT NOT NULL, action TEXT NOT NULL,"
+	" result TEXT NOT NULL CHECK (result IN ('ok', 'error')), detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX events_by_vm ON events (vm_uuid, time);";
+
+/* Rows of an old database: a kvm:/// VM and two libvirt ones reached by two URIs of one host. */
+static const char schema2_rows[] =
+	"INSERT INTO vms (uuid, name, uri, backend, vcpus, memory_mib, kernel, created, updated)"
+	" VALUES ('11111111-1111-4111-8111-111111111111', 'k1', 'kvm:///', 'kvm', 1, 64,"
+	" '/k', 1, 2),"
+	" ('22222222-2222-4222-8222-222222222222', 'l1', 'qemu:///system?socket=/s', 'libvirt',"
+	" 2, 1024, NULL, 1, 2),"
+	" ('33333333-3333-4333-8333-333333333333', 'l2', 'qemu+ssh://root@me/system', 'libvirt',"
+	" 1, 512, NULL, 1, 2);"
+	"INSERT INTO disks (vm_uuid, idx, path, size_bytes, format, created) VALUES"
+	" ('11111111-1111-4111-8111-111111111111', 0, '/img/k1.qcow2', 1073741824, 'qcow2', 1),"
+	" ('22222222-2222-4222-8222-222222222222', 0, '/pool/l1.qcow2', 0, 'qcow2', 0);"
+	"INSERT INTO nics (vm_uuid, idx, kind, source, mac, forwards) VALUES"
+	" ('11111111-1111-4111-8111-111111111111', 0, 'user', NULL, '52:54:00:00:00:01',"
+	" 'tcp:127.0.0.1:2222:22'),"
+	" ('22222222-2222-4222-8222-222222222222', 0, 'network', 'default', '52:54:00:00:00:02', '');"
+	"INSERT INTO events (time, vm_uuid, vm_name, uri, action, result)"
+	" VALUES (5, '22222222-2222-4222-8222-222222222222', 'l1', 'qemu:///system', 'create', 'ok');"
+	"PRAGMA user_version = 2;";
+
+/* A file holding a schema-2 database with schema2_rows (schema 1 without forwards). */
+static char *old_db(const char *name, int version)
+{
+	char *path = xasprintf("%s/%s", check_tmpdir, name);
+
+	raw_sql(path, schema2_sql);
+	raw_sql(path, schema2_rows);
+	if (version == 1)
+		raw_sql(path, "ALTER TABLE nics DROP COLUMN forwards; PRAGMA user_version = 1;");
+	return path;
+}
+
+/* The old database's rows, checked through the store after the upgrade. */
+static void check_old_rows(struct store *st)
+{
+	struct vm_def *got, **defs;
+	struct store_event *evs;
+	struct vmt_error err;
+	size_t n;
+
+	ck_assert_int_eq(store_vm_get(st, STORE_HOST_KVM, "k1", &got, &err), 0);
+	ck_assert_str_eq(got->host, "kvm:///");
+	ck_assert_uint_eq(got->n_disks, 1);
+	ck_assert(got->disks[0].created);
+	ck_assert_uint_eq(got->n_nics, 1);
+	vm_def_free(got);
+	/* A libvirt VM waits under its URI until a connection through it claims it. */
+	ck_assert_int_eq(store_vm_list(st, "uri:qemu:///system?socket=/s", &defs, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(defs[0]->name, "l1");
+	ck_assert_uint_eq(defs[0]->n_disks, 1);
+	ck_assert_str_eq(defs[0]->nics[0].source, "default");
+	store_vm_list_free(defs, n);
+	ck_assert_int_eq(store_event_list(st, "22222222-2222-4222-8222-222222222222", 5, &evs, &n,
+					  &err), 0);
+	ck_assert_uint_eq(n, 1);
+	store_event_list_free(evs, n);
+}
+
 START_TEST(test_migrate_from_1)
 {
-	char *path = xasprintf("%s/old.db", check_tmpdir);
-	struct vm_def *def = make_def("old", "kvm:///"), *got;
+	char *path = old_db("old1.db", 1);
+	struct vm_def *got;
 	struct store *st;
 	struct vmt_error err;
-	struct vm_nic *n;
 
-	n = vm_def_add_nic(def);
-	n->kind = VM_NIC_USER;
-	vm_def_resolve(def, VM_DISK_FORMAT_RAW);
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
-	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
-	store_close(st);
-	raw_sql(path, "ALTER TABLE nics DROP COLUMN forwards; ALTER TABLE vms DROP COLUMN autostart;"
-		" PRAGMA user_version = 1;");
-	ck_assert_int_eq(store_open(path, &st, &err), 0);
-	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old", &got, &err), 0);
-	ck_assert_uint_eq(got->n_nics, 2);
-	ck_assert_int_eq(got->nics[1].kind, VM_NIC_USER);
-	ck_assert_ptr_null(got->nics[1].forwards);
-	vm_def_set_str(&got->nics[1].forwards, "tcp:127.0.0.1:2222:22 udp:0.0.0.0:5353:53");
+	check_old_rows(st);
+	ck_assert_int_eq(store_vm_get(st, STORE_HOST_KVM, "k1", &got, &err), 0);
+	ck_assert_ptr_null(got->nics[0].forwards);
+	vm_def_set_str(&got->nics[0].forwards, "tcp:127.0.0.1:2222:22 udp:0.0.0.0:5353:53");
 	ck_assert_int_eq(store_vm_save(st, got, &err), 0);
 	vm_def_free(got);
-	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old", &got, &err), 0);
-	ck_assert_str_eq(got->nics[1].forwards, "tcp:127.0.0.1:2222:22 udp:0.0.0.0:5353:53");
+	ck_assert_int_eq(store_vm_get(st, STORE_HOST_KVM, "k1", &got, &err), 0);
+	ck_assert_str_eq(got->nics[0].forwards, "tcp:127.0.0.1:2222:22 udp:0.0.0.0:5353:53");
 	vm_def_free(got);
 	store_close(st);
-	vm_def_free(def);
 	free(path);
 }
 END_TEST
 
-/* Schema 2 had no autostart: its VMs come through as not autostarted, and can be. */
-START_TEST(test_migrate_from_2)
+/* Schema 3 had no autostart: its VMs come through as not autostarted, and can be. */
+START_TEST(test_migrate_from_3)
 {
-	char *path = xasprintf("%s/old2.db", check_tmpdir);
+	char *path = xasprintf("%s/old3.db", check_tmpdir);
 	struct vm_def *def = make_def("old2", "kvm:///"), *got;
 	struct store *st;
 	struct vmt_error err;
@@ -340,7 +418,7 @@ START_TEST(test_migrate_from_2)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
 	store_close(st);
-	raw_sql(path, "ALTER TABLE vms DROP COLUMN autostart; PRAGMA user_version = 2;");
+	raw_sql(path, "ALTER TABLE vms DROP COLUMN autostart; PRAGMA user_version = 3;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old2", &got, &err), 0);
 	ck_assert(!got->autostart);
@@ -352,6 +430,57 @@ START_TEST(test_migrate_from_2)
 	vm_def_free(got);
 	store_close(st);
 	vm_def_free(def);
+	free(path);
+}
+END_TEST
+
+/*
+ * Schema 2 kept VMs by URI: after the upgrade, a VM adopted through one
+ * URI of a host is the same VM through another, and deleting it through
+ * either forgets it for both.
+ */
+START_TEST(test_migrate_from_2)
+{
+	static const char host[] = "qemu://72b25336-d550-4a1f-9ac4-e72b97e9a8c0/system";
+	char *path = old_db("old2.db", 2);
+	struct vm_def **defs, *got;
+	struct store *st;
+	struct vmt_error err;
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	size_t n;
+
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	check_old_rows(st);
+	ck_assert_int_eq(store_host_claim(st, "uri:qemu:///system?socket=/s", host, &err), 0);
+	ck_assert_int_eq(store_host_claim(st, "uri:qemu+ssh://root@me/system", host, &err), 0);
+	/* Nothing left to claim: no write at all. */
+	ck_assert_int_eq(store_host_claim(st, "uri:qemu:///system?socket=/s", host, &err), 0);
+	ck_assert_int_eq(store_vm_list(st, host, &defs, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(defs[0]->name, "l1");
+	ck_assert_uint_eq(defs[0]->n_disks, 1);
+	ck_assert_uint_eq(defs[0]->n_nics, 1);
+	ck_assert_str_eq(defs[1]->name, "l2");
+	store_vm_list_free(defs, n);
+	ck_assert_int_eq(store_vm_delete(st, host, "22222222-2222-4222-8222-222222222222", &err), 0);
+	ck_assert_int_eq(store_vm_get(st, host, "l1", &got, &err), -ENOENT);
+	store_close(st);
+	/* The upgraded file is what a new one is: version 4, keys and foreign keys sound. */
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), 4);
+	sqlite3_finalize(q);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &q, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM disks", -1, &q, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), 1);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
 	free(path);
 }
 END_TEST
@@ -433,6 +562,32 @@ START_TEST(test_event_query)
 }
 END_TEST
 
+/* Two hosts may hold one UUID (a VM migrated, or cloned with its XML): two VMs here. */
+START_TEST(test_same_uuid_two_hosts)
+{
+	struct store *st = open_mem();
+	struct vm_def *a = make_def("web", "qemu://A/system"), *b, *got;
+	struct vmt_error err;
+
+	b = vm_def_copy(a);
+	vm_def_set_str(&b->host, "qemu://B/system");
+	vm_def_set_str(&b->notes, "on B");
+	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
+	ck_assert_int_eq(store_vm_get(st, "qemu://A/system", "web", &got, &err), 0);
+	ck_assert_str_ne(got->notes, "on B");
+	ck_assert_uint_eq(got->n_disks, 2);
+	vm_def_free(got);
+	ck_assert_int_eq(store_vm_delete(st, "qemu://B/system", b->uuid, &err), 0);
+	ck_assert_int_eq(store_vm_get(st, "qemu://A/system", "web", &got, &err), 0);
+	ck_assert_uint_eq(got->n_disks, 2);
+	vm_def_free(got);
+	vm_def_free(a);
+	vm_def_free(b);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_locked_db)
 {
 	char *path = xasprintf("%s/locked.db", check_tmpdir);
@@ -485,7 +640,9 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_newer_and_foreign_db);
 	tcase_add_test(tc, test_migrate_from_1);
 	tcase_add_test(tc, test_migrate_from_2);
+	tcase_add_test(tc, test_migrate_from_3);
 	tcase_add_test(tc, test_event_query);
+	tcase_add_test(tc, test_same_uuid_two_hosts);
 	tcase_add_test(tc, test_locked_db);
 	tcase_add_test(tc, test_refuses_incomplete);
 	suite_add_tcase(s, tc);

@@ -51,8 +51,13 @@ START_TEST(test_names)
 {
 	static const char *const good[] = { "a", "web-1", "A.b_c-9", NULL };
 	static const struct { const char *name, *why; } bad[] = {
-		{ "", "empty" }, { "a b", "' '" }, { "a/b", "'/'" }, { "é", "0xc3" },
-		{ "a&b", "'&'" }, { "..", "reserved" }, { "a\nb", "0x0a" },
+		{ "", "empty" }, { "a b", "' '" }, { "a/b", "'/'" },
+		{ "caf\xc3\xa9", "'\xc3\xa9' (U+00E9) is not allowed: a name vmtui gives is A-Z" },
+		{ "a\xe2\x82\xac" "b", "'\xe2\x82\xac' (U+20AC)" },
+		{ "x\xff", "byte 0xff at offset 1 is not UTF-8 text" },
+		{ "x\xc3", "byte 0xc3 at offset 1 is not UTF-8 text" },
+		{ "\xc0\xaf", "byte 0xc0 at offset 0 is not UTF-8" },
+		{ "a&b", "'&'" }, { "..", "reserved" }, { "a\nb", "control character 0x0a" },
 	};
 	struct vmt_error err;
 	char long_name[66];
@@ -268,6 +273,10 @@ START_TEST(test_disks_in_def)
 	d->size_bytes = 1 << 30;
 	ck_assert_int_eq(vm_def_validate(def, &lim, &err), -EINVAL);
 	check_msg_has(&err, "disk 2:", "already exists");
+	/* An image vmtui made keeps its size: an edit checks it as it is now. */
+	d->created = true;
+	ck_assert_int_eq(vm_def_validate(def, &lim, &err), 0);
+	d->created = false;
 	vm_def_set_str(&d->path, newp);
 	ck_assert_int_eq(vm_def_validate(def, &lim, &err), 0);
 	vm_def_set_str(&d->path, qcow);

@@ -275,6 +275,12 @@ START_TEST(test_capabilities_and_pools)
 		"<capabilities><guest><arch name='x86_64'><domain type='qemu'/></arch></guest></capabilities>";
 	static const char testdrv[] =
 		"<capabilities><guest><arch name='i686'><domain type='test'/></arch></guest></capabilities>";
+	static const char withuuid[] =
+		"<capabilities><host><uuid>72b25336-d550-4a1f-9ac4-e72b97e9a8c0</uuid></host>"
+		"<guest><arch name='x86_64'><domain type='qemu'/></arch></guest></capabilities>";
+	static const char zerouuid[] =
+		"<capabilities><host><uuid>00000000-0000-0000-0000-000000000000</uuid></host>"
+		"</capabilities>";
 	static const char pool[] =
 		"<pool type='dir'><name>default</name><target><path>/var/lib/libvirt/images</path></target></pool>";
 	struct vmt_error err;
@@ -292,6 +298,19 @@ START_TEST(test_capabilities_and_pools)
 	t = lv_xml_pool_target(pool);
 	ck_assert_str_eq(t, "/var/lib/libvirt/images");
 	free(t);
+	/* The host's UUID, what the store keys its VMs by; none, or all zeros, is no UUID. */
+	ck_assert_int_eq(lv_xml_caps_facts(withuuid, &t, &xml), 0);
+	ck_assert_str_eq(t, "qemu");
+	ck_assert_str_eq(xml, "72b25336-d550-4a1f-9ac4-e72b97e9a8c0");
+	free(t);
+	free(xml);
+	ck_assert_int_eq(lv_xml_caps_facts(zerouuid, &t, &xml), 0);
+	ck_assert_ptr_null(xml);
+	free(t);
+	ck_assert_int_eq(lv_xml_caps_facts(testdrv, &t, &xml), 0);
+	ck_assert_ptr_null(xml);
+	free(t);
+	ck_assert_int_eq(lv_xml_caps_facts("not xml", &t, &xml), -EINVAL);
 	ck_assert_int_eq(lv_xml_volume("a&b.qcow2", 1ull << 30, VM_DISK_FORMAT_QCOW2, &xml, &err), 0);
 	ck_assert_ptr_nonnull(strstr(xml, "<name>a&amp;b.qcow2</name>"));
 	ck_assert_ptr_nonnull(strstr(xml, ">1073741824<"));
