@@ -8,10 +8,12 @@
 
 /*
  * INTx lines for guests that do not use MSI-X: ISA IRQs nothing else
- * here claims, one per device (a shared edge-triggered line could lose an
- * interrupt).  Devices past the list have MSI-X only.
+ * here claims (9 is the ACPI SCI), one per device: KVM_IRQ_LINE keeps one
+ * level per line for all of userspace, so two devices on one line would
+ * lower each other's interrupt.  Devices past the list have MSI-X only.
+ * The firmware tables describe this wiring (vmm_plug_intx).
  */
-static const uint8_t vmm_plug_lines[] = { 5, 9, 10, 11, 3, 6, 7, 14, 15 };
+static const uint8_t vmm_plug_lines[] = { 5, 10, 11, 3, 6, 7, 14, 15 };
 
 static uint8_t vmm_plug_line(unsigned n)
 {
@@ -90,6 +92,25 @@ void vmm_plug_reset(struct vmm_vm *vm)
 			vmm_virtio_hard_reset(&vm->net[i]->v);
 	if (vm->rng)
 		vmm_virtio_hard_reset(&vm->rng->v);
+}
+
+static void vmm_plug_intx_add(struct vmm_tables_pci *out, const struct vmm_virtio *v)
+{
+	if (v && v->intx != 0xff && out->n < VMM_PCI_SLOTS) {
+		out->intx[out->n].slot = (uint8_t)v->slot;
+		out->intx[out->n].line = v->intx;
+		out->n++;
+	}
+}
+
+void vmm_plug_intx(struct vmm_vm *vm, struct vmm_tables_pci *out)
+{
+	out->n = 0;
+	for (unsigned i = 0; i < vm->cfg.ndisks; i++)
+		vmm_plug_intx_add(out, vm->blk[i] ? &vm->blk[i]->v : NULL);
+	for (unsigned i = 0; i < vm->cfg.nnics; i++)
+		vmm_plug_intx_add(out, vm->net[i] ? &vm->net[i]->v : NULL);
+	vmm_plug_intx_add(out, vm->rng ? &vm->rng->v : NULL);
 }
 
 void vmm_plug_destroy(struct vmm_vm *vm)

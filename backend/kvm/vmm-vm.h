@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "backend/kvm/kvm-proto.h"
+#include "backend/kvm/vmm-acpi.h"
 #include "backend/kvm/vmm-blk.h"
 #include "backend/kvm/vmm-boot.h"
 #include "backend/kvm/vmm-bus.h"
@@ -106,6 +107,7 @@ struct vmm_vm {
 	struct vmm_console console;
 	struct vmm_serial serial;
 	struct vmm_i8042 kbd;
+	struct vmm_acpi acpi;
 	struct vmm_rtc rtc;
 	struct vmm_debugport dbg;
 	struct vmm_pci pci;
@@ -185,6 +187,8 @@ void vmm_plug_stop(struct vmm_vm *vm);
 void vmm_plug_reset(struct vmm_vm *vm);
 void vmm_plug_destroy(struct vmm_vm *vm);
 void vmm_plug_stats(struct vmm_vm *vm, struct vmm_buf *b);
+/* Which slot's INTA# drives which ISA IRQ, for the firmware tables. */
+void vmm_plug_intx(struct vmm_vm *vm, struct vmm_tables_pci *out);
 
 /* In vmm-vcpu.c: create and configure vCPUs, kicks. */
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmm_error *err);

@@ -29,7 +29,7 @@ printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }
 	skip "$CLANG cannot link -fsanitize=fuzzer: $(head -n 1 "$out/obj/probe.log")"
 
 # The runner's pure parts, compiled once into an archive each harness links.
-srcs="vmm-log vmm-buf vmm-mem vmm-uart vmm-bzimage vmm-boot vmm-tables vmm-bus vmm-pci vmm-virtq
+srcs="vmm-log vmm-buf vmm-mem vmm-uart vmm-bzimage vmm-boot vmm-tables vmm-dsdt vmm-aml vmm-bus vmm-pci vmm-virtq
 	vmm-virtio vmm-virtio-pci vmm-disk vmm-qcow2 vmm-blk vmm-rng"
 objs=
 for s in $srcs; do
