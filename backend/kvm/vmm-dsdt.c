@@ -43,10 +43,14 @@ static void vmm_dsdt_pci_crs(struct vmm_aml *a, uint32_t window_start)
 /*
  * Each slot's INTA# goes straight to a global system interrupt (Source
  * 0): the GSI of the ISA IRQ the runner drives for it.  INTB-D are not
- * listed: every function is single-function with pin A.
+ * listed: every function is single-function with pin A.  Without INTx
+ * there is nothing to route, and no _PRT (an empty package is legal, but
+ * iasl remarks on it).
  */
 static void vmm_dsdt_pci_prt(struct vmm_aml *a, const struct vmm_tables_pci *pci)
 {
+	if (pci->n == 0)
+		return;
 	vmm_aml_name(a, "_PRT");
 	vmm_aml_package_open(a, (uint8_t)pci->n);
 	for (unsigned i = 0; i < pci->n; i++) {
