@@ -172,7 +172,8 @@ static void vmm_tables_fadt(uint8_t *t)
 	vmm_put16(t + 109, 0x0007);		/* legacy devices, an 8042, no VGA */
 	/* WBINVD, C1, no fixed sleep button, no RTC wake status. */
 	vmm_put32(t + 112, 1u << 0 | 1u << 2 | 1u << 5 | 1u << 6);
-	vmm_put64(t + 132, VMM_TABLES_FACS);
+	/* X_FIRMWARE_CTRL stays 0: the spec wants one FACS address, and ACPICA
+	 * installs the FACS twice when both are set. */
 	vmm_put64(t + 140, VMM_TABLES_DSDT);
 	vmm_tables_gas_io(t + 148, VMM_ACPI_PM1_EVT, 8 * VMM_ACPI_PM1_EVT_LEN);
 	vmm_tables_gas_io(t + 172, VMM_ACPI_PM1_CNT, 8 * VMM_ACPI_PM1_CNT_LEN);

@@ -95,7 +95,7 @@ static int dump_all(const struct vmm_mem *m, const char *dir, uint64_t rsdp_addr
 		fprintf(stderr, "acpi-dump: the XSDT lists no good FADT\n");
 		return -1;
 	}
-	if (dump_one(m, dir, vmm_get64(fadt + 132), "FACS", "facs") ||
+	if (dump_one(m, dir, vmm_get32(fadt + 36), "FACS", "facs") ||
 	    dump_one(m, dir, vmm_get64(fadt + 140), "DSDT", "dsdt"))
 		return -1;
 	return 0;

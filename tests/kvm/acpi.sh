@@ -57,7 +57,8 @@ has "$d/facp.dsl" "SCI Interrupt : 0009" "SMI Command Port : 00000000" \
 	"PM1A Event Block Address : 00000600" "PM1A Control Block Address : 00000604" \
 	"PM1 Event Block Length : 04" "PM1 Control Block Length : 02" \
 	"Control Method Power Button (V1) : 0" "Hardware Reduced (V5) : 0" \
-	"8042 Present on ports 60/64 (V2) : 1" "DSDT Address : 00000000000F3000"
+	"8042 Present on ports 60/64 (V2) : 1" "DSDT Address : 00000000000F3000" \
+	"FACS Address : 000F2140" "FACS Address : 0000000000000000"
 has "$d/dsdt.dsl" 'Name (\_S5, Package (0x04)' 'EisaId ("PNP0A03")' 'Name (_BBN, Zero)' \
 	'0x08000000,         // Range Minimum' '0xFEBFFFFF,         // Range Maximum'
 grep -q '_PRT' "$d/dsdt.dsl" && fail "small: a _PRT without INTx devices"

@@ -362,8 +362,9 @@ START_TEST(test_tables_acpi)
 	ck_assert_uint_eq(vmm_get32(fadt + 64), VMM_ACPI_PM1_CNT);
 	ck_assert_uint_eq(vmm_get32(fadt + 112) & (1u << 4 | 1u << 20), 0);	/* fixed button, not reduced */
 	ck_assert_uint_eq(vmm_get64(fadt + 172 + 4), VMM_ACPI_PM1_CNT);
-	ck_assert_uint_eq(vmm_get64(fadt + 132) % 64, 0);
-	table_at(vmm_get64(fadt + 132), "FACS");
+	ck_assert_uint_eq(vmm_get64(fadt + 132), 0);			/* X_FIRMWARE_CTRL: FIRMWARE_CTRL only */
+	ck_assert_uint_eq(vmm_get32(fadt + 36) % 64, 0);
+	table_at(vmm_get32(fadt + 36), "FACS");
 	dsdt = table_at(vmm_get64(fadt + 140), "DSDT");
 	ck_assert_uint_eq(dsdt[8], 2);
 	ck_assert(memmem(dsdt, vmm_get32(dsdt + 4), "_S5_\x12\x08\x04\x0a\x05\x0a\x05", 11) != NULL);
