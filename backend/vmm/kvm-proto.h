@@ -25,9 +25,12 @@
  *             inside values are sent as spaces.
  *   PAUSE     OK once every vCPU has stopped; ERR VM is already paused.
  *   RESUME    OK; ERR VM is not paused.
- *   POWERDOWN OK: the power button.  The guest gets Ctrl-Alt-Del on its
- *             i8042 keyboard; the next guest reset ends the VM with
- *             reason poweroff, even with --on-reboot restart.
+ *   POWERDOWN OK: the power button.  A guest that has enabled ACPI's
+ *             power-button event (SCI_EN and PWRBTN_EN) gets it (PWRBTN_STS
+ *             and the SCI) and decides; its S5 ends the VM with reason
+ *             poweroff.  Any other guest gets Ctrl-Alt-Del on its i8042
+ *             keyboard, and its next reset ends the VM with reason
+ *             poweroff, even with --on-reboot restart.
  *   RESET     OK: hard reset, the guest reboots now (a paused VM stays
  *             paused).
  *   KILL      OK, then the runner ends (reason killed), removing its

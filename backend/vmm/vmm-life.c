@@ -133,12 +133,22 @@ int vmm_vm_restart(struct vmm_vm *vm, struct vmm_error *err)
 	return rc;
 }
 
+/*
+ * An ACPI guest gets the power-button event and decides (a distribution
+ * shuts down, then writes S5).  A guest that has not enabled the event
+ * (no ACPI, or its button driver not loaded yet) gets Ctrl-Alt-Del, and
+ * the reset it answers with ends the VM as a power-off.
+ */
 void vmm_vm_powerdown(struct vmm_vm *vm)
 {
+	if (vmm_acpi_power_button(&vm->acpi)) {
+		vmm_info("power button: ACPI power-button event (SCI on IRQ %d)", VMM_ACPI_SCI_IRQ);
+		return;
+	}
 	pthread_mutex_lock(&vm->lock);
 	vm->powerdown_req = true;
 	pthread_mutex_unlock(&vm->lock);
-	vmm_info("power button: sending Ctrl-Alt-Del");
+	vmm_info("power button: the guest has not enabled ACPI's, sending Ctrl-Alt-Del");
 	vmm_i8042_ctrl_alt_del(&vm->kbd);
 }
 

@@ -21,10 +21,12 @@ static int (*const vmm_plug_kinds[])(struct vmm_plug *p, struct vmm_error *err) 
 
 /*
  * INTx lines for guests that do not use MSI-X: ISA IRQs nothing else
- * here claims, one per device (a shared edge-triggered line could lose an
- * interrupt).  Devices past the list have MSI-X only.
+ * here claims (9 is the ACPI SCI), one per device: KVM_IRQ_LINE keeps one
+ * level per line for all of userspace, so two devices on one line would
+ * lower each other's interrupt.  Devices past the list have MSI-X only.
+ * The firmware tables describe this wiring (vmm_plug_intx).
  */
-static const uint8_t vmm_plug_lines[] = { 5, 9, 10, 11, 3, 6, 7, 14, 15 };
+static const uint8_t vmm_plug_lines[] = { 5, 10, 11, 3, 6, 7, 14, 15 };
 
 static int vmm_plug_virtio(struct vmm_plug *p, struct vmm_virtio *v, struct vmm_dev *d,
 			   const struct vmm_dev_ops *ops, struct vmm_error *err)
@@ -37,6 +39,21 @@ static int vmm_plug_virtio(struct vmm_plug *p, struct vmm_virtio *v, struct vmm_
 	if (rc == 0)
 		vmm_devs_add(&vm->devs, d, ops, v->name);
 	return rc;
+}
+
+/* Every function on the bus that has an INTA# wired, as its config space says. */
+void vmm_plug_intx(struct vmm_vm *vm, struct vmm_tables_pci *out)
+{
+	out->n = 0;
+	for (unsigned s = 1; s < VMM_PCI_SLOTS; s++) {
+		const struct vmm_pci_func *f = vm->pci.slot[s];
+
+		if (!f || !f->reset_cfg[VMM_PCI_INTERRUPT_PIN] || f->reset_cfg[VMM_PCI_INTERRUPT_LINE] == 0xff)
+			continue;
+		out->intx[out->n].slot = (uint8_t)s;
+		out->intx[out->n].line = f->reset_cfg[VMM_PCI_INTERRUPT_LINE];
+		out->n++;
+	}
 }
 
 int vmm_plug_create(struct vmm_vm *vm, struct vmm_error *err)

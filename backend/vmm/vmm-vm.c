@@ -107,6 +107,18 @@ static void vmm_vm_exit_cb(void *opaque, uint8_t status)
 	vmm_vm_end(opaque, VMM_END_POWEROFF, "status=%u", status);
 }
 
+/* The guest wrote SLP_EN: S5 is the clean power-off, like the exit port. */
+static void vmm_vm_sleep_cb(void *opaque, unsigned slp_typ)
+{
+	static int warned;
+
+	if (slp_typ == VMM_ACPI_SLP_TYP_S5)
+		vmm_vm_end(opaque, VMM_END_POWEROFF, "ACPI S5");
+	else if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+		vmm_warn("guest asked for ACPI sleep type %u, which the DSDT does not offer: ignored",
+			 slp_typ);
+}
+
 static void vmm_vm_console_cb(void *opaque)
 {
 	vmm_vm_notify(opaque, VMM_EV_CONSOLE);
@@ -126,15 +138,19 @@ static int vmm_vm_devices(struct vmm_vm *vm, struct vmm_error *err)
 	vmm_console_init(&vm->console, vmm_vm_console_cb, vm);
 	vmm_serial_init(&vm->serial, &vm->console, vmm_kvm_irq_line, vmm_vm_rx_cb, vm);
 	vmm_i8042_init(&vm->kbd, vmm_kvm_irq_line, vmm_vm_reset_cb, vm);
+	vmm_acpi_init(&vm->acpi, vmm_kvm_irq_line, vmm_vm_sleep_cb, vm);
 	vmm_rtc_init(&vm->rtc, vm->mem.low_size, vm->mem.high_size);
 	vmm_debugport_init(&vm->dbg, vmm_vm_ready_cb, vmm_vm_exit_cb, vm);
 	vmm_devs_add(&vm->devs, &vm->serial.dev, &vmm_serial_dev_ops, "serial");
 	vmm_devs_add(&vm->devs, &vm->kbd.dev, &vmm_i8042_dev_ops, "i8042");
+	vmm_devs_add(&vm->devs, &vm->acpi.dev, &vmm_acpi_dev_ops, "acpi");
 	vmm_devs_add(&vm->devs, &vm->rtc.dev, &vmm_rtc_dev_ops, "rtc");
 	vmm_devs_add(&vm->devs, &vm->dbg.dev, &vmm_debugport_dev_ops, "debugport");
 	rc = vmm_serial_register(&vm->serial, &vm->bus, err);
 	if (rc == 0)
 		rc = vmm_i8042_register(&vm->kbd, &vm->bus, err);
+	if (rc == 0)
+		rc = vmm_acpi_register(&vm->acpi, &vm->bus, err);
 	if (rc == 0)
 		rc = vmm_rtc_register(&vm->rtc, &vm->bus, err);
 	if (rc == 0)

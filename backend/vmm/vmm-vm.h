@@ -13,6 +13,7 @@
 #include "backend/vmm/x86/vmm-boot.h"
 #include "backend/vmm/vmm-bus.h"
 #include "backend/vmm/vmm-console.h"
+#include "backend/vmm/hw/vmm-acpi.h"
 #include "backend/vmm/hw/vmm-debugport.h"
 #include "backend/vmm/hw/vmm-i8042.h"
 #include "backend/vmm/x86/vmm-mem.h"
@@ -109,6 +110,7 @@ struct vmm_vm {
 	struct vmm_console console;
 	struct vmm_serial serial;
 	struct vmm_i8042 kbd;
+	struct vmm_acpi acpi;
 	struct vmm_rtc rtc;
 	struct vmm_debugport dbg;
 	struct vmm_pci pci;
@@ -185,6 +187,8 @@ int vmm_kvm_ioeventfd(void *opaque, uint64_t addr, int fd, bool assign);
 
 /* In vmm-plug.c: the PCI bus and the devices on it that the command line asked for. */
 int vmm_plug_create(struct vmm_vm *vm, struct vmm_error *err);
+/* Which slot's INTA# drives which ISA IRQ, for the firmware tables. */
+void vmm_plug_intx(struct vmm_vm *vm, struct vmm_tables_pci *out);
 
 /* In vmm-vcpu.c: create and configure vCPUs, kicks. */
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmm_error *err);

@@ -78,6 +78,9 @@ void probe_trap(struct probe_frame *f)
 	case PROBE_VEC_SERIAL:
 		probe_serial_irq();
 		break;
+	case PROBE_VEC_SCI:
+		probe_acpi_sci();
+		break;
 	case PROBE_VEC_SPURIOUS:
 		return;		/* spurious interrupts take no EOI */
 	case PV_VEC_BASE ... PV_VEC_BASE + 15:

@@ -37,6 +37,7 @@
 /* Interrupt vectors the probe uses. */
 #define PROBE_VEC_KBD		0x21
 #define PROBE_VEC_SERIAL	0x24
+#define PROBE_VEC_SCI		0x29
 #define PROBE_VEC_SPURIOUS	0xff
 
 #endif

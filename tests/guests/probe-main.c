@@ -276,6 +276,14 @@ static void act_on_word(const char *w, size_t n, void *arg)
 		probe_evil_word(w, n);
 	else if (word_is(w, n, "probe.count") || word_starts(w, n, "probe.count="))
 		probe_count_word(w, n);
+	else if (word_is(w, n, "probe.acpi"))
+		probe_acpi_report();
+	else if (word_is(w, n, "probe.acpi.poweroff"))
+		probe_acpi_poweroff();
+	else if (word_is(w, n, "probe.acpi.button"))
+		probe_acpi_button();
+	else if (word_is(w, n, "probe.mptable"))
+		probe_mp_report();
 	else if (word_is(w, n, "probe.reset"))
 		do_reset();
 	else if (word_is(w, n, "probe.triplefault"))

@@ -21,9 +21,6 @@
 #define PM1_SLP_EN		(1u << 13)
 #define SLEEP_CTL_SLP_EN	(1u << 5)
 
-#define AML_BYTE_PREFIX		0x0a
-#define AML_PACKAGE_OP		0x12
-
 /* Writes one byte to an ACPI generic address (system memory or I/O). */
 static bool gas_write8(const uint8_t *gas, uint8_t v)
 {
@@ -38,27 +35,9 @@ static bool gas_write8(const uint8_t *gas, uint8_t v)
 	return true;
 }
 
-/* SLP_TYPa of \_S5 from the DSDT's AML: NameOp "_S5_" PackageOp PkgLength
- * NumElements, then ZeroOp, OneOp or BytePrefix n.  -1 when absent. */
-static int s5_slp_typ(const uint8_t *dsdt, uint32_t len)
-{
-	for (uint32_t i = 36; i + 12 <= len; i++) {
-		const uint8_t *p = dsdt + i;
-
-		if (memcmp(p, "_S5_", 4) || p[4] != AML_PACKAGE_OP)
-			continue;
-		p += 5;
-		p += 1 + (p[0] >> 6) + 1;	/* PkgLength, NumElements */
-		if (p + 2 > dsdt + len)
-			return -1;
-		if (p[0] == AML_BYTE_PREFIX)
-			return p[1] & 7;
-		return p[0] <= 1 ? p[0] : -1;
-	}
-	return -1;
-}
-
-static bool acpi_s5(void)
+/* S5 through the FADT: the sleep control register of a hardware-reduced
+ * machine, else PM1a_CNT, with SLP_TYP from the DSDT's \_S5. */
+bool probe_acpi_s5(void)
 {
 	uint32_t flen, dlen;
 	const uint8_t *fadt = probe_acpi_table("FACP", &flen), *dsdt;
@@ -67,7 +46,7 @@ static bool acpi_s5(void)
 
 	if (!fadt || flen < 116 || !(dsdt = probe_acpi_dsdt(fadt, flen, &dlen)))
 		return false;
-	if ((typ = s5_slp_typ(dsdt, dlen)) < 0)
+	if ((typ = probe_acpi_s5_typ(dsdt, dlen)) < 0)
 		return false;
 	if (get32(fadt + FADT_FLAGS) & FADT_HW_REDUCED)
 		return flen >= FADT_SLEEP_CTL + 12 &&
@@ -98,7 +77,7 @@ void probe_poweroff(uint8_t status)
 	probe_delay_us(100000);
 	probe_printf("probe: warning exit port 0x%x did not stop the VM, trying ACPI S5\n",
 		     PROBE_PORT_EXIT);
-	if (acpi_s5())
+	if (probe_acpi_s5())
 		probe_delay_us(100000);
 	probe_printf("probe: warning poweroff did not happen\n");
 }

@@ -3,6 +3,7 @@
  * or VMM announces, in the ACPI MADT or else in the MP table. */
 
 #include "probe.h"
+#include "probe-virtio.h"
 
 #define SDT_HEADER_LEN	36
 #define SDT_MAX_LEN	0x100000
@@ -310,27 +311,40 @@ static bool mp_default_config(struct probe_platform *pf)
 	return true;
 }
 
+/* The configuration table at a, once its signature, length and checksum
+ * hold; NULL otherwise (a bad checksum is reported). */
+static const uint8_t *mp_table(uint64_t a)
+{
+	const uint8_t *t = phys_ptr(a);
+	uint16_t len;
+
+	if (!a || !probe_mem_known(a, 44, false) || memcmp(t, "PCMP", 4))
+		return NULL;
+	len = get16(t + 4);
+	if (len < 44 || !probe_mem_known(a, len, false))
+		return NULL;
+	if (!checksum_ok(t, len)) {
+		probe_printf("probe: warning bad MP table checksum at %lx, ignored\n",
+			     (unsigned long)a);
+		return NULL;
+	}
+	return t;
+}
+
 static bool mp_parse(struct probe_platform *pf, uint64_t fp)
 {
 	const uint8_t *f = phys_ptr(fp);
 	uint64_t a = get32(f + 4);
 	struct mp_state st = { { 0 }, { 0 } };
-	const uint8_t *t = phys_ptr(a);
+	const uint8_t *t;
 	uint16_t len;
 
 	pf->source = "mptable";
 	if (!a)
 		return f[11] ? mp_default_config(pf) : false;
-	if (!probe_mem_known(a, 44, false) || memcmp(t, "PCMP", 4))
+	if (!(t = mp_table(a)))
 		return false;
 	len = get16(t + 4);
-	if (len < 44 || !probe_mem_known(a, len, false))
-		return false;
-	if (!checksum_ok(t, len)) {
-		probe_printf("probe: warning bad MP table checksum at %lx, ignored\n",
-			     (unsigned long)a);
-		return false;
-	}
 	table_note(pf, a);
 	for (unsigned off = 44, n = 0; n < get16(t + 34) && off + 8 <= len; n++) {
 		unsigned elen = mp_entry(pf, &st, t + off);
@@ -350,6 +364,56 @@ static bool mp_scan(struct probe_platform *pf)
 		return false;
 	table_note(pf, fp);
 	return mp_parse(pf, fp);
+}
+
+/* --- probe.mptable: the MP table's buses and PCI interrupts, ACPI or not -- */
+
+/* One PCI I/O interrupt entry, next to what bus 0's config space says. */
+static void mp_report_pci(const uint8_t *e)
+{
+	unsigned slot = e[5] >> 2 & 0x1f, line = 255, pin = 0;
+
+	if (e[4] == 0) {
+		line = pci_cfg_read(slot, 0x3c, 1);
+		pin = pci_cfg_read(slot, 0x3d, 1);
+	}
+	probe_printf("probe: mp pci-int bus=%u slot=%u pin=%c ioapic=%u line=%u flags=%x cfg-line=%u cfg-pin=%u\n",
+		     e[4], slot, 'A' + (e[5] & 3), e[6], e[7], get16(e + 2), line, pin);
+}
+
+void probe_mp_report(void)
+{
+	uint64_t fp = mpfp_find();
+	const uint8_t *t = fp ? mp_table(get32(phys_ptr(fp) + 4)) : NULL;
+	uint8_t pci_bus[32] = { 0 };
+	unsigned npci = 0, nisa = 0;
+
+	if (!t) {
+		probe_printf("probe: mp none\n");
+		return;
+	}
+	for (unsigned off = 44, n = 0; n < get16(t + 34) && off + 8 <= get16(t + 4); n++) {
+		const uint8_t *e = t + off;
+		unsigned elen = e[0] == 0 ? 20 : e[0] <= 4 ? 8 : 0;
+		char type[7] = { 0 };
+
+		if (!elen || off + elen > get16(t + 4))
+			break;
+		if (e[0] == 1) {
+			for (unsigned i = 0; i < 6 && e[2 + i] != ' '; i++)
+				type[i] = (char)e[2 + i];
+			probe_printf("probe: mp bus %u %s\n", e[1], type);
+			if (!memcmp(type, "PCI", 4))
+				pci_bus[e[1] / 8] |= (uint8_t)(1 << e[1] % 8);
+		} else if (e[0] == 3 && (pci_bus[e[4] / 8] & (1 << e[4] % 8))) {
+			mp_report_pci(e);
+			npci++;
+		} else if (e[0] == 3) {
+			nisa++;
+		}
+		off += elen;
+	}
+	probe_printf("probe: mp pci-ints=%u other-ints=%u\n", npci, nisa);
 }
 
 /* ISA IRQs map 1:1 to GSIs with bus-default polarity and trigger unless a

@@ -237,6 +237,7 @@ void probe_main(uint64_t bp_phys, unsigned entry);
 void probe_tables_scan(struct probe_platform *pf);
 const uint8_t *probe_acpi_table(const char *sig, uint32_t *len);
 const uint8_t *probe_acpi_dsdt(const uint8_t *fadt, uint32_t fadt_len, uint32_t *len);
+void probe_mp_report(void);
 
 /* probe-apic.c */
 void probe_idt_init(void);
@@ -258,5 +259,13 @@ void probe_echo_enable(void);
 /* probe-power.c */
 void probe_poweroff(uint8_t status);
 void probe_reset(void);
+bool probe_acpi_s5(void);
+
+/* probe-acpi.c */
+int probe_acpi_s5_typ(const uint8_t *dsdt, uint32_t len);
+void probe_acpi_report(void);
+void probe_acpi_poweroff(void);
+void probe_acpi_button(void);
+void probe_acpi_sci(void);
 
 #endif

@@ -9,7 +9,7 @@ command -v qemu-img >/dev/null || skip "no qemu-img to check qcow2 images"
 export VMTUI_DB="$TMPD/data/vmtui.db" VMTUI_RUNTIME_DIR="$TMPD/run" VMTUI_VMM
 export XDG_CONFIG_HOME="$TMPD/config" XDG_DATA_HOME="$TMPD/data" HOME="$TMPD/home"
 mkdir -p "$HOME"
-CLEANUP_EXTRA='for vm in c1 c2 c3 c5; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
+CLEANUP_EXTRA='for vm in c1 c2 c3 c5 c6 c7; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
 NS=
 
 # state VM: its state in vmtui list; reason VM: its reason.
@@ -76,6 +76,22 @@ until "$VMTUI" console c5 </dev/null >"$TMPD/console" 2>&1 && [ "$(grep -c '^pro
 done
 [ "$(json_field c5 state)" = running ] || fail "c5 after its reboots: $(json_field c5 state)"
 "$VMTUI" destroy c5 >/dev/null 2>&1 || fail "destroy c5"
+
+# A guest that powers itself off through ACPI (S5) is shut off, not crashed;
+# shutdown presses ACPI's power button, which the probe answers with S5.
+"$VMTUI" create c6 --kernel "$PROBE" --memory 64 --cmdline "probe.acpi.poweroff" >"$TMPD/out" 2>&1 ||
+	fail "create c6: $(cat "$TMPD/out")"
+"$VMTUI" start c6 >"$TMPD/out" 2>&1 || fail "start c6: $(cat "$TMPD/out")"
+until_state c6 "shut off"
+"$VMTUI" create c7 --kernel "$PROBE" --memory 64 --cmdline "probe.acpi.button" >"$TMPD/out" 2>&1 ||
+	fail "create c7: $(cat "$TMPD/out")"
+"$VMTUI" start c7 >"$TMPD/out" 2>&1 || fail "start c7: $(cat "$TMPD/out")"
+console_until c7 'probe: acpi button armed'
+"$VMTUI" shutdown c7 >"$TMPD/out" 2>&1 || fail "shutdown c7: $(cat "$TMPD/out")"
+until_state c7 "shut off"
+grep -rqs 'power button: ACPI power-button event' "$TMPD/data" || fail "shutdown did not press ACPI's power button"
+grep -rqs 'exit reason=poweroff ACPI S5' "$TMPD/data" || fail "c6 and c7 did not end with S5"
+note "c6 powered itself off, c7 on the power button: both shut off"
 
 # Networks: a user-mode card (its host answers ARP) and a tap both reach the runner.
 FP=$("$PYTHON3" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "backend/vmm/x86/vmm-tables.h"
 
 #define BP_ACPI_RSDP 0x070
 #define BP_E820_ENTRIES 0x1e8
@@ -135,7 +134,7 @@ static int vmm_boot_low(struct vmm_mem *m, const struct vmm_boot_input *in,
 		return vmm_error_set(err, -EFAULT, "cannot write boot structures below 1 MiB");
 	if (vmm_boot_copy(m, VMM_BOOT_CMDLINE, in->cmdline, plan->cmdline_len + 1))
 		return vmm_error_set(err, -EFAULT, "cannot write the command line");
-	return vmm_tables_build(m, in->vcpus, rsdp, err);
+	return vmm_tables_build(m, in->vcpus, in->pci, rsdp, err);
 }
 
 int vmm_boot_load(struct vmm_mem *m, const struct vmm_boot_input *in,

@@ -8,6 +8,7 @@
 
 #include "backend/vmm/x86/vmm-bzimage.h"
 #include "backend/vmm/x86/vmm-mem.h"
+#include "backend/vmm/x86/vmm-tables.h"
 
 /*
  * Guest physical layout of what the runner writes before the kernel runs
@@ -21,7 +22,8 @@
  *            2 MiB pages identity-mapping 0-4 GiB (64-bit entry only)
  *   0x20000  kernel command line (up to 64 KiB)
  *   0x9fc00  EBDA (1 KiB, e820 reserved, empty)
- *   0xf0000  ACPI RSDP/XSDT/MADT and MP floating pointer + table (e820 reserved)
+ *   0xf0000  ACPI RSDP/XSDT/RSDT/MADT/FADT/FACS/DSDT and the MP floating
+ *            pointer and table (e820 reserved; see vmm-tables.h)
  *   kernel_addr    protected-mode kernel (pref_address or 1 MiB)
  *   initrd_addr    initrd, page-aligned, as high as initrd_addr_max allows
  */
@@ -61,6 +63,7 @@ struct vmm_boot_input {
 	size_t initrd_len;
 	const char *cmdline;
 	unsigned vcpus;
+	const struct vmm_tables_pci *pci;	/* INTx wiring for the tables; NULL: none */
 	int want_entry;		/* 0, 32 or 64 */
 };
 

@@ -61,6 +61,7 @@ int vmm_load_guest(struct vmm_vm *vm, struct vmm_error *err)
 	struct vmm_load_file k, i = { NULL, 0 };
 	struct vmm_boot_input in;
 	struct vmm_boot_plan plan;
+	struct vmm_tables_pci pci;
 	struct vmm_error e2 = { 0, "" };
 	int rc;
 
@@ -80,6 +81,8 @@ int vmm_load_guest(struct vmm_vm *vm, struct vmm_error *err)
 	in.initrd_len = i.len;
 	in.cmdline = vm->cfg.cmdline ? vm->cfg.cmdline : "";
 	in.vcpus = vm->cfg.vcpus;
+	vmm_plug_intx(vm, &pci);
+	in.pci = &pci;
 	in.want_entry = vm->cfg.boot_entry;
 	rc = vmm_boot_load(&vm->mem, &in, &vm->entry, &plan, &e2);
 	vmm_load_unmap(&k);
