@@ -395,7 +395,13 @@ int store_vm_delete(struct store *st, const char *uuid, struct vmt_error *err)
 
 	if (r < 0)
 		return r;
-	r = store_prepare(st, "DELETE FROM vms WHERE uuid = ?", &stmt, err);
+	r = store_prepare(st, "DELETE FROM links WHERE clone_uuid = ?", &stmt, err);
+	if (r == 0) {
+		store_bind_text(stmt, 1, uuid);
+		r = store_step_done(st, stmt, err, "deleting a clone's links");
+	}
+	if (r == 0)
+		r = store_prepare(st, "DELETE FROM vms WHERE uuid = ?", &stmt, err);
 	if (r == 0) {
 		store_bind_text(stmt, 1, uuid);
 		r = store_step_done(st, stmt, err, "deleting a VM");

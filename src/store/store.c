@@ -24,6 +24,14 @@
 static const char *const store_migrations[] = {
 	/* 1 to 2: a user network's port forwards. */
 	"ALTER TABLE nics ADD COLUMN forwards TEXT NOT NULL DEFAULT '';",
+	/* 2 to 3: which disks of linked clones read through which VM's. */
+	"CREATE TABLE links ("
+	" clone_uuid TEXT NOT NULL CHECK (length(clone_uuid) = 36),"
+	" idx INTEGER NOT NULL CHECK (idx >= 0),"
+	" base_uuid TEXT NOT NULL CHECK (length(base_uuid) = 36),"
+	" base_path TEXT NOT NULL,"
+	" PRIMARY KEY (clone_uuid, idx));"
+	"CREATE INDEX links_by_base ON links (base_uuid);",
 	NULL
 };
 

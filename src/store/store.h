@@ -10,7 +10,7 @@
 #include "src/model/vmdef.h"
 
 /* The schema version this vmtui writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -45,8 +45,35 @@ int store_vm_get_uuid(struct store *st, const char *uuid, struct vm_def **out,
 int store_vm_list(struct store *st, const char *uri, struct vm_def ***out,
 		  size_t *n, struct vmt_error *err);
 void store_vm_list_free(struct vm_def **defs, size_t n);
-/* -ENOENT when there is no such VM. */
+/* -ENOENT when there is no such VM. Its links as a clone go with it. */
 int store_vm_delete(struct store *st, const char *uuid, struct vmt_error *err);
+
+/*
+ * Disk idx of the VM clone_uuid is a linked clone's overlay: it reads
+ * through base_path, a disk of the VM base_uuid (which vmtui may not
+ * store: a libvirt domain it did not create).
+ */
+struct store_link {
+	char clone_uuid[37];
+	size_t idx;
+	char base_uuid[37];
+	char *base_path;	/* owned */
+};
+
+/* Record a link; part of the caller's transaction when it has one. */
+int store_link_add(struct store *st, const struct store_link *link,
+		   struct vmt_error *err);
+/* The links of clone_uuid's disks, by disk; free with store_link_list_free. */
+int store_link_list(struct store *st, const char *clone_uuid,
+		    struct store_link **out, size_t *n, struct vmt_error *err);
+void store_link_list_free(struct store_link *links, size_t n);
+/*
+ * The names of the stored VMs with a disk that reads through one of
+ * base_uuid's, "a, b", in *names (NULL when there is none; the caller
+ * frees it).
+ */
+int store_link_clones(struct store *st, const char *base_uuid, char **names,
+		      struct vmt_error *err);
 
 struct store_event {
 	int64_t time;		/* unix seconds */

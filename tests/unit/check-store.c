@@ -310,7 +310,8 @@ START_TEST(test_migrate_from_1)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
 	store_close(st);
-	raw_sql(path, "ALTER TABLE nics DROP COLUMN forwards; PRAGMA user_version = 1;");
+	raw_sql(path, "DROP TABLE links; ALTER TABLE nics DROP COLUMN forwards;"
+		" PRAGMA user_version = 1;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old", &got, &err), 0);
 	ck_assert_uint_eq(got->n_nics, 2);
@@ -324,6 +325,109 @@ START_TEST(test_migrate_from_1)
 	vm_def_free(got);
 	store_close(st);
 	vm_def_free(def);
+	free(path);
+}
+END_TEST
+
+/* The store of a base and its linked clone: b's disk 0 reads through a's. */
+static void add_link(struct store *st, const struct vm_def *clone, const struct vm_def *base)
+{
+	struct store_link l = { .idx = 0, .base_path = base->disks[0].path };
+	struct vmt_error err;
+
+	memcpy(l.clone_uuid, clone->uuid, sizeof(l.clone_uuid));
+	memcpy(l.base_uuid, base->uuid, sizeof(l.base_uuid));
+	ck_assert_int_eq(store_link_add(st, &l, &err), 0);
+}
+
+/*
+ * Links name a clone's disks and the base they read through; they survive
+ * the clone's (or the base's) save, and go with the clone's delete.
+ */
+START_TEST(test_links)
+{
+	struct store *st = open_mem();
+	struct vm_def *a = make_def("a", "kvm:///"), *b = make_def("b", "kvm:///");
+	struct vm_def *c = make_def("c", "kvm:///");
+	struct store_link *links, bad = { .base_path = (char *)"/x" };
+	struct vmt_error err;
+	char *names;
+	size_t n;
+
+	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, c, &err), 0);
+	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &err), 0);
+	ck_assert_ptr_null(names);
+	add_link(st, c, a);
+	add_link(st, b, a);
+	ck_assert_int_eq(store_link_add(st, &bad, &err), -EINVAL);
+	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
+	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &err), 0);
+	ck_assert_str_eq(names, "b, c");
+	free(names);
+	ck_assert_int_eq(store_link_list(st, b->uuid, &links, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(links[0].idx, 0);
+	ck_assert_str_eq(links[0].base_uuid, a->uuid);
+	ck_assert_str_eq(links[0].base_path, "/var/lib/x.qcow2");
+	store_link_list_free(links, n);
+	ck_assert_int_eq(store_vm_delete(st, b->uuid, &err), 0);
+	ck_assert_int_eq(store_link_list(st, b->uuid, &links, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	store_link_list_free(links, n);
+	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &err), 0);
+	ck_assert_str_eq(names, "c");
+	free(names);
+	ck_assert_int_eq(store_vm_delete(st, c->uuid, &err), 0);
+	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &err), 0);
+	ck_assert_ptr_null(names);
+	vm_def_free(a);
+	vm_def_free(b);
+	vm_def_free(c);
+	store_close(st);
+}
+END_TEST
+
+/*
+ * A database of schema 2 (before linked clones) is upgraded in place:
+ * its VMs stay as they were, and links can be kept from then on.
+ */
+START_TEST(test_migrate_from_2)
+{
+	char *path = xasprintf("%s/v2.db", check_tmpdir);
+	struct vm_def *a = make_def("a", "kvm:///"), *b = make_def("b", "kvm:///"), *got;
+	struct store *st;
+	struct vmt_error err;
+	char *names;
+	sqlite3 *db;
+	sqlite3_stmt *q;
+
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
+	store_close(st);
+	raw_sql(path, "DROP INDEX links_by_base; DROP TABLE links; PRAGMA user_version = 2;");
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_vm_get(st, "kvm:///", "a", &got, &err), 0);
+	ck_assert_str_eq(got->uuid, a->uuid);
+	ck_assert_uint_eq(got->n_disks, 2);
+	ck_assert_str_eq(got->nics[0].mac, a->nics[0].mac);
+	vm_def_free(got);
+	add_link(st, b, a);
+	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &err), 0);
+	ck_assert_str_eq(names, "b");
+	free(names);
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), 3);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	vm_def_free(a);
+	vm_def_free(b);
 	free(path);
 }
 END_TEST
@@ -379,6 +483,8 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_corrupt_db);
 	tcase_add_test(tc, test_newer_and_foreign_db);
 	tcase_add_test(tc, test_migrate_from_1);
+	tcase_add_test(tc, test_migrate_from_2);
+	tcase_add_test(tc, test_links);
 	tcase_add_test(tc, test_locked_db);
 	tcase_add_test(tc, test_refuses_incomplete);
 	suite_add_tcase(s, tc);
