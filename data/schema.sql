@@ -47,16 +47,19 @@ CREATE TABLE nics (
 	PRIMARY KEY (vm_uuid, idx)
 );
 
--- A linked clone's disk idx is a qcow2 overlay reading through base_path,
--- a disk of the VM base_uuid (schema 3): vmtui keeps that VM read-only and
--- refuses to delete it while the clone exists. No foreign keys: vmtui may
--- not store the base (a libvirt domain it did not create), and a VM's
--- INSERT OR REPLACE would cascade; store_vm_delete removes a clone's rows.
+-- A clone's disk idx is a qcow2 overlay reading through base_path, a disk
+-- of the VM base_uuid (schema 3): vmtui keeps that VM read-only and
+-- refuses to delete it while the clone exists; or, shared, it is that very
+-- image (a read-only disk), which deleting the clone's disks leaves alone.
+-- No foreign keys: vmtui may not store the base (a libvirt domain it did
+-- not create), and a VM's INSERT OR REPLACE would cascade;
+-- store_vm_delete removes a clone's rows.
 CREATE TABLE links (
 	clone_uuid TEXT NOT NULL CHECK (length(clone_uuid) = 36),
 	idx        INTEGER NOT NULL CHECK (idx >= 0),
 	base_uuid  TEXT NOT NULL CHECK (length(base_uuid) = 36),
 	base_path  TEXT NOT NULL,
+	shared     INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),
 	PRIMARY KEY (clone_uuid, idx)
 );
 

@@ -30,6 +30,7 @@ static const char *const store_migrations[] = {
 	" idx INTEGER NOT NULL CHECK (idx >= 0),"
 	" base_uuid TEXT NOT NULL CHECK (length(base_uuid) = 36),"
 	" base_path TEXT NOT NULL,"
+	" shared INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),"
 	" PRIMARY KEY (clone_uuid, idx));"
 	"CREATE INDEX links_by_base ON links (base_uuid);",
 	NULL

@@ -3,6 +3,7 @@
 #ifndef VMTUI_STORE_H
 #define VMTUI_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,13 +52,15 @@ int store_vm_delete(struct store *st, const char *uuid, struct vmt_error *err);
 /*
  * Disk idx of the VM clone_uuid is a linked clone's overlay: it reads
  * through base_path, a disk of the VM base_uuid (which vmtui may not
- * store: a libvirt domain it did not create).
+ * store: a libvirt domain it did not create). Or, when shared, it is
+ * base_path itself: a read-only disk the clone shares with base_uuid.
  */
 struct store_link {
 	char clone_uuid[37];
 	size_t idx;
 	char base_uuid[37];
 	char *base_path;	/* owned */
+	bool shared;
 };
 
 /* Record a link; part of the caller's transaction when it has one. */
@@ -69,11 +72,18 @@ int store_link_list(struct store *st, const char *clone_uuid,
 void store_link_list_free(struct store_link *links, size_t n);
 /*
  * The names of the stored VMs with a disk that reads through one of
- * base_uuid's, "a, b", in *names (NULL when there is none; the caller
- * frees it).
+ * base_uuid's (an overlay: shared disks do not count), in name order;
+ * *names is the caller's (store_names_free).
  */
-int store_link_clones(struct store *st, const char *base_uuid, char **names,
-		      struct vmt_error *err);
+int store_link_clones(struct store *st, const char *base_uuid, char ***names,
+		      size_t *n, struct vmt_error *err);
+/*
+ * -EBUSY, naming them, when linked clones read through the disks of the
+ * VM base_uuid (called name): vmtui does not verb it ("start", "delete").
+ */
+int store_link_check_base(struct store *st, const char *base_uuid, const char *name,
+			  const char *verb, struct vmt_error *err);
+void store_names_free(char **names, size_t n);
 
 struct store_event {
 	int64_t time;		/* unix seconds */

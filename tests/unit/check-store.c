@@ -329,15 +329,21 @@ START_TEST(test_migrate_from_1)
 }
 END_TEST
 
-/* The store of a base and its linked clone: b's disk 0 reads through a's. */
-static void add_link(struct store *st, const struct vm_def *clone, const struct vm_def *base)
+/* The store of a base and its clone: clone's disk 0 reads through base's, or is it (shared). */
+static void add_link_as(struct store *st, const struct vm_def *clone, const struct vm_def *base,
+			bool shared)
 {
-	struct store_link l = { .idx = 0, .base_path = base->disks[0].path };
+	struct store_link l = { .idx = 0, .base_path = base->disks[0].path, .shared = shared };
 	struct vmt_error err;
 
 	memcpy(l.clone_uuid, clone->uuid, sizeof(l.clone_uuid));
 	memcpy(l.base_uuid, base->uuid, sizeof(l.base_uuid));
 	ck_assert_int_eq(store_link_add(st, &l, &err), 0);
+}
+
+static void add_link(struct store *st, const struct vm_def *clone, const struct vm_def *base)
+{
+	add_link_as(st, clone, base, false);
 }
 
 /*
@@ -348,28 +354,39 @@ START_TEST(test_links)
 {
 	struct store *st = open_mem();
 	struct vm_def *a = make_def("a", "kvm:///"), *b = make_def("b", "kvm:///");
-	struct vm_def *c = make_def("c", "kvm:///");
+	struct vm_def *c = make_def("c", "kvm:///"), *d = make_def("d", "kvm:///");
 	struct store_link *links, bad = { .base_path = (char *)"/x" };
 	struct vmt_error err;
-	char *names;
+	char **names;
 	size_t n;
 
 	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, c, &err), 0);
-	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &err), 0);
-	ck_assert_ptr_null(names);
+	ck_assert_int_eq(store_vm_save(st, d, &err), 0);
+	/* A clone that only shares a read-only disk does not hold its original. */
+	add_link_as(st, d, a, true);
+	ck_assert_int_eq(store_link_check_base(st, a->uuid, "a", "start", &err), 0);
+	ck_assert_int_eq(store_link_list(st, d->uuid, &links, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(links[0].shared);
+	store_link_list_free(links, n);
 	add_link(st, c, a);
 	add_link(st, b, a);
 	ck_assert_int_eq(store_link_add(st, &bad, &err), -EINVAL);
 	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
-	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &err), 0);
-	ck_assert_str_eq(names, "b, c");
-	free(names);
+	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(names[0], "b");
+	ck_assert_str_eq(names[1], "c");
+	store_names_free(names, n);
+	ck_assert_int_eq(store_link_check_base(st, a->uuid, "a", "delete", &err), -EBUSY);
+	check_msg_has(&err, "linked clones b, c, which read through its disks", "not delete it");
 	ck_assert_int_eq(store_link_list(st, b->uuid, &links, &n, &err), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_uint_eq(links[0].idx, 0);
+	ck_assert(!links[0].shared);
 	ck_assert_str_eq(links[0].base_uuid, a->uuid);
 	ck_assert_str_eq(links[0].base_path, "/var/lib/x.qcow2");
 	store_link_list_free(links, n);
@@ -377,15 +394,16 @@ START_TEST(test_links)
 	ck_assert_int_eq(store_link_list(st, b->uuid, &links, &n, &err), 0);
 	ck_assert_uint_eq(n, 0);
 	store_link_list_free(links, n);
-	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &err), 0);
-	ck_assert_str_eq(names, "c");
-	free(names);
+	ck_assert_int_eq(store_link_check_base(st, a->uuid, "a", "start", &err), -EBUSY);
+	check_msg_has(&err, "linked clone c, which reads through its disks", "not start it until that is");
 	ck_assert_int_eq(store_vm_delete(st, c->uuid, &err), 0);
-	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &err), 0);
-	ck_assert_ptr_null(names);
+	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	store_names_free(names, n);
 	vm_def_free(a);
 	vm_def_free(b);
 	vm_def_free(c);
+	vm_def_free(d);
 	store_close(st);
 }
 END_TEST
@@ -400,7 +418,6 @@ START_TEST(test_migrate_from_2)
 	struct vm_def *a = make_def("a", "kvm:///"), *b = make_def("b", "kvm:///"), *got;
 	struct store *st;
 	struct vmt_error err;
-	char *names;
 	sqlite3 *db;
 	sqlite3_stmt *q;
 
@@ -416,9 +433,8 @@ START_TEST(test_migrate_from_2)
 	ck_assert_str_eq(got->nics[0].mac, a->nics[0].mac);
 	vm_def_free(got);
 	add_link(st, b, a);
-	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &err), 0);
-	ck_assert_str_eq(names, "b");
-	free(names);
+	ck_assert_int_eq(store_link_check_base(st, a->uuid, "a", "start", &err), -EBUSY);
+	check_msg_has(&err, "linked clone b", NULL);
 	store_close(st);
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
