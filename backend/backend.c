@@ -273,6 +273,12 @@ int backend_remove_storage(struct backend *be, const struct vm_def *def,
 	return BACKEND_CALL(be, remove_storage, "removing disks", err, def);
 }
 
+int backend_clone(struct backend *be, struct backend_clone *req,
+		  struct vmt_error *err)
+{
+	return BACKEND_CALL(be, clone, "cloning a VM", err, req);
+}
+
 static const char *const backend_action_names[] = {
 	[BACKEND_START] = "start",
 	[BACKEND_SHUTDOWN] = "shutdown",

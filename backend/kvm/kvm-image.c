@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "backend/kvm/kvm-image.h"
+#include "src/lib/file-copy.h"
 #include "src/lib/util.h"
 
 #define QCOW2_CLUSTER_BITS 16
@@ -135,6 +136,16 @@ static int image_write(const char *path, enum vm_disk_format format, uint64_t si
 				     strerror(-r));
 	}
 	return 0;
+}
+
+char *image_free_path(const char *dir, const char *name, size_t i,
+		      enum vm_disk_format format)
+{
+	char *stem = xasprintf("%s-disk%zu", name, i);
+	char *p = file_free_path(dir, stem, format == VM_DISK_FORMAT_QCOW2 ? "qcow2" : "img");
+
+	free(stem);
+	return p;
 }
 
 int image_create(const char *path, enum vm_disk_format format, uint64_t size,

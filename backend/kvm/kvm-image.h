@@ -4,6 +4,7 @@
 #define VMTUI_IMAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "src/lib/error.h"
@@ -16,6 +17,10 @@
  */
 int image_create(const char *path, enum vm_disk_format format, uint64_t size,
 		 struct vmt_error *err);
+
+/* A free path in dir for disk i of the VM name: NAME-diskI.img (or .qcow2), then with a number. */
+char *image_free_path(const char *dir, const char *name, size_t i,
+		      enum vm_disk_format format);
 
 /*
  * Create path (which must not exist) as a qcow2 overlay of backing, an

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* file-copy.c: a sparse file copy with SEEK_DATA/SEEK_HOLE and copy_file_range. */
+/* file-copy.c: a sparse file copy with SEEK_DATA/SEEK_HOLE and copy_file_range, and free file names. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -127,4 +127,16 @@ int file_copy_sparse(const char *src, const char *dst, struct vmt_error *err)
 		return vmt_error_set(err, -EIO, "cannot copy %s to %s: %s", src, dst, strerror(-r));
 	}
 	return 0;
+}
+
+char *file_free_path(const char *dir, const char *stem, const char *ext)
+{
+	for (unsigned n = 0; ; n++) {
+		char *p = n ? xasprintf("%s/%s.%u.%s", dir, stem, n, ext)
+			    : xasprintf("%s/%s.%s", dir, stem, ext);
+
+		if (access(p, F_OK) < 0)
+			return p;
+		free(p);
+	}
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* file-copy.h: copying an image file sparsely, only the ranges that hold data. */
+/* file-copy.h: copying an image file sparsely, only the ranges that hold data, to a free name. */
 #ifndef VMTUI_FILE_COPY_H
 #define VMTUI_FILE_COPY_H
 
@@ -14,5 +14,8 @@
  * -EEXIST when dst is there already.
  */
 int file_copy_sparse(const char *src, const char *dst, struct vmt_error *err);
+
+/* dir/stem.ext, or dir/stem.N.ext for the first N that names no file (newly allocated). */
+char *file_free_path(const char *dir, const char *stem, const char *ext);
 
 #endif
