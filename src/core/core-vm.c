@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "src/core/core.h"
+#include "src/core/core-priv.h"
 #include "src/lib/log.h"
 #include "src/lib/util.h"
 
-/* Tie def to be's connection and backend, and complete it with their defaults. */
-static void core_bind_def(struct backend *be, struct vm_def *def)
+void core_bind_def(struct backend *be, struct vm_def *def)
 {
 	vm_def_set_str(&def->uri, be->uri);
 	vm_def_set_str(&def->backend, be->ops->name);
@@ -32,8 +32,7 @@ static int core_prepare_def(struct backend *be, struct vm_def *def,
 	return r < 0 ? r : backend_validate(be, def, err);
 }
 
-/* The disks of def that vmtui just created, for undoing a failed create. */
-static void core_undo_images(struct backend *be, const struct vm_def *def)
+void core_undo_images(struct backend *be, const struct vm_def *def)
 {
 	struct vm_def *created = vm_def_copy(def);
 	struct vmt_error e;
@@ -205,9 +204,13 @@ static int core_delete_def(struct core *c, struct backend *be, const char *name,
 			   bool managed, struct vmt_error *err)
 {
 	struct vm_info info;
-	bool defined = backend_lookup(be, name, &info, NULL) == 0;
-	int r = 0;
+	struct vm_def *own;
+	bool defined;
+	int r = core_check_not_base(c, def->uuid, name, "delete", err);
 
+	if (r < 0)
+		return r;
+	defined = backend_lookup(be, name, &info, NULL) == 0;
 	if (defined && vm_state_is_active(info.state)) {
 		if (!force)
 			r = vmt_error_set(err, -EBUSY,
@@ -220,8 +223,12 @@ static int core_delete_def(struct core *c, struct backend *be, const char *name,
 		vm_info_done(&info);
 	if (r == 0)
 		r = core_forget(c, be, name, def, managed, defined, err);
-	if (r == 0 && remove_disks)
-		r = backend_remove_storage(be, def, err);
+	if (r == 0 && remove_disks) {
+		/* A disk shared with another VM (a clone's read-only one) is that VM's too. */
+		own = core_own_disks(c, def);
+		r = backend_remove_storage(be, own, err);
+		vm_def_free(own);
+	}
 	return r;
 }
 
@@ -255,8 +262,7 @@ static int core_redefine_missing(struct core *c, struct backend *be,
 	return r;
 }
 
-/* Before acting on a VM the hypervisor does not have but vmtui does. */
-static int core_handle_missing(struct core *c, struct backend *be,
+int core_handle_missing(struct core *c, struct backend *be,
 			       bool starting, const char *name,
 			       struct vmt_error *err)
 {
@@ -280,12 +286,32 @@ static int core_handle_missing(struct core *c, struct backend *be,
 			     name, be->uri, name);
 }
 
+/* The original of linked clones is not started: it would write what they read through. */
+static int core_check_start(struct core *c, struct backend *be, const char *name,
+			    struct vmt_error *err)
+{
+	struct vm_info info;
+	struct vm_def *def;
+	int r = 0;
+
+	if (backend_lookup(be, name, &info, NULL) == 0) {
+		r = core_check_not_base(c, info.uuid, name, "start", err);
+		vm_info_done(&info);
+	} else if (store_vm_get(c->store, be->uri, name, &def, NULL) == 0) {
+		r = core_check_not_base(c, def->uuid, name, "start", err);
+		vm_def_free(def);
+	}
+	return r;
+}
+
 int core_action(struct core *c, struct backend *be, enum backend_action a,
 		const char *name, struct vmt_error *err)
 {
 	struct vm_info info;
-	int r = core_handle_missing(c, be, a == BACKEND_START, name, err);
+	int r = a == BACKEND_START ? core_check_start(c, be, name, err) : 0;
 
+	if (r == 0)
+		r = core_handle_missing(c, be, a == BACKEND_START, name, err);
 	if (r == 0)
 		r = backend_action(be, a, name, err);
 	if (backend_lookup(be, name, &info, NULL) == 0) {
@@ -365,6 +391,10 @@ int core_show(struct core *c, struct backend *be, const char *name,
 		core_vm_missing_info(out->def, &out->info);
 	r = store_event_list(c->store, out->def->uuid, 20, &out->events,
 			     &out->n_events, err);
+	if (r == 0)
+		r = store_link_list(c->store, out->def->uuid, &out->links, &out->n_links, err);
+	if (r == 0)
+		r = store_link_clones(c->store, out->def->uuid, &out->clones, &out->n_clones, err);
 	if (r < 0) {
 		core_vm_detail_done(out);
 		return r;
@@ -388,5 +418,7 @@ void core_vm_detail_done(struct core_vm_detail *d)
 	store_event_list_free(d->events, d->n_events);
 	free(d->log_path);
 	vm_address_list_free(d->addrs, d->n_addrs);
+	store_link_list_free(d->links, d->n_links);
+	store_names_free(d->clones, d->n_clones);
 	memset(d, 0, sizeof(*d));
 }
