@@ -123,6 +123,8 @@ struct ui_view *ui_view_detail_new(struct ui *ui, size_t conn, const char *name,
 				   int tab);
 struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit);
 struct ui_view *ui_view_help_new(struct ui *ui);
+/* The clone dialog for VM name of connection conn: the new name, full or linked, start. */
+struct ui_view *ui_view_clone_new(struct ui *ui, size_t conn, const char *name);
 /*
  * A yes/no question; on yes (or on extra_key, with extra set), run(ui,
  * arg, extra) is called. arg_free(arg) runs when the question goes.

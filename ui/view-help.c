@@ -37,6 +37,8 @@ static void ui_help_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 		"In a console every key goes to the guest; Ctrl-] returns to vmtui.",
 		"Filter words must all match: state:running conn:system group:web or part of a name.",
 		"Space marks VMs; then start, shutdown, destroy, pause and delete act on all marked.",
+		"Clone copies the selected VM's disks, or (linked) makes qcow2 overlays on them:",
+		"  the original then stays read-only (no start, no delete) until its clones are gone.",
 		"The mouse selects (double click: details), scrolls, and sorts by a column title.",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(notes); i++, line++) {
