@@ -88,7 +88,12 @@ assert sc[2] == so[2] == {"file": sys.argv[4]}, "the CD-ROM is not shared"
 assert sc[0] != so[0] and sc[1] != so[1], "the disks are not copies"
 assert c.findtext("os/cmdline") == o.findtext("os/cmdline")
 PY
+expect 0 "$VMTUI" -c "$U" show $o --json
+ou=$(json_get "j['uuid']") om=$(json_get "j['nics'][0]['mac']")
 expect 0 "$VMTUI" -c "$U" show $f --json
+[ "$(json_get "j['uuid']")" != "$ou" ] || fail "show: the clone has the original's UUID"
+[ "$(json_get "j['nics'][0]['mac']")" != "$om" ] || fail "show: the clone has the original's MAC"
+[ "$(json_get "j['managed']")" = True ] || fail "vmtui does not keep the clone"
 fa=$(json_get "j['disks'][0]['path']") fb=$(json_get "j['disks'][1]['path']")
 [ "$(json_get "j['disks'][0]['pool']")" = default ] || fail "the copy is not a volume of the pool"
 [ "$(json_get "j['events'][0]['action']")" = "clone of $o" ] || fail "no clone event"
