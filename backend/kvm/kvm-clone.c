@@ -40,20 +40,28 @@ static int kvm_clone_disk(const char *imgdir, struct backend_clone *req, size_t 
 	const struct vm_disk *o = &req->orig->disks[i];
 	struct vm_disk *d = &req->def->disks[i];
 	enum vm_disk_format format = req->linked ? VM_DISK_FORMAT_QCOW2 : o->format;
-	char *path = image_free_path(imgdir, req->def->name, i, format);
+	char *backing = req->linked ? NULL : image_backing_name(o->path, o->format);
+	char *path;
 	int r;
 
-	if (req->linked)
-		r = kvm_clone_overlay(o, path, err);
-	else
-		r = file_copy_sparse(o->path, path, err);
+	/* A copy in the images folder would look for the backing file there. */
+	if (backing && backing[0] != '/') {
+		r = vmt_error_set(err, -EIO, "disk %zu: %s reads through %s, a name relative to its "
+				  "folder, which a copy elsewhere would not find: make a linked clone",
+				  i + 1, o->path, backing);
+		free(backing);
+		return r;
+	}
+	path = image_free_path(imgdir, req->def->name, i, format);
+	r = req->linked ? kvm_clone_overlay(o, path, err) : file_copy_sparse(o->path, path, err);
 	if (r < 0) {
 		free(path);
+		free(backing);
 		return vmt_error_prefix(err, "disk %zu", i + 1);
 	}
 	req->how[i] = req->linked ? BACKEND_CLONE_LINKED
-		      : image_has_backing(o->path, o->format) ? BACKEND_CLONE_CHAINED
-		      : BACKEND_CLONE_COPIED;
+		      : backing ? BACKEND_CLONE_CHAINED : BACKEND_CLONE_COPIED;
+	free(backing);
 	LOG_INFO("kvm: %s disk %zu of %s to %s for %s", req->linked ? "overlaid" : "copied",
 		 i + 1, req->name, path, req->def->name);
 	free(d->path);

@@ -199,12 +199,37 @@ int image_virtual_size(const char *path, enum vm_disk_format format, uint64_t *s
 	return 0;
 }
 
-bool image_has_backing(const char *path, enum vm_disk_format format)
+static uint32_t get_be32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return be32toh(v);
+}
+
+char *image_backing_name(const char *path, enum vm_disk_format format)
 {
 	unsigned char h[32];
+	uint64_t off;
+	uint32_t len;
+	char *name;
+	int fd;
 
-	return format == VM_DISK_FORMAT_QCOW2 && image_read_header(path, h, sizeof(h), NULL) == 0 &&
-	       get_be64(h + 8) != 0;
+	if (format != VM_DISK_FORMAT_QCOW2 || image_read_header(path, h, sizeof(h), NULL) < 0)
+		return NULL;
+	off = get_be64(h + 8);
+	len = get_be32(h + 16);
+	if (!off || !len || len > QCOW2_BACKING_NAME_MAX || off > (uint64_t)INT64_MAX)
+		return NULL;
+	name = xcalloc(1, (size_t)len + 1);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pread(fd, name, len, (off_t)off) != (ssize_t)len || strlen(name) != len) {
+		free(name);
+		name = NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	return name;
 }
 
 int image_create_overlay(const char *path, const char *backing,

@@ -34,7 +34,7 @@ int image_create_overlay(const char *path, const char *backing,
 /* What the guest sees of an image: a raw file's length, a qcow2 header's size. */
 int image_virtual_size(const char *path, enum vm_disk_format format, uint64_t *size,
 		       struct vmt_error *err);
-/* Whether path is a qcow2 image that reads through a backing file. */
-bool image_has_backing(const char *path, enum vm_disk_format format);
+/* The backing file a qcow2 image names, as it names it (newly allocated), or NULL. */
+char *image_backing_name(const char *path, enum vm_disk_format format);
 
 #endif

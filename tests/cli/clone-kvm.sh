@@ -136,6 +136,22 @@ expect_err 2 "^vmtui clone: missing argument" "$VMTUI" clone orig
 expect_err 2 "^vmtui clone: unknown option" "$VMTUI" clone orig x --bogus
 defs | diff "$TMPD/before" - || fail "bad input changed the store or the images"
 
+# A qcow2 that names its backing file relatively: a copy elsewhere would
+# lose it, so a full clone is refused; a linked clone reads through it.
+cp "$TMPD/data.img" "$TMPD/base.img"
+(cd "$TMPD" && qemu-img create -q -f qcow2 -b base.img -F raw rel.qcow2) || fail "qemu-img create"
+expect 0 "$VMTUI" create rel --kernel "$PROBE" --memory 64 --disk "$TMPD/rel.qcow2,format=qcow2"
+defs >"$TMPD/before"
+expect_err 1 "^vmtui: disk 1: $TMPD/rel.qcow2 reads through base.img, a name relative to its folder" \
+	"$VMTUI" clone rel relc
+defs | diff "$TMPD/before" - || fail "a refused clone changed the store or the images"
+expect 0 "$VMTUI" clone rel rell --linked
+qemu-img info --backing-chain "$(show rell 'j["disks"][0]["path"]')" >"$TMPD/info"
+grep -q "^backing file: $(realpath "$TMPD/rel.qcow2")" "$TMPD/info" && grep -q "^image: $TMPD/base.img" "$TMPD/info" ||
+	{ cat "$TMPD/info"; fail "the linked clone of an overlay does not read through both"; }
+expect 0 "$VMTUI" delete rell --remove-disks
+expect 0 "$VMTUI" delete rel
+
 # Deleting the clones frees the original; a clone's delete leaves the shared disk.
 expect 0 "$VMTUI" delete full --remove-disks
 [ -f "$TMPD/ro.img" ] || fail "deleting a clone's disks deleted the read-only disk it shared"
