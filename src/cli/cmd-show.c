@@ -32,7 +32,7 @@ static void show_json_forwards(struct json_writer *w, const struct vm_nic *nic)
 static const char *show_backing(const struct core_vm_detail *d, size_t i)
 {
 	for (size_t k = 0; k < d->n_links; k++)
-		if (d->links[k].idx == i)
+		if (d->links[k].idx == i && !d->links[k].shared)
 			return d->links[k].base_path;
 	return NULL;
 }

@@ -25,23 +25,39 @@ static bool core_def_uses(const struct vm_def *def, const char *path)
 	return false;
 }
 
-struct vm_def *core_own_disks(struct core *c, const struct vm_def *def)
+/* Whether def's disk path is another stored VM's too, or one its clone links share. */
+static bool core_disk_shared(const struct vm_def *def, const char *path, struct vm_def **defs,
+			     size_t n, const struct store_link *links, size_t n_links)
 {
-	struct vm_def *own = vm_def_copy(def), **defs;
-	size_t n;
+	for (size_t k = 0; k < n_links; k++)
+		if (links[k].shared && str_eq(links[k].base_path, path))
+			return true;
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(defs[k]->uuid, def->uuid) != 0 && core_def_uses(defs[k], path))
+			return true;
+	return false;
+}
 
-	if (!def->uri || store_vm_list(c->store, def->uri, &defs, &n, NULL) < 0)
-		return own;
+/* The original may be a libvirt domain vmtui does not store: the clone's links know. */
+struct vm_def *core_own_disks(struct core *c, const char *uri, const struct vm_def *def)
+{
+	struct vm_def *own = vm_def_copy(def), **defs = NULL;
+	struct store_link *links = NULL;
+	size_t n = 0, n_links = 0;
+
+	/* def may be the hypervisor's, which names no connection: uri does. */
+	if (store_vm_list(c->store, uri, &defs, &n, NULL) < 0)
+		n = 0;
+	if (store_link_list(c->store, def->uuid, &links, &n_links, NULL) < 0)
+		n_links = 0;
 	for (size_t i = own->n_disks; i-- > 0;)
-		for (size_t k = 0; k < n; k++)
-			if (strcmp(defs[k]->uuid, def->uuid) != 0 &&
-			    core_def_uses(defs[k], own->disks[i].path)) {
-				LOG_INFO("%s: disk %s is %s's too: it stays", def->name,
-					 own->disks[i].path, defs[k]->name);
-				vm_def_remove_disk(own, i);
-				break;
-			}
+		if (core_disk_shared(def, own->disks[i].path, defs, n, links, n_links)) {
+			LOG_INFO("%s: disk %s is another VM's too: it stays", def->name,
+				 own->disks[i].path);
+			vm_def_remove_disk(own, i);
+		}
 	store_vm_list_free(defs, n);
+	store_link_list_free(links, n_links);
 	return own;
 }
 
@@ -131,14 +147,15 @@ static bool core_clone_link(const struct vm_def *orig, const struct vm_def *def,
 	memset(out, 0, sizeof(*out));
 	memcpy(out->clone_uuid, def->uuid, sizeof(out->clone_uuid));
 	out->idx = i;
-	if (how == BACKEND_CLONE_LINKED) {
+	if (how == BACKEND_CLONE_LINKED || (how == BACKEND_CLONE_SHARED && orig->disks[i].path)) {
 		memcpy(out->base_uuid, orig->uuid, sizeof(out->base_uuid));
 		out->base_path = orig->disks[i].path;
+		out->shared = how == BACKEND_CLONE_SHARED;
 		return true;
 	}
 	/* A copy of an overlay reads through what the original's disk read through. */
 	for (size_t k = 0; how == BACKEND_CLONE_CHAINED && k < n_inherited; k++)
-		if (inherited[k].idx == i) {
+		if (inherited[k].idx == i && !inherited[k].shared) {
 			memcpy(out->base_uuid, inherited[k].base_uuid, sizeof(out->base_uuid));
 			out->base_path = inherited[k].base_path;
 			return true;

@@ -24,10 +24,10 @@ int core_handle_missing(struct core *c, struct backend *be, bool starting,
 int core_check_not_base(struct core *c, const char *uuid, const char *name,
 			const char *verb, struct vmt_error *err);
 /*
- * A copy of def without the disks another VM vmtui keeps on the same
- * connection also uses (a clone's shared read-only disk, its
- * original's): what deleting def's disks may delete.
+ * A copy of def without the disks another VM vmtui keeps on connection
+ * uri also uses (a clone's shared read-only disk, its original's): what
+ * deleting def's disks may delete.
  */
-struct vm_def *core_own_disks(struct core *c, const struct vm_def *def);
+struct vm_def *core_own_disks(struct core *c, const char *uri, const struct vm_def *def);
 
 #endif

@@ -210,6 +210,8 @@ static int core_delete_def(struct core *c, struct backend *be, const char *name,
 
 	if (r < 0)
 		return r;
+	/* Asked before the store forgets the VM, with what its links say it shares. */
+	own = remove_disks ? core_own_disks(c, be->uri, def) : NULL;
 	defined = backend_lookup(be, name, &info, NULL) == 0;
 	if (defined && vm_state_is_active(info.state)) {
 		if (!force)
@@ -223,12 +225,10 @@ static int core_delete_def(struct core *c, struct backend *be, const char *name,
 		vm_info_done(&info);
 	if (r == 0)
 		r = core_forget(c, be, name, def, managed, defined, err);
-	if (r == 0 && remove_disks) {
-		/* A disk shared with another VM (a clone's read-only one) is that VM's too. */
-		own = core_own_disks(c, def);
+	/* A disk shared with another VM (a clone's read-only one) is that VM's too. */
+	if (r == 0 && remove_disks)
 		r = backend_remove_storage(be, own, err);
-		vm_def_free(own);
-	}
+	vm_def_free(own);
 	return r;
 }
 

@@ -17,6 +17,7 @@ POOL=$LIBVIRTD_DIR/pool
 head -c $((8 << 20)) /dev/urandom >"$TMPD/rand.img"
 virsh -q -c "$U" vol-create-as default $o-a.img 8M --format raw >/dev/null || fail "vol-create-as raw"
 virsh -q -c "$U" vol-create-as default $o-b.qcow2 8M --format qcow2 >/dev/null || fail "vol-create-as qcow2"
+virsh -q -c "$U" vol-create-as default $o-ro.img 1M --format raw >/dev/null || fail "vol-create-as read-only"
 cp "$TMPD/rand.img" "$POOL/$o-a.img"
 qemu-img convert -n -f raw -O qcow2 "$TMPD/rand.img" "$POOL/$o-b.qcow2" || fail "qemu-img convert"
 printf 'a CD-ROM' >"$TMPD/cd.iso"
@@ -33,6 +34,8 @@ cat >"$TMPD/orig.xml" <<XML
     <disk type='volume' device='disk'><driver name='qemu' type='qcow2'/>
       <source pool='default' volume='$o-b.qcow2'/><target dev='vdb' bus='virtio'/></disk>
     <disk type='file' device='cdrom'><source file='$TMPD/cd.iso'/><target dev='sda' bus='sata'/><readonly/></disk>
+    <disk type='file' device='disk'><driver name='qemu' type='raw'/>
+      <source file='$POOL/$o-ro.img'/><target dev='vdc' bus='virtio'/><readonly/></disk>
     <interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/></interface>
     <serial type='pty'/><console type='pty'/>
     <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
@@ -82,10 +85,11 @@ mc = [m.get("address") for m in c.findall("devices/interface/mac")]
 assert len(mc) == 1 and mc != mo, (mo, mc)
 g = c.find("devices/graphics")
 assert g.get("autoport") == "yes" and g.get("port") in (None, "-1"), g.attrib
-so = [s.find("source").attrib for s in o.findall("devices/disk")]
-sc = [s.find("source").attrib for s in c.findall("devices/disk")]
-assert sc[2] == so[2] == {"file": sys.argv[4]}, "the CD-ROM is not shared"
-assert sc[0] != so[0] and sc[1] != so[1], "the disks are not copies"
+src = lambda d, dev: [k.find("source").attrib for k in d.findall("devices/disk")
+                      if k.find("target").get("dev") == dev][0]
+assert src(c, "sda") == src(o, "sda") == {"file": sys.argv[4]}, "the CD-ROM is not shared"
+assert src(c, "vdc") == src(o, "vdc"), "the read-only disk is not shared"
+assert src(c, "vda") != src(o, "vda") and src(c, "vdb") != src(o, "vdb"), "the disks are not copies"
 assert c.findtext("os/cmdline") == o.findtext("os/cmdline")
 PY
 expect 0 "$VMTUI" -c "$U" show $o --json
@@ -153,7 +157,9 @@ expect 0 "$VMTUI" -c "$U" delete $l --remove-disks
 expect 0 "$VMTUI" -c "$U" delete $f --remove-disks
 [ -e "$fa" ] && fail "delete --remove-disks left the copy $fa"
 [ -f "$TMPD/cd.iso" ] || fail "deleting a clone's disks removed the CD-ROM it shared"
+[ -f "$POOL/$o-ro.img" ] || fail "deleting a clone's disks removed the read-only volume it shared"
 expect 0 "$VMTUI" -c "$U" delete $o
-virsh -q -c "$U" vol-delete $o-a.img default >/dev/null && virsh -q -c "$U" vol-delete $o-b.qcow2 default >/dev/null ||
+virsh -q -c "$U" vol-delete $o-a.img default >/dev/null && virsh -q -c "$U" vol-delete $o-b.qcow2 default >/dev/null &&
+	virsh -q -c "$U" vol-delete $o-ro.img default >/dev/null ||
 	fail "the original's volumes are not there to delete"
 echo "PASS: libvirt clone"
