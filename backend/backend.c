@@ -314,6 +314,12 @@ int backend_remove_storage(struct backend *be, const struct vm_def *def,
 	return BACKEND_CALL(be, remove_storage, "removing disks", err, def);
 }
 
+int backend_clone(struct backend *be, struct backend_clone *req,
+		  struct vmt_error *err)
+{
+	return BACKEND_CALL(be, clone, "cloning a VM", err, req);
+}
+
 typedef int (*backend_verb_fn)(struct backend *, const char *, struct vmt_error *);
 
 #define BACKEND_VERB_ROW(A, name, done, summary, help, footer, key, fkey, op)             \

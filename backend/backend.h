@@ -173,6 +173,28 @@ enum {
 	BACKEND_CONSOLE_FORCE = 1 << 0,	/* take the console from another client */
 };
 
+/* How a backend made one disk of a clone from the original's. */
+enum backend_clone_disk {
+	BACKEND_CLONE_SHARED,	/* the same image: read-only disks, CD-ROMs */
+	BACKEND_CLONE_COPIED,	/* a copy of its own */
+	/* A copy that, as the original's image did, reads through a backing file. */
+	BACKEND_CLONE_CHAINED,
+	BACKEND_CLONE_LINKED,	/* a qcow2 overlay reading through the original's image */
+};
+
+/* What a backend's clone is asked to make, and what it says it made. */
+struct backend_clone {
+	const char *name;		/* the VM to copy; it is shut off */
+	const struct vm_def *orig;	/* its definition */
+	/*
+	 * The new VM: orig with its new name, UUID and MACs. The backend
+	 * sets path, format, pool and created of each disk it makes.
+	 */
+	struct vm_def *def;
+	bool linked;			/* overlays on the original's disks, not copies */
+	enum backend_clone_disk *how;	/* def->n_disks entries, filled in */
+};
+
 /*
  * The operations of one backend. Any may be NULL: the wrappers below then
  * report "not supported by this backend". VMs are named by name within
@@ -184,6 +206,11 @@ struct backend_ops {
 	/* What the backend is built on, for vmtui --version ("libvirt 9.0.0"). */
 	const char *(*version)(void);
 	enum vm_disk_format default_disk_format;
+	/*
+	 * Its definitions live in vmtui's store alone (kvm:///): nothing to
+	 * undefine on the hypervisor's side, and a VM cannot go missing there.
+	 */
+	bool defs_in_store;
 
 	int (*open)(struct backend *be, struct vmt_error *err);
 	void (*close)(struct backend *be);
@@ -222,6 +249,14 @@ struct backend_ops {
 	/* Delete the images vmtui or the pool holds for these disks. */
 	int (*remove_storage)(struct backend *be, const struct vm_def *def,
 			      struct vmt_error *err);
+	/*
+	 * Make the disks of a clone (copies, or overlays when linked; the
+	 * read-only ones shared) and define it where the hypervisor keeps
+	 * definitions (kvm:/// keeps them in the store, which is the core's
+	 * to write). All or nothing: on failure nothing it made is left.
+	 */
+	int (*clone)(struct backend *be, struct backend_clone *req,
+		     struct vmt_error *err);
 
 	int (*start)(struct backend *be, const char *name, struct vmt_error *err);
 	int (*shutdown)(struct backend *be, const char *name, struct vmt_error *err);
@@ -345,6 +380,8 @@ int backend_rename(struct backend *be, const char *name, const char *new_name,
 		   struct vmt_error *err);
 int backend_remove_storage(struct backend *be, const struct vm_def *def,
 			   struct vmt_error *err);
+int backend_clone(struct backend *be, struct backend_clone *req,
+		  struct vmt_error *err);
 
 /*
  * The power verbs: the one table the CLI's commands, the UI's keys, both

@@ -1,7 +1,7 @@
 -- SPDX-License-Identifier: GPL-2.0-or-later
 -- schema.sql: vmtui's SQLite schema, applied to a new database as one transaction.
--- A change here bumps user_version and adds the matching step to the
--- migrations in src/store.c, so older databases are upgraded.
+-- A change here bumps STORE_SCHEMA_VERSION and adds the matching step to
+-- store_migrations in src/store/store.c, so older databases are upgraded.
 
 -- A VM is keyed by the identity of the host (and daemon) it lives on and
 -- its UUID, never by the URI it was reached through: qemu:///system and
@@ -61,6 +61,24 @@ CREATE TABLE nics (
 	FOREIGN KEY (vm_host, vm_uuid) REFERENCES vms (host, uuid)
 		ON DELETE CASCADE ON UPDATE CASCADE
 );
+
+-- A clone's disk idx is a qcow2 overlay reading through base_path, a disk
+-- of the VM base_uuid (schema 3): vmtui keeps that VM read-only and
+-- refuses to delete it while the clone exists; or, shared, it is that very
+-- image (a read-only disk), which deleting the clone's disks leaves alone.
+-- No foreign keys: vmtui may not store the base (a libvirt domain it did
+-- not create), and a VM's INSERT OR REPLACE would cascade;
+-- store_vm_delete removes a clone's rows.
+CREATE TABLE links (
+	clone_uuid TEXT NOT NULL CHECK (length(clone_uuid) = 36),
+	idx        INTEGER NOT NULL CHECK (idx >= 0),
+	base_uuid  TEXT NOT NULL CHECK (length(base_uuid) = 36),
+	base_path  TEXT NOT NULL,
+	shared     INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),
+	PRIMARY KEY (clone_uuid, idx)
+);
+
+CREATE INDEX links_by_base ON links (base_uuid);
 
 -- What vmtui did to which VM, when, and how it went. Not tied to vms by a
 -- foreign key: the history of a deleted VM stays.

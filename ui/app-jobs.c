@@ -220,6 +220,16 @@ static void ui_job_done(struct ui *ui, struct job *job, const char *what)
 	ui_refresh_conn(ui, job->conn);
 }
 
+static void ui_job_clone(struct ui *ui, struct job *job)
+{
+	if (job->result < 0)
+		ui_status(ui, true, "%s", job->err.msg);
+	else
+		ui_status(ui, false, "cloned %s to %s%s", job->name, job->text,
+			  job->flags & CORE_CLONE_START ? ", and started it" : "");
+	ui_refresh_conn(ui, job->conn);
+}
+
 static void ui_job_addresses(struct ui *ui, struct job *job)
 {
 	ui->conns[job->conn].addrs_queued = false;
@@ -301,6 +311,7 @@ void ui_handle_job(struct ui *ui, struct job *job)
 		case JOB_ADDRESSES: ui_job_addresses(ui, job); break;
 		case JOB_ACTION: ui_job_done(ui, job, backend_action_name(job->action)); break;
 		case JOB_DELETE: ui_job_done(ui, job, "deleted"); break;
+		case JOB_CLONE: ui_job_clone(ui, job); break;
 		case JOB_CREATE: ui_job_done(ui, job, "created"); break;
 		case JOB_EDIT: ui_job_done(ui, job, "changed"); break;
 		case JOB_HISTORY: break;	/* its view was closed meanwhile */

@@ -451,11 +451,23 @@ static void ui_list_create(struct ui *ui)
 	ui_push_view(ui, ui_view_form_new(ui, conn, NULL));
 }
 
+/* Clone asks first: the new name, full or linked, start it or not. */
+static void ui_list_clone(struct ui *ui)
+{
+	struct ui_row *row = ui_model_current(&ui->model);
+
+	if (!row || !row->vm) {
+		ui_status(ui, true, "no VM selected");
+		return;
+	}
+	ui_push_view(ui, ui_view_clone_new(ui, row->vm->conn, row->vm->vm.info.name));
+}
+
 static const enum ui_action ui_list_actions[] = {
 	UI_ACT_UP, UI_ACT_DOWN, UI_ACT_PGUP, UI_ACT_PGDN, UI_ACT_HOME, UI_ACT_END,
 	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_MARK_ALL, UI_ACT_UNMARK_ALL, UI_VERB_ACTIONS
-	UI_ACT_AUTOSTART, UI_ACT_CREATE, UI_ACT_EDIT,
-	UI_ACT_DELETE, UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS, UI_ACT_HISTORY, UI_ACT_IMAGES,
+	UI_ACT_AUTOSTART, UI_ACT_CREATE, UI_ACT_EDIT, UI_ACT_DELETE, UI_ACT_CLONE,
+	UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS, UI_ACT_HISTORY, UI_ACT_IMAGES,
 	UI_ACT_FILTER,
 	UI_ACT_SORT, UI_ACT_INVERT, UI_ACT_FOLD, UI_ACT_ACTIVE, UI_ACT_LAYOUT,
 	UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_CLOSE,
@@ -542,6 +554,7 @@ static void ui_list_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 		else
 			ui_list_get_def(ui, v, true);
 		break;
+	case UI_ACT_CLONE: ui_list_clone(ui); break;
 	case UI_ACT_CONSOLE: ui_list_console(ui); break;
 	case UI_ACT_LAYOUT: ui_console_next_layout(ui); break;
 	default: ui_list_view_keys(ui, a); break;

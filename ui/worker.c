@@ -246,6 +246,8 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 		return core_edit(c, be, job->def, &job->next_boot, &job->err);
 	case JOB_DELETE:
 		return core_delete(c, be, job->name, job->flag, true, &job->err);
+	case JOB_CLONE:
+		return core_clone(c, be, job->name, job->text, job->flags, NULL, &job->err);
 	case JOB_DETAIL:
 		return core_show(c, be, job->name, &job->detail, &job->err);
 	case JOB_CONSOLE:

@@ -19,6 +19,7 @@ enum job_type {
 	JOB_GET_DEF,		/* core_get_def(name) for the edit form */
 	JOB_EDIT,		/* core_edit(def) */
 	JOB_DELETE,		/* core_delete(name, flag = remove disks) */
+	JOB_CLONE,		/* core_clone(name, text = new name, flags) */
 	JOB_DETAIL,		/* core_show(name) */
 	JOB_SNAP_LIST,
 	JOB_SNAP_CREATE,	/* text = snapshot name, text2 = description */
@@ -57,6 +58,7 @@ struct job {
 	enum backend_action action;
 	struct vm_def *def;		/* CREATE, EDIT in; GET_DEF out */
 	bool flag;
+	unsigned flags;			/* CLONE: CORE_CLONE_* */
 	char *text, *text2;
 	/* answers */
 	int result;

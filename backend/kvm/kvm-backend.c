@@ -18,6 +18,7 @@
 #include "backend/kvm/kvm-backend-ctl.h"
 #include "backend/kvm/kvm-backend.h"
 #include "backend/kvm/kvm-priv.h"
+#include "backend/kvm/kvm-clone.h"
 #include "backend/vmm/kvm-proto.h"
 #include "backend/kvm/kvm-host.h"
 #include "backend/kvm/kvm-image.h"
@@ -225,21 +226,6 @@ static int kvm_check_kernel(const char *path, struct vmt_error *err)
 	return 0;
 }
 
-/* A free path in the images folder for disk i of def. */
-static char *kvm_image_path(struct kvm_be *k, const struct vm_def *def, size_t i)
-{
-	const char *ext = def->disks[i].format == VM_DISK_FORMAT_QCOW2 ? "qcow2" : "img";
-
-	for (unsigned n = 0; ; n++) {
-		char *p = n ? xasprintf("%s/%s-disk%zu.%u.%s", k->imgdir, def->name, i, n, ext)
-			    : xasprintf("%s/%s-disk%zu.%s", k->imgdir, def->name, i, ext);
-
-		if (access(p, F_OK) < 0)
-			return p;
-		free(p);
-	}
-}
-
 /* Create the images of disks that have a size and were not created yet. */
 static int kvm_create_images(struct kvm_be *k, struct vm_def *def,
 			     struct vmt_error *err)
@@ -254,7 +240,7 @@ static int kvm_create_images(struct kvm_be *k, struct vm_def *def,
 			r = mkdir_p(k->imgdir, 0700, err);
 			if (r < 0)
 				return r;
-			d->path = kvm_image_path(k, def, i);
+			d->path = image_free_path(k->imgdir, def->name, i, d->format);
 		}
 		r = image_create(d->path, d->format, d->size_bytes, err);
 		if (r < 0)
@@ -371,6 +357,15 @@ static int kvm_rename(struct backend *be, const char *name, const char *new_name
 				  name, vm_state_name(info.state));
 	vm_info_done(&info);
 	return r;
+}
+
+static int kvm_clone(struct backend *be, struct backend_clone *req,
+		     struct vmt_error *err)
+{
+	struct kvm_be *k = kvm_be(be);
+	int r = mkdir_p(k->imgdir, 0700, err);
+
+	return r < 0 ? r : kvm_clone_disks(k->imgdir, req, err);
 }
 
 static int kvm_remove_storage(struct backend *be, const struct vm_def *def,
@@ -953,6 +948,7 @@ static void kvm_events_stop(struct kvm_be *k)
 const struct backend_ops kvm_backend_ops = {
 	.name = "kvm",
 	.default_disk_format = VM_DISK_FORMAT_RAW,
+	.defs_in_store = true,
 	.open = kvm_open,
 	.close = kvm_close,
 	.limits = kvm_limits,
@@ -966,6 +962,7 @@ const struct backend_ops kvm_backend_ops = {
 	.undefine = kvm_undefine,
 	.rename = kvm_rename,
 	.remove_storage = kvm_remove_storage,
+	.clone = kvm_clone,
 	.start = kvm_start,
 	.shutdown = kvm_shutdown,
 	.destroy = kvm_destroy,

@@ -13,6 +13,7 @@
 
 #include "backend/kvm/kvm-priv.h"
 #include "backend/vmm/kvm-proto.h"
+#include "src/lib/file-copy.h"
 #include "src/lib/files.h"
 #include "src/lib/log.h"
 #include "src/lib/util.h"
@@ -182,6 +183,22 @@ int kvm_snapshot_list(struct backend *be, const char *name, struct vm_snapshot *
 	return 0;
 }
 
+/* The disk as the snapshot has it, whole or not at all: a copy beside it, renamed over it. */
+static int kvm_snap_put_back(const char *copy, const char *disk, struct vmt_error *err)
+{
+	char *tmp = xasprintf("%s.revert", disk);
+	int r;
+
+	unlink(tmp);
+	r = file_copy_sparse(copy, tmp, err);
+	if (r == 0 && rename(tmp, disk) < 0)
+		r = vmt_error_set(err, -EIO, "cannot put %s back: %s", disk, strerror(errno));
+	if (r < 0)
+		unlink(tmp);
+	free(tmp);
+	return r;
+}
+
 /* Copy each kept disk of def between its image and the snapshot folder (to the folder: save). */
 static int kvm_snap_copy_disks(const struct vm_def *def, const char *dir, bool save,
 			       struct vmt_error *err)
@@ -197,9 +214,10 @@ static int kvm_snap_copy_disks(const struct vm_def *def, const char *dir, bool s
 		if (!save && access(copy, F_OK) < 0)
 			r = vmt_error_set(err, -EIO, "the snapshot has no copy of disk %zu (%s): the VM's "
 					  "disks changed since it was taken", i, def->disks[i].path);
+		else if (save)
+			r = file_copy_sparse(def->disks[i].path, copy, err);
 		else
-			r = save ? file_copy_sparse(def->disks[i].path, copy, err)
-				 : file_copy_sparse(copy, def->disks[i].path, err);
+			r = kvm_snap_put_back(copy, def->disks[i].path, err);
 		free(copy);
 	}
 	return r;

@@ -215,7 +215,7 @@ static int lv_lookup_uuid(struct backend *be, const char *uuid, struct vm_info *
  * The persistent definition, with secrets such as graphics passwords, so
  * that defining it again keeps them; read-only connections get it without.
  */
-static char *lv_domain_xml(struct lv_conn *lv, virDomainPtr dom)
+char *lv_domain_xml(struct lv_conn *lv, virDomainPtr dom)
 {
 	char *xml = LV_CALL(lv, virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE |
 						     VIR_DOMAIN_XML_SECURE));
@@ -253,8 +253,7 @@ static int lv_get_def(struct backend *be, const char *name, struct vm_def **out,
 	return r;
 }
 
-/* Define xml; libvirt checks it against its schema where it can. */
-static int lv_define_xml(struct backend *be, const char *xml, const char *name,
+int lv_define_xml(struct backend *be, const char *xml, const char *name,
 			 struct vmt_error *err)
 {
 	struct lv_conn *lv = lv_conn(be);
@@ -587,6 +586,7 @@ const struct backend_ops lv_backend_ops = {
 	.undefine = lv_undefine,
 	.rename = lv_rename,
 	.remove_storage = lv_remove_storage,
+	.clone = lv_clone,
 	.start = lv_start,
 	.shutdown = lv_shutdown,
 	.destroy = lv_destroy,

@@ -86,6 +86,15 @@ static inline struct lv_conn *lv_conn(struct backend *be)
 int lv_fail(struct vmt_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The persistent definition, with secrets such as graphics passwords, so
+ * that defining it again keeps them; read-only connections get it without.
+ */
+char *lv_domain_xml(struct lv_conn *lv, virDomainPtr dom);
+/* Define xml; libvirt checks it against its schema where it can. */
+int lv_define_xml(struct backend *be, const char *xml, const char *name,
+		  struct vmt_error *err);
+
 /* Look a domain up by name; the caller virDomainFree()s it. */
 int lv_domain(struct backend *be, const char *name, virDomainPtr *out,
 	      struct vmt_error *err);
@@ -142,6 +151,15 @@ int lv_remove_storage(struct backend *be, const struct vm_def *def,
 		      struct vmt_error *err);
 /* Undo lv_create_volumes: delete only the volumes it created. */
 void lv_remove_created(struct backend *be, const struct vm_def *def);
+/* A volume name not yet taken in pool: <vm>-disk<i>.<ext>, then with a number. */
+char *lv_volume_name(struct lv_conn *lv, virStoragePoolPtr pool,
+		     const struct vm_def *def, size_t i);
+
+/* lv-clone.c */
+int lv_clone(struct backend *be, struct backend_clone *req, struct vmt_error *err);
+/* -EBUSY, naming them, when linked clones read through dom's disks: verb it not. */
+int lv_check_not_base(struct backend *be, virDomainPtr dom, const char *name,
+		      const char *verb, struct vmt_error *err);
 
 /* lv-host.c */
 int lv_net_list(struct backend *be, struct backend_net **out, size_t *n,

@@ -82,6 +82,8 @@ int lv_snapshot_create(struct backend *be, const char *name, const char *snap,
 	if (r < 0)
 		return r;
 	r = lv_domain(be, name, &dom, err);
+	if (r == 0 && (r = lv_check_not_base(be, dom, name, "take snapshots of", err)) < 0)
+		virDomainFree(dom);
 	if (r == 0) {
 		/* libvirt's refusal (a raw disk cannot hold an internal snapshot) says why. */
 		s = LV_CALL(lv, virDomainSnapshotCreateXML(dom, xml, 0));
@@ -104,6 +106,8 @@ static int lv_snap_apply(struct backend *be, const char *name, const char *snap,
 	virDomainPtr dom;
 	int r = lv_enter_domain(be, name, &dom, err);
 
+	if (r == 0 && revert && (r = lv_check_not_base(be, dom, name, "revert", err)) < 0)
+		virDomainFree(dom);
 	if (r < 0)
 		return r;
 	s = LV_CALL(lv, virDomainSnapshotLookupByName(dom, snap, 0));

@@ -69,9 +69,8 @@ static int lv_pool_of_dir(struct backend *be, const char *dir,
 			     be->uri, dir, LV_DEFAULT_POOL);
 }
 
-/* A volume name not yet taken in pool: <vm>-disk<i>.<ext>, then with a number. */
-static char *lv_volume_name(struct lv_conn *lv, virStoragePoolPtr pool,
-			    const struct vm_def *def, size_t i)
+char *lv_volume_name(struct lv_conn *lv, virStoragePoolPtr pool,
+		     const struct vm_def *def, size_t i)
 {
 	const char *ext = def->disks[i].format == VM_DISK_FORMAT_QCOW2 ? "qcow2" : "img";
 

@@ -301,6 +301,45 @@ int lv_xml_volume(const char *name, uint64_t size, enum vm_disk_format format,
 	return lv_xml_write(lv_volume_body, &a, out, err);
 }
 
+struct lv_overlay_args {
+	const char *name;
+	uint64_t size;
+	const char *backing;
+	enum vm_disk_format format;
+};
+
+static void lv_overlay_body(struct lv_writer *lw, const void *arg)
+{
+	const struct lv_overlay_args *a = arg;
+	char num[32];
+
+	lv_w_start(lw, "volume");
+	lv_w_text_el(lw, "name", a->name);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)a->size);
+	lv_w_start(lw, "capacity");
+	lv_w_attr(lw, "unit", "bytes");
+	lv_w_check(lw, xmlTextWriterWriteString(lw->w, BAD_CAST num));
+	lv_w_end(lw);
+	lv_w_text_el(lw, "allocation", "0");
+	lv_w_start(lw, "target");
+	lv_w_empty(lw, "format", "type", "qcow2");
+	lv_w_end(lw);
+	lv_w_start(lw, "backingStore");
+	lv_w_text_el(lw, "path", a->backing);
+	lv_w_empty(lw, "format", "type", vm_disk_format_name(a->format));
+	lv_w_end(lw);
+	lv_w_end(lw);
+}
+
+int lv_xml_overlay_volume(const char *name, uint64_t size, const char *backing,
+			  enum vm_disk_format backing_format, char **out,
+			  struct vmt_error *err)
+{
+	struct lv_overlay_args a = { name, size, backing, backing_format };
+
+	return lv_xml_write(lv_overlay_body, &a, out, err);
+}
+
 struct lv_disk_args {
 	const struct vm_disk *disk;
 	const char *dev;

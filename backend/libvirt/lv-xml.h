@@ -53,6 +53,22 @@ void lv_xml_disk_target(char *dev, size_t len, const struct vm_disk *d,
 int lv_xml_merge(const char *cur, const struct vm_def *def, char **out,
 		 struct vmt_error *err);
 
+/*
+ * The domain XML cur of a clone's original, with the clone's identities
+ * from def: name, UUID, each interface's MAC (in order; a generated host
+ * device name dropped), the source of each disk whose path def changed
+ * (now an image file, of def's format), graphics ports left to libvirt,
+ * the UEFI variable store dropped (the clone gets a fresh one). Every
+ * other element stays as it was.
+ */
+int lv_xml_clone(const char *cur, const struct vm_def *def, char **out,
+		 struct vmt_error *err);
+
+/* Storage volume XML for a qcow2 overlay of backing (an image of backing_format). */
+int lv_xml_overlay_volume(const char *name, uint64_t size, const char *backing,
+			  enum vm_disk_format backing_format, char **out,
+			  struct vmt_error *err);
+
 /* <domainsnapshot> for a new snapshot. */
 int lv_xml_snapshot(const char *name, const char *description, char **out,
 		    struct vmt_error *err);

@@ -30,8 +30,28 @@ static void show_json_forwards(struct json_writer *w, const struct vm_nic *nic)
 	json_array_end(w);
 }
 
-static void show_json_disks(struct json_writer *w, const struct vm_def *def)
+/* The image disk i of a linked clone reads through, or NULL. */
+static const char *show_backing(const struct core_vm_detail *d, size_t i)
 {
+	for (size_t k = 0; k < d->n_links; k++)
+		if (d->links[k].idx == i && !d->links[k].shared)
+			return d->links[k].base_path;
+	return NULL;
+}
+
+static void show_json_clones(struct json_writer *w, const struct core_vm_detail *d)
+{
+	json_key(w, "linked_clones");
+	json_array_begin(w);
+	for (size_t i = 0; i < d->n_clones; i++)
+		json_string(w, d->clones[i]);
+	json_array_end(w);
+}
+
+static void show_json_disks(struct json_writer *w, const struct core_vm_detail *dt)
+{
+	const struct vm_def *def = dt->def;
+
 	json_key(w, "disks");
 	json_array_begin(w);
 	for (size_t i = 0; i < def->n_disks; i++) {
@@ -45,6 +65,7 @@ static void show_json_disks(struct json_writer *w, const struct vm_def *def)
 		json_kv_bool(w, "readonly", d->readonly);
 		json_kv_bool(w, "created_by_vmtui", d->created);
 		json_kv_string(w, "pool", d->pool);
+		json_kv_string(w, "reads_through", show_backing(dt, i));
 		json_object_end(w);
 	}
 	json_array_end(w);
@@ -163,7 +184,8 @@ static void show_json(const struct core_vm_detail *d, const char *uri)
 	for (size_t i = 0; i < d->n_displays; i++)
 		show_json_display(&w, &d->displays[i]);
 	json_array_end(&w);
-	show_json_disks(&w, def);
+	show_json_disks(&w, d);
+	show_json_clones(&w, d);
 	show_json_events(&w, d);
 	json_object_end(&w);
 	json_done(&w);
@@ -175,18 +197,22 @@ static void show_field(const char *label, const char *value)
 		printf("%-12s %s\n", label, value);
 }
 
-static void show_devices(const struct vm_def *def)
+static void show_devices(const struct core_vm_detail *dt)
 {
+	const struct vm_def *def = dt->def;
+
 	for (size_t i = 0; i < def->n_disks; i++) {
 		const struct vm_disk *d = &def->disks[i];
+		const char *base = show_backing(dt, i);
 		char size[32] = "";
 
 		if (d->size_bytes)
 			cli_format_bytes(size, sizeof(size), d->size_bytes);
-		printf("%-12s %zu: %s (%s %s%s%s%s)\n", i ? "" : "Disks:", i + 1,
+		printf("%-12s %zu: %s (%s %s%s%s%s%s%s)\n", i ? "" : "Disks:", i + 1,
 		       d->path ? d->path : "(new image)", vm_disk_device_name(d->device),
 		       vm_disk_format_name(d->format), *size ? ", " : "", size,
-		       d->readonly ? ", read-only" : "");
+		       d->readonly ? ", read-only" : "", base ? ", reads through " : "",
+		       base ? base : "");
 	}
 	for (size_t i = 0; i < def->n_nics; i++) {
 		const struct vm_nic *n = &def->nics[i];
@@ -267,12 +293,14 @@ static void show_text(const struct core_vm_detail *d, const char *uri)
 	if (d->pending)
 		show_field("Pending:", "the stored definition differs from what runs; "
 			   "it applies at the next start");
-	show_devices(def);
+	show_devices(d);
 	for (size_t i = 0; i < d->n_addrs; i++) {
 		printf("%-12s ", i ? "" : "Addresses:");
 		cmd_ip_print_addresses(&d->addrs[i], 1);
 	}
 	show_displays(d);
+	for (size_t i = 0; i < d->n_clones; i++)
+		printf("%-12s %s\n", i ? "" : "Clones:", d->clones[i]);
 	show_field("Group:", def->group);
 	show_field("Notes:", def->notes);
 	show_field("Managed:", d->managed ? "yes (vmtui keeps its definition)"

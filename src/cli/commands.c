@@ -29,6 +29,14 @@ const struct cli_command cli_commands[] = {
 	{ "delete", "NAME [--remove-disks] [--force]", "undefine a VM and forget it",
 	  "      --remove-disks     also delete its disk images\n"
 	  "  -f, --force            destroy it first if it is running\n", cmd_delete },
+	{ "clone", "NAME NEW [--linked] [--start]",
+	  "copy a shut-off VM as NEW (new UUID and MACs)",
+	  "      --linked           make each disk a qcow2 overlay on the original's\n"
+	  "                         (the original is then kept read-only and is not\n"
+	  "                         deleted while the clone exists); else copy it\n"
+	  "      --start            start the clone once it is made\n"
+	  "  (read-only disks and CD-ROMs are shared; port forwards are not copied)\n",
+	  cmd_clone },
 	BACKEND_VERBS(POWER_CMD)
 	{ "autostart", "NAME on|off | --boot", "start a VM when the host starts, or not",
 	  "      --boot             start every autostart VM of kvm:/// now (skipping\n"

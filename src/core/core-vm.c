@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "src/core/core.h"
+#include "src/core/core-priv.h"
 #include "src/lib/log.h"
 #include "src/lib/util.h"
 
-/* Tie def to be's connection and backend, and complete it with their defaults. */
-static void core_bind_def(struct backend *be, struct vm_def *def)
+void core_bind_def(struct backend *be, struct vm_def *def)
 {
 	vm_def_set_str(&def->uri, be->uri);
 	vm_def_set_str(&def->host, be->host);
@@ -40,8 +40,7 @@ static int core_prepare_def(struct backend *be, struct vm_def *def,
 	return r < 0 ? r : backend_validate(be, def, old, err);
 }
 
-/* The disks of def that vmtui just created, for undoing a failed create. */
-static void core_undo_images(struct backend *be, const struct vm_def *def)
+void core_undo_images(struct backend *be, const struct vm_def *def)
 {
 	struct vm_def *created = vm_def_copy(def);
 	struct vmt_error e;
@@ -111,7 +110,7 @@ int core_create(struct core *c, struct backend *be, struct vm_def *def,
 	}
 	r = core_store_define(c, be, def, false, NULL, &defined, err);
 	/* The store failed after the hypervisor took it: take it back there too. */
-	if (r < 0 && defined && !backend_uri_is_kvm(be->uri))
+	if (r < 0 && defined && !be->ops->defs_in_store)
 		backend_undefine(be, def->name, NULL);
 	if (r < 0 && r != -EEXIST)
 		core_undo_images(be, def);
@@ -265,9 +264,15 @@ static int core_delete_def(struct core *c, struct backend *be, const char *name,
 			   bool managed, struct vmt_error *err)
 {
 	struct vm_info info;
-	bool defined = backend_lookup(be, name, &info, NULL) == 0;
-	int r = 0;
+	struct vm_def *own;
+	bool defined;
+	int r = core_check_not_base(c, def->uuid, name, "delete", err);
 
+	if (r < 0)
+		return r;
+	/* Asked before the store forgets the VM, with what its links say it shares. */
+	own = remove_disks ? core_own_disks(c, be->host, def) : NULL;
+	defined = backend_lookup(be, name, &info, NULL) == 0;
 	if (defined && vm_state_is_active(info.state)) {
 		if (!force)
 			r = vmt_error_set(err, -EBUSY,
@@ -280,8 +285,10 @@ static int core_delete_def(struct core *c, struct backend *be, const char *name,
 		vm_info_done(&info);
 	if (r == 0)
 		r = core_forget(c, be, name, def, managed, defined, err);
+	/* A disk shared with another VM (a clone's read-only one) is that VM's too. */
 	if (r == 0 && remove_disks)
-		r = backend_remove_storage(be, def, err);
+		r = backend_remove_storage(be, own, err);
+	vm_def_free(own);
 	return r;
 }
 
@@ -315,8 +322,7 @@ static int core_redefine_missing(struct core *c, struct backend *be,
 	return r;
 }
 
-/* Before acting on a VM the hypervisor does not have but vmtui does. */
-static int core_handle_missing(struct core *c, struct backend *be,
+int core_handle_missing(struct core *c, struct backend *be,
 			       bool starting, const char *name,
 			       struct vmt_error *err)
 {
@@ -324,7 +330,7 @@ static int core_handle_missing(struct core *c, struct backend *be,
 	struct vm_def *def;
 
 	/* kvm:/// VMs live in the store itself: they cannot go missing. */
-	if (backend_uri_is_kvm(be->uri))
+	if (be->ops->defs_in_store)
 		return 0;
 	if (backend_lookup(be, name, &info, NULL) == 0) {
 		vm_info_done(&info);
@@ -340,12 +346,32 @@ static int core_handle_missing(struct core *c, struct backend *be,
 			     name, be->uri, name);
 }
 
+/* The original of linked clones is not started: it would write what they read through. */
+static int core_check_start(struct core *c, struct backend *be, const char *name,
+			    struct vmt_error *err)
+{
+	struct vm_info info;
+	struct vm_def *def;
+	int r = 0;
+
+	if (backend_lookup(be, name, &info, NULL) == 0) {
+		r = core_check_not_base(c, info.uuid, name, "start", err);
+		vm_info_done(&info);
+	} else if (store_vm_get(c->store, be->host, name, &def, NULL) == 0) {
+		r = core_check_not_base(c, def->uuid, name, "start", err);
+		vm_def_free(def);
+	}
+	return r;
+}
+
 int core_action(struct core *c, struct backend *be, enum backend_action a,
 		const char *name, struct vmt_error *err)
 {
 	struct vm_info info;
-	int r = core_handle_missing(c, be, a == BACKEND_START, name, err);
+	int r = a == BACKEND_START ? core_check_start(c, be, name, err) : 0;
 
+	if (r == 0)
+		r = core_handle_missing(c, be, a == BACKEND_START, name, err);
 	if (r == 0)
 		r = backend_action(be, a, name, err);
 	if (backend_lookup(be, name, &info, NULL) == 0) {
@@ -425,6 +451,10 @@ int core_show(struct core *c, struct backend *be, const char *name,
 			out->info.max_memory_kib / 1024 != out->def->memory_mib);
 	r = store_event_list(c->store, out->def->uuid, 20, &out->events,
 			     &out->n_events, err);
+	if (r == 0)
+		r = store_link_list(c->store, out->def->uuid, &out->links, &out->n_links, err);
+	if (r == 0)
+		r = store_link_clones(c->store, out->def->uuid, &out->clones, &out->n_clones, err);
 	if (r < 0) {
 		core_vm_detail_done(out);
 		return r;
@@ -456,5 +486,7 @@ void core_vm_detail_done(struct core_vm_detail *d)
 	free(d->log_path);
 	vm_address_list_free(d->addrs, d->n_addrs);
 	vm_display_list_free(d->displays, d->n_displays);
+	store_link_list_free(d->links, d->n_links);
+	store_names_free(d->clones, d->n_clones);
 	memset(d, 0, sizeof(*d));
 }

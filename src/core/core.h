@@ -76,6 +76,10 @@ struct core_vm_detail {
 	size_t n_addrs;
 	struct vm_display *displays;	/* its graphical consoles; none on kvm:/// */
 	size_t n_displays;
+	struct store_link *links;	/* its disks that read through another VM's */
+	size_t n_links;
+	char **clones;			/* the linked clones reading through its disks */
+	size_t n_clones;
 };
 
 int core_show(struct core *c, struct backend *be, const char *name,
@@ -106,6 +110,22 @@ int core_edit(struct core *c, struct backend *be, struct vm_def *def,
  */
 int core_delete(struct core *c, struct backend *be, const char *name,
 		bool remove_disks, bool force, struct vmt_error *err);
+enum {
+	CORE_CLONE_LINKED = 1 << 0,	/* qcow2 overlays on the original's disks */
+	CORE_CLONE_START = 1 << 1,	/* start the clone once it is made */
+};
+/*
+ * Copy the shut-off VM name as new_name, with a new UUID and new MACs:
+ * each disk copied sparsely or, with CORE_CLONE_LINKED, made a qcow2
+ * overlay on the original's (which vmtui then keeps read-only, and will
+ * not delete, while the clone exists); read-only disks and CD-ROMs are
+ * shared. All or nothing; with CORE_CLONE_START a clone that then fails
+ * to start stays, and the error says so. Recorded in the history of
+ * both VMs. *out (may be NULL) gets the clone's definition.
+ */
+int core_clone(struct core *c, struct backend *be, const char *name,
+	       const char *new_name, unsigned flags, struct vm_def **out,
+	       struct vmt_error *err);
 /* Start, shut down, ... (a missing libvirt domain is defined again to start). */
 int core_action(struct core *c, struct backend *be, enum backend_action a,
 		const char *name, struct vmt_error *err);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* files.h: whole small files read and written safely, image files copied without filling their holes, folders removed. */
+/* files.h: whole small files read and written safely, and folders removed. */
 #ifndef VMTUI_FILES_H
 #define VMTUI_FILES_H
 
@@ -11,14 +11,6 @@
 int read_file(const char *path, char **out, size_t *len);
 /* Replace path with len bytes of data, mode 0600, whole or not at all. */
 int write_file_atomic(const char *path, const void *data, size_t len, struct vmt_error *err);
-
-/*
- * Copy the file src to dst (created with mode 0600, replaced if there):
- * only the data src holds is read and written (SEEK_DATA/SEEK_HOLE), so a
- * sparse image stays sparse and costs what it holds.  dst appears whole
- * or not at all (a temporary beside it is renamed into place).
- */
-int file_copy_sparse(const char *src, const char *dst, struct vmt_error *err);
 
 /* Remove path and everything under it; a missing path is no error. */
 int dir_remove_tree(const char *path, struct vmt_error *err);

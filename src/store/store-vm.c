@@ -417,11 +417,18 @@ static int store_run2(struct store *st, const char *sql, const char *a, const ch
 int store_vm_delete(struct store *st, const char *host, const char *uuid,
 		    struct vmt_error *err)
 {
+	sqlite3_stmt *stmt;
 	int r = store_begin(st, err);
 
 	if (r < 0)
 		return r;
-	r = store_run2(st, "DELETE FROM vms WHERE host = ? AND uuid = ?", host, uuid, err);
+	r = store_prepare(st, "DELETE FROM links WHERE clone_uuid = ?", &stmt, err);
+	if (r == 0) {
+		store_bind_text(stmt, 1, uuid);
+		r = store_step_done(st, stmt, err, "deleting a clone's links");
+	}
+	if (r == 0)
+		r = store_run2(st, "DELETE FROM vms WHERE host = ? AND uuid = ?", host, uuid, err);
 	if (r == 0 && sqlite3_changes(st->db) == 0)
 		r = vmt_error_set(err, -ENOENT, "no VM with UUID %s on %s in vmtui's store",
 				  uuid, host);

@@ -81,6 +81,15 @@ static const char *const store_migrations[] = {
 	/* 3 to 4: kvm:/// VMs that vmtui autostart --boot starts. */
 	"ALTER TABLE vms ADD COLUMN autostart INTEGER NOT NULL DEFAULT 0"
 	" CHECK (autostart IN (0, 1));",
+	/* 4 to 5: which disks of linked clones read through which VM's. */
+	"CREATE TABLE links ("
+	" clone_uuid TEXT NOT NULL CHECK (length(clone_uuid) = 36),"
+	" idx INTEGER NOT NULL CHECK (idx >= 0),"
+	" base_uuid TEXT NOT NULL CHECK (length(base_uuid) = 36),"
+	" base_path TEXT NOT NULL,"
+	" shared INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),"
+	" PRIMARY KEY (clone_uuid, idx));"
+	"CREATE INDEX links_by_base ON links (base_uuid);",
 	NULL
 };
 

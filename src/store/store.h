@@ -11,7 +11,7 @@
 #include "src/model/vmdef.h"
 
 /* The schema version this vmtui writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /*
  * VMs are keyed by their host's identity (struct backend's host) and UUID.
@@ -58,7 +58,7 @@ int store_vm_get_uuid(struct store *st, const char *host, const char *uuid,
 int store_vm_list(struct store *st, const char *host, struct vm_def ***out,
 		  size_t *n, struct vmt_error *err);
 void store_vm_list_free(struct vm_def **defs, size_t n);
-/* -ENOENT when there is no such VM. */
+/* -ENOENT when there is no such VM. Its links as a clone go with it. */
 int store_vm_delete(struct store *st, const char *host, const char *uuid,
 		    struct vmt_error *err);
 /*
@@ -68,6 +68,42 @@ int store_vm_delete(struct store *st, const char *host, const char *uuid,
  */
 int store_host_claim(struct store *st, const char *from, const char *to,
 		     struct vmt_error *err);
+
+/*
+ * Disk idx of the VM clone_uuid is a linked clone's overlay: it reads
+ * through base_path, a disk of the VM base_uuid (which vmtui may not
+ * store: a libvirt domain it did not create). Or, when shared, it is
+ * base_path itself: a read-only disk the clone shares with base_uuid.
+ */
+struct store_link {
+	char clone_uuid[37];
+	size_t idx;
+	char base_uuid[37];
+	char *base_path;	/* owned */
+	bool shared;
+};
+
+/* Record a link; part of the caller's transaction when it has one. */
+int store_link_add(struct store *st, const struct store_link *link,
+		   struct vmt_error *err);
+/* The links of clone_uuid's disks, by disk; free with store_link_list_free. */
+int store_link_list(struct store *st, const char *clone_uuid,
+		    struct store_link **out, size_t *n, struct vmt_error *err);
+void store_link_list_free(struct store_link *links, size_t n);
+/*
+ * The names of the stored VMs with a disk that reads through one of
+ * base_uuid's (an overlay: shared disks do not count), in name order;
+ * *names is the caller's (store_names_free).
+ */
+int store_link_clones(struct store *st, const char *base_uuid, char ***names,
+		      size_t *n, struct vmt_error *err);
+/*
+ * -EBUSY, naming them, when linked clones read through the disks of the
+ * VM base_uuid (called name): vmtui does not verb it ("start", "delete").
+ */
+int store_link_check_base(struct store *st, const char *base_uuid, const char *name,
+			  const char *verb, struct vmt_error *err);
+void store_names_free(char **names, size_t n);
 
 struct store_event {
 	int64_t id;		/* the order events were recorded in (read only) */

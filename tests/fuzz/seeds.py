@@ -84,6 +84,27 @@ def qcow2_seed():
     return reqs + bytes(16 - len(reqs)) + bytes(img)
 
 
+def qcow2_overlay_seed():
+    """A v3 overlay (4 KiB clusters) naming a raw backing file, then partial writes over it."""
+    cs = 4096
+    img = bytearray(6 * cs)
+    hdr = struct.pack(">4sIQIIQIIQQIIQQQQII", b"QFI\xfb", 3, 128, 8, 12, 64 * 1024, 0, 1,
+                      3 * cs, 1 * cs, 1, 0, 0, 0, 0, 0, 4, 104)
+    img[:len(hdr)] = hdr
+    img[104:128] = struct.pack(">II", 0xE2792ACA, 3) + b"raw" + bytes(5) + bytes(8)
+    img[128:136] = b"base.img"
+    img[cs:cs + 8] = struct.pack(">Q", 2 * cs)       # refcount table -> block at cluster 2
+    for c in range(6):
+        img[2 * cs + 2 * c:2 * cs + 2 * c + 2] = struct.pack(">H", 1)
+    img[3 * cs:3 * cs + 8] = struct.pack(">Q", 4 * cs | 1 << 63)   # L1[0] -> L2 at cluster 4
+    img[4 * cs:4 * cs + 8] = struct.pack(">Q", 5 * cs | 1 << 63)   # guest cluster 0 -> cluster 5
+    img[4 * cs + 16:4 * cs + 24] = struct.pack(">Q", 1)             # guest cluster 2 reads zeros
+    img[5 * cs:6 * cs] = bytes(range(256)) * 16
+    reqs = bytes([0]) + bytes([0, 0, 4]) + bytes([9, 0, 0x82]) + bytes([8, 0, 8]) + \
+        bytes([17, 0, 0x81]) + bytes([24, 0, 0x88])
+    return reqs + bytes(16 - len(reqs)) + bytes(img)
+
+
 def uart_seed():
     """Divisor, FIFOs, interrupts on, a few bytes in and out, the registers read back."""
     return bytes([0x83, 0x80, 0x80, 0x01, 0x81, 0x00, 0x83, 0x03, 0x82, 0x07, 0x84, 0x0b,
@@ -116,6 +137,7 @@ def main():
     put("corpus-virtq/seed-two-requests", virtq_seed())
     put("corpus-pci/seed-blk-read", pci_seed())
     put("corpus-qcow2/seed-small-image", qcow2_seed())
+    put("corpus-qcow2/seed-overlay", qcow2_overlay_seed())
     put("corpus-uart/seed-setup-echo", uart_seed())
     put("corpus-snap/seed-uart-state", snap_seed())
 

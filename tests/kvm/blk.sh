@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# blk.sh: virtio-blk on raw and qcow2 images: the guest reads what the test wrote and the test reads what the guest wrote.
+# blk.sh: virtio-blk on raw and qcow2 images and qcow2 overlays: the guest reads what the test wrote and the test reads what the guest wrote.
 . "$(dirname "$0")/lib.sh"
 need_probe
 command -v qemu-img >/dev/null || skip "no qemu-img to make and check qcow2 images"
@@ -117,8 +117,53 @@ $CTL "$TMPD/rw.sock" KILL >/dev/null
 expect_setup magic "starts with a qcow2 header: say format=qcow2" --disk "$TMPD/data.qcow2"
 expect_setup notq "is not a qcow2 image" --disk "$TMPD/data.img,format=qcow2"
 expect_setup nofile "No such file or directory" --disk "$TMPD/nonexistent.img"
-qemu-img create -q -f qcow2 -b "$TMPD/data.qcow2" -F qcow2 "$TMPD/overlay.qcow2"
-expect_setup backing "qcow2 backing files are not supported" --disk "$TMPD/overlay.qcow2,format=qcow2"
+qemu-img create -q -f qcow2 -u -b "$TMPD/nonexistent.img" -F raw "$TMPD/lost.qcow2" 8M
+expect_setup lost "backing file: disk $TMPD/nonexistent.img: No such file" --disk "$TMPD/lost.qcow2,format=qcow2"
+
+# Overlays (linked clones): what the overlay has not written reads from its
+# backing file (raw by a relative name, or a qcow2 by an absolute one); a
+# write to part of a cluster copies the rest of it from the backing first;
+# the backing files stay as they were, and no VM may write them meanwhile.
+cp "$TMPD/data.img" "$TMPD/base.img"
+(cd "$TMPD" && qemu-img create -q -f qcow2 -b base.img -F raw ov-raw.qcow2) || fail "qemu-img create ov-raw"
+qemu-img create -q -f qcow2 -b "$TMPD/data.qcow2" -F qcow2 "$TMPD/ov-q.qcow2" || fail "qemu-img create ov-q"
+cp "$TMPD/data.qcow2" "$TMPD/data-before.qcow2"
+words="probe.blk.crc=0,0,16 probe.blk.crc=0,4000,64 probe.blk.crc=1,300,20 probe.blk.write=0,7,3,5
+	probe.blk.crc=0,0,16 probe.blk.write=1,1000,128,3 probe.blk.crc=1,990,128"
+run_vm ov --kernel "$PROBE" --cmdline "console=ttyS0 $(echo $words)" --memory 64 \
+	--disk "$TMPD/ov-raw.qcow2,format=qcow2" --disk "$TMPD/ov-q.qcow2,format=qcow2"
+$CTL "$TMPD/ov.sock" console --expect 'probe: blk 1 crc sector=990 count=128 .*\r' --timeout "$LIMIT" \
+	>"$TMPD/ov.out" || fail "the probe did not get through its overlay words"
+expect_setup busy3 "disk $TMPD/base.img is in use" --disk "$TMPD/base.img"
+"$PYTHON3" - "$TMPD" <<'PY' >"$TMPD/ov.want" || fail "the overlays' checksums"
+import sys, zlib
+d = sys.argv[1]
+data = bytearray(open(d + "/data.img", "rb").read())
+def pat(seed, n): return bytes((seed + j) & 0xff for j in range(n * 512))
+def crc(b, s, n): return "%08x" % zlib.crc32(bytes(b[s * 512:(s + n) * 512]))
+q = bytearray(data); q[300 * 512:320 * 512] = pat(9, 20)
+r = bytearray(data); r[7 * 512:10 * 512] = pat(5, 3)
+q2 = bytearray(q); q2[1000 * 512:1128 * 512] = pat(3, 128)
+print("blk 0 crc sector=0 count=16 status=0 crc32=%s" % crc(data, 0, 16))
+print("blk 0 crc sector=4000 count=64 status=0 crc32=%s" % crc(data, 4000, 64))
+print("blk 1 crc sector=300 count=20 status=0 crc32=%s" % crc(q, 300, 20))
+print("blk 0 crc sector=0 count=16 status=0 crc32=%s" % crc(r, 0, 16))
+print("blk 1 crc sector=990 count=128 status=0 crc32=%s" % crc(q2, 990, 128))
+open(d + "/ov-raw.want", "wb").write(r)
+open(d + "/ov-q.want", "wb").write(q2)
+PY
+sed -n 's/^probe: \(blk [01] crc .* crc32=[0-9a-f]*\).*/\1/p' "$TMPD/ov.out" | awk 1 >"$TMPD/ov.got"
+diff "$TMPD/ov.want" "$TMPD/ov.got" || fail "reads through the overlays differ from their backing files"
+$CTL "$TMPD/ov.sock" KILL >/dev/null
+wait_exit $VM_PID
+cmp "$TMPD/data.img" "$TMPD/base.img" || fail "the raw backing file changed"
+cmp "$TMPD/data-before.qcow2" "$TMPD/data.qcow2" || fail "the qcow2 backing file changed"
+for ov in ov-raw ov-q; do
+	qemu-img check -q "$TMPD/$ov.qcow2" || fail "qemu-img check of $ov"
+	qemu-img convert -O raw "$TMPD/$ov.qcow2" "$TMPD/$ov.out"
+	cmp "$TMPD/$ov.want" "$TMPD/$ov.out" || fail "$ov holds other data than the guest wrote over its backing"
+done
+note "overlays: read through raw and qcow2 backing files, copy-on-write, backing files untouched and locked"
 st=0; "$VMTUI_VMM" --kernel "$PROBE" --disk "$TMPD/raw.img,bogus" >/dev/null 2>"$TMPD/usage.err" || st=$?
 [ $st -eq 2 ] && grep -q "unknown option 'bogus'" "$TMPD/usage.err" || fail "bad disk option: status $st"
 echo "PASS: blk"

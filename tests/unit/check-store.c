@@ -385,6 +385,112 @@ static void check_old_rows(struct store *st)
 	store_event_list_free(evs, n);
 }
 
+/* The store of a base and its clone: clone's disk 0 reads through base's, or is it (shared). */
+static void add_link_as(struct store *st, const struct vm_def *clone, const struct vm_def *base,
+			bool shared)
+{
+	struct store_link l = { .idx = 0, .base_path = base->disks[0].path, .shared = shared };
+	struct vmt_error err;
+
+	memcpy(l.clone_uuid, clone->uuid, sizeof(l.clone_uuid));
+	memcpy(l.base_uuid, base->uuid, sizeof(l.base_uuid));
+	ck_assert_int_eq(store_link_add(st, &l, &err), 0);
+}
+
+static void add_link(struct store *st, const struct vm_def *clone, const struct vm_def *base)
+{
+	add_link_as(st, clone, base, false);
+}
+
+/*
+ * Links name a clone's disks and the base they read through; they survive
+ * the clone's (or the base's) save, and go with the clone's delete.
+ */
+START_TEST(test_links)
+{
+	struct store *st = open_mem();
+	struct vm_def *a = make_def("a", "kvm:///"), *b = make_def("b", "kvm:///");
+	struct vm_def *c = make_def("c", "kvm:///"), *d = make_def("d", "kvm:///");
+	struct store_link *links, bad = { .base_path = (char *)"/x" };
+	struct vmt_error err;
+	char **names;
+	size_t n;
+
+	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, c, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, d, &err), 0);
+	/* A clone that only shares a read-only disk does not hold its original. */
+	add_link_as(st, d, a, true);
+	ck_assert_int_eq(store_link_check_base(st, a->uuid, "a", "start", &err), 0);
+	ck_assert_int_eq(store_link_list(st, d->uuid, &links, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(links[0].shared);
+	store_link_list_free(links, n);
+	add_link(st, c, a);
+	add_link(st, b, a);
+	ck_assert_int_eq(store_link_add(st, &bad, &err), -EINVAL);
+	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
+	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(names[0], "b");
+	ck_assert_str_eq(names[1], "c");
+	store_names_free(names, n);
+	ck_assert_int_eq(store_link_check_base(st, a->uuid, "a", "delete", &err), -EBUSY);
+	check_msg_has(&err, "linked clones b, c, which read through its disks", "not delete it");
+	ck_assert_int_eq(store_link_list(st, b->uuid, &links, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(links[0].idx, 0);
+	ck_assert(!links[0].shared);
+	ck_assert_str_eq(links[0].base_uuid, a->uuid);
+	ck_assert_str_eq(links[0].base_path, "/var/lib/x.qcow2");
+	store_link_list_free(links, n);
+	ck_assert_int_eq(store_vm_delete(st, "kvm:///", b->uuid, &err), 0);
+	ck_assert_int_eq(store_link_list(st, b->uuid, &links, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	store_link_list_free(links, n);
+	ck_assert_int_eq(store_link_check_base(st, a->uuid, "a", "start", &err), -EBUSY);
+	check_msg_has(&err, "linked clone c, which reads through its disks", "not start it until that is");
+	ck_assert_int_eq(store_vm_delete(st, "kvm:///", c->uuid, &err), 0);
+	ck_assert_int_eq(store_link_clones(st, a->uuid, &names, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	store_names_free(names, n);
+	vm_def_free(a);
+	vm_def_free(b);
+	vm_def_free(c);
+	vm_def_free(d);
+	store_close(st);
+}
+END_TEST
+
+/* Schema 4 had no links: its VMs stay as they were, and links can be kept from then on. */
+START_TEST(test_migrate_from_4)
+{
+	char *path = xasprintf("%s/old4.db", check_tmpdir);
+	struct vm_def *a = make_def("a", "kvm:///"), *b = make_def("b", "kvm:///");
+	struct store_link *links;
+	struct store *st;
+	struct vmt_error err;
+	size_t n;
+
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
+	store_close(st);
+	raw_sql(path, "DROP INDEX links_by_base; DROP TABLE links; PRAGMA user_version = 4;");
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	add_link(st, b, a);
+	ck_assert_int_eq(store_link_list(st, b->uuid, &links, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	store_link_list_free(links, n);
+	store_close(st);
+	vm_def_free(a);
+	vm_def_free(b);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_migrate_from_1)
 {
 	char *path = old_db("old1.db", 1);
@@ -418,7 +524,8 @@ START_TEST(test_migrate_from_3)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
 	store_close(st);
-	raw_sql(path, "ALTER TABLE vms DROP COLUMN autostart; PRAGMA user_version = 3;");
+	raw_sql(path, "DROP INDEX links_by_base; DROP TABLE links; ALTER TABLE vms DROP COLUMN autostart;"
+		" PRAGMA user_version = 3;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old2", &got, &err), 0);
 	ck_assert(!got->autostart);
@@ -466,11 +573,11 @@ START_TEST(test_migrate_from_2)
 	ck_assert_int_eq(store_vm_delete(st, host, "22222222-2222-4222-8222-222222222222", &err), 0);
 	ck_assert_int_eq(store_vm_get(st, host, "l1", &got, &err), -ENOENT);
 	store_close(st);
-	/* The upgraded file is what a new one is: version 4, keys and foreign keys sound. */
+	/* The upgraded file is what a new one is: version 5, keys and foreign keys sound. */
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(q, 0), 4);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), 5);
 	sqlite3_finalize(q);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_DONE);
@@ -641,6 +748,8 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_migrate_from_1);
 	tcase_add_test(tc, test_migrate_from_2);
 	tcase_add_test(tc, test_migrate_from_3);
+	tcase_add_test(tc, test_migrate_from_4);
+	tcase_add_test(tc, test_links);
 	tcase_add_test(tc, test_event_query);
 	tcase_add_test(tc, test_same_uuid_two_hosts);
 	tcase_add_test(tc, test_locked_db);

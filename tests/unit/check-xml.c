@@ -319,6 +319,77 @@ START_TEST(test_capabilities_and_pools)
 }
 END_TEST
 
+/*
+ * A clone's XML is the original's with its identities changed: name,
+ * UUID, MACs, copied disks' sources, graphics ports, the NVRAM file;
+ * devices vmtui does not model, and the disks it shares, are untouched.
+ */
+START_TEST(test_clone_xml)
+{
+	static const char orig[] =
+		"<domain type='kvm'><name>web</name>"
+		"<uuid>11111111-2222-4333-8444-555555555555</uuid>"
+		"<memory unit='KiB'>65536</memory><vcpu>1</vcpu>"
+		"<os><type>hvm</type><loader type='pflash'>/ovmf.fd</loader>"
+		"<nvram>/var/lib/libvirt/qemu/nvram/web_VARS.fd</nvram></os>"
+		"<devices>"
+		"<disk type='volume' device='disk'><driver name='qemu' type='raw'/>"
+		"<source pool='default' volume='web.img'/><target dev='vda'/></disk>"
+		"<disk type='file' device='cdrom'><source file='/iso/d.iso'/><target dev='sda'/>"
+		"<readonly/></disk>"
+		"<disk type='network' device='disk'><source protocol='rbd' name='p/x'/>"
+		"<target dev='vdz'/><readonly/></disk>"
+		"<interface type='network'><mac address='52:54:00:00:00:01'/>"
+		"<source network='default'/><target dev='vnet7'/></interface>"
+		"<interface type='ethernet'><mac address='52:54:00:00:00:02'/>"
+		"<target dev='tap3' managed='no'/></interface>"
+		"<graphics type='vnc' port='5901' autoport='no' listen='127.0.0.1'/>"
+		"<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+		"<watchdog model='i6300esb'/>"
+		"</devices></domain>";
+	struct vm_def *old, *def;
+	struct vmt_error err;
+	char *xml = NULL;
+
+	ck_assert_int_eq(lv_xml_to_def(orig, &old, &err), 0);
+	ck_assert_uint_eq(old->n_disks, 3);
+	def = vm_def_copy(old);
+	vm_def_set_str(&def->name, "web-clone");
+	memcpy(def->uuid, "66666666-7777-4888-9999-000000000000", 37);
+	memcpy(def->nics[0].mac, "52:54:00:aa:bb:01", 18);
+	memcpy(def->nics[1].mac, "52:54:00:aa:bb:02", 18);
+	vm_def_set_str(&def->disks[0].path, "/pool/web-clone-disk0.qcow2");
+	def->disks[0].format = VM_DISK_FORMAT_QCOW2;
+	ck_assert_int_eq(lv_xml_clone(orig, def, &xml, &err), 0);
+	ck_assert_ptr_nonnull(strstr(xml, "<name>web-clone</name>"));
+	ck_assert_ptr_nonnull(strstr(xml, "<uuid>66666666-7777-4888-9999-000000000000</uuid>"));
+	ck_assert_ptr_null(strstr(xml, "11111111"));
+	ck_assert_ptr_nonnull(strstr(xml, "<mac address=\"52:54:00:aa:bb:01\"/>"));
+	ck_assert_ptr_nonnull(strstr(xml, "<mac address=\"52:54:00:aa:bb:02\"/>"));
+	ck_assert_ptr_null(strstr(xml, "52:54:00:00:00"));
+	ck_assert_ptr_nonnull(strstr(xml, "<disk type=\"file\" device=\"disk\"><driver name=\"qemu\" type=\"qcow2\"/>"));
+	ck_assert_ptr_nonnull(strstr(xml, "<source file=\"/pool/web-clone-disk0.qcow2\"/>"));
+	ck_assert_ptr_null(strstr(xml, "web.img"));
+	ck_assert_ptr_nonnull(strstr(xml, "<source file=\"/iso/d.iso\"/>"));
+	ck_assert_ptr_nonnull(strstr(xml, "<source protocol=\"rbd\" name=\"p/x\"/>"));
+	ck_assert_ptr_null(strstr(xml, "vnet7"));
+	ck_assert_ptr_nonnull(strstr(xml, "<target dev=\"tap3\" managed=\"no\"/>"));
+	ck_assert_ptr_nonnull(strstr(xml, "<graphics type=\"vnc\" autoport=\"yes\" listen=\"127.0.0.1\"/>"));
+	ck_assert_ptr_null(strstr(xml, "5901"));
+	ck_assert_ptr_null(strstr(xml, "nvram"));
+	ck_assert_ptr_nonnull(strstr(xml, "<loader type=\"pflash\">/ovmf.fd</loader>"));
+	ck_assert_ptr_nonnull(strstr(xml, "org.qemu.guest_agent.0"));
+	ck_assert_ptr_nonnull(strstr(xml, "<watchdog model=\"i6300esb\"/>"));
+	free(xml);
+	/* A definition whose devices are not the document's is refused, not guessed at. */
+	vm_def_remove_nic(def, 1);
+	ck_assert_int_eq(lv_xml_clone(orig, def, &xml, &err), -EIO);
+	check_msg_has(&err, "interfaces are not those of its definition", NULL);
+	vm_def_free(def);
+	vm_def_free(old);
+}
+END_TEST
+
 static Suite *xml_suite(void)
 {
 	Suite *s = suite_create("libvirt-xml");
@@ -331,6 +402,7 @@ static Suite *xml_suite(void)
 	tcase_add_test(tc, test_bad_documents);
 	tcase_add_test(tc, test_capabilities_and_pools);
 	tcase_add_test(tc, test_displays);
+	tcase_add_test(tc, test_clone_xml);
 	suite_add_tcase(s, tc);
 	return s;
 }

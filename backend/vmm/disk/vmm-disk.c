@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vmm-disk.c: open and lock disk images, raw I/O with retries, and the switch to qcow2. */
+/* vmm-disk.c: open and lock disk images (and the backing files they name), raw I/O with retries, and the switch to qcow2. */
 #include "config.h"
 
 #include "backend/vmm/disk/vmm-disk.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <stdlib.h>
@@ -108,8 +109,74 @@ static int vmm_disk_format_pick(struct vmm_disk *d, enum vmm_disk_format format,
 	return 0;
 }
 
+/* A chain of overlays this long is a loop, or more than anyone means. */
+#define VMM_DISK_CHAIN_MAX 16
+
+static int vmm_disk_open_chain(struct vmm_disk *d, const char *path, enum vmm_disk_format format,
+			       bool ro, unsigned depth, struct vmm_error *err);
+
+/* A backing file's path: a relative name is relative to the image that names it. */
+static char *vmm_disk_backing_path(const char *image, const char *name)
+{
+	const char *slash = strrchr(image, '/');
+	char *p = NULL;
+
+	if (name[0] == '/' || !slash)
+		return strdup(name);
+	if (asprintf(&p, "%.*s/%s", (int)(slash - image), image, name) < 0)
+		return NULL;
+	return p;
+}
+
+/*
+ * The file a qcow2 image reads its unallocated clusters from, opened
+ * read-only with a shared lock: no VM may write it while this one runs
+ * (a linked clone's original, kept read-only), and others may read it.
+ */
+static int vmm_disk_open_backing(struct vmm_disk *d, unsigned depth, struct vmm_error *err)
+{
+	enum vmm_disk_format format;
+	const char *name = vmm_qcow2_backing(d->qcow2, &format);
+	struct vmm_disk *b;
+	char *path, why[sizeof(err->msg)];
+	int rc;
+
+	if (!name)
+		return 0;
+	if (depth + 1 >= VMM_DISK_CHAIN_MAX)
+		return vmm_error_set(err, -ELOOP, "backing chain is longer than %d images (a loop?)",
+				     VMM_DISK_CHAIN_MAX);
+	path = vmm_disk_backing_path(d->path, name);
+	b = calloc(1, sizeof(*b));
+	if (!path || !b) {
+		free(path);
+		free(b);
+		return vmm_error_set(err, -ENOMEM, "out of memory");
+	}
+	rc = vmm_disk_open_chain(b, path, format, true, depth + 1, err);
+	if (rc == 0)
+		rc = vmm_qcow2_set_backing(d->qcow2, b, path, err);
+	else if (err) {
+		memcpy(why, err->msg, sizeof(why));
+		vmm_error_set(err, rc, "backing file: %.200s", why);
+	}
+	if (rc) {
+		if (b->fd >= 0)
+			vmm_disk_close(b);
+		free(b);
+		free(path);
+	}
+	return rc;
+}
+
 int vmm_disk_open(struct vmm_disk *d, const char *path, enum vmm_disk_format format, bool ro,
 		  struct vmm_error *err)
+{
+	return vmm_disk_open_chain(d, path, format, ro, 0, err);
+}
+
+static int vmm_disk_open_chain(struct vmm_disk *d, const char *path, enum vmm_disk_format format,
+			       bool ro, unsigned depth, struct vmm_error *err)
 {
 	int rc;
 
@@ -124,10 +191,13 @@ int vmm_disk_open(struct vmm_disk *d, const char *path, enum vmm_disk_format for
 	rc = vmm_disk_lock(d, err);
 	if (rc == 0)
 		rc = vmm_disk_format_pick(d, format, err);
-	if (rc == 0 && d->format == VMM_DISK_QCOW2)
+	if (rc == 0 && d->format == VMM_DISK_QCOW2) {
 		rc = vmm_qcow2_open(&d->qcow2, d->fd, ro, &d->size, err);
-	else if (rc == 0)
+		if (rc == 0)
+			rc = vmm_disk_open_backing(d, depth, err);
+	} else if (rc == 0) {
 		rc = vmm_disk_size(d, err);
+	}
 	if (rc && d->format == VMM_DISK_QCOW2 && err) {
 		char why[sizeof(err->msg)];
 

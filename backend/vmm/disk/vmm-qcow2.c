@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vmm-qcow2.c: qcow2 (v2 and v3) reading and cluster-allocating writes, for images without backing files or snapshots. */
+/* vmm-qcow2.c: qcow2 (v2 and v3) reading and cluster-allocating writes, over a backing file when the image names one. */
 #include "config.h"
 
 #include "backend/vmm/disk/vmm-disk.h"
@@ -20,6 +20,9 @@
  * nothing.  New clusters are appended at the end of the file; their
  * refcount is written before the L2 entry that points at them and the L2
  * entry after the data, so a crash can leak a cluster but never expose one.
+ * An image with a backing file (a linked clone's overlay) reads the
+ * clusters it has not allocated from that file, and copies a cluster
+ * from it before a write that covers only part of the cluster.
  */
 
 #define QCOW2_MAGIC 0x514649fbu
@@ -28,6 +31,10 @@
 #define QCOW2_COMPRESSED (1ull << 62)
 #define QCOW2_ZERO 1ull
 #define QCOW2_MAX_L1_BYTES (32u << 20)
+/* The spec's limit on a backing file name, and the extension naming its format. */
+#define QCOW2_BACKING_NAME_MAX 1023
+#define QCOW2_EXT_BACKING_FORMAT 0xe2792acau
+#define QCOW2_V2_HEADER_LEN 72
 
 #define QCOW2_INCOMPAT_DIRTY (1ull << 0)
 #define QCOW2_INCOMPAT_CORRUPT (1ull << 1)
@@ -49,6 +56,14 @@ struct vmm_qcow2 {
 	uint64_t next_free;		/* where the next cluster is appended */
 	uint64_t autoclear;		/* cleared in the header on the first write */
 	bool v3;
+	uint32_t header_len;
+	uint64_t backing_off;		/* where the header keeps the backing name; 0: none */
+	uint32_t backing_len;
+	char *backing_name;		/* as the image names it; NULL: none */
+	enum vmm_disk_format backing_format;	/* from its extension; AUTO when not said */
+	struct vmm_disk *backing;	/* unallocated clusters read from here; owned */
+	char *backing_path;		/* the path backing was opened by; owned */
+	uint8_t *cow;			/* one cluster, to copy from the backing before a write */
 };
 
 static uint64_t rd64(const uint8_t *p)
@@ -129,6 +144,7 @@ static int q_parse_v3(struct vmm_qcow2 *q, const uint8_t *h, struct vmm_error *e
 
 	if (hlen < 104)
 		return vmm_error_set(err, -EINVAL, "qcow2 header length %u is too short", hlen);
+	q->header_len = hlen;
 	rc = q_check_features(rd64(h + 72), q->ro, err);
 	if (rc)
 		return rc;
@@ -148,8 +164,9 @@ static int q_parse(struct vmm_qcow2 *q, const uint8_t *h, struct vmm_error *err)
 	int rc;
 
 	q->v3 = rd32(h + 4) == 3;
-	if (rd64(h + 8))
-		return vmm_error_set(err, -ENOTSUP, "qcow2 backing files are not supported");
+	q->header_len = QCOW2_V2_HEADER_LEN;
+	q->backing_off = rd64(h + 8);
+	q->backing_len = rd32(h + 16);
 	q->cluster_bits = rd32(h + 20);
 	if (q->cluster_bits < 9 || q->cluster_bits > 21)
 		return vmm_error_set(err, -EINVAL, "qcow2 cluster size 2^%u is invalid", q->cluster_bits);
@@ -176,6 +193,95 @@ static int q_parse(struct vmm_qcow2 *q, const uint8_t *h, struct vmm_error *err)
 		return vmm_error_set(err, -EINVAL, "qcow2 L1 or refcount table is misaligned");
 	if (!q->ro && q->rt_entries == 0)
 		return vmm_error_set(err, -EINVAL, "qcow2 refcount table is empty");
+	/* The name lives in the first cluster, after the header, as the spec has it. */
+	if (q->backing_off && (q->backing_len == 0 || q->backing_len > QCOW2_BACKING_NAME_MAX ||
+			       q->backing_off < q->header_len ||
+			       q->backing_off + q->backing_len > q->cluster_size))
+		return vmm_error_set(err, -EINVAL, "qcow2 backing file name (%u bytes at %llu) is "
+				     "not inside the first cluster", q->backing_len,
+				     (unsigned long long)q->backing_off);
+	return 0;
+}
+
+/* A backing format extension's value: raw or qcow2, what the runner can read. */
+static int q_backing_format(struct vmm_qcow2 *q, const uint8_t *v, uint32_t len,
+			    struct vmm_error *err)
+{
+	if (len == 3 && memcmp(v, "raw", 3) == 0)
+		q->backing_format = VMM_DISK_RAW;
+	else if (len == 5 && memcmp(v, "qcow2", 5) == 0)
+		q->backing_format = VMM_DISK_QCOW2;
+	else
+		return vmm_error_set(err, -ENOTSUP, "qcow2 backing format '%.*s' is not supported "
+				     "(raw or qcow2)", (int)(len < 16 ? len : 16), (const char *)v);
+	return 0;
+}
+
+/* The header extensions between the header and the backing file name. */
+static int q_parse_extensions(struct vmm_qcow2 *q, const uint8_t *c, uint64_t end,
+			      struct vmm_error *err)
+{
+	uint64_t at = q->header_len;
+
+	while (at + 8 <= end) {
+		uint32_t type = rd32(c + at), len = rd32(c + at + 4);
+		int rc;
+
+		if (type == 0)
+			return 0;
+		if (len > end - at - 8)
+			return vmm_error_set(err, -EINVAL, "qcow2 header extension %#x runs past "
+					     "the backing file name", type);
+		if (type == QCOW2_EXT_BACKING_FORMAT && (rc = q_backing_format(q, c + at + 8, len, err)))
+			return rc;
+		at += 8 + (((uint64_t)len + 7) & ~7ull);
+	}
+	return 0;
+}
+
+/* The backing file's name and format, from the part of cluster 0 that holds them. */
+static int q_load_backing(struct vmm_qcow2 *q, struct vmm_error *err)
+{
+	uint64_t end = q->backing_off + q->backing_len;
+	uint8_t *c;
+	int r;
+
+	if (!q->backing_off)
+		return 0;
+	c = malloc(end);
+	if (!c)
+		return vmm_error_set(err, -ENOMEM, "out of memory for the qcow2 header");
+	r = q_pread(q, c, end, 0);
+	if (r)
+		r = vmm_error_set(err, r, "qcow2 backing file name: %s", strerror(-r));
+	else if (memchr(c + q->backing_off, '\0', q->backing_len))
+		r = vmm_error_set(err, -EINVAL, "qcow2 backing file name holds a NUL byte");
+	if (r == 0)
+		r = q_parse_extensions(q, c, q->backing_off, err);
+	if (r == 0) {
+		q->backing_name = strndup((const char *)c + q->backing_off, q->backing_len);
+		if (!q->backing_name)
+			r = vmm_error_set(err, -ENOMEM, "out of memory");
+	}
+	free(c);
+	return r;
+}
+
+const char *vmm_qcow2_backing(const struct vmm_qcow2 *q, enum vmm_disk_format *format)
+{
+	*format = q->backing_format;
+	return q->backing_name;
+}
+
+int vmm_qcow2_set_backing(struct vmm_qcow2 *q, struct vmm_disk *b, char *path,
+			  struct vmm_error *err)
+{
+	/* Allocated now, at set-up: a guest write never fails for want of memory. */
+	q->cow = malloc(q->cluster_size);
+	if (!q->cow)
+		return vmm_error_set(err, -ENOMEM, "out of memory for a qcow2 cluster");
+	q->backing = b;
+	q->backing_path = path;
 	return 0;
 }
 
@@ -218,6 +324,8 @@ int vmm_qcow2_open(struct vmm_qcow2 **out, int fd, bool ro, uint64_t *size, stru
 		rc = q_parse(q, h, err);
 	if (rc == 0)
 		rc = q_load_l1(q, err);
+	if (rc == 0)
+		rc = q_load_backing(q, err);
 	end = lseek(fd, 0, SEEK_END);
 	if (rc == 0 && end < 0)
 		rc = vmm_error_set(err, -errno, "qcow2: %s", strerror(errno));
@@ -235,6 +343,13 @@ void vmm_qcow2_close(struct vmm_qcow2 *q)
 {
 	if (!q)
 		return;
+	if (q->backing) {
+		vmm_disk_close(q->backing);
+		free(q->backing);
+	}
+	free(q->backing_path);
+	free(q->backing_name);
+	free(q->cow);
 	free(q->l1);
 	free(q);
 }
@@ -266,8 +381,11 @@ static int q_inside(const struct vmm_qcow2 *q, uint64_t off)
 	return r;
 }
 
-/* Where guest offset off lives: *host 0 means it reads as zeros. */
-static int q_map(struct vmm_qcow2 *q, uint64_t off, uint64_t *host)
+/*
+ * Where guest offset off lives: *host 0 means it reads as zeros, or, when
+ * *unalloc is set (the image has nothing there), as the backing file reads.
+ */
+static int q_map(struct vmm_qcow2 *q, uint64_t off, uint64_t *host, bool *unalloc)
 {
 	uint64_t l1i = off >> (q->cluster_bits + q->l2_bits);
 	uint64_t l2i = (off >> q->cluster_bits) & ((1ull << q->l2_bits) - 1);
@@ -275,6 +393,7 @@ static int q_map(struct vmm_qcow2 *q, uint64_t off, uint64_t *host)
 	int r;
 
 	*host = 0;
+	*unalloc = true;
 	if (l1i >= q->l1_size || !(l2off = q->l1[l1i] & QCOW2_OFFSET_MASK))
 		return 0;
 	if ((r = q_aligned(q, l2off)) || (r = q_read64(q, l2off + 8 * l2i, &e)))
@@ -283,25 +402,50 @@ static int q_map(struct vmm_qcow2 *q, uint64_t off, uint64_t *host)
 		vmm_warn("qcow2: compressed clusters are not supported");
 		return -EIO;
 	}
-	if (q->v3 && (e & QCOW2_ZERO))
+	if (q->v3 && (e & QCOW2_ZERO)) {
+		*unalloc = false;
 		return 0;
+	}
 	*host = e & QCOW2_OFFSET_MASK;
+	*unalloc = !*host;
 	return *host ? q_aligned(q, *host) : 0;
+}
+
+/* Guest bytes the image has not allocated, from the backing file (zeros past its end). */
+static int q_backing_read(struct vmm_qcow2 *q, uint64_t off, const struct iovec *iov, unsigned n,
+			  uint64_t skip, uint64_t len, struct iovec *tmp)
+{
+	uint64_t bsize = q->backing->size;
+	uint64_t avail = off < bsize ? (bsize - off < len ? bsize - off : len) : 0;
+	int r = avail ? vmm_disk_read(q->backing, off, iov, n, skip, avail) : 0;
+
+	if (r == 0 && avail < len)
+		vmm_iov_zero(tmp, vmm_iov_slice(iov, n, skip + avail, len - avail, tmp,
+						VMM_VIRTQ_MAX_SEGS));
+	return r;
 }
 
 int vmm_qcow2_read(struct vmm_qcow2 *q, uint64_t off, const struct iovec *iov, unsigned n,
 		   uint64_t skip, uint64_t len, struct iovec *tmp)
 {
 	uint64_t done = 0, host, in, chunk;
+	bool unalloc;
 	unsigned k;
 	int r;
 
 	while (done < len) {
 		in = (off + done) & (q->cluster_size - 1);
 		chunk = q->cluster_size - in < len - done ? q->cluster_size - in : len - done;
-		r = q_map(q, off + done, &host);
+		r = q_map(q, off + done, &host, &unalloc);
 		if (r)
 			return r;
+		if (!host && unalloc && q->backing) {
+			r = q_backing_read(q, off + done, iov, n, skip + done, chunk, tmp);
+			if (r)
+				return r;
+			done += chunk;
+			continue;
+		}
 		k = vmm_iov_slice(iov, n, skip + done, chunk, tmp, VMM_VIRTQ_MAX_SEGS);
 		if (host)
 			r = vmm_disk_pio(q->fd, tmp, k, host + in, false);
@@ -419,9 +563,11 @@ static int q_zero_fill(struct vmm_qcow2 *q, uint64_t host)
 
 /*
  * Host cluster to write guest offset off into.  *l2e_off is non-zero when
- * the L2 entry there must be set to *host | COPIED once the data is written.
+ * the L2 entry there must be set to *host | COPIED once the data is written;
+ * *fill says the new cluster must first hold what the backing file has there.
  */
-static int q_cluster_for_write(struct vmm_qcow2 *q, uint64_t off, uint64_t *host, uint64_t *l2e_off)
+static int q_cluster_for_write(struct vmm_qcow2 *q, uint64_t off, uint64_t *host, uint64_t *l2e_off,
+			       bool *fill)
 {
 	uint64_t l1i = off >> (q->cluster_bits + q->l2_bits);
 	uint64_t l2i = (off >> q->cluster_bits) & ((1ull << q->l2_bits) - 1);
@@ -429,6 +575,7 @@ static int q_cluster_for_write(struct vmm_qcow2 *q, uint64_t off, uint64_t *host
 	int r;
 
 	*l2e_off = 0;
+	*fill = false;
 	if (l1i >= q->l1_size)
 		return -EIO;
 	if ((r = q_l2_for_write(q, l1i, &l2off)) || (r = q_read64(q, l2off + 8 * l2i, &e)))
@@ -452,13 +599,28 @@ static int q_cluster_for_write(struct vmm_qcow2 *q, uint64_t off, uint64_t *host
 		return 0;
 	}
 	*l2e_off = l2off + 8 * l2i;
+	/* A zero cluster reads as zeros, not as the backing file: a new cluster is that already. */
+	*fill = q->backing && !(q->v3 && (e & QCOW2_ZERO));
 	return q_alloc(q, host);
+}
+
+/* Copy-on-write: the new cluster at host gets the backing file's bytes of guest cluster gstart. */
+static int q_cow_fill(struct vmm_qcow2 *q, uint64_t gstart, uint64_t host, struct iovec *tmp)
+{
+	struct iovec v = { q->cow, q->cluster_size };
+	uint64_t len = q->size - gstart < q->cluster_size ? q->size - gstart : q->cluster_size;
+	int r;
+
+	memset(q->cow, 0, q->cluster_size);
+	r = q_backing_read(q, gstart, &v, 1, 0, len, tmp);
+	return r ? r : q_pwrite(q, q->cow, q->cluster_size, host);
 }
 
 int vmm_qcow2_write(struct vmm_qcow2 *q, uint64_t off, const struct iovec *iov, unsigned n,
 		    uint64_t skip, uint64_t len, struct iovec *tmp)
 {
 	uint64_t done = 0, host, l2e_off, in, chunk;
+	bool fill;
 	unsigned k;
 	int r;
 
@@ -469,7 +631,9 @@ int vmm_qcow2_write(struct vmm_qcow2 *q, uint64_t off, const struct iovec *iov, 
 	while (done < len) {
 		in = (off + done) & (q->cluster_size - 1);
 		chunk = q->cluster_size - in < len - done ? q->cluster_size - in : len - done;
-		if ((r = q_cluster_for_write(q, off + done, &host, &l2e_off)))
+		if ((r = q_cluster_for_write(q, off + done, &host, &l2e_off, &fill)))
+			return r;
+		if (fill && chunk < q->cluster_size && (r = q_cow_fill(q, off + done - in, host, tmp)))
 			return r;
 		k = vmm_iov_slice(iov, n, skip + done, chunk, tmp, VMM_VIRTQ_MAX_SEGS);
 		if ((r = vmm_disk_pio(q->fd, tmp, k, host + in, true)))

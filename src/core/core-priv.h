@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* core-priv.h: what the core's own files share, and its faces do not call. */
+#ifndef VMTUI_CORE_PRIV_H
+#define VMTUI_CORE_PRIV_H
+
+#include "src/core/core.h"
+
+/* Tie def to be's connection and backend, and complete it with their defaults. */
+void core_bind_def(struct backend *be, struct vm_def *def);
+/* Remove the disks of def that vmtui just created, for undoing a failed create. */
+void core_undo_images(struct backend *be, const struct vm_def *def);
+/*
+ * Before acting on a VM the hypervisor does not have but vmtui does: when
+ * starting (or cloning) define it again from the store, else say so.
+ */
+int core_handle_missing(struct core *c, struct backend *be, bool starting,
+			const char *name, struct vmt_error *err);
+
+/* core-clone.c */
+/*
+ * -EBUSY, naming them, when linked clones read through the disks of the
+ * VM uuid (called name): vmtui does not verb it ("start", "delete").
+ */
+int core_check_not_base(struct core *c, const char *uuid, const char *name,
+			const char *verb, struct vmt_error *err);
+/*
+ * A copy of def without the disks another VM vmtui keeps on connection
+ * uri also uses (a clone's shared read-only disk, its original's): what
+ * deleting def's disks may delete.
+ */
+struct vm_def *core_own_disks(struct core *c, const char *host, const struct vm_def *def);
+
+#endif
