@@ -244,7 +244,8 @@ static void act_on_word(const char *w, size_t n, void *arg)
 	(void)arg;
 	if (n < 6 || memcmp(w, "probe.", 6) != 0)
 		return;
-	if (word_is(w, n, "probe.echo") || word_is(w, n, "probe.poweroff"))
+	if (word_is(w, n, "probe.echo") || word_is(w, n, "probe.poweroff") ||
+	    word_is(w, n, "probe.eventidx"))
 		return;	/* handled before and after the others */
 	if (n > elen && !memcmp(w, exits, elen) && parse_count(w + elen, n - elen, &count))
 		do_exits(count);
@@ -300,6 +301,7 @@ void probe_main(uint64_t bp_phys, unsigned entry)
 	probe_kbd_enable();
 	if (cmdline_has("probe.echo"))
 		probe_echo_enable();
+	pv_event_idx = cmdline_has("probe.eventidx");
 	probe_printf("probe: ready\n");
 	outb(PROBE_PORT_READY, 0x00);
 	__asm__ volatile("sti" : : : "memory");
