@@ -195,6 +195,8 @@ void vmm_vcpu_signals_init(void);
 
 /* In vmm-run.c: the vCPU thread's KVM_RUN loop and exit handling. */
 void *vmm_run_thread(void *arg);
+/* Handle the exit c->run describes (the thread's step after KVM_RUN; the unit tests call it too). */
+void vmm_run_exit(struct vmm_vcpu *c);
 
 /* In vmm-load.c: read the kernel and initrd files and boot them into memory. */
 int vmm_load_guest(struct vmm_vm *vm, struct vmm_error *err);
