@@ -127,6 +127,7 @@ int vmm_vm_restart(struct vmm_vm *vm, struct vmm_error *err)
 	pthread_mutex_lock(&vm->lock);
 	vm->reset_req = false;
 	vm->powerdown_req = false;
+	vm->panic_req = false;
 	pthread_mutex_unlock(&vm->lock);
 	if (rc == 0)
 		vmm_info("guest restarted%s", paused ? " (still paused)" : "");

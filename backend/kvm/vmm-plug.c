@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vmm-plug.c: put the PCI host bridge and the virtio disks, network cards and rng on the bus; their life with the VM. */
+/* vmm-plug.c: put the PCI host bridge, the virtio disks, network cards and rng, and pvpanic on the bus; their life with the VM. */
 #include "config.h"
 
 #include "backend/kvm/vmm-vm.h"
@@ -18,6 +18,16 @@ static uint8_t vmm_plug_line(unsigned n)
 	return n < sizeof(vmm_plug_lines) ? vmm_plug_lines[n] : 0xff;
 }
 
+/* On the vCPU that wrote the pvpanic register. */
+static void vmm_plug_pvpanic_event(void *opaque, uint8_t event)
+{
+	if (event == VMM_PVPANIC_PANICKED)
+		vmm_vm_guest_panic(opaque, "pvpanic");
+	else
+		vmm_warn("guest panicked, and its crash kernel takes over (pvpanic crash-loaded)");
+}
+
+/* Slots in a fixed order (disks, cards, rng, pvpanic): a new kind goes last, so old guests see old slots. */
 static int vmm_plug_devices(struct vmm_vm *vm, const struct vmm_virtio_env *env, struct vmm_error *err)
 {
 	unsigned n = 0;
@@ -34,6 +44,10 @@ static int vmm_plug_devices(struct vmm_vm *vm, const struct vmm_virtio_env *env,
 	if (rc == 0 && vm->cfg.rng) {
 		vm->rng = vmm_rng_new(env, err);
 		rc = vm->rng ? vmm_virtio_plug(&vm->rng->v, &vm->pci, vmm_plug_line(n++), err) : -EIO;
+	}
+	if (rc == 0 && vm->cfg.pvpanic) {
+		vm->pvpanic = vmm_pvpanic_new(vmm_plug_pvpanic_event, vm, err);
+		rc = vm->pvpanic ? vmm_pvpanic_plug(vm->pvpanic, &vm->pci, err) : -ENOMEM;
 	}
 	return rc;
 }
@@ -104,6 +118,8 @@ void vmm_plug_destroy(struct vmm_vm *vm)
 	}
 	vmm_rng_free(vm->rng);
 	vm->rng = NULL;
+	vmm_pvpanic_free(vm->pvpanic);
+	vm->pvpanic = NULL;
 }
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -133,5 +149,8 @@ void vmm_plug_stats(struct vmm_vm *vm, struct vmm_buf *b)
 		vmm_buf_printf(b, "rng.bytes %llu\nrng.broken %llu\n", LOAD(vm->rng->bytes),
 			       LOAD(vm->rng->v.stat_broken));
 	}
+	if (vm->pvpanic)
+		vmm_buf_printf(b, "pvpanic.panics %llu\npvpanic.crash_loaded %llu\n",
+			       LOAD(vm->pvpanic->panics), LOAD(vm->pvpanic->crash_loaded));
 	vmm_buf_printf(b, "virtio.broken %llu\n", broken);
 }

@@ -62,6 +62,8 @@ static void vmm_run_mmio(struct vmm_vcpu *c)
 
 static void vmm_run_system_event(struct vmm_vcpu *c)
 {
+	char how[48];
+
 	switch (c->run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
 		vmm_vm_end(c->vm, VMM_END_POWEROFF, "vcpu=%u system event shutdown", c->id);
@@ -70,7 +72,8 @@ static void vmm_run_system_event(struct vmm_vcpu *c)
 		vmm_vm_request_reset(c->vm);
 		break;
 	case KVM_SYSTEM_EVENT_CRASH:
-		vmm_vm_end(c->vm, VMM_END_GUEST_PANIC, "vcpu=%u system event crash", c->id);
+		snprintf(how, sizeof(how), "vcpu=%u system event crash", c->id);
+		vmm_vm_guest_panic(c->vm, how);
 		break;
 	default:
 		vmm_info("vCPU %u: system event %u ignored", c->id, c->run->system_event.type);

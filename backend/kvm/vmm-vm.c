@@ -83,6 +83,19 @@ void vmm_vm_request_reset(struct vmm_vm *vm)
 	vmm_vm_notify(vm, VMM_EV_RESET);
 }
 
+void vmm_vm_guest_panic(struct vmm_vm *vm, const char *how)
+{
+	if (!vm->cfg.restart_on_panic) {
+		vmm_vm_end(vm, VMM_END_GUEST_PANIC, "%s", how);
+		return;
+	}
+	pthread_mutex_lock(&vm->lock);
+	vm->panic_req = true;
+	snprintf(vm->panic_how, sizeof(vm->panic_how), "%s", how);
+	pthread_mutex_unlock(&vm->lock);
+	vmm_vm_notify(vm, VMM_EV_RESET);
+}
+
 static void vmm_vm_reset_cb(void *opaque)
 {
 	vmm_vm_request_reset(opaque);

@@ -19,6 +19,7 @@
 #include "backend/kvm/vmm-mem.h"
 #include "backend/kvm/vmm-net.h"
 #include "backend/kvm/vmm-pci.h"
+#include "backend/kvm/vmm-pvpanic.h"
 #include "backend/kvm/vmm-rng.h"
 #include "backend/kvm/vmm-rtc.h"
 #include "backend/kvm/vmm-serial.h"
@@ -50,6 +51,7 @@ struct vmm_config {
 	unsigned vcpus;
 	int ready_fd;		/* -1: none */
 	bool restart_on_reboot;
+	bool restart_on_panic;	/* --on-panic restart: a guest panic reboots it */
 	bool console_stdio;
 	int boot_entry;		/* 0 (auto), 32 or 64 */
 	struct vmm_blk_config disks[VMM_MAX_DISKS];
@@ -57,6 +59,7 @@ struct vmm_config {
 	struct vmm_net_config nics[VMM_MAX_NICS];
 	unsigned nnics;
 	bool rng;
+	bool pvpanic;
 	bool sandbox;		/* enter the seccomp filter once set up (default) */
 	bool test_mode;		/* VMTUI_VMM_TEST=1: debug requests for the test suite */
 };
@@ -112,6 +115,7 @@ struct vmm_vm {
 	struct vmm_blk *blk[VMM_MAX_DISKS];
 	struct vmm_net *net[VMM_MAX_NICS];
 	struct vmm_rng *rng;
+	struct vmm_pvpanic *pvpanic;
 	struct vmm_vcpu vcpus[VMM_MAX_VCPUS];
 	struct kvm_cpuid2 *cpuid;	/* filtered supported CPUID, shared by all vCPUs */
 	struct kvm_irqchip chips0[3];	/* irqchip and PIT state at creation, for resets */
@@ -127,6 +131,8 @@ struct vmm_vm {
 	enum vmm_end end_reason;
 	char end_detail[160];
 	bool reset_req, powerdown_req;
+	bool panic_req;			/* a guest panic to restart from (--on-panic restart) */
+	char panic_how[64];		/* what reported it */
 	unsigned ready_count;
 	unsigned long long ready_ns;	/* first ready write, monotonic */
 
@@ -149,6 +155,9 @@ void vmm_vm_end(struct vmm_vm *vm, enum vmm_end reason, const char *fmt, ...)
 
 /* A guest-initiated reset (i8042, system event): the main loop decides. */
 void vmm_vm_request_reset(struct vmm_vm *vm);
+
+/* The guest kernel panicked (how: what said so): end as crashed, or restart per --on-panic. */
+void vmm_vm_guest_panic(struct vmm_vm *vm, const char *how);
 
 /* Post events for the main loop. */
 void vmm_vm_notify(struct vmm_vm *vm, unsigned events);

@@ -30,7 +30,7 @@ printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }
 
 # The runner's pure parts, compiled once into an archive each harness links.
 srcs="vmm-log vmm-buf vmm-mem vmm-uart vmm-bzimage vmm-boot vmm-tables vmm-bus vmm-pci vmm-virtq
-	vmm-virtio vmm-virtio-pci vmm-disk vmm-qcow2 vmm-blk vmm-rng"
+	vmm-virtio vmm-virtio-pci vmm-disk vmm-qcow2 vmm-blk vmm-rng vmm-pvpanic"
 objs=
 for s in $srcs; do
 	o=$out/obj/$s.o

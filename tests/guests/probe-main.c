@@ -259,6 +259,8 @@ static void act_on_word(const char *w, size_t n, void *arg)
 		probe_rng_word(w, n);
 	else if (word_starts(w, n, "probe.evil="))
 		probe_evil_word(w, n);
+	else if (word_starts(w, n, "probe.panic="))
+		probe_panic_word(w, n);
 	else if (word_is(w, n, "probe.reset"))
 		do_reset();
 	else if (word_is(w, n, "probe.triplefault"))

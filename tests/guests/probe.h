@@ -251,5 +251,6 @@ void probe_echo_enable(void);
 /* probe-power.c */
 void probe_poweroff(uint8_t status);
 void probe_reset(void);
+void probe_panic_word(const char *w, size_t n);
 
 #endif
