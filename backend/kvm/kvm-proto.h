@@ -29,7 +29,7 @@
  *             i8042 keyboard; the next guest reset ends the VM with
  *             reason poweroff, even with --on-reboot restart.
  *   RESET     OK: hard reset, the guest reboots now (a paused VM stays
- *             paused).
+ *             paused), every vCPU back to its power-on state.
  *   KILL      OK, then the runner ends (reason killed), removing its
  *             socket and pid file.
  *   STATS     OK, then "key value" lines (values are integers), then an

@@ -155,6 +155,8 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 			munmap(vm->vcpus[i].run, vm->run_size);
 		if (vm->vcpus[i].fd > 0)
 			close(vm->vcpus[i].fd);
+		free(vm->vcpus[i].msrs0);
+		vm->vcpus[i].msrs0 = NULL;
 	}
 	vmm_console_done(&vm->console);
 	vmm_mem_free(&vm->mem);
@@ -168,6 +170,10 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 		close(vm->event_fd);
 	free(vm->cpuid);
 	free(vm->unclaimed_ports);
+	free(vm->msr_index);
+	free(vm->xsave0);
+	vm->msr_index = NULL;
+	vm->xsave0 = NULL;
 	vm->cpuid = NULL;
 	vm->unclaimed_ports = NULL;
 }

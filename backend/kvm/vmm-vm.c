@@ -185,6 +185,8 @@ int vmm_vm_create(struct vmm_vm *vm, const struct vmm_config *cfg, struct vmm_er
 		rc = vmm_vm_devices(vm, err);
 	if (rc == 0)
 		rc = vmm_vcpu_cpuid_init(vm, err);
+	if (rc == 0)
+		rc = vmm_vcpu_state_init(vm, err);
 	for (i = 0; rc == 0 && i < cfg->vcpus; i++)
 		rc = vmm_vcpu_create(vm, i, err);
 	if (rc == 0)

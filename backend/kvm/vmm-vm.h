@@ -85,6 +85,7 @@ struct vmm_vcpu {
 	struct kvm_lapic_state lapic0;	/* as KVM created it, for resets */
 	struct kvm_sregs sregs0;
 	struct kvm_regs regs0;
+	struct kvm_msrs *msrs0;		/* vm->msr_index as KVM set them before the first run */
 };
 
 /* Bits in vm->events: work the main loop must do. */
@@ -121,6 +122,12 @@ struct vmm_vm {
 	struct kvm_irqchip chips0[3];	/* irqchip and PIT state at creation, for resets */
 	struct kvm_pit_state2 pit0;
 	struct vmm_boot_entry entry;
+	uint32_t *msr_index;		/* the MSRs a vCPU reset restores */
+	unsigned nmsr_index;
+	uint8_t *xsave0;		/* a power-on XSAVE image (NULL: no XSAVE) */
+	size_t xsave_size;
+	bool has_events, has_debugregs;
+	int nested_size, nested_format;	/* KVM_CAP_NESTED_STATE; -1: no nested state to leave */
 
 	pthread_mutex_t lock;		/* guards what follows */
 	pthread_cond_t cond;
@@ -194,6 +201,17 @@ void vmm_plug_stop(struct vmm_vm *vm);
 void vmm_plug_reset(struct vmm_vm *vm);
 void vmm_plug_destroy(struct vmm_vm *vm);
 void vmm_plug_stats(struct vmm_vm *vm, struct vmm_buf *b);
+
+/*
+ * In vmm-vcpu-state.c, a vCPU's state beyond its registers: state_init
+ * once for the VM (after CPUID), state_save once per vCPU before it first
+ * runs; at each reset state_leave (events, nested state) before the
+ * registers, state_restore (XSAVE, MSRs, debug registers) after them.
+ */
+int vmm_vcpu_state_init(struct vmm_vm *vm, struct vmm_error *err);
+int vmm_vcpu_state_save(struct vmm_vcpu *c, struct vmm_error *err);
+int vmm_vcpu_state_leave(struct vmm_vcpu *c, struct vmm_error *err);
+int vmm_vcpu_state_restore(struct vmm_vcpu *c, struct vmm_error *err);
 
 /* In vmm-vcpu.c: create and configure vCPUs, kicks. */
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmm_error *err);
