@@ -256,13 +256,18 @@ static int vmm_state_events(struct vmm_vcpu *c, struct vmm_error *err)
 	return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_VCPU_EVENTS: %s", c->id, strerror(errno));
 }
 
-/* Out of any nested guest (VMX operation, SVM guest mode), GIF set: a hypervisor's state gone. */
-static int vmm_state_nested(struct vmm_vcpu *c, struct vmm_error *err)
+/*
+ * Out of any nested guest (VMX operation, SVM guest mode), GIF set: a
+ * hypervisor's state gone.  A host that refuses is only warned about: on
+ * AMD clearing EFER.SVME does the same, and on Intel KVM_SET_SREGS then
+ * says what is wrong.
+ */
+static void vmm_state_nested(struct vmm_vcpu *c)
 {
 	struct kvm_nested_state ns;
 
 	if (c->vm->nested_format < 0)
-		return 0;
+		return;
 	memset(&ns, 0, sizeof(ns));
 	ns.format = (uint16_t)c->vm->nested_format;
 	ns.size = sizeof(ns);
@@ -272,16 +277,18 @@ static int vmm_state_nested(struct vmm_vcpu *c, struct vmm_error *err)
 		ns.hdr.vmx.vmxon_pa = ~0ull;
 		ns.hdr.vmx.vmcs12_pa = ~0ull;
 	}
-	if (ioctl(c->fd, KVM_SET_NESTED_STATE, &ns) == 0)
-		return 0;
-	return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_NESTED_STATE: %s", c->id, strerror(errno));
+	if (ioctl(c->fd, KVM_SET_NESTED_STATE, &ns) < 0)
+		vmm_warn("vCPU %u: KVM_SET_NESTED_STATE: %s; nested state left as is", c->id,
+			 strerror(errno));
 }
 
 int vmm_vcpu_state_leave(struct vmm_vcpu *c, struct vmm_error *err)
 {
 	int rc = vmm_state_events(c, err);
 
-	return rc ? rc : vmm_state_nested(c, err);
+	if (rc == 0)
+		vmm_state_nested(c);
+	return rc;
 }
 
 /* The saved MSRs, with what power-on means where KVM's own value is not it. */

@@ -156,7 +156,8 @@ static void wrpkru(uint32_t v)
  */
 static volatile uint32_t fpu_scratch[1024] __attribute__((aligned(4096), section(".noclear")));
 
-static void fpu_show(void)
+/* The FPU items; what is "" or "dirty ", as the lines of the two words go. */
+static void fpu_show(const char *what)
 {
 	uint16_t fcw;
 	uint32_t mxcsr;
@@ -168,23 +169,23 @@ static void fpu_show(void)
 	fcw = (uint16_t)fpu_scratch[0];
 	mxcsr = fpu_scratch[1];
 	__asm__ volatile("movq %%xmm0, %0" : "=r"(xmm0));
-	probe_printf("probe: cpu fcw=%x\n", fcw);
-	probe_printf("probe: cpu mxcsr=%x\n", mxcsr);
-	probe_printf("probe: cpu xmm0=%lx\n", (unsigned long)xmm0);
+	probe_printf("probe: cpu %sfcw=%x\n", what, fcw);
+	probe_printf("probe: cpu %smxcsr=%x\n", what, mxcsr);
+	probe_printf("probe: cpu %sxmm0=%lx\n", what, (unsigned long)xmm0);
 	if (cpu.xsave)
-		probe_printf("probe: cpu xcr0=%lx\n", (unsigned long)xgetbv0());
+		probe_printf("probe: cpu %sxcr0=%lx\n", what, (unsigned long)xgetbv0());
 	if (cpu.pku)
-		probe_printf("probe: cpu pkru=%x\n", rdpkru());
+		probe_printf("probe: cpu %spkru=%x\n", what, rdpkru());
 }
 
-static void debug_show(void)
+static void debug_show(const char *what)
 {
 	uint64_t dr0, dr7;
 
 	__asm__ volatile("mov %%dr0, %0" : "=r"(dr0));
 	__asm__ volatile("mov %%dr7, %0" : "=r"(dr7));
-	probe_printf("probe: cpu dr0=%lx\n", (unsigned long)dr0);
-	probe_printf("probe: cpu dr7=%lx\n", (unsigned long)dr7);
+	probe_printf("probe: cpu %sdr0=%lx\n", what, (unsigned long)dr0);
+	probe_printf("probe: cpu %sdr7=%lx\n", what, (unsigned long)dr7);
 }
 
 static void lapic_show(void)
@@ -218,8 +219,8 @@ void probe_cpu_show(void)
 			probe_printf("probe: cpu %s=fault\n", msrs[i].name);
 	}
 	if (probe_cpu_fpu)
-		fpu_show();
-	debug_show();
+		fpu_show("");
+	debug_show("");
 	lapic_show();
 	probe_printf("probe: cpu nmi=%u\n", nmi_check());
 	probe_printf("probe: cpu shown\n");
@@ -302,10 +303,10 @@ void probe_cpu_dirty(bool reset)
 	msrs_dirty(page);
 	if (probe_cpu_fpu) {
 		fpu_dirty();
-		fpu_show();
+		fpu_show("dirty ");
 	}
 	debug_lapic_dirty();
-	debug_show();
+	debug_show("dirty ");
 	dirty_then_reset = reset;
 	probe_nmi_hold = dirty_hold;
 	probe_lapic_self_nmi();

@@ -28,7 +28,7 @@ bad = []
 want = {"pat": "7040600070406", "tsc_adjust": "0", "kvm_poll_control": "1", "kvm_async_pf_int": "0",
         "kvm_wall_clock": "0", "kvm_system_time": "0", "kvm_async_pf_en": "0", "kvm_steal_time": "0",
         "kvm_pv_eoi": "0", "kvm_wall_clock_old": "0", "kvm_system_time_old": "0", "sysenter_cs": "0",
-        "lstar": "0", "kernel_gs_base": "0", "dr0": "0", "dr7": "400", "lapic_tpr": "0",
+        "lstar": "0", "kernel_gs_base": "0", "tsc_aux": "0", "dr0": "0", "dr7": "400", "lapic_tpr": "0",
         "lapic_lvt_timer": "10000", "lapic_tmict": "0", "nmi": "1", "mtrr_def_type": "806",
         "fcw": "37f", "mxcsr": "1f80", "xmm0": "0", "xcr0": "1", "pkru": "0"}
 for k, v in want.items():
