@@ -172,6 +172,8 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 	free(vm->unclaimed_ports);
 	free(vm->msr_index);
 	free(vm->xsave0);
+	free(vm->nested_buf);
+	vm->nested_buf = NULL;
 	vm->msr_index = NULL;
 	vm->xsave0 = NULL;
 	vm->cpuid = NULL;

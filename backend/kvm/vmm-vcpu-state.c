@@ -166,7 +166,9 @@ int vmm_vcpu_state_init(struct vmm_vm *vm, struct vmm_error *err)
 	vm->has_events = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_VCPU_EVENTS) > 0;
 	vm->has_debugregs = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_DEBUGREGS) > 0;
 	vm->nested_size = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE);
-	vm->nested_format = -1;
+	if (rc == 0 && vm->nested_size >= (int)sizeof(struct kvm_nested_state) &&
+	    !(vm->nested_buf = calloc(1, (size_t)vm->nested_size)))
+		rc = vmm_error_set(err, -ENOMEM, "out of memory for nested state");
 	vmm_debug("vCPU resets: XSAVE image of %zu bytes, events %s, debug registers %s, nested "
 		  "state up to %d bytes", vm->xsave_size, vm->has_events ? "yes" : "no",
 		  vm->has_debugregs ? "yes" : "no", vm->nested_size > 0 ? vm->nested_size : 0);
@@ -227,16 +229,6 @@ int vmm_vcpu_state_save(struct vmm_vcpu *c, struct vmm_error *err)
 					    bad, &nbad);
 	for (unsigned i = 0; i < nbad && c->id == 0; i++)
 		vmm_debug("vCPU 0: MSR %#x cannot be read here: not reset", bad[i]);
-	if (vm->nested_size > 0 && vm->nested_format < 0) {
-		struct kvm_nested_state *ns = calloc(1, (size_t)vm->nested_size);
-
-		if (ns) {
-			ns->size = (uint32_t)vm->nested_size;
-			if (ioctl(c->fd, KVM_GET_NESTED_STATE, ns) == 0)
-				vm->nested_format = ns->format;
-		}
-		free(ns);
-	}
 	free(scratch), free(in), free(bad);
 	return 0;
 }
@@ -257,25 +249,34 @@ static int vmm_state_events(struct vmm_vcpu *c, struct vmm_error *err)
 }
 
 /*
- * Out of any nested guest (VMX operation, SVM guest mode), GIF set: a
- * hypervisor's state gone.  A host that refuses is only warned about: on
- * AMD clearing EFER.SVME does the same, and on Intel KVM_SET_SREGS then
- * says what is wrong.
+ * Out of a nested guest, if the old kernel ran one: VMX operation left,
+ * or SVM guest mode left with GIF set.  Only then: outside guest mode,
+ * clearing EFER.SVME with the sregs does it on AMD, and some emulated SVM
+ * (QEMU's) was seen to fall over on a needless KVM_SET_NESTED_STATE.  A
+ * host that refuses is warned about; KVM_SET_SREGS then says what is wrong.
  */
 static void vmm_state_nested(struct vmm_vcpu *c)
 {
-	struct kvm_nested_state ns;
+	struct kvm_nested_state *cur = c->vm->nested_buf, ns;
+	bool vmx;
 
-	if (c->vm->nested_format < 0)
+	if (!cur)
+		return;
+	memset(cur, 0, sizeof(*cur));
+	cur->size = (uint32_t)c->vm->nested_size;
+	if (ioctl(c->fd, KVM_GET_NESTED_STATE, cur) < 0)
+		return;	/* nothing KVM can tell, nothing to leave */
+	vmx = cur->format == KVM_STATE_NESTED_FORMAT_VMX;
+	if (vmx ? cur->hdr.vmx.vmxon_pa == ~0ull : !(cur->flags & KVM_STATE_NESTED_GUEST_MODE))
 		return;
 	memset(&ns, 0, sizeof(ns));
-	ns.format = (uint16_t)c->vm->nested_format;
+	ns.format = cur->format;
 	ns.size = sizeof(ns);
-	if (ns.format == KVM_STATE_NESTED_FORMAT_SVM) {
-		ns.flags = KVM_STATE_NESTED_GIF_SET;
-	} else {
+	if (vmx) {
 		ns.hdr.vmx.vmxon_pa = ~0ull;
 		ns.hdr.vmx.vmcs12_pa = ~0ull;
+	} else {
+		ns.flags = KVM_STATE_NESTED_GIF_SET;
 	}
 	if (ioctl(c->fd, KVM_SET_NESTED_STATE, &ns) < 0)
 		vmm_warn("vCPU %u: KVM_SET_NESTED_STATE: %s; nested state left as is", c->id,

@@ -127,7 +127,8 @@ struct vmm_vm {
 	uint8_t *xsave0;		/* a power-on XSAVE image (NULL: no XSAVE) */
 	size_t xsave_size;
 	bool has_events, has_debugregs;
-	int nested_size, nested_format;	/* KVM_CAP_NESTED_STATE; -1: no nested state to leave */
+	int nested_size;		/* KVM_CAP_NESTED_STATE: the most KVM_GET_NESTED_STATE takes */
+	struct kvm_nested_state *nested_buf;	/* nested_size bytes for it; NULL: none */
 
 	pthread_mutex_t lock;		/* guards what follows */
 	pthread_cond_t cond;
