@@ -457,6 +457,9 @@ static char **kvm_argv(struct kvm_be *k, const struct vm_def *def, const char *r
 	/* A guest that reboots itself comes back, as libvirt's domains do. */
 	argv[n++] = xstrdup("--on-reboot");
 	argv[n++] = xstrdup("restart");
+	/* A guest that panics stays down, crashed with its reason, as libvirt's on_crash destroy. */
+	argv[n++] = xstrdup("--on-panic");
+	argv[n++] = xstrdup("exit");
 	if (restore) {
 		argv[n++] = xstrdup("--restore");
 		argv[n++] = xstrdup(restore);

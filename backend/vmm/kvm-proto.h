@@ -32,7 +32,7 @@
  *             keyboard, and its next reset ends the VM with reason
  *             poweroff, even with --on-reboot restart.
  *   RESET     OK: hard reset, the guest reboots now (a paused VM stays
- *             paused).
+ *             paused), every vCPU back to its power-on state.
  *   KILL      OK, then the runner ends (reason killed), removing its
  *             socket and pid file.
  *   STATS     OK, then "key value" lines (values are integers), then an
@@ -83,7 +83,13 @@
  * rx_dropped,tx_dropped,broken}; sums blk.{rd_bytes,wr_bytes,rd_reqs,
  * wr_reqs} with disks and net.{rx_bytes,tx_bytes,rx_pkts,tx_pkts} with
  * network cards; rng.bytes and rng.broken with the rng; virtio.broken
- * (devices the guest broke, all kinds).  INFO also has disk<N>
+ * (devices the guest broke, all kinds); pvpanic.{panics,crash_loaded}
+ * with the pvpanic device (events the guest reported through it).
+ *
+ * A guest-panic end comes from the pvpanic device (detail "pvpanic") or
+ * from KVM's crash system event (detail "vcpu=N system event crash");
+ * with --on-panic restart the runner reboots the guest instead.  A
+ * triple-fault's detail is "vcpu=N": KVM says no more.  INFO also has disk<N>
  * "PATH,format=F[,readonly]", nic<N> "tap:IF,mac=MAC" or "user,mac=MAC",
  * and, once the guest has sent from them, nic<N>.ipv4 and nic<N>.ipv6
  * "ADDRESS[/PREFIX]" (the prefix when the runner knows the network).

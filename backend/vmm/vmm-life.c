@@ -125,6 +125,7 @@ int vmm_vm_restart(struct vmm_vm *vm, struct vmm_error *err)
 	pthread_mutex_lock(&vm->lock);
 	vm->reset_req = false;
 	vm->powerdown_req = false;
+	vm->panic_req = false;
 	pthread_mutex_unlock(&vm->lock);
 	if (rc == 0)
 		vmm_info("guest restarted%s", paused ? " (still paused)" : "");
@@ -162,6 +163,8 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 			munmap(vm->vcpus[i].run, vm->run_size);
 		if (vm->vcpus[i].fd > 0)
 			close(vm->vcpus[i].fd);
+		free(vm->vcpus[i].msrs0);
+		vm->vcpus[i].msrs0 = NULL;
 	}
 	vmm_console_done(&vm->console);
 	vmm_mem_free(&vm->mem);
@@ -175,6 +178,12 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 		close(vm->event_fd);
 	free(vm->cpuid);
 	free(vm->unclaimed_ports);
+	free(vm->msr_index);
+	free(vm->xsave0);
+	free(vm->nested_buf);
+	vm->nested_buf = NULL;
+	vm->msr_index = NULL;
+	vm->xsave0 = NULL;
 	vm->cpuid = NULL;
 	vm->unclaimed_ports = NULL;
 }

@@ -187,20 +187,30 @@ static void vmm_loop_signals(struct vmm_ctl *ctl)
 		vmm_vm_end(ctl->vm, VMM_END_KILLED, "signal=%s", strsignal((int)si.ssi_signo));
 }
 
-/* A guest reset: reboot, or end the VM (reset, or poweroff after the power button). */
+/*
+ * A guest reset: reboot, or end the VM (reset, or poweroff after the power
+ * button); or a guest panic under --on-panic restart, which reboots first.
+ */
 static void vmm_loop_reset(struct vmm_ctl *ctl)
 {
 	struct vmm_vm *vm = ctl->vm;
 	struct vmm_error err = { 0, "" };
-	bool req, power;
+	char how[sizeof(vm->panic_how)];
+	bool req, power, panic;
 
 	pthread_mutex_lock(&vm->lock);
 	req = vm->reset_req;
 	power = vm->powerdown_req;
+	panic = vm->panic_req;
+	memcpy(how, vm->panic_how, sizeof(how));
 	pthread_mutex_unlock(&vm->lock);
-	if (!req)
+	if (panic) {
+		vmm_warn("guest panic (%s): restarting (--on-panic restart)", how);
+		if (vmm_vm_restart(vm, &err))
+			vmm_vm_end(vm, VMM_END_ERROR, "restart failed: %s", err.msg);
+	} else if (!req) {
 		return;
-	if (power) {
+	} else if (power) {
 		vmm_vm_end(vm, VMM_END_POWEROFF, "reset after power button");
 	} else if (vm->cfg.restart_on_reboot) {
 		vmm_info("guest reset: restarting (--on-reboot restart)");

@@ -17,10 +17,12 @@
 static const char vmm_main_usage[] =
 	"usage: vmtui-vmm --kernel FILE [--initrd FILE] [--cmdline STR] [--memory MIB]\n"
 	"                 [--vcpus N] [--name NAME] [--uuid UUID] [--socket PATH]\n"
-	"                 [--ready-fd N] [--on-reboot restart|exit] [--console-stdio]\n"
-	"                 [--log-level N] [--boot-entry auto|32|64] [--restore FILE] [--paused]\n"
+	"                 [--ready-fd N] [--on-reboot restart|exit] [--on-panic exit|restart]\n"
+	"                 [--console-stdio] [--log-level N] [--boot-entry auto|32|64]\n"
+	"                 [--restore FILE] [--paused]\n"
 	"                 [--disk PATH[,format=raw|qcow2][,readonly]]...\n"
-	"                 [--net tap:IF|user[,mac=MAC][,fwd=...]]... [--no-rng] [--no-sandbox]\n"
+	"                 [--net tap:IF|user[,mac=MAC][,fwd=...]]... [--no-rng] [--no-pvpanic]\n"
+	"                 [--no-sandbox]\n"
 	"\n"
 	"Runs one virtual machine on /dev/kvm: the built-in runner of vmtui's kvm:/// backend.\n"
 	"\n"
@@ -35,6 +37,8 @@ static const char vmm_main_usage[] =
 	"                      .pid/.exit name the runtime files beside it\n"
 	"  --ready-fd N        write \"OK\\n\" to fd N once running, or \"ERR <why>\\n\" on failure\n"
 	"  --on-reboot MODE    guest reset: restart the guest, or exit (default exit)\n"
+	"  --on-panic MODE     guest panic (pvpanic): exit as crashed with reason\n"
+	"                      guest-panic (default), or restart the guest\n"
 	"  --console-stdio     serial console on stdin/stdout\n"
 	"  --log-level N       0 errors, 1 warnings, 2 info (default), 3 debug\n"
 	"  --boot-entry E      kernel entry: auto (64-bit when offered), 32 or 64\n"
@@ -53,11 +57,13 @@ static const char vmm_main_usage[] =
 	"                      DNS at 10.0.2.3, host ports forwarded to the guest's;\n"
 	"                      no privileges needed\n"
 	"  --no-rng            no virtio-rng device (one is there by default)\n"
+	"  --no-pvpanic        no pvpanic device (one is there by default)\n"
 	"  --no-sandbox        do not enter the seccomp filter after set-up (debugging)\n"
 	"  --help              this text\n"
 	"\n"
 	"Devices sit on PCI bus 0 (configuration mechanism 1, ports 0xcf8-0xcff) after a\n"
-	"host bridge at 00:00.0; they are modern virtio 1.x with MSI-X.\n"
+	"host bridge at 00:00.0, in this order: disks, network cards, rng (modern virtio\n"
+	"1.x with MSI-X), then pvpanic (1b36:0011; Linux's pvpanic-pci driver).\n"
 	"\n"
 	"Environment: VMTUI_KVM_DEV names the KVM device (default /dev/kvm).\n"
 	"Exit status: 0 poweroff/reset/killed, 1 set-up or runtime error, 2 usage,\n"
@@ -83,7 +89,8 @@ static int vmm_main_number(const char *s, unsigned long long min, unsigned long 
 enum {
 	OPT_KERNEL = 1000, OPT_INITRD, OPT_CMDLINE, OPT_MEMORY, OPT_VCPUS, OPT_NAME, OPT_UUID,
 	OPT_SOCKET, OPT_READY_FD, OPT_ON_REBOOT, OPT_CONSOLE_STDIO, OPT_LOG_LEVEL, OPT_BOOT_ENTRY,
-	OPT_DISK, OPT_NET, OPT_NO_RNG, OPT_NO_SANDBOX, OPT_RESTORE, OPT_PAUSED, OPT_HELP,
+	OPT_DISK, OPT_NET, OPT_NO_RNG, OPT_NO_SANDBOX, OPT_RESTORE, OPT_PAUSED, OPT_HELP, OPT_ON_PANIC,
+	OPT_NO_PVPANIC,
 };
 
 static const struct option vmm_main_opts[] = {
@@ -97,12 +104,14 @@ static const struct option vmm_main_opts[] = {
 	{ "socket", required_argument, NULL, OPT_SOCKET },
 	{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 	{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
+	{ "on-panic", required_argument, NULL, OPT_ON_PANIC },
 	{ "console-stdio", no_argument, NULL, OPT_CONSOLE_STDIO },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "boot-entry", required_argument, NULL, OPT_BOOT_ENTRY },
 	{ "disk", required_argument, NULL, OPT_DISK },
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "no-rng", no_argument, NULL, OPT_NO_RNG },
+	{ "no-pvpanic", no_argument, NULL, OPT_NO_PVPANIC },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "restore", required_argument, NULL, OPT_RESTORE },
 	{ "paused", no_argument, NULL, OPT_PAUSED },
@@ -131,6 +140,27 @@ static int vmm_main_device(int o, const char *arg, struct vmm_config *cfg)
 	return -1;
 }
 
+/* The options that pick one of a few words. */
+static int vmm_main_choice(int o, const char *arg, struct vmm_config *cfg)
+{
+	bool restart = strcmp(arg, "restart") == 0;
+
+	if (o == OPT_ON_REBOOT) {
+		if (!restart && strcmp(arg, "exit"))
+			return vmm_main_usage_error("--on-reboot ", arg, "want restart or exit");
+		cfg->restart_on_reboot = restart;
+	} else if (o == OPT_ON_PANIC) {
+		if (!restart && strcmp(arg, "exit"))
+			return vmm_main_usage_error("--on-panic ", arg, "want exit or restart");
+		cfg->restart_on_panic = restart;
+	} else {
+		if (strcmp(arg, "auto") && strcmp(arg, "32") && strcmp(arg, "64"))
+			return vmm_main_usage_error("--boot-entry ", arg, "want auto, 32 or 64");
+		cfg->boot_entry = strcmp(arg, "auto") ? atoi(arg) : 0;
+	}
+	return -1;
+}
+
 /* One option into cfg; returns -1 to go on, or an exit status. */
 static int vmm_main_opt(int o, const char *arg, struct vmm_config *cfg)
 {
@@ -141,6 +171,7 @@ static int vmm_main_opt(int o, const char *arg, struct vmm_config *cfg)
 	case OPT_NET:
 		return vmm_main_device(o, arg, cfg);
 	case OPT_NO_RNG: cfg->rng = false; break;
+	case OPT_NO_PVPANIC: cfg->pvpanic = false; break;
 	case OPT_NO_SANDBOX: cfg->sandbox = false; break;
 	case OPT_KERNEL: cfg->kernel = arg; break;
 	case OPT_INITRD: cfg->initrd = arg; break;
@@ -172,15 +203,9 @@ static int vmm_main_opt(int o, const char *arg, struct vmm_config *cfg)
 		vmm_log_level_set((int)v);
 		break;
 	case OPT_ON_REBOOT:
-		if (strcmp(arg, "restart") && strcmp(arg, "exit"))
-			return vmm_main_usage_error("--on-reboot ", arg, "want restart or exit");
-		cfg->restart_on_reboot = strcmp(arg, "restart") == 0;
-		break;
+	case OPT_ON_PANIC:
 	case OPT_BOOT_ENTRY:
-		if (strcmp(arg, "auto") && strcmp(arg, "32") && strcmp(arg, "64"))
-			return vmm_main_usage_error("--boot-entry ", arg, "want auto, 32 or 64");
-		cfg->boot_entry = strcmp(arg, "auto") ? atoi(arg) : 0;
-		break;
+		return vmm_main_choice(o, arg, cfg);
 	case OPT_HELP:
 		fputs(vmm_main_usage, stdout);
 		return 0;
@@ -200,6 +225,7 @@ static int vmm_main_parse(int argc, char **argv, struct vmm_config *cfg)
 	cfg->ready_fd = -1;
 	cfg->cmdline = "console=ttyS0";
 	cfg->rng = true;
+	cfg->pvpanic = true;
 	cfg->sandbox = true;
 	cfg->test_mode = getenv("VMTUI_VMM_TEST") && strcmp(getenv("VMTUI_VMM_TEST"), "1") == 0;
 	opterr = 0;

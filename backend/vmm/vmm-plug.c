@@ -6,17 +6,19 @@
 #include "backend/vmm/virtio/vmm-blk.h"
 #include "backend/vmm/virtio/vmm-net.h"
 #include "backend/vmm/virtio/vmm-rng.h"
+#include "backend/vmm/pci/vmm-pvpanic.h"
 #include "backend/vmm/vmm-vm.h"
 
 /*
- * The kinds of PCI device, in slot order: every --disk, every --net, then
- * the rng.  A new kind is its own file and one line here, at the end (a
+ * The kinds of PCI device, in slot order: every --disk, every --net, the
+ * rng, then pvpanic.  A new kind is its own file and one line here, at the end (a
  * line anywhere else moves the slots of the devices after it).
  */
 static int (*const vmm_plug_kinds[])(struct vmm_plug *p, struct vmm_error *err) = {
 	vmm_blk_plug,
 	vmm_net_plug,
 	vmm_rng_plug,
+	vmm_pvpanic_plug_kind,
 };
 
 /*
@@ -56,12 +58,30 @@ void vmm_plug_intx(struct vmm_vm *vm, struct vmm_tables_pci *out)
 	}
 }
 
+static void vmm_plug_add_dev(struct vmm_plug *p, struct vmm_dev *d, const struct vmm_dev_ops *ops,
+			     const char *name)
+{
+	vmm_devs_add(&((struct vmm_vm *)p->vm)->devs, d, ops, name);
+}
+
+static void vmm_plug_guest_panic(void *vm, const char *how)
+{
+	vmm_vm_guest_panic(vm, how);
+}
+
+/* Devices' callbacks keep a pointer to it: it lives as long as the VM. */
+static struct vmm_plug vmm_plug_state;
+
 int vmm_plug_create(struct vmm_vm *vm, struct vmm_error *err)
 {
 	struct vmm_plug p = {
 		.cfg = &vm->cfg,
 		.add = vmm_plug_virtio,
+		.add_dev = vmm_plug_add_dev,
+		.pci = &vm->pci,
+		.guest_panic = vmm_plug_guest_panic,
 		.vm = vm,
+		.self = &vmm_plug_state,
 		.env = {
 			.mem = &vm->mem,
 			.irq_line = vmm_kvm_irq_line,
@@ -78,7 +98,8 @@ int vmm_plug_create(struct vmm_vm *vm, struct vmm_error *err)
 	if (rc)
 		return rc;
 	vmm_devs_add(&vm->devs, &vm->pci.dev, &vmm_pci_dev_ops, "pci");
+	vmm_plug_state = p;
 	for (size_t i = 0; rc == 0 && i < sizeof(vmm_plug_kinds) / sizeof(vmm_plug_kinds[0]); i++)
-		rc = vmm_plug_kinds[i](&p, err);
+		rc = vmm_plug_kinds[i](&vmm_plug_state, err);
 	return rc;
 }

@@ -19,7 +19,14 @@ struct vmm_plug {
 	/* Put v on the PCI bus with the next INTx line, and d (v's device) in the VM's list. */
 	int (*add)(struct vmm_plug *p, struct vmm_virtio *v, struct vmm_dev *d,
 		   const struct vmm_dev_ops *ops, struct vmm_error *err);
-	void *vm;			/* for add */
+	/* A device that plugs itself into pci: into the VM's list. */
+	void (*add_dev)(struct vmm_plug *p, struct vmm_dev *d, const struct vmm_dev_ops *ops,
+			const char *name);
+	struct vmm_pci *pci;
+	/* A device heard the guest panic (how: "pvpanic"). */
+	void (*guest_panic)(void *vm, const char *how);
+	void *vm;			/* for add, add_dev and guest_panic */
+	struct vmm_plug *self;		/* a device's callbacks may keep this for later */
 	unsigned next_line;		/* index into the INTx lines still free */
 };
 

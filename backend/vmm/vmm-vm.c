@@ -83,6 +83,19 @@ void vmm_vm_request_reset(struct vmm_vm *vm)
 	vmm_vm_notify(vm, VMM_EV_RESET);
 }
 
+void vmm_vm_guest_panic(struct vmm_vm *vm, const char *how)
+{
+	if (!vm->cfg.restart_on_panic) {
+		vmm_vm_end(vm, VMM_END_GUEST_PANIC, "%s", how);
+		return;
+	}
+	pthread_mutex_lock(&vm->lock);
+	vm->panic_req = true;
+	snprintf(vm->panic_how, sizeof(vm->panic_how), "%s", how);
+	pthread_mutex_unlock(&vm->lock);
+	vmm_vm_notify(vm, VMM_EV_RESET);
+}
+
 static void vmm_vm_reset_cb(void *opaque)
 {
 	vmm_vm_request_reset(opaque);
@@ -193,6 +206,8 @@ int vmm_vm_create(struct vmm_vm *vm, const struct vmm_config *cfg, struct vmm_er
 		rc = vmm_vm_devices(vm, err);
 	if (rc == 0)
 		rc = vmm_vcpu_cpuid_init(vm, err);
+	if (rc == 0)
+		rc = vmm_vcpu_state_init(vm, err);
 	for (i = 0; rc == 0 && i < cfg->vcpus; i++)
 		rc = vmm_vcpu_create(vm, i, err);
 	/* A restore brings memory with it: the kernel is loaded again only at a reboot. */

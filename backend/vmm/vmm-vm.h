@@ -21,6 +21,7 @@
 #include "backend/vmm/virtio/vmm-net.h"
 #include "backend/vmm/vmm-dev.h"
 #include "backend/vmm/pci/vmm-pci.h"
+#include "backend/vmm/pci/vmm-pvpanic.h"
 #include "backend/vmm/hw/vmm-rtc.h"
 #include "backend/vmm/hw/vmm-serial.h"
 
@@ -53,6 +54,7 @@ struct vmm_config {
 	unsigned vcpus;
 	int ready_fd;		/* -1: none */
 	bool restart_on_reboot;
+	bool restart_on_panic;	/* --on-panic restart: a guest panic reboots it */
 	bool console_stdio;
 	int boot_entry;		/* 0 (auto), 32 or 64 */
 	struct vmm_blk_config disks[VMM_MAX_DISKS];
@@ -60,6 +62,7 @@ struct vmm_config {
 	struct vmm_net_config nics[VMM_MAX_NICS];
 	unsigned nnics;
 	bool rng;
+	bool pvpanic;
 	bool sandbox;		/* enter the seccomp filter once set up (default) */
 	bool test_mode;		/* VMTUI_VMM_TEST=1: debug requests for the test suite */
 };
@@ -86,6 +89,7 @@ struct vmm_vcpu {
 	struct kvm_lapic_state lapic0;	/* as KVM created it, for resets */
 	struct kvm_sregs sregs0;
 	struct kvm_regs regs0;
+	struct kvm_msrs *msrs0;		/* vm->msr_index as KVM set them before the first run */
 };
 
 /* Bits in vm->events: work the main loop must do. */
@@ -120,6 +124,13 @@ struct vmm_vm {
 	struct kvm_irqchip chips0[3];	/* irqchip and PIT state at creation, for resets */
 	struct kvm_pit_state2 pit0;
 	struct vmm_boot_entry entry;
+	uint32_t *msr_index;		/* the MSRs a vCPU reset restores */
+	unsigned nmsr_index;
+	uint8_t *xsave0;		/* a power-on XSAVE image (NULL: no XSAVE) */
+	size_t xsave_size;
+	bool has_events, has_debugregs;
+	int nested_size;		/* KVM_CAP_NESTED_STATE: the most KVM_GET_NESTED_STATE takes */
+	struct kvm_nested_state *nested_buf;	/* nested_size bytes for it; NULL: none */
 
 	pthread_mutex_t lock;		/* guards what follows */
 	pthread_cond_t cond;
@@ -130,6 +141,8 @@ struct vmm_vm {
 	enum vmm_end end_reason;
 	char end_detail[160];
 	bool reset_req, powerdown_req;
+	bool panic_req;			/* a guest panic to restart from (--on-panic restart) */
+	char panic_how[64];		/* what reported it */
 	unsigned ready_count;
 	unsigned long long ready_ns;	/* first ready write, monotonic */
 
@@ -152,6 +165,9 @@ void vmm_vm_end(struct vmm_vm *vm, enum vmm_end reason, const char *fmt, ...)
 
 /* A guest-initiated reset (i8042, system event): the main loop decides. */
 void vmm_vm_request_reset(struct vmm_vm *vm);
+
+/* The guest kernel panicked (how: what said so): end as crashed, or restart per --on-panic. */
+void vmm_vm_guest_panic(struct vmm_vm *vm, const char *how);
 
 /* Post events for the main loop. */
 void vmm_vm_notify(struct vmm_vm *vm, unsigned events);
@@ -190,6 +206,17 @@ int vmm_plug_create(struct vmm_vm *vm, struct vmm_error *err);
 /* Which slot's INTA# drives which ISA IRQ, for the firmware tables. */
 void vmm_plug_intx(struct vmm_vm *vm, struct vmm_tables_pci *out);
 
+/*
+ * In vmm-vcpu-state.c, a vCPU's state beyond its registers: state_init
+ * once for the VM (after CPUID), state_save once per vCPU before it first
+ * runs; at each reset state_leave (events, nested state) before the
+ * registers, state_restore (XSAVE, MSRs, debug registers) after them.
+ */
+int vmm_vcpu_state_init(struct vmm_vm *vm, struct vmm_error *err);
+int vmm_vcpu_state_save(struct vmm_vcpu *c, struct vmm_error *err);
+int vmm_vcpu_state_leave(struct vmm_vcpu *c, struct vmm_error *err);
+int vmm_vcpu_state_restore(struct vmm_vcpu *c, struct vmm_error *err);
+
 /* In vmm-vcpu.c: create and configure vCPUs, kicks. */
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmm_error *err);
 int vmm_vcpu_cpuid_init(struct vmm_vm *vm, struct vmm_error *err);
@@ -199,6 +226,8 @@ void vmm_vcpu_signals_init(void);
 
 /* In vmm-run.c: the vCPU thread's KVM_RUN loop and exit handling. */
 void *vmm_run_thread(void *arg);
+/* Handle the exit c->run describes (the thread's step after KVM_RUN; the unit tests call it too). */
+void vmm_run_exit(struct vmm_vcpu *c);
 
 /* In vmm-load.c: read the kernel and initrd files and boot them into memory. */
 int vmm_load_guest(struct vmm_vm *vm, struct vmm_error *err);

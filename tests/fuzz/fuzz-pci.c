@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fuzz-pci.c: libFuzzer entry: PCI config cycles, BAR accesses and guest RAM against virtio-blk and virtio-rng. */
+/* fuzz-pci.c: libFuzzer entry: PCI config cycles, BAR accesses and guest RAM against virtio-blk, virtio-rng and pvpanic. */
 #include "config.h"
 
 #include <stdint.h>
@@ -10,6 +10,7 @@
 
 #include "backend/vmm/virtio/vmm-blk.h"
 #include "backend/vmm/pci/vmm-pci.h"
+#include "backend/vmm/pci/vmm-pvpanic.h"
 #include "backend/vmm/virtio/vmm-rng.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,6 +23,7 @@ static struct {
 	struct vmm_pci pci;
 	struct vmm_blk *blk;
 	struct vmm_rng *rng;
+	struct vmm_pvpanic *pvpanic;
 } F;
 
 static void fuzz_irq(void *opaque, unsigned irq, int level)
@@ -35,7 +37,12 @@ static int fuzz_msi(void *opaque, uint64_t addr, uint32_t data)
 	return 0;
 }
 
-/* One bus as the runner builds it: bridge, a 64 KiB raw disk in slot 1, the rng in slot 2. */
+static void fuzz_panic(void *opaque, uint8_t event)
+{
+	(void)opaque, (void)event;
+}
+
+/* One bus as the runner builds it: bridge, a 64 KiB raw disk in slot 1, the rng in 2, pvpanic in 3. */
 static int fuzz_setup(void)
 {
 	struct vmm_virtio_env env = { &F.mem, fuzz_irq, fuzz_msi, NULL, NULL };
@@ -53,9 +60,10 @@ static int fuzz_setup(void)
 	vmm_pci_init(&F.pci, RAM);
 	F.blk = vmm_blk_new(0, &cfg, &env, &err);
 	F.rng = vmm_rng_new(&env, &err);
+	F.pvpanic = vmm_pvpanic_new(fuzz_panic, NULL, &err);
 	unlink(path);	/* the disk's fd keeps it */
-	if (!F.blk || !F.rng || vmm_virtio_plug(&F.blk->v, &F.pci, 5, &err) ||
-	    vmm_virtio_plug(&F.rng->v, &F.pci, 9, &err))
+	if (!F.blk || !F.rng || !F.pvpanic || vmm_virtio_plug(&F.blk->v, &F.pci, 5, &err) ||
+	    vmm_virtio_plug(&F.rng->v, &F.pci, 9, &err) || vmm_pvpanic_plug(F.pvpanic, &F.pci, &err))
 		return -1;
 	return 0;
 }

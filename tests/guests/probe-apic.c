@@ -19,6 +19,7 @@
 #define ICR_BUSY		(1u << 12)
 #define ICR_INIT		0x00004500	/* INIT, level assert */
 #define ICR_SIPI		0x00004600	/* start-up, vector = page number */
+#define ICR_NMI			0x00004400	/* NMI, level assert */
 
 #define IOAPIC_REGSEL		0x00
 #define IOAPIC_WIN		0x10
@@ -69,9 +70,19 @@ void probe_idt_init(void)
 	__asm__ volatile("lidt %0" : : "m"(desc));
 }
 
+volatile unsigned probe_nmi_count;
+void (*volatile probe_nmi_hold)(void);
+
 void probe_trap(struct probe_frame *f)
 {
+	if (probe_msr_fixup(f))
+		return;
 	switch (f->vector) {
+	case 2:
+		probe_nmi_count++;
+		if (probe_nmi_hold)
+			probe_nmi_hold();	/* never returns: NMIs stay blocked */
+		return;			/* NMIs take no EOI */
 	case PROBE_VEC_KBD:
 		probe_kbd_irq();
 		break;
@@ -106,6 +117,17 @@ static uint32_t lapic_read(uint32_t reg)
 static void lapic_write(uint32_t reg, uint32_t v)
 {
 	mmio_write32(lapic_base + reg, v);
+}
+
+uint32_t probe_lapic_read(uint32_t reg)
+{
+	return lapic_base ? lapic_read(reg) : 0;
+}
+
+void probe_lapic_write(uint32_t reg, uint32_t v)
+{
+	if (lapic_base)
+		lapic_write(reg, v);
 }
 
 /* xAPIC mode at the base the MSR names; x2APIC mode, if firmware left it
@@ -253,6 +275,13 @@ static bool lapic_ipi(uint32_t apic_id, uint32_t icr)
 		cpu_relax();
 	}
 	return false;
+}
+
+/* An NMI to this CPU by its own APIC ID (no shorthand: "self" takes fixed interrupts only). */
+void probe_lapic_self_nmi(void)
+{
+	if (lapic_base)
+		lapic_ipi(probe_lapic_id(), ICR_NMI);
 }
 
 /* Sends one IPI to every listed AP that xAPIC can address. */

@@ -76,6 +76,7 @@ static int blk_io(struct pblk *b, uint32_t type, uint64_t sector, void *buf, uin
 		st = 2;
 	}
 	pvq_desc(q, st, phys(b->status), 1, PV_DESC_WRITE, 0);
+	pvq_irq_want(q, true);
 	pvq_submit(q, 0);
 	pv_kick(b->d, q);
 	if (!pvq_wait(q, &id, &used, 5000))
@@ -191,12 +192,12 @@ static void blk_bench_all(struct pblk *b, unsigned i, uint64_t mib)
 		probe_printf("probe: blk %u bench needs %lu MiB of disk\n", i, (unsigned long)mib);
 		return;
 	}
-	/* The benchmark polls: no interrupts (VRING_AVAIL_F_NO_INTERRUPT) while it runs. */
-	*(volatile uint16_t *)(void *)b->d->q[0].avail = 1;
+	/* The benchmark polls: no interrupts while it runs. */
+	pvq_irq_want(&b->d->q[0], false);
 	r = blk_bench(b, BLK_T_IN, BENCH_CHUNK, bytes / BENCH_CHUNK, bytes);
 	w = blk_bench(b, BLK_T_OUT, BENCH_CHUNK, bytes / BENCH_CHUNK, bytes);
 	rr = blk_bench(b, BLK_T_IN, 4096, nrand, bytes);
-	*(volatile uint16_t *)(void *)b->d->q[0].avail = 0;
+	pvq_irq_want(&b->d->q[0], true);
 	probe_printf("probe: blk %u bench seqread bytes=%lu tsc=%lu seqwrite bytes=%lu tsc=%lu "
 		     "randread n=%lu tsc=%lu depth=%u\n", i, (unsigned long)bytes, (unsigned long)r,
 		     (unsigned long)bytes, (unsigned long)w, (unsigned long)nrand, (unsigned long)rr,

@@ -260,7 +260,8 @@ static void act_on_word(const char *w, size_t n, void *arg)
 	(void)arg;
 	if (n < 6 || memcmp(w, "probe.", 6) != 0)
 		return;
-	if (word_is(w, n, "probe.echo") || word_is(w, n, "probe.poweroff"))
+	if (word_is(w, n, "probe.echo") || word_is(w, n, "probe.poweroff") ||
+	    word_is(w, n, "probe.eventidx") || word_is(w, n, "probe.cpu.fpu"))
 		return;	/* handled before and after the others */
 	if (n > elen && !memcmp(w, exits, elen) && parse_count(w + elen, n - elen, &count))
 		do_exits(count);
@@ -284,6 +285,12 @@ static void act_on_word(const char *w, size_t n, void *arg)
 		probe_acpi_button();
 	else if (word_is(w, n, "probe.mptable"))
 		probe_mp_report();
+	else if (word_starts(w, n, "probe.panic="))
+		probe_panic_word(w, n);
+	else if (word_is(w, n, "probe.cpu.show"))
+		probe_cpu_show();
+	else if (word_is(w, n, "probe.cpu.dirty") || word_is(w, n, "probe.cpu.dirty=reset"))
+		probe_cpu_dirty(n > strlen("probe.cpu.dirty"));
 	else if (word_is(w, n, "probe.reset"))
 		do_reset();
 	else if (word_is(w, n, "probe.triplefault"))
@@ -326,6 +333,8 @@ void probe_main(uint64_t bp_phys, unsigned entry)
 	probe_kbd_enable();
 	if (cmdline_has("probe.echo"))
 		probe_echo_enable();
+	pv_event_idx = cmdline_has("probe.eventidx");
+	probe_cpu_fpu = cmdline_has("probe.cpu.fpu");
 	probe_printf("probe: ready\n");
 	outb(PROBE_PORT_READY, 0x00);
 	__asm__ volatile("sti" : : : "memory");

@@ -48,11 +48,11 @@ bool probe_parse_list(const char *s, size_t n, uint64_t *v, unsigned want)
 	return k == want && i == n;
 }
 
-/* Don't kick when the device said it is already busy with the queue. */
+/* Don't kick when the device said it is already busy with the queue (pv_kick asks avail_event). */
 static void kick_maybe(struct pv *d, struct pvq *q)
 {
 	barrier();
-	if (!(*(volatile uint16_t *)(void *)q->used & 1))
+	if (q->event_idx || !(*(volatile uint16_t *)(void *)q->used & 1))
 		pv_kick(d, q);
 }
 
@@ -76,8 +76,8 @@ static struct pnet *net_get(unsigned i)
 	for (unsigned k = 0; k < 6; k++)
 		n->mac[k] = pv_cfg8(n->d, k);
 	/* The probe polls: interrupts would only cost it (and the host) time. */
-	*(volatile uint16_t *)(void *)n->d->q[0].avail = 1;
-	*(volatile uint16_t *)(void *)n->d->q[1].avail = 1;
+	pvq_irq_want(&n->d->q[0], false);
+	pvq_irq_want(&n->d->q[1], false);
 	rq = &n->d->q[0];
 	for (unsigned k = 0; k < rq->size; k++) {
 		pvq_desc(rq, k, phys(n->rx + k * NET_BUF), NET_BUF, PV_DESC_WRITE, 0);
@@ -519,27 +519,65 @@ void probe_net_word(const char *w, size_t n)
 	probe_printf("probe: unknown net word\n");
 }
 
-/* probe.rng=N: N random bytes (at most 4096) from virtio-rng 0. */
+/* One rng request of want bytes into buf; the bytes the device wrote (0 on a time-out). */
+static uint32_t rng_read(struct pv *d, uint8_t *buf, uint32_t want, bool irq)
+{
+	struct pvq *q = &d->q[0];
+	uint32_t id, len = 0;
+
+	memset(buf, 0, want);
+	pvq_desc(q, 0, phys(buf), want, PV_DESC_WRITE, 0);
+	pvq_irq_want(q, irq);
+	pvq_submit(q, 0);
+	pv_kick(d, q);
+	if (!pvq_wait(q, &id, &len, 5000))
+		return 0;
+	return len < want ? len : want;
+}
+
+/*
+ * probe.rng=N[,R]: R requests (default 1) of N bytes (at most 4096) from
+ * virtio-rng 0.  Several rounds ask for an interrupt on odd rounds only,
+ * so the count shows whether the device kept to used_event (or the
+ * NO_INTERRUPT flag); under probe.eventidx a device that stops re-arming
+ * avail_event stalls the second round.
+ */
 void probe_rng_word(const char *w, size_t n)
 {
 	static uint8_t *buf;
 	struct pv *d = pv_find(PV_TYPE_RNG, 0);
-	uint64_t want;
-	uint32_t id, len = 0, nonzero = 0;
+	uint64_t v[2] = { 0, 1 };
+	uint32_t len, total = 0, nonzero = 0, done = 0, wanted = 0;
+	volatile unsigned *slot;
+	unsigned irqs;
 
-	if (!probe_parse_list(w + 10, n - 10, &want, 1) || want == 0 || want > 4096)
+	if ((!probe_parse_list(w + 10, n - 10, v, 2) && !probe_parse_list(w + 10, n - 10, v, 1)) ||
+	    v[0] == 0 || v[0] > 4096 || v[1] == 0 || v[1] > 1000)
 		return;
 	if (!d || (!buf && !(buf = pv_alloc(4096))) || pv_init(d, 0, 1, 8) < 0) {
 		probe_printf("probe: rng missing\n");
 		return;
 	}
-	memset(buf, 0, 4096);
-	pvq_desc(&d->q[0], 0, phys(buf), (uint32_t)want, PV_DESC_WRITE, 0);
-	pvq_submit(&d->q[0], 0);
-	pv_kick(d, &d->q[0]);
-	if (!pvq_wait(&d->q[0], &id, &len, 5000))
-		len = 0;
-	for (uint32_t k = 0; k < len && k < 4096; k++)
-		nonzero += buf[k] != 0;
-	probe_printf("probe: rng bytes=%u nonzero=%u\n", len, nonzero);
+	slot = &pv_irqs[d->vec - PV_VEC_BASE];
+	irqs = *slot;
+	for (uint64_t r = 0; r < v[1]; r++) {
+		bool want = v[1] == 1 || (r & 1);
+
+		if (!(len = rng_read(d, buf, (uint32_t)v[0], want)))
+			break;
+		/* The used entry shows before the interrupt lands: give it a moment. */
+		for (int ms = 0; v[1] > 1 && want && d->msix_cap && ms < 1000 && *slot == irqs + wanted; ms++)
+			probe_delay_us(1000);
+		wanted += want;
+		done++;
+		total += len;
+		for (uint32_t k = 0; k < len; k++)
+			nonzero += buf[k] != 0;
+	}
+	if (v[1] == 1)
+		probe_printf("probe: rng bytes=%u nonzero=%u\n", total, nonzero);
+	else
+		probe_printf("probe: rng rounds=%u/%u bytes=%u nonzero=%u irqs=%u wanted=%u event_idx=%u\n",
+			     done, (unsigned)v[1], total, nonzero, *slot - irqs, wanted,
+			     (unsigned)d->q[0].event_idx);
 }

@@ -50,6 +50,7 @@
 struct pv pv_devs[PV_MAX_DEVS];
 unsigned pv_ndevs;
 volatile unsigned pv_irqs[16];
+bool pv_event_idx;
 static uint64_t arena_next = PV_ARENA_START;
 
 static const char *const pv_names[] = { "?", "net", "blk", "?", "rng" };
@@ -253,9 +254,29 @@ uint8_t pv_cfg8(struct pv *d, unsigned off)
 	return mmio_read8(d->kind == PV_PCI ? d->devcfg + off : d->base + MM_CONFIG + off);
 }
 
+/* Stores before loads: x86 may let the avail_event load pass the index store. */
+static inline void pv_mb(void)
+{
+	__asm__ volatile("mfence" : : : "memory");
+}
+
+/*
+ * Notify the device of what was published since the last kick.  With
+ * VIRTIO_F_EVENT_IDX only when the device's avail_event lies in that
+ * stretch, as a real driver does: a device that stops re-arming it never
+ * hears from the probe again.
+ */
 void pv_kick(struct pv *d, struct pvq *q)
 {
-	barrier();
+	uint16_t old = q->kicked_idx, now = q->avail_idx, event;
+
+	pv_mb();
+	q->kicked_idx = now;
+	if (q->event_idx) {
+		event = *(volatile uint16_t *)(void *)(q->used + 4 + 8u * q->size);
+		if ((uint16_t)(now - event - 1) >= (uint16_t)(now - old))
+			return;
+	}
 	if (d->kind == PV_PCI)
 		mmio_write16(q->notify, q->qi);
 	else
@@ -342,7 +363,8 @@ static int pv_queue_setup(struct pv *d, unsigned qi, uint16_t want, bool msix)
 		n >>= 1;
 	q->size = n;
 	q->qi = (uint16_t)qi;
-	q->avail_idx = q->used_idx = 0;
+	q->avail_idx = q->used_idx = q->kicked_idx = 0;
+	q->event_idx = d->features & PV_F_EVENT_IDX;
 	/* Rings keep their arena pages across re-initialisations. */
 	if (!q->desc) {
 		q->desc = pv_alloc(16u * want);
@@ -384,7 +406,7 @@ int pv_init(struct pv *d, uint64_t want, unsigned nq, uint16_t qsize)
 	pv_reset(d);
 	pv_set_status(d, PV_S_ACK | PV_S_DRIVER);
 	f = pv_features_get(d);
-	d->features = f & (want | PV_F_VERSION_1);
+	d->features = f & (want | PV_F_VERSION_1 | (pv_event_idx ? PV_F_EVENT_IDX : 0));
 	if (!(d->features & PV_F_VERSION_1))
 		return -1;
 	pv_features_set(d, d->features);
@@ -457,6 +479,21 @@ bool pvq_poll(struct pvq *q, uint32_t *id, uint32_t *len)
 	*len = *(volatile uint32_t *)(const void *)(e + 4);
 	q->used_idx++;
 	return true;
+}
+
+/*
+ * Ask for an interrupt at the next used entry or for none: used_event with
+ * VIRTIO_F_EVENT_IDX (half the index space away is "not soon"), else the
+ * avail ring's NO_INTERRUPT flag.
+ */
+void pvq_irq_want(struct pvq *q, bool want)
+{
+	if (q->event_idx)
+		*(volatile uint16_t *)(void *)(q->avail + 4 + 2u * q->size) =
+			(uint16_t)(q->used_idx + (want ? 0 : 0x8000));
+	else
+		*(volatile uint16_t *)(void *)q->avail = want ? 0 : 1;
+	pv_mb();
 }
 
 bool pvq_wait(struct pvq *q, uint32_t *id, uint32_t *len, uint64_t ms)

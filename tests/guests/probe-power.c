@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* probe-power.c: power-off and reset for the probe kernel: the vmtui exit
- * port and the i8042 first, then ACPI as the firmware tables describe it. */
+ * port and the i8042 first, then ACPI as the firmware tables describe it;
+ * and a panic reported through the pvpanic PCI device. */
 
 #include "probe.h"
+#include "probe-virtio.h"
 
 /*
  * Why the ACPI fall-backs: QEMU's fw_cfg owns ports 0x510-0x511, so an
@@ -90,4 +92,42 @@ void probe_reset(void)
 	if (acpi_reset())
 		probe_delay_us(100000);
 	probe_printf("probe: warning reset did not happen\n");
+}
+
+/* The pvpanic PCI function (1b36:0011) on bus 0, its memory decoding on; -1 without one. */
+static int pvpanic_find(uint64_t *bar)
+{
+	for (unsigned slot = 0; slot < 32; slot++) {
+		if (pci_cfg_read(slot, 0, 4) != 0x00111b36u)
+			continue;
+		*bar = pci_cfg_read(slot, 0x10, 4) & ~0xfull;
+		pci_cfg_write(slot, 0x04, 2, pci_cfg_read(slot, 0x04, 2) | 0x2);
+		return (int)slot;
+	}
+	return -1;
+}
+
+/*
+ * probe.panic=V: read the events the device offers, then write V (1: a
+ * panic, 2: a crash kernel takes over), as Linux's pvpanic-pci does.
+ * A VMM that acts on it stops the VM at once; if it runs on after
+ * 100 ms, the probe says so.
+ */
+void probe_panic_word(const char *w, size_t n)
+{
+	uint64_t v, bar = 0;
+	int slot;
+
+	if (!probe_parse_list(w + 12, n - 12, &v, 1) || v > 0xff)
+		return;
+	if ((slot = pvpanic_find(&bar)) < 0 || !bar || bar >= PROBE_MAPPED_LIMIT) {
+		probe_printf("probe: pvpanic missing\n");
+		return;
+	}
+	probe_printf("probe: pvpanic 00:%02x.0 bar=%lx events=%x\n", (unsigned)slot, (unsigned long)bar,
+		     mmio_read8(bar));
+	probe_printf("probe: pvpanic write %x\n", (unsigned)v);
+	mmio_write8(bar, (uint8_t)v);
+	probe_delay_us(100000);
+	probe_printf("probe: pvpanic still running\n");
 }

@@ -17,6 +17,7 @@
 #define PV_S_NEEDS_RESET 0x40
 
 #define PV_F_INDIRECT (1ull << 28)
+#define PV_F_EVENT_IDX (1ull << 29)
 #define PV_F_VERSION_1 (1ull << 32)
 
 #define PV_DESC_NEXT 1
@@ -31,6 +32,8 @@ struct pvq {
 	uint16_t size, qi;
 	uint8_t *desc, *avail, *used;
 	uint16_t avail_idx, used_idx;
+	uint16_t kicked_idx;		/* avail_idx at the last kick decision */
+	bool event_idx;			/* VIRTIO_F_EVENT_IDX: avail_event and used_event rule */
 	uint64_t notify;
 };
 
@@ -52,6 +55,8 @@ struct pv {
 extern struct pv pv_devs[PV_MAX_DEVS];
 extern unsigned pv_ndevs;
 extern volatile unsigned pv_irqs[16];
+/* probe.eventidx: offer VIRTIO_F_EVENT_IDX to every device and live by it. */
+extern bool pv_event_idx;
 
 /* probe-pci.c */
 uint32_t pci_cfg_read(unsigned slot, unsigned off, unsigned len);
@@ -74,6 +79,7 @@ void pvq_desc(struct pvq *q, unsigned i, uint64_t addr, uint32_t len, uint16_t f
 void pvq_submit(struct pvq *q, uint16_t head);
 bool pvq_poll(struct pvq *q, uint32_t *id, uint32_t *len);
 bool pvq_wait(struct pvq *q, uint32_t *id, uint32_t *len, uint64_t ms);
+void pvq_irq_want(struct pvq *q, bool want);
 
 /* probe-blk.c and probe-net.c: the cmdline words. */
 void probe_blk_word(const char *w, size_t n);

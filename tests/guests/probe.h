@@ -249,6 +249,18 @@ int probe_ioapic_route_isa(const struct probe_platform *pf, unsigned irq,
 			   uint8_t vector);
 unsigned probe_smp_start(const struct probe_platform *pf);
 void probe_trap(struct probe_frame *f);
+uint32_t probe_lapic_read(uint32_t reg);
+void probe_lapic_write(uint32_t reg, uint32_t v);
+void probe_lapic_self_nmi(void);
+extern volatile unsigned probe_nmi_count;
+/* Called from the NMI handler when set; it must not return. */
+extern void (*volatile probe_nmi_hold)(void);
+
+/* probe-cpu.c */
+extern bool probe_cpu_fpu;
+bool probe_msr_fixup(struct probe_frame *f);
+void probe_cpu_show(void);
+void probe_cpu_dirty(bool reset);
 
 /* probe-input.c */
 void probe_kbd_irq(void);
@@ -267,5 +279,6 @@ void probe_acpi_report(void);
 void probe_acpi_poweroff(void);
 void probe_acpi_button(void);
 void probe_acpi_sci(void);
+void probe_panic_word(const char *w, size_t n);
 
 #endif

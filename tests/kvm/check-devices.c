@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* check-devices.c: i8042, CMOS RTC, the dispatcher, the console ring, virtqueues, PCI and device arguments, driven without KVM. */
+/* check-devices.c: i8042, CMOS RTC, the dispatcher, the console ring, virtqueues, virtio-rng, PCI and device arguments, driven without KVM. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include "backend/vmm/x86/vmm-mem.h"
 #include "backend/vmm/virtio/vmm-net.h"
 #include "backend/vmm/pci/vmm-pci.h"
+#include "backend/vmm/virtio/vmm-rng.h"
 #include "backend/vmm/hw/vmm-rtc.h"
 #include "backend/vmm/virtio/vmm-virtq.h"
 #include "tests/kvm/check-vmm.h"
@@ -379,6 +380,72 @@ START_TEST(test_virtq_indirect)
 }
 END_TEST
 
+/* Where the event indexes of the queue of 8 from q_setup sit: after each ring. */
+#define USED_EVENT (0x2004 + 2 * 8)
+#define AVAIL_EVENT (0x3004 + 8 * 8)
+
+static void q_take_one(void)
+{
+	const char *why;
+
+	publish(0);
+	ck_assert_int_eq(pop(&why), 1);
+	vmm_virtq_push(&q, chain.head, 16);
+}
+
+START_TEST(test_virtq_event_idx)
+{
+	q_setup();
+	q.event_idx = true;
+	desc(0, 0x4000, 16, VMM_VRING_DESC_F_WRITE, 0);
+	/* used_event names entry 1: the first entry alone wants no interrupt. */
+	vmm_put16(ram + USED_EVENT, 1);
+	q_take_one();
+	ck_assert(!vmm_virtq_should_signal(&q));
+	q_take_one();
+	ck_assert(vmm_virtq_should_signal(&q));
+	q_take_one();
+	ck_assert(!vmm_virtq_should_signal(&q));
+	/* The flag means nothing once event indexes are on. */
+	vmm_put16(ram + USED_EVENT, 3);
+	vmm_put16(ram + 0x2000, VMM_VRING_AVAIL_F_NO_INTERRUPT);
+	q_take_one();
+	ck_assert(vmm_virtq_should_signal(&q));
+	/* Re-arming tells the driver the next entry the device will look at. */
+	vmm_virtq_notify_enable(&q, true);
+	ck_assert_uint_eq(vmm_get16(ram + AVAIL_EVENT), 4);
+}
+END_TEST
+
+/* virtio-rng serves each kick and re-arms: with event indexes a driver kicks only past avail_event. */
+START_TEST(test_rng_event_idx)
+{
+	struct vmm_virtio_env env = { .mem = &mem };
+	struct vmm_error err;
+	struct vmm_rng *r;
+
+	q_setup();
+	r = vmm_rng_new(&env, &err);
+	ck_assert_ptr_nonnull(r);
+	r->v.driver_features = r->v.host_features;
+	r->v.status = VMM_VIRTIO_S_ACKNOWLEDGE | VMM_VIRTIO_S_DRIVER | VMM_VIRTIO_S_FEATURES_OK |
+		      VMM_VIRTIO_S_DRIVER_OK;
+	r->v.command = VMM_PCI_COMMAND_MASTER;
+	r->v.q[0] = q;
+	r->v.q[0].event_idx = true;
+	for (uint16_t i = 0; i < 3; i++) {
+		desc(i, 0x4000 + 0x100u * i, 64, VMM_VRING_DESC_F_WRITE, 0);
+		publish(i);
+		r->v.ops->notify(&r->v, 0);
+		ck_assert_uint_eq(vmm_get16(ram + 0x3002), i + 1);
+		ck_assert_uint_eq(vmm_get32(ram + 0x3004 + 8u * i), i);
+		ck_assert_uint_eq(vmm_get16(ram + AVAIL_EVENT), i + 1);
+	}
+	ck_assert_uint_eq(r->bytes, 3 * 64);
+	vmm_rng_free(r);
+}
+END_TEST
+
 static struct vmm_pci pci;
 
 static uint32_t cfg(unsigned slot, unsigned off, bool wr, uint32_t v)
@@ -465,6 +532,8 @@ Suite *check_virtio_suite(void)
 	tcase_add_test(tc, test_virtq_chain);
 	tcase_add_test(tc, test_virtq_hostile);
 	tcase_add_test(tc, test_virtq_indirect);
+	tcase_add_test(tc, test_virtq_event_idx);
+	tcase_add_test(tc, test_rng_event_idx);
 	tcase_add_test(tc, test_pci_config);
 	tcase_add_test(tc, test_device_args);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* check-vmm.c: runs the runner's unit suites (UART, bzImage parser, devices and tables, virtio and PCI, ACPI). */
+/* check-vmm.c: runs the runner's unit suites (UART, bzImage parser, devices and tables, virtio and PCI, ACPI, vCPU exits). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -15,6 +15,7 @@ int main(void)
 	srunner_add_suite(sr, check_devices_suite());
 	srunner_add_suite(sr, check_virtio_suite());
 	srunner_add_suite(sr, check_acpi_suite());
+	srunner_add_suite(sr, check_exits_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -10,5 +10,6 @@ Suite *check_bzimage_suite(void);
 Suite *check_devices_suite(void);
 Suite *check_virtio_suite(void);
 Suite *check_acpi_suite(void);
+Suite *check_exits_suite(void);
 
 #endif

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# client.sh: kvm:/// through the vmtui CLI: disks, user networks and taps reach the runner, disk and network rates come back, a sandbox kill is a crash with its reason.
+# client.sh: kvm:/// through the vmtui CLI: disks, user networks and taps reach the runner, disk and network rates come back, a sandbox kill and a guest panic are crashes with their reasons.
 . "$(dirname "$0")/lib.sh"
 need_probe
 : "${VMTUI:=$top_builddir/vmtui}"
@@ -9,7 +9,7 @@ command -v qemu-img >/dev/null || skip "no qemu-img to check qcow2 images"
 export VMTUI_DB="$TMPD/data/vmtui.db" VMTUI_RUNTIME_DIR="$TMPD/run" VMTUI_VMM
 export XDG_CONFIG_HOME="$TMPD/config" XDG_DATA_HOME="$TMPD/data" HOME="$TMPD/home"
 mkdir -p "$HOME"
-CLEANUP_EXTRA='for vm in c1 c2 c3 c5 c6 c7; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
+CLEANUP_EXTRA='for vm in c1 c2 c3 c5 c6 c7 c8; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
 NS=
 
 # state VM: its state in vmtui list; reason VM: its reason.
@@ -92,6 +92,14 @@ until_state c7 "shut off"
 grep -rqs 'power button: ACPI power-button event' "$TMPD/data" || fail "shutdown did not press ACPI's power button"
 grep -rqs 'exit reason=poweroff ACPI S5' "$TMPD/data" || fail "c6 and c7 did not end with S5"
 note "c6 powered itself off, c7 on the power button: both shut off"
+# A guest kernel that panics (pvpanic) ends as crashed, and says so.
+"$VMTUI" create c8 --kernel "$PROBE" --memory 64 --cmdline "probe.panic=1" >"$TMPD/out" 2>&1 ||
+	fail "create c8: $(cat "$TMPD/out")"
+"$VMTUI" start c8 >"$TMPD/out" 2>&1 || fail "start c8: $(cat "$TMPD/out")"
+until_state c8 crashed
+[ "$(json_field c8 reason)" = "guest-panic pvpanic" ] || fail "c8's reason: $(json_field c8 reason)"
+"$VMTUI" show c8 | grep -q 'crashed (guest-panic pvpanic)' || fail "vmtui show c8: $("$VMTUI" show c8)"
+note "c8 crashed: $(json_field c8 reason)"
 
 # Networks: a user-mode card (its host answers ARP) and a tap both reach the runner.
 FP=$("$PYTHON3" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

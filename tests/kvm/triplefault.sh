@@ -15,7 +15,13 @@ want=triple-fault
 [ "$reason" = "$want" ] || fail "reason $reason, want $want"
 [ $VM_STATUS -eq 3 ] || fail "status $VM_STATUS, want 3"
 [ -f "$TMPD/tf.exit" ] || fail "no .exit file"
-grep -q "^$want " "$TMPD/tf.exit" || fail ".exit says '$(cat "$TMPD/tf.exit")'"
+# The vCPU and nothing invented: after KVM_EXIT_SHUTDOWN its registers say
+# nothing of where the guest was (on AMD, KVM has INITed it: RIP 0xfff0).
+case $want in
+triple-fault) grep -qx "triple-fault vcpu=0" "$TMPD/tf.exit" ;;
+*) grep -qx "internal-error vcpu=0 suberror=[0-9]*" "$TMPD/tf.exit" ;;
+esac || fail ".exit says '$(cat "$TMPD/tf.exit")'"
+grep -q 'exit reason=.* rip=' "$TMPD/tf.log" && fail "the exit line names an address KVM did not give"
 for f in tf.sock tf.pid; do
 	[ -e "$TMPD/$f" ] && fail "$f left behind"
 done

@@ -42,12 +42,16 @@ static void vmm_rng_notify(struct vmm_virtio *v, unsigned q)
 	uint32_t n;
 
 	pthread_mutex_lock(&r->serve);
-	while (vmm_virtio_pop(v, q, &r->chain) > 0) {
-		n = vmm_rng_fill(&r->chain);
-		__atomic_add_fetch(&r->bytes, n, __ATOMIC_RELAXED);
-		vmm_virtio_push(v, q, r->chain.head, n);
-	}
-	vmm_virtio_signal(v, q);
+	/* Re-arm before leaving: with event indexes the driver kicks only past avail_event. */
+	do {
+		vmm_virtio_notify_off(v, q);
+		while (vmm_virtio_pop(v, q, &r->chain) > 0) {
+			n = vmm_rng_fill(&r->chain);
+			__atomic_add_fetch(&r->bytes, n, __ATOMIC_RELAXED);
+			vmm_virtio_push(v, q, r->chain.head, n);
+		}
+		vmm_virtio_signal(v, q);
+	} while (vmm_virtio_notify_on(v, q));
 	pthread_mutex_unlock(&r->serve);
 }
 

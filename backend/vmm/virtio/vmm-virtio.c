@@ -462,7 +462,7 @@ void vmm_virtio_save(struct vmm_virtio *v, struct vmm_snap_out *o)
 	vmm_snap_put32(o, v->msix_config | (uint32_t)v->command << 16);
 	for (unsigned i = 0; i < v->nq; i++) {
 		const struct vmm_virtq *q = &v->q[i];
-		uint8_t f[4] = { q->ready, q->event_idx, q->indirect, q->signalled_valid };
+		uint8_t f[4] = { q->ready, q->event_idx, q->indirect, 0 };
 
 		vmm_snap_put(o, f, sizeof(f));
 		vmm_snap_put32(o, q->size | (uint32_t)q->msix_vector << 16);
@@ -499,7 +499,7 @@ static int vmm_virtio_restore_queue(struct vmm_virtio *v, struct vmm_virtq *q, s
 	q->ready = false;
 	if (f[0] && vmm_virtq_enable(q, v->env.mem, &why) < 0)
 		return vmm_error_set(err, -EINVAL, "%s: a queue in the snapshot is bad: %s", v->name, why);
-	q->event_idx = f[1] != 0, q->indirect = f[2] != 0, q->signalled_valid = f[3] != 0;
+	q->event_idx = f[1] != 0, q->indirect = f[2] != 0;
 	q->last_avail = (uint16_t)idx;
 	q->used_idx = (uint16_t)(idx >> 16);
 	q->signalled_used = (uint16_t)signalled;

@@ -71,7 +71,7 @@ int vmm_virtq_enable(struct vmm_virtq *q, const struct vmm_mem *mem, const char 
 	}
 	q->last_avail = 0;
 	q->used_idx = 0;
-	q->signalled_valid = false;
+	q->signalled_used = 0;
 	q->ready = true;
 	return 0;
 }
@@ -224,10 +224,14 @@ void vmm_virtq_push(struct vmm_virtq *q, uint16_t head, uint32_t len)
 	__atomic_store_n((uint16_t *)(void *)(q->used + 2), q->used_idx, __ATOMIC_RELEASE);
 }
 
+/*
+ * With event indexes the driver wants an interrupt once used_idx passes
+ * used_event, and only then: from the very first entry, since the queue
+ * starts at 0 on enable and every batch since is accounted for.
+ */
 bool vmm_virtq_should_signal(struct vmm_virtq *q)
 {
 	uint16_t old, event;
-	bool valid;
 
 	if (!q->ready)
 		return false;
@@ -236,11 +240,7 @@ bool vmm_virtq_should_signal(struct vmm_virtq *q)
 	if (!q->event_idx)
 		return !(vmm_virtq_load16(q->avail) & VMM_VRING_AVAIL_F_NO_INTERRUPT);
 	old = q->signalled_used;
-	valid = q->signalled_valid;
 	q->signalled_used = q->used_idx;
-	q->signalled_valid = true;
-	if (!valid)
-		return true;
 	event = vmm_virtq_load16(q->avail + 4 + 2u * q->size);
 	return (uint16_t)(q->used_idx - event - 1) < (uint16_t)(q->used_idx - old);
 }

@@ -37,8 +37,7 @@ struct vmm_virtq {
 	uint8_t *desc, *avail, *used;	/* host views, set by vmm_virtq_enable */
 	uint16_t last_avail;		/* next available entry to take */
 	uint16_t used_idx;		/* next used entry to fill */
-	uint16_t signalled_used;	/* used_idx when the guest was last interrupted */
-	bool signalled_valid;
+	uint16_t signalled_used;	/* used_idx when should_signal last looked */
 };
 
 /* One request: readable buffers first (iov[0, nr)), then writable ones. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vmm-vcpu.c: create and reset vCPUs (CPUID, MSRs, FPU, LAPIC, entry registers). */
+/* vmm-vcpu.c: create and reset vCPUs (CPUID, registers, FPU, LAPIC, the entry); the rest of their state in vmm-vcpu-state.c. */
 #include "config.h"
 
 #include "backend/vmm/vmm-vm.h"
@@ -143,34 +143,6 @@ static int vmm_vcpu_cpuid_set(struct vmm_vcpu *c, struct vmm_error *err)
 	return rc;
 }
 
-/* The MSRs a BIOS would leave sane; ones this host refuses are skipped with a warning. */
-static void vmm_vcpu_msrs(struct vmm_vcpu *c)
-{
-	static const struct { uint32_t index; uint64_t value; } boot[] = {
-		{ 0x174, 0 }, { 0x175, 0 }, { 0x176, 0 },	/* SYSENTER_CS/ESP/EIP */
-		{ 0xc0000081, 0 }, { 0xc0000082, 0 },		/* STAR, LSTAR */
-		{ 0xc0000083, 0 }, { 0xc0000084, 0 },		/* CSTAR, SYSCALL_MASK */
-		{ 0xc0000102, 0 },				/* KERNEL_GS_BASE */
-		{ 0x10, 0 },					/* TSC */
-		{ 0x1a0, 1 },					/* MISC_ENABLE: fast strings */
-		{ 0x2ff, 0x806 },				/* MTRRdefType: on, write-back */
-	};
-	struct {
-		struct kvm_msrs hdr;
-		struct kvm_msr_entry e[1];
-	} m;
-	size_t i;
-
-	for (i = 0; i < sizeof(boot) / sizeof(boot[0]); i++) {
-		memset(&m, 0, sizeof(m));
-		m.hdr.nmsrs = 1;
-		m.e[0].index = boot[i].index;
-		m.e[0].data = boot[i].value;
-		if (ioctl(c->fd, KVM_SET_MSRS, &m) != 1 && c->id == 0)
-			vmm_warn("vCPU %u: this host refuses MSR %#x; left as is", c->id, boot[i].index);
-	}
-}
-
 static int vmm_vcpu_fpu_lapic(struct vmm_vcpu *c, struct vmm_error *err)
 {
 	struct kvm_fpu fpu;
@@ -276,15 +248,20 @@ int vmm_vcpu_reset(struct vmm_vcpu *c, struct vmm_error *err)
 	/* KVM refuses to change CPUID once a vCPU has run: set it once, at creation. */
 	if (!c->cpuid_set) {
 		rc = vmm_vcpu_cpuid_set(c, err);
+		if (rc == 0)
+			rc = vmm_vcpu_state_save(c, err);
 		if (rc)
 			return rc;
 		c->cpuid_set = true;
 	}
-	rc = vmm_vcpu_power_on(c, err);
-	if (rc)
-		return rc;
-	vmm_vcpu_msrs(c);
-	rc = vmm_vcpu_fpu_lapic(c, err);
+	/* Events and nested state first: leaving VMX operation lets CR4.VMXE go. */
+	rc = vmm_vcpu_state_leave(c, err);
+	if (rc == 0)
+		rc = vmm_vcpu_power_on(c, err);
+	if (rc == 0)
+		rc = vmm_vcpu_state_restore(c, err);
+	if (rc == 0)
+		rc = vmm_vcpu_fpu_lapic(c, err);
 	if (rc == 0 && c->id == 0)
 		rc = vmm_vcpu_entry(c, err);
 	if (rc)
