@@ -84,9 +84,14 @@ VMTUI_DB=$OLD_DB expect 0 "$VMTUI" -c "$U1" list --all
 VMTUI_DB=$OLD_DB expect 0 "$VMTUI" -c "$U2" show $old --json
 [ "$(json_get '(j["managed"], j["group"])')" = "(True, 'legacy')" ] ||
 	fail "the old database's VM through $U2: $(json_get '(j["managed"], j["group"])')"
-"$PYTHON3" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' \
-	"$OLD_DB" >"$TMPD/version"
-[ "$(cat "$TMPD/version")" = 3 ] || fail "the old database is at schema $(cat "$TMPD/version")"
+# Upgraded to the schema a new database gets.
+VMTUI_DB=$TMPD/fresh.db expect 0 "$VMTUI" -c "$U2" list
+for db in "$OLD_DB" "$TMPD/fresh.db"; do
+	"$PYTHON3" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' \
+		"$db"
+done >"$TMPD/version"
+[ "$(sed -n 1p "$TMPD/version")" = "$(sed -n 2p "$TMPD/version")" ] ||
+	fail "the old database is at schema $(sed -n 1p "$TMPD/version"), a new one at $(sed -n 2p "$TMPD/version")"
 virsh -q -c "$U1" undefine $old >/dev/null
 
 # --- the host's memory is its whole memory, as kvm:/// counts it ---
