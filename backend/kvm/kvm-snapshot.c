@@ -259,6 +259,15 @@ out:
 	return r;
 }
 
+/* A snapshot verb's start: a name it may have, and the VM's definition. */
+static int kvm_snap_begin(struct backend *be, const char *name, const char *snap,
+			  struct vm_def **def, struct vmt_error *err)
+{
+	int r = kvm_snap_name_check(snap, err);
+
+	return r < 0 ? r : kvm_get_def(be, name, def, err);
+}
+
 int kvm_snapshot_create(struct backend *be, const char *name, const char *snap,
 			const char *description, struct vmt_error *err)
 {
@@ -266,18 +275,18 @@ int kvm_snapshot_create(struct backend *be, const char *name, const char *snap,
 	struct vm_snapshot s = { 0 };
 	struct vm_def *def;
 	char *dir = NULL, *vmdir = NULL;
-	int r = kvm_snap_name_check(snap, err);
+	int r = kvm_snap_begin(be, name, snap, &def, err);
 
-	if (r == 0)
-		r = kvm_get_def(be, name, &def, err);
 	if (r < 0)
 		return r;
 	vmdir = kvm_snap_vmdir(k, def->uuid);
 	dir = kvm_snap_dir(k, def->uuid, snap);
 	r = mkdir_p(vmdir, 0700, err);
 	if (r == 0 && mkdir(dir, 0700) < 0)
-		r = vmt_error_set(err, -errno, errno == EEXIST ? "VM %s already has a snapshot %s"
-				  : "cannot make the snapshot %s of %s: %s", name, snap, strerror(errno));
+		r = errno == EEXIST
+			    ? vmt_error_set(err, -EEXIST, "VM %s already has a snapshot %s", name, snap)
+			    : vmt_error_set(err, -EIO, "cannot make the snapshot %s of %s: %s", snap,
+					    name, strerror(errno));
 	if (r < 0)
 		goto out;
 	s.name = (char *)snap;
@@ -309,10 +318,8 @@ int kvm_snapshot_revert(struct backend *be, const char *name, const char *snap,
 	struct vm_snapshot s;
 	struct vm_def *def;
 	char *dir, *machine;
-	int r = kvm_snap_name_check(snap, err);
+	int r = kvm_snap_begin(be, name, snap, &def, err);
 
-	if (r == 0)
-		r = kvm_get_def(be, name, &def, err);
 	if (r < 0)
 		return r;
 	dir = kvm_snap_dir(k, def->uuid, snap);
@@ -371,10 +378,8 @@ int kvm_snapshot_delete(struct backend *be, const char *name, const char *snap,
 	struct vm_snapshot s;
 	struct vm_def *def;
 	char *dir, *vmdir, *current;
-	int r = kvm_snap_name_check(snap, err);
+	int r = kvm_snap_begin(be, name, snap, &def, err);
 
-	if (r == 0)
-		r = kvm_get_def(be, name, &def, err);
 	if (r < 0)
 		return r;
 	vmdir = kvm_snap_vmdir(k, def->uuid);
