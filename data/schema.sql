@@ -62,6 +62,26 @@ CREATE TABLE nics (
 		ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- A VM made from a cloud image (schema 6): where it came from, whom
+-- vmtui ssh logs in as with which key, the kernel kvm:/// took from the
+-- image's /boot, and the cloud-init seed until the first boot is over.
+CREATE TABLE images (
+	vm_host     TEXT NOT NULL,
+	vm_uuid     TEXT NOT NULL,
+	source      TEXT NOT NULL,
+	base        TEXT,
+	login       TEXT,
+	ssh_key     TEXT,
+	kernel_from TEXT,
+	initrd_from TEXT,
+	boot_stamp  TEXT,
+	seed        TEXT,
+	booted      INTEGER NOT NULL DEFAULT 0 CHECK (booted IN (0, 1)),
+	PRIMARY KEY (vm_host, vm_uuid),
+	FOREIGN KEY (vm_host, vm_uuid) REFERENCES vms (host, uuid)
+		ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- A clone's disk idx is a qcow2 overlay reading through base_path, a disk
 -- of the VM base_uuid (schema 3): vmtui keeps that VM read-only and
 -- refuses to delete it while the clone exists; or, shared, it is that very

@@ -59,7 +59,34 @@ void vm_def_done(struct vm_def *def)
 	for (size_t i = 0; i < def->n_nics; i++)
 		vm_nic_done(&def->nics[i]);
 	free(def->nics);
+	vm_image_done(&def->image);
 	vm_def_init(def);
+}
+
+void vm_image_done(struct vm_image *im)
+{
+	free(im->source);
+	free(im->base);
+	free(im->login);
+	free(im->ssh_key);
+	free(im->kernel_from);
+	free(im->initrd_from);
+	free(im->boot_stamp);
+	free(im->seed);
+	memset(im, 0, sizeof(*im));
+}
+
+static void vm_image_copy(struct vm_image *d, const struct vm_image *s)
+{
+	d->source = xstrdup_or_null(s->source);
+	d->base = xstrdup_or_null(s->base);
+	d->login = xstrdup_or_null(s->login);
+	d->ssh_key = xstrdup_or_null(s->ssh_key);
+	d->kernel_from = xstrdup_or_null(s->kernel_from);
+	d->initrd_from = xstrdup_or_null(s->initrd_from);
+	d->boot_stamp = xstrdup_or_null(s->boot_stamp);
+	d->seed = xstrdup_or_null(s->seed);
+	d->booted = s->booted;
 }
 
 struct vm_def *vm_def_copy(const struct vm_def *src)
@@ -77,6 +104,7 @@ struct vm_def *vm_def_copy(const struct vm_def *src)
 	d->boot_order = xstrdup_or_null(src->boot_order);
 	d->notes = xstrdup_or_null(src->notes);
 	d->group = xstrdup_or_null(src->group);
+	vm_image_copy(&d->image, &src->image);
 	d->disks = xcalloc(src->n_disks, sizeof(*d->disks));
 	for (size_t i = 0; i < src->n_disks; i++) {
 		d->disks[i] = src->disks[i];

@@ -89,6 +89,27 @@ enum vm_firmware {
 	VM_FIRMWARE_UEFI,
 };
 
+/*
+ * Where a VM made from a cloud image (create --image) came from and what
+ * vmtui set up in it; every member NULL/0 for any other VM. Owned strings.
+ */
+struct vm_image {
+	char *source;		/* the catalogue name, URL or file it was made from */
+	char *base;		/* the base image its first disk is an overlay of */
+	char *login;		/* the image's default user, whom vmtui ssh logs in as */
+	char *ssh_key;		/* the public key file given to cloud-init */
+	/*
+	 * kvm:///: where def->kernel and def->initrd were taken from, as
+	 * "PARTITION:PATH" in the image ("1:/boot/vmlinuz-6.1.0-28-cloud-amd64"),
+	 * and what the image's /boot held then, to notice a kernel update.
+	 */
+	char *kernel_from;
+	char *initrd_from;
+	char *boot_stamp;
+	char *seed;		/* the cloud-init seed's disk path; NULL once dropped */
+	bool booted;		/* started once: the next start drops the seed */
+};
+
 /* A VM as vmtui defines it; every pointer member is owned by the struct. */
 struct vm_def {
 	char uuid[37];		/* empty until assigned */
@@ -113,6 +134,7 @@ struct vm_def {
 	size_t n_disks;
 	struct vm_nic *nics;
 	size_t n_nics;
+	struct vm_image image;
 };
 
 /* What the connection a VM is defined on allows, and what it gives a new VM. */
@@ -136,6 +158,8 @@ struct vm_def *vm_def_new(void);
 void vm_def_free(struct vm_def *def);
 void vm_def_init(struct vm_def *def);
 void vm_def_done(struct vm_def *def);
+/* Free what im owns and clear it. */
+void vm_image_done(struct vm_image *im);
 /* A deep copy. */
 struct vm_def *vm_def_copy(const struct vm_def *def);
 

@@ -103,13 +103,41 @@ static int store_vm_write_nic(struct store *st, const struct vm_def *def,
 	return store_step_done(st, stmt, err, "saving a NIC");
 }
 
-/* Replace the children of def's row with def's disks and NICs. */
+static int store_vm_write_image(struct store *st, const struct vm_def *def,
+				struct vmt_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO images (vm_uuid, source, base, login, ssh_key, kernel_from,"
+		" initrd_from, boot_stamp, seed, booted, vm_host)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	const struct vm_image *im = &def->image;
+	sqlite3_stmt *stmt;
+	int r = store_prepare(st, sql, &stmt, err);
+
+	if (r < 0)
+		return r;
+	store_bind_text(stmt, 1, def->uuid);
+	store_bind_text(stmt, 2, im->source);
+	store_bind_text(stmt, 3, im->base);
+	store_bind_text(stmt, 4, im->login);
+	store_bind_text(stmt, 5, im->ssh_key);
+	store_bind_text(stmt, 6, im->kernel_from);
+	store_bind_text(stmt, 7, im->initrd_from);
+	store_bind_text(stmt, 8, im->boot_stamp);
+	store_bind_text(stmt, 9, im->seed);
+	sqlite3_bind_int(stmt, 10, im->booted);
+	store_bind_text(stmt, 11, def->host);
+	return store_step_done(st, stmt, err, "saving a VM's image");
+}
+
+/* Replace the children of def's row with def's disks, NICs and image. */
 static int store_vm_write_children(struct store *st, const struct vm_def *def,
 				   struct vmt_error *err)
 {
 	static const char *const del[] = {
 		"DELETE FROM disks WHERE vm_uuid = ? AND vm_host = ?",
 		"DELETE FROM nics WHERE vm_uuid = ? AND vm_host = ?",
+		"DELETE FROM images WHERE vm_uuid = ? AND vm_host = ?",
 	};
 	int r = 0;
 
@@ -127,6 +155,8 @@ static int store_vm_write_children(struct store *st, const struct vm_def *def,
 		r = store_vm_write_disk(st, def, i, err);
 	for (size_t i = 0; i < def->n_nics && r == 0; i++)
 		r = store_vm_write_nic(st, def, i, err);
+	if (r == 0 && def->image.source)
+		r = store_vm_write_image(st, def, err);
 	return r;
 }
 
@@ -235,6 +265,22 @@ static void store_nic_read(sqlite3_stmt *stmt, struct vm_def *def)
 	}
 }
 
+static void store_image_read(sqlite3_stmt *stmt, struct vm_def *def)
+{
+	struct vm_image *im = &def->image;
+
+	vm_image_done(im);
+	im->source = store_column_text(stmt, 1);
+	im->base = store_column_text(stmt, 2);
+	im->login = store_column_text(stmt, 3);
+	im->ssh_key = store_column_text(stmt, 4);
+	im->kernel_from = store_column_text(stmt, 5);
+	im->initrd_from = store_column_text(stmt, 6);
+	im->boot_stamp = store_column_text(stmt, 7);
+	im->seed = store_column_text(stmt, 8);
+	im->booted = sqlite3_column_int(stmt, 9) != 0;
+}
+
 /* The def of host and uuid among defs[0..n), which are sorted by nothing. */
 static struct vm_def *store_find_vm(struct vm_def **defs, size_t n, const char *host,
 				    const char *uuid, size_t *hint)
@@ -262,10 +308,13 @@ static void store_bind_args(sqlite3_stmt *stmt, const struct store_args *args)
 		store_bind_text(stmt, i + 1, args->v[i]);
 }
 
-/* Attach disks (kind 0) or NICs (kind 1) to the defs that own them. */
+/* The kinds of rows that hang off a VM's, in the order store_vm_query reads them. */
+enum store_child { STORE_CHILD_DISK, STORE_CHILD_NIC, STORE_CHILD_IMAGE };
+
+/* Attach disks, NICs or the image record to the defs that own them. */
 static int store_read_children(struct store *st, const char *sql,
 			       const struct store_args *args, struct vm_def **defs,
-			       size_t n, int kind, struct vmt_error *err)
+			       size_t n, enum store_child kind, struct vmt_error *err)
 {
 	sqlite3_stmt *stmt;
 	size_t hint = 0;
@@ -275,15 +324,18 @@ static int store_read_children(struct store *st, const char *sql,
 		return r;
 	store_bind_args(stmt, args);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		/* The host is the last column: 8 for disks, 5 for NICs. */
+		/* The host is the last column. */
+		int last = sqlite3_column_count(stmt) - 1;
 		struct vm_def *def = store_find_vm(defs, n,
-						   (const char *)sqlite3_column_text(stmt, kind ? 5 : 8),
+						   (const char *)sqlite3_column_text(stmt, last),
 						   (const char *)sqlite3_column_text(stmt, 0), &hint);
 
-		if (def && kind == 0)
+		if (def && kind == STORE_CHILD_DISK)
 			store_disk_read(stmt, def);
-		else if (def)
+		else if (def && kind == STORE_CHILD_NIC)
 			store_nic_read(stmt, def);
+		else if (def)
+			store_image_read(stmt, def);
 	}
 	if (rc != SQLITE_DONE)
 		r = store_fail(st, err, "reading devices");
@@ -293,7 +345,7 @@ static int store_read_children(struct store *st, const char *sql,
 
 /*
  * Load VMs matching where (a SQL condition on vms with the parameters in
- * args, or NULL for all) with their devices: three queries whatever the count.
+ * args, or NULL for all) with their devices and image record: four queries whatever the count.
  */
 static int store_vm_query(struct store *st, const char *where,
 			  const struct store_args *args, struct vm_def ***out,
@@ -308,6 +360,11 @@ static int store_vm_query(struct store *st, const char *where,
 	char *nsql = xasprintf("SELECT vm_uuid, kind, source, mac, forwards, vm_host"
 			       " FROM nics WHERE (vm_host, vm_uuid) IN"
 			       " (SELECT host, uuid FROM vms%s%s) ORDER BY vm_host, vm_uuid, idx",
+			       where ? " WHERE " : "", where ? where : "");
+	char *isql = xasprintf("SELECT vm_uuid, source, base, login, ssh_key, kernel_from,"
+			       " initrd_from, boot_stamp, seed, booted, vm_host"
+			       " FROM images WHERE (vm_host, vm_uuid) IN"
+			       " (SELECT host, uuid FROM vms%s%s)",
 			       where ? " WHERE " : "", where ? where : "");
 	struct vm_def **defs = NULL;
 	size_t cap = 0, count = 0;
@@ -326,12 +383,15 @@ static int store_vm_query(struct store *st, const char *where,
 		sqlite3_finalize(stmt);
 	}
 	if (r == 0)
-		r = store_read_children(st, dsql, args, defs, count, 0, err);
+		r = store_read_children(st, dsql, args, defs, count, STORE_CHILD_DISK, err);
 	if (r == 0)
-		r = store_read_children(st, nsql, args, defs, count, 1, err);
+		r = store_read_children(st, nsql, args, defs, count, STORE_CHILD_NIC, err);
+	if (r == 0)
+		r = store_read_children(st, isql, args, defs, count, STORE_CHILD_IMAGE, err);
 	free(sql);
 	free(dsql);
 	free(nsql);
+	free(isql);
 	if (r < 0) {
 		store_vm_list_free(defs, count);
 		return r;

@@ -90,6 +90,15 @@ static const char *const store_migrations[] = {
 	" shared INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),"
 	" PRIMARY KEY (clone_uuid, idx));"
 	"CREATE INDEX links_by_base ON links (base_uuid);",
+	/* 5 to 6: VMs made from cloud images. */
+	"CREATE TABLE images ("
+	" vm_host TEXT NOT NULL, vm_uuid TEXT NOT NULL, source TEXT NOT NULL,"
+	" base TEXT, login TEXT, ssh_key TEXT, kernel_from TEXT, initrd_from TEXT,"
+	" boot_stamp TEXT, seed TEXT,"
+	" booted INTEGER NOT NULL DEFAULT 0 CHECK (booted IN (0, 1)),"
+	" PRIMARY KEY (vm_host, vm_uuid),"
+	" FOREIGN KEY (vm_host, vm_uuid) REFERENCES vms (host, uuid)"
+	" ON DELETE CASCADE ON UPDATE CASCADE);",
 	NULL
 };
 

@@ -11,7 +11,7 @@
 #include "src/model/vmdef.h"
 
 /* The schema version this vmtui writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /*
  * VMs are keyed by their host's identity (struct backend's host) and UUID.

@@ -478,7 +478,8 @@ START_TEST(test_migrate_from_4)
 	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP INDEX links_by_base; DROP TABLE links; PRAGMA user_version = 4;");
+	raw_sql(path, "DROP TABLE images; DROP INDEX links_by_base; DROP TABLE links;"
+		" PRAGMA user_version = 4;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	add_link(st, b, a);
 	ck_assert_int_eq(store_link_list(st, b->uuid, &links, &n, &err), 0);
@@ -487,6 +488,71 @@ START_TEST(test_migrate_from_4)
 	store_close(st);
 	vm_def_free(a);
 	vm_def_free(b);
+	free(path);
+}
+END_TEST
+
+/* A cloud image's record comes back as saved, goes with an edit that drops it, and with the VM. */
+START_TEST(test_image_record)
+{
+	struct vm_def *def = make_def("web", "kvm:///"), *got;
+	struct vm_image *im = &def->image;
+	struct store *st;
+	struct vmt_error err;
+
+	ck_assert_int_eq(store_open(":memory:", &st, &err), 0);
+	vm_def_set_str(&im->source, "debian-12");
+	vm_def_set_str(&im->base, "/c/debian-12.raw");
+	vm_def_set_str(&im->login, "debian");
+	vm_def_set_str(&im->kernel_from, "1:/boot/vmlinuz-6.1.0-28-cloud-amd64");
+	vm_def_set_str(&im->seed, "/i/web-seed.iso");
+	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
+	ck_assert_int_eq(store_vm_get(st, "kvm:///", "web", &got, &err), 0);
+	ck_assert_str_eq(got->image.source, "debian-12");
+	ck_assert_str_eq(got->image.base, "/c/debian-12.raw");
+	ck_assert_str_eq(got->image.login, "debian");
+	ck_assert_str_eq(got->image.kernel_from, "1:/boot/vmlinuz-6.1.0-28-cloud-amd64");
+	ck_assert_ptr_null(got->image.ssh_key);
+	ck_assert_str_eq(got->image.seed, "/i/web-seed.iso");
+	ck_assert(!got->image.booted);
+	free(got->image.seed);
+	got->image.seed = NULL;
+	got->image.booted = true;
+	ck_assert_int_eq(store_vm_save(st, got, &err), 0);
+	vm_def_free(got);
+	ck_assert_int_eq(store_vm_get(st, "kvm:///", "web", &got, &err), 0);
+	ck_assert_ptr_null(got->image.seed);
+	ck_assert(got->image.booted);
+	ck_assert_int_eq(store_vm_delete(st, "kvm:///", got->uuid, &err), 0);
+	vm_def_free(got);
+	vm_def_free(def);
+	store_close(st);
+}
+END_TEST
+
+/* Schema 5 had no image records: its VMs stay as they were, and records can be kept from then on. */
+START_TEST(test_migrate_from_5)
+{
+	char *path = xasprintf("%s/old5.db", check_tmpdir);
+	struct vm_def *a = make_def("a", "kvm:///"), *got;
+	struct store *st;
+	struct vmt_error err;
+
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
+	store_close(st);
+	raw_sql(path, "DROP TABLE images; PRAGMA user_version = 5;");
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_vm_get(st, "kvm:///", "a", &got, &err), 0);
+	ck_assert_ptr_null(got->image.source);
+	vm_def_set_str(&got->image.source, "/tmp/x.qcow2");
+	ck_assert_int_eq(store_vm_save(st, got, &err), 0);
+	vm_def_free(got);
+	ck_assert_int_eq(store_vm_get(st, "kvm:///", "a", &got, &err), 0);
+	ck_assert_str_eq(got->image.source, "/tmp/x.qcow2");
+	vm_def_free(got);
+	store_close(st);
+	vm_def_free(a);
 	free(path);
 }
 END_TEST
@@ -524,7 +590,8 @@ START_TEST(test_migrate_from_3)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP INDEX links_by_base; DROP TABLE links; ALTER TABLE vms DROP COLUMN autostart;"
+	raw_sql(path, "DROP TABLE images; DROP INDEX links_by_base; DROP TABLE links;"
+		" ALTER TABLE vms DROP COLUMN autostart;"
 		" PRAGMA user_version = 3;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_get(st, "kvm:///", "old2", &got, &err), 0);
@@ -573,11 +640,11 @@ START_TEST(test_migrate_from_2)
 	ck_assert_int_eq(store_vm_delete(st, host, "22222222-2222-4222-8222-222222222222", &err), 0);
 	ck_assert_int_eq(store_vm_get(st, host, "l1", &got, &err), -ENOENT);
 	store_close(st);
-	/* The upgraded file is what a new one is: version 5, keys and foreign keys sound. */
+	/* The upgraded file is what a new one is: the newest version, keys and foreign keys sound. */
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(q, 0), 5);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), STORE_SCHEMA_VERSION);
 	sqlite3_finalize(q);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_DONE);
@@ -749,6 +816,8 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_migrate_from_2);
 	tcase_add_test(tc, test_migrate_from_3);
 	tcase_add_test(tc, test_migrate_from_4);
+	tcase_add_test(tc, test_migrate_from_5);
+	tcase_add_test(tc, test_image_record);
 	tcase_add_test(tc, test_links);
 	tcase_add_test(tc, test_event_query);
 	tcase_add_test(tc, test_same_uuid_two_hosts);
