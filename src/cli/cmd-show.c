@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "src/cli/commands.h"
+#include "src/core/core-ssh.h"
 #include "src/lib/json.h"
 #include "src/lib/util.h"
 
@@ -261,7 +262,26 @@ static void show_events(const struct core_vm_detail *d)
 	}
 }
 
-static void show_text(const struct core_vm_detail *d, const char *uri)
+/* How vmtui ssh reaches a running VM made from a cloud image; NULL for others. */
+static char *show_ssh(struct cli *cli, struct backend *be, const struct core_vm_detail *d)
+{
+	struct vmt_error err;
+	struct core_ssh s;
+	char *line = NULL, *how;
+
+	if (!d->def->image.login || !vm_state_is_active(d->info.state))
+		return NULL;
+	if (core_ssh_prepare(cli->core, be, d->def->name, NULL, NULL, &s, &err) == 0 &&
+	    core_ssh_wait(&s, 0, CORE_SSH_NO_WAIT, NULL, NULL, &err) == 0) {
+		how = core_ssh_summary(&s);
+		line = xasprintf("vmtui ssh %s (%s)", d->def->name, how);
+		free(how);
+	}
+	core_ssh_done(&s);
+	return line;
+}
+
+static void show_text(const struct core_vm_detail *d, const char *uri, const char *ssh)
 {
 	const struct vm_def *def = d->def;
 	char mem[80], next[32], vcpus[48];
@@ -298,6 +318,7 @@ static void show_text(const struct core_vm_detail *d, const char *uri)
 		printf("%-12s ", i ? "" : "Addresses:");
 		cmd_ip_print_addresses(&d->addrs[i], 1);
 	}
+	show_field("SSH:", ssh);
 	show_displays(d);
 	for (size_t i = 0; i < d->n_clones; i++)
 		printf("%-12s %s\n", i ? "" : "Clones:", d->clones[i]);
@@ -324,10 +345,14 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		return r;
 	if (core_show(cli->core, be, argv[argi], &d, &err) < 0)
 		return cli_fail(&err);
-	if (json)
+	if (json) {
 		show_json(&d, be->uri);
-	else
-		show_text(&d, be->uri);
+	} else {
+		char *ssh = show_ssh(cli, be, &d);
+
+		show_text(&d, be->uri, ssh);
+		free(ssh);
+	}
 	core_vm_detail_done(&d);
 	return CLI_EXIT_OK;
 }

@@ -47,6 +47,20 @@ const struct cli_command cli_commands[] = {
 	{ "console", "NAME [--force]", "attach to a VM's serial console (Ctrl-] detaches)",
 	  "  -f, --force            take the console from another client (libvirt)\n",
 	  cmd_console },
+	{ "ssh", "NAME [OPTIONS] [-- COMMAND...]",
+	  "log in to a running VM over SSH, or run COMMAND there",
+	  "  -u, --user USER        log in as USER (default: the cloud image's user, else\n"
+	  "                         yours)\n"
+	  "  -i, --identity KEY     offer this private key (default: the one beside the\n"
+	  "                         public key the VM was created with, if it is there)\n"
+	  "      --timeout S        wait at most S seconds for its address and its SSH\n"
+	  "                         server (default 300, or ssh_timeout in the config\n"
+	  "                         file; 0: no limit)\n"
+	  "      --no-wait          run ssh at once, to the address known now\n"
+	  "  (A kvm:/// user network is reached through its host port forwarded to\n"
+	  "  port 22; a VM of qemu+ssh://[USER@]HOST/ through HOST, as ssh -J.\n"
+	  "  Host keys go to known_hosts beside the database, by the VM's UUID.\n"
+	  "  VMTUI_SSH names a program to run instead of ssh.)\n", cmd_ssh },
 	{ "stats", "NAME [--json] [--count N] [--interval S]",
 	  "show a VM's CPU, memory, disk and network rates",
 	  "      --json             print a JSON array of samples\n"

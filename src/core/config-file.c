@@ -126,6 +126,13 @@ static void config_set(struct config *cfg, const char *name, const char *value,
 				       CONFIG_TIMEOUT_MAX);
 		else
 			cfg->has_connect_timeout = true;
+	} else if (strcmp(name, "ssh_timeout") == 0) {
+		if (config_parse_timeout(value, &cfg->ssh_timeout) < 0)
+			config_problem(cfg, line, "ssh_timeout '%s' is not a whole number of "
+				       "seconds from 0 (no limit) to %d", value,
+				       CONFIG_TIMEOUT_MAX);
+		else
+			cfg->has_ssh_timeout = true;
 	} else if (strcmp(name, "refresh") == 0) {
 		double v = strtod(value, &end);
 

@@ -12,6 +12,7 @@
  * The file is lines of "setting = value"; '#' starts a comment. Settings:
  *   connect = URI          a default connection (repeatable)
  *   connect_timeout = SECONDS  how long opening a connection waits (0: for ever)
+ *   ssh_timeout = SECONDS  how long vmtui ssh waits for a VM to answer (0: for ever)
  *   refresh = SECONDS      the statistics interval (0.2 to 60)
  *   columns = a,b,...      the list's columns, in order
  *   sort = COLUMN[,desc]   the list's initial order
@@ -40,6 +41,8 @@ struct config {
 	size_t n_connect;
 	bool has_connect_timeout;
 	unsigned connect_timeout;	/* seconds, when has_connect_timeout */
+	bool has_ssh_timeout;
+	unsigned ssh_timeout;		/* seconds, when has_ssh_timeout */
 	double refresh;		/* seconds; 0 when not set */
 	char *columns;
 	char *sort;
