@@ -45,13 +45,14 @@ void kvm_boot_done(struct kvm_boot *b);
 /*
  * Find the newest kernel (by version order, preferring what /vmlinuz or
  * /boot/vmlinuz links to when present) in the disk image at path, raw or
- * qcow2 (with its backing files), opened read-only with a shared lock:
+ * qcow2 (with its backing files; AUTO is raw, and refuses an image with
+ * a qcow2 header as the runner does), opened read-only with a shared lock:
  * the partition table is read with libblkid, ext2/3/4 filesystems with
  * libext2fs, qcow2 through the runner's own reader. A kernel is a
  * regular file vmlinuz-VERSION with a bzImage header, in /boot of the
  * root filesystem or at the top of a separate /boot filesystem; its
- * initrd is initrd.img-VERSION, initramfs-VERSION.img, initrd-VERSION
- * or initramfs-VERSION beside it. -EINVAL with a sentence naming the
+ * initrd is initrd.img-VERSION, initramfs-VERSION.img, initrd-VERSION,
+ * initrd-VERSION.img or initramfs-VERSION beside it. -EINVAL with a sentence naming the
  * image when it has no Linux kernel vmtui can boot (no partition table or
  * filesystem it can read, no vmlinuz-*, no root filesystem); -EIO when
  * it cannot be read (-EBUSY: a running VM writes it). What a guest left
