@@ -22,6 +22,8 @@ CREATE TABLE vms (
 	firmware   TEXT NOT NULL DEFAULT 'bios' CHECK (firmware IN ('bios', 'uefi')),
 	boot_order TEXT,
 	graphics   TEXT NOT NULL DEFAULT 'none' CHECK (graphics IN ('none', 'vnc', 'spice')),
+	-- libvirt's domain type when the user chose one (schema 6)
+	virt_type  TEXT CHECK (virt_type IN ('kvm', 'qemu')),
 	notes      TEXT NOT NULL DEFAULT '',
 	vm_group   TEXT NOT NULL DEFAULT '',
 	-- kvm:/// only: vmtui autostart --boot starts it (schema 4); libvirt keeps its own

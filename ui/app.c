@@ -329,12 +329,15 @@ static void ui_download_done(void *ctx, const struct ui_download_state *s)
 	char size[16];
 
 	ui->downloads_gen++;
-	if (s->result < 0) {
+	if (s->result < 0)
 		ui_status(ui, true, "%s", s->msg);
-		return;
+	else {
+		ui_fmt_bytes(size, sizeof(size), (double)s->size);
+		ui_status(ui, false, "%s: in the image cache, verified (%s)", s->spec, size);
 	}
-	ui_fmt_bytes(size, sizeof(size), (double)s->size);
-	ui_status(ui, false, "%s: in the image cache, verified (%s)", s->spec, size);
+	for (int i = ui->n_views; i-- > 0;)
+		if (ui->views[i]->ops->downloaded)
+			ui->views[i]->ops->downloaded(ui, ui->views[i], s);
 }
 
 enum { UI_FD_STDIN, UI_FD_SIGNAL, UI_FD_JOBS, UI_FD_CONSOLE, UI_FD_DOWNLOADS, UI_FD_CONNS };

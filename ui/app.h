@@ -26,6 +26,8 @@ struct ui_view_ops {
 	void (*key)(struct ui *ui, struct ui_view *v, int key, bool is_char);
 	/* A finished job this view asked for; NULL when jobs are not its business. */
 	void (*job)(struct ui *ui, struct ui_view *v, struct job *job);
+	/* A cloud image download ended (anyone's); NULL when they are not its business. */
+	void (*downloaded)(struct ui *ui, struct ui_view *v, const struct ui_download_state *s);
 	void (*free)(struct ui_view *v);
 	/* A click at (y, x) relative to the view; NULL to ignore the mouse. */
 	void (*click)(struct ui *ui, struct ui_view *v, int y, int x, bool twice);

@@ -6,19 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/core/image-seed.h"
 #include "src/lib/paths.h"
 #include "src/lib/util.h"
 #include "ui/app.h"
 #include "ui/line.h"
 
 enum ui_fld {
-	F_NAME, F_CONN, F_VCPUS, F_MEMORY, F_DISK, F_DISK_SIZE, F_DISK_PATH,
-	F_BOOT, F_KERNEL, F_INITRD, F_CMDLINE, F_ISO, F_NET, F_GROUP, F_NOTES,
-	F_COUNT,
+	F_NAME, F_CONN, F_VCPUS, F_MEMORY, F_BOOT, F_IMAGE, F_SSH_KEY, F_DISK,
+	F_DISK_SIZE, F_DISK_PATH, F_KERNEL, F_INITRD, F_CMDLINE, F_ISO, F_NET,
+	F_GROUP, F_NOTES, F_COUNT,
 };
 
 enum { DISK_NONE, DISK_NEW, DISK_EXISTING };
-enum { BOOT_KERNEL, BOOT_ISO };
+/* What the Boot field offers; which of them depends on the form and the connection. */
+enum ui_boot { BOOT_IMAGE, BOOT_KERNEL, BOOT_ISO, BOOT_N };
 
 struct ui_field {
 	const char *label;
@@ -40,11 +42,20 @@ struct ui_form {
 	bool summary;
 	bool busy;			/* the create or edit job is out */
 	const char **conn_names;	/* the URIs, one per connection, for F_CONN */
+	enum ui_boot boot_kind[BOOT_N];	/* F_BOOT's choices, by index */
+	const char *boot_names[BOOT_N];
+	struct image_catalog cat;	/* F_IMAGE's choices (create) */
+	char **image_labels;		/* "debian-12 (cached)", one per entry */
+	bool *image_cached;
+	bool downloading;		/* submitted, waiting for the image's download */
 };
 
 static const char *const ui_disk_create[] = { "none", "new image", "existing image" };
 static const char *const ui_disk_edit[] = { "keep as it is", "add a new image", "add an existing image" };
-static const char *const ui_boot_choices[] = { "kernel (direct boot)", "ISO image (libvirt)" };
+static const char *const ui_boot_labels[BOOT_N] = {
+	[BOOT_IMAGE] = "cloud image", [BOOT_KERNEL] = "kernel (direct boot)",
+	[BOOT_ISO] = "ISO image (libvirt)",
+};
 
 static struct ui_form *ui_form(struct ui_view *v)
 {
@@ -56,20 +67,58 @@ static const struct vm_limits *ui_form_limits(struct ui *ui, struct ui_form *fm)
 	return &ui->conns[fm->conn].limits;
 }
 
+static enum ui_boot ui_form_boot(struct ui_form *fm)
+{
+	return fm->boot_kind[fm->f[F_BOOT].cur];
+}
+
+static void ui_form_set_boot_kind(struct ui_form *fm, enum ui_boot kind)
+{
+	for (size_t i = 0; i < fm->f[F_BOOT].n_choices; i++)
+		if (fm->boot_kind[i] == kind)
+			fm->f[F_BOOT].cur = i;
+}
+
+/* The Boot choices of this form on its connection: an image (create), a kernel, an ISO (libvirt). */
+static void ui_form_boot_choices(struct ui *ui, struct ui_form *fm)
+{
+	size_t n = 0;
+
+	for (enum ui_boot b = 0; b < BOOT_N; b++) {
+		if ((b == BOOT_IMAGE && (fm->edit || !fm->cat.n)) ||
+		    (b == BOOT_ISO && !ui_form_limits(ui, fm)->has_cdrom))
+			continue;
+		fm->boot_kind[n] = b;
+		fm->boot_names[n++] = ui_boot_labels[b];
+	}
+	fm->f[F_BOOT].choices = fm->boot_names;
+	fm->f[F_BOOT].n_choices = n;
+	if (fm->f[F_BOOT].cur >= n)
+		fm->f[F_BOOT].cur = 0;
+}
+
 /* Whether field i is shown, given the choices made above it. */
 static bool ui_form_visible(struct ui *ui, struct ui_form *fm, int i)
 {
-	size_t disk = fm->f[F_DISK].cur, boot = fm->f[F_BOOT].cur;
+	size_t disk = fm->f[F_DISK].cur;
+	enum ui_boot boot = ui_form_boot(fm);
 
 	switch (i) {
 	case F_CONN: return !fm->edit && ui->n_conns > 1;
-	case F_DISK_SIZE: return disk == DISK_NEW;
-	case F_DISK_PATH: return disk != DISK_NONE;
-	case F_BOOT: return ui_form_limits(ui, fm)->has_cdrom;
+	case F_BOOT: return fm->f[F_BOOT].n_choices > 1;
+	case F_IMAGE: case F_SSH_KEY: return boot == BOOT_IMAGE;
+	case F_DISK: return boot != BOOT_IMAGE;
+	case F_DISK_SIZE: return disk == DISK_NEW || boot == BOOT_IMAGE;
+	case F_DISK_PATH: return disk != DISK_NONE && boot != BOOT_IMAGE;
 	case F_KERNEL: case F_INITRD: case F_CMDLINE: return boot == BOOT_KERNEL;
 	case F_ISO: return boot == BOOT_ISO;
 	default: return true;
 	}
+}
+
+static const struct image_entry *ui_form_image(struct ui_form *fm)
+{
+	return fm->cat.n ? &fm->cat.entries[fm->f[F_IMAGE].cur] : NULL;
 }
 
 static const char *ui_form_text(struct ui_form *fm, int i)
@@ -88,12 +137,17 @@ static int ui_form_check_disk(struct ui *ui, struct ui_form *fm, struct vmt_erro
 	uint64_t size = 0;
 	int r = 0;
 
-	if (fm->f[F_DISK].cur == DISK_NONE)
+	bool image = ui_form_boot(fm) == BOOT_IMAGE;
+
+	if (fm->f[F_DISK].cur == DISK_NONE && !image)
 		return 0;
-	if (fm->f[F_DISK].cur == DISK_NEW &&
+	if ((fm->f[F_DISK].cur == DISK_NEW || image) &&
 	    vm_size_parse(ui_form_text(fm, F_DISK_SIZE), 1ull << 30, &size) < 0)
 		return vmt_error_set(err, -EINVAL, "disk size: '%s' is not a size (GiB, or with M, G or T)",
 				     ui_form_text(fm, F_DISK_SIZE));
+	/* An image's disk is checked against the image when it is made. */
+	if (image)
+		return 0;
 	d.size_bytes = size;
 	d.path = ui_form_opt(fm, F_DISK_PATH) ? path_absolute(ui_form_text(fm, F_DISK_PATH)) : NULL;
 	if (d.path && !size)
@@ -161,6 +215,19 @@ static int ui_form_nets(struct ui_form *fm, struct vm_def *def, struct vmt_error
 	return r;
 }
 
+static int ui_form_check_key(struct ui_form *fm, struct vmt_error *err)
+{
+	char *line = NULL;
+	int r;
+
+	if (!ui_form_opt(fm, F_SSH_KEY))
+		return vmt_error_set(err, -EINVAL, "ssh key: give the public key to log in with "
+				     "(none in ~/.ssh: ssh-keygen makes one)");
+	r = image_ssh_key_read(ui_form_text(fm, F_SSH_KEY), &line, err);
+	free(line);
+	return r;
+}
+
 static int ui_form_check_one(struct ui *ui, struct ui_form *fm, int i, struct vmt_error *err)
 {
 	int r;
@@ -180,6 +247,7 @@ static int ui_form_check_one(struct ui *ui, struct ui_form *fm, int i, struct vm
 	case F_INITRD: return ui_form_check_file(ui, fm, i, "initrd", err);
 	case F_ISO: return ui_form_check_file(ui, fm, i, "cdrom", err);
 	case F_CMDLINE: return vm_check_cmdline(ui_form_opt(fm, i), err);
+	case F_SSH_KEY: return ui_form_check_key(fm, err);
 	case F_NET: return ui_form_nets(fm, NULL, err);
 	case F_GROUP: return vm_check_text("group", ui_form_opt(fm, i), VM_GROUP_MAX, err);
 	case F_NOTES: return vm_check_text("notes", ui_form_opt(fm, i), VM_NOTES_MAX, err);
@@ -219,7 +287,7 @@ static void ui_form_add_disk(struct ui_form *fm, struct vm_def *def)
 {
 	struct vm_disk *d;
 
-	if (fm->f[F_DISK].cur == DISK_NONE)
+	if (fm->f[F_DISK].cur == DISK_NONE || ui_form_boot(fm) == BOOT_IMAGE)
 		return;
 	d = vm_def_add_disk(def);
 	if (ui_form_opt(fm, F_DISK_PATH))
@@ -233,7 +301,9 @@ static void ui_form_set_boot(struct ui *ui, struct ui_form *fm, struct vm_def *d
 	for (size_t i = def->n_disks; i-- > 0;)
 		if (def->disks[i].device == VM_DISK_DEVICE_CDROM)
 			vm_def_remove_disk(def, i);
-	if (fm->f[F_BOOT].cur == BOOT_ISO && ui_form_visible(ui, fm, F_BOOT)) {
+	if (ui_form_boot(fm) == BOOT_IMAGE)
+		return;
+	if (ui_form_boot(fm) == BOOT_ISO) {
 		struct vm_disk *d = vm_def_add_disk(def);
 
 		d->path = path_absolute(ui_form_text(fm, F_ISO));
@@ -319,7 +389,10 @@ static void ui_form_defaults(struct ui *ui, struct ui_form *fm)
 	ui_form_default(fm, F_MEMORY, mem);
 	ui_form_default(fm, F_NET, ui_form_limits(ui, fm)->default_net);
 	ui_form_default_choice(fm, F_DISK, kvm ? DISK_NONE : DISK_NEW);
-	ui_form_default_choice(fm, F_BOOT, kvm ? BOOT_KERNEL : BOOT_ISO);
+	ui_form_boot_choices(ui, fm);
+	/* A real Linux from a cloud image first; else what this connection boots. */
+	if (!fm->f[F_BOOT].typed)
+		ui_form_set_boot_kind(fm, fm->cat.n ? BOOT_IMAGE : kvm ? BOOT_KERNEL : BOOT_ISO);
 }
 
 static void ui_form_from_def(struct ui_form *fm, const struct vm_def *def)
@@ -337,7 +410,7 @@ static void ui_form_from_def(struct ui_form *fm, const struct vm_def *def)
 	for (size_t i = 0; i < def->n_disks; i++)
 		if (def->disks[i].device == VM_DISK_DEVICE_CDROM) {
 			ui_line_set(&fm->f[F_ISO].line, def->disks[i].path);
-			fm->f[F_BOOT].cur = def->kernel ? BOOT_KERNEL : BOOT_ISO;
+			ui_form_set_boot_kind(fm, def->kernel ? BOOT_KERNEL : BOOT_ISO);
 		}
 	struct strbuf nets;
 
@@ -375,6 +448,26 @@ static void ui_form_draw_field(struct ui *ui, struct ui_form *fm, int i, int y, 
 	}
 }
 
+/* What the image costs: nothing when cached, else the download (with its progress once it runs). */
+static void ui_form_draw_fetch(struct ui *ui, struct ui_form *fm, int row, int w)
+{
+	const struct image_entry *e = ui_form_image(fm);
+	struct ui_download_state s;
+	char what[96];
+
+	if (fm->image_cached[fm->f[F_IMAGE].cur]) {
+		ui_putf(row, 3, w - 6, ui->theme.attr[UI_EL_DIM], "%s is in the image cache: "
+			"nothing to download", e->name);
+	} else if (ui_download_find(ui->downloads, e->name, &s) && !s.finished) {
+		ui_download_describe(&s, what, sizeof(what));
+		ui_putf(row, 3, w - 6, ui->theme.attr[UI_EL_INFO], "downloading %s: %s", e->name,
+			what);
+	} else {
+		ui_putf(row, 3, w - 6, ui->theme.attr[UI_EL_INFO], "First downloads %s from %s, "
+			"then checks it against %s", e->name, e->url, e->checksum_url);
+	}
+}
+
 static void ui_form_draw_summary(struct ui *ui, struct ui_form *fm, int y, int h, int w)
 {
 	int row = y;
@@ -390,7 +483,11 @@ static void ui_form_draw_summary(struct ui *ui, struct ui_form *fm, int y, int h
 	if (fm->running)
 		ui_put(row++, 2, w - 4, ui->theme.attr[UI_EL_PAUSED],
 		       "The VM is running: the changes apply at its next boot.", false);
+	if (ui_form_boot(fm) == BOOT_IMAGE && row < y + h - 2)
+		ui_form_draw_fetch(ui, fm, row, w);
 	ui_put(y + h - 1, 2, w - 4, A_BOLD,
+	       fm->downloading ? "downloading the image; the VM is made once it is verified   "
+				 "Esc: stop" :
 	       fm->busy ? "working..." : "Enter: do it   Esc: back to the form", false);
 }
 
@@ -465,18 +562,54 @@ static void ui_form_conn_changed(struct ui *ui, struct ui_form *fm)
 	ui_form_defaults(ui, fm);
 }
 
+static void ui_form_submit_job(struct ui *ui, struct ui_view *v)
+{
+	struct ui_form *fm = ui_form(v);
+	struct job *job = job_new(fm->edit ? JOB_EDIT : JOB_CREATE, fm->conn, NULL);
+
+	job->def = ui_form_def(ui, fm);
+	job->name = xstrdup(job->def->name);
+	if (ui_form_boot(fm) == BOOT_IMAGE) {
+		job->text = xstrdup(ui_form_image(fm)->name);
+		job->text2 = path_absolute(ui_form_text(fm, F_SSH_KEY));
+		vm_size_parse(ui_form_text(fm, F_DISK_SIZE), 1ull << 30, &job->size);
+	}
+	fm->busy = true;
+	ui_submit(ui, job, v);
+}
+
+/* An image not in the cache is downloaded first, its progress shown, then the VM made. */
 static void ui_form_submit(struct ui *ui, struct ui_view *v)
 {
 	struct ui_form *fm = ui_form(v);
-	struct job *job;
+	struct vmt_error err;
+	int r;
 
 	if (fm->busy)
 		return;
-	job = job_new(fm->edit ? JOB_EDIT : JOB_CREATE, fm->conn, NULL);
-	job->def = ui_form_def(ui, fm);
-	job->name = xstrdup(job->def->name);
-	fm->busy = true;
-	ui_submit(ui, job, v);
+	if (ui_form_boot(fm) != BOOT_IMAGE || fm->image_cached[fm->f[F_IMAGE].cur]) {
+		ui_form_submit_job(ui, v);
+		return;
+	}
+	r = ui_download_start(ui->downloads, ui_form_image(fm)->name, &err);
+	if (r < 0 && r != -EBUSY) {
+		ui_status(ui, true, "%s", err.msg);
+		return;
+	}
+	fm->busy = fm->downloading = true;
+}
+
+static void ui_form_downloaded(struct ui *ui, struct ui_view *v, const struct ui_download_state *s)
+{
+	struct ui_form *fm = ui_form(v);
+
+	if (!fm->downloading || !str_eq(s->spec, ui_form_image(fm)->name))
+		return;
+	fm->downloading = fm->busy = false;
+	if (s->result < 0)
+		return;
+	fm->image_cached[fm->f[F_IMAGE].cur] = true;
+	ui_form_submit_job(ui, v);
 }
 
 static void ui_form_enter(struct ui *ui, struct ui_view *v)
@@ -536,7 +669,10 @@ static void ui_form_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	if (ui_key_is_enter(key, is_char)) {
 		ui_form_enter(ui, v);
 	} else if (is_char && key == 27) {
-		if (fm->summary)
+		if (fm->downloading) {
+			ui_download_stop(ui->downloads, ui_form_image(fm)->name);
+			fm->downloading = fm->busy = false;
+		} else if (fm->summary)
 			fm->summary = false;
 		else
 			ui_pop_view(ui);
@@ -568,7 +704,8 @@ static int ui_form_field_of(struct ui *ui, struct ui_form *fm, const char *msg)
 		{ "name", F_NAME }, { "vcpus", F_VCPUS }, { "memory", F_MEMORY },
 		{ "kernel", F_KERNEL }, { "initrd", F_INITRD }, { "cmdline", F_CMDLINE },
 		{ "cdrom", F_ISO }, { "net", F_NET }, { "nic", F_NET }, { "nics", F_NET },
-		{ "group", F_GROUP }, { "notes", F_NOTES },
+		{ "group", F_GROUP }, { "notes", F_NOTES }, { "ssh", F_SSH_KEY },
+		{ "image", F_IMAGE },
 	};
 	size_t len = strcspn(msg, " :");
 
@@ -608,6 +745,11 @@ static void ui_form_free(struct ui_view *v)
 
 	vm_def_free(fm->edit);
 	free(fm->conn_names);
+	for (size_t i = 0; i < fm->cat.n; i++)
+		free(fm->image_labels[i]);
+	free(fm->image_labels);
+	free(fm->image_cached);
+	image_catalog_done(&fm->cat);
 	free(fm);
 	free(v);
 }
@@ -619,13 +761,40 @@ static const struct ui_view_ops ui_form_ops = {
 	.draw = ui_form_draw,
 	.key = ui_form_key,
 	.job = ui_form_job,
+	.downloaded = ui_form_downloaded,
 	.free = ui_form_free,
 	.hints = ui_form_hints,
 	.n_hints = ARRAY_SIZE(ui_form_hints),
 };
 
+/* The catalogue and what of it is cached; a catalogue that cannot be read offers no images. */
+static void ui_form_images(struct ui_form *fm)
+{
+	struct image_cached *v = NULL;
+	size_t n = 0;
+
+	image_catalog_init(&fm->cat);
+	if (fm->edit || image_catalog_load(&fm->cat, NULL) < 0)
+		return;
+	if (image_cache_list(&v, &n, NULL) < 0)
+		n = 0;
+	fm->image_labels = xcalloc(fm->cat.n + 1, sizeof(*fm->image_labels));
+	fm->image_cached = xcalloc(fm->cat.n + 1, sizeof(*fm->image_cached));
+	for (size_t i = 0; i < fm->cat.n; i++) {
+		const struct image_entry *e = &fm->cat.entries[i];
+		const struct image_cached *c = image_cache_find(v, n, e->name);
+
+		fm->image_cached[i] = c && c->size;
+		fm->image_labels[i] = xasprintf("%s  %s%s", e->name, e->title,
+						fm->image_cached[i] ? " (cached)" : "");
+	}
+	image_cache_list_free(v, n);
+}
+
 static void ui_form_fields(struct ui *ui, struct ui_form *fm)
 {
+	char *key;
+
 	fm->conn_names = xcalloc(ui->n_conns, sizeof(*fm->conn_names));
 	for (size_t i = 0; i < ui->n_conns; i++)
 		fm->conn_names[i] = ui->conns[i].uri;
@@ -636,7 +805,13 @@ static void ui_form_fields(struct ui *ui, struct ui_form *fm)
 	ui_form_init_choice(fm, F_DISK, "Disk", fm->edit ? ui_disk_edit : ui_disk_create, 3);
 	ui_form_init_field(fm, F_DISK_SIZE, "  size GiB", "10");
 	ui_form_init_field(fm, F_DISK_PATH, "  path", "");
-	ui_form_init_choice(fm, F_BOOT, "Boot", ui_boot_choices, 2);
+	ui_form_init_choice(fm, F_BOOT, "Boot", fm->boot_names, 0);
+	ui_form_images(fm);
+	ui_form_init_choice(fm, F_IMAGE, "  image", (const char *const *)fm->image_labels,
+			    fm->cat.n);
+	key = image_ssh_key_default();
+	ui_form_init_field(fm, F_SSH_KEY, "  SSH key", key);
+	free(key);
 	ui_form_init_field(fm, F_KERNEL, "  kernel", "");
 	ui_form_init_field(fm, F_INITRD, "  initrd", "");
 	ui_form_init_field(fm, F_CMDLINE, "  cmdline", "");
@@ -656,6 +831,7 @@ struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit
 	fm->conn = conn;
 	ui_form_fields(ui, fm);
 	fm->f[F_CONN].cur = conn;
+	ui_form_boot_choices(ui, fm);
 	if (edit) {
 		ui_form_from_def(fm, edit);
 		vm = ui_model_find(&ui->model, conn, edit->name);

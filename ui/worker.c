@@ -227,6 +227,18 @@ static int worker_addresses(struct backend *be, struct job *job)
 }
 
 /* Run one job of an open connection. */
+/*
+ * The form downloads an image before it asks for the VM (with its
+ * progress on the screen), so this fetch finds it in the cache.
+ */
+static int worker_create_image(struct core *c, struct backend *be, struct job *job)
+{
+	struct core_image_req req = { .image = job->text, .ssh_key = job->text2,
+				      .disk_size = job->size };
+
+	return core_create_image(c, be, job->def, &req, &job->err);
+}
+
 static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 {
 	struct core *c = w->core;
@@ -239,7 +251,7 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 	case JOB_ACTION:
 		return core_action(c, be, job->action, job->name, &job->err);
 	case JOB_CREATE:
-		return core_create(c, be, job->def, &job->err);
+		return job->text ? worker_create_image(c, be, job) : core_create(c, be, job->def, &job->err);
 	case JOB_GET_DEF:
 		return core_get_def(c, be, job->name, &job->def, &job->err);
 	case JOB_EDIT:

@@ -15,7 +15,7 @@ enum job_type {
 	JOB_LIST,		/* core_list of this connection */
 	JOB_STATS,		/* backend_stats */
 	JOB_ACTION,		/* core_action(action, name) */
-	JOB_CREATE,		/* core_create(def) */
+	JOB_CREATE,		/* core_create(def); with text, core_create_image */
 	JOB_GET_DEF,		/* core_get_def(name) for the edit form */
 	JOB_EDIT,		/* core_edit(def) */
 	JOB_DELETE,		/* core_delete(name, flag = remove disks) */
@@ -60,6 +60,7 @@ struct job {
 	bool flag;
 	unsigned flags;			/* CLONE: CORE_CLONE_* */
 	char *text, *text2;
+	uint64_t size;			/* CREATE with an image: its disk's size (0: the image's) */
 	/* answers */
 	int result;
 	struct vmt_error err;

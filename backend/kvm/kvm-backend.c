@@ -22,6 +22,7 @@
 #include "backend/vmm/kvm-proto.h"
 #include "backend/kvm/kvm-host.h"
 #include "backend/kvm/kvm-image.h"
+#include "src/lib/file-copy.h"
 #include "src/lib/log.h"
 #include "src/lib/paths.h"
 
@@ -75,6 +76,8 @@ static int kvm_limits(struct backend *be, struct vm_limits *lim,
 	lim->local_files = true;
 	lim->needs_kernel = true;
 	lim->default_place = true;	/* the images folder beside the database */
+	/* The runner's qcow2 has no decompressor: it runs with libc and seccomp only. */
+	lim->image_raw_base = true;
 	/* A user network needs no privileges and no set-up on the host. */
 	snprintf(lim->default_net, sizeof(lim->default_net), "user");
 	return 0;
@@ -226,6 +229,20 @@ static int kvm_check_kernel(const char *path, struct vmt_error *err)
 	return 0;
 }
 
+/* Disk d's new image, empty or made from d->from. */
+static int kvm_create_image(const struct vm_disk *d, struct vmt_error *err)
+{
+	switch (d->from_kind) {
+	case VM_DISK_FROM_OVERLAY:
+		return image_create_overlay(d->path, d->from, d->from_format, d->size_bytes, err);
+	case VM_DISK_FROM_COPY:
+		return file_copy_sparse(d->from, d->path, err);
+	case VM_DISK_FROM_EMPTY:
+		break;
+	}
+	return image_create(d->path, d->format, d->size_bytes, err);
+}
+
 /* Create the images of disks that have a size and were not created yet. */
 static int kvm_create_images(struct kvm_be *k, struct vm_def *def,
 			     struct vmt_error *err)
@@ -242,7 +259,7 @@ static int kvm_create_images(struct kvm_be *k, struct vm_def *def,
 				return r;
 			d->path = image_free_path(k->imgdir, def->name, i, d->format);
 		}
-		r = image_create(d->path, d->format, d->size_bytes, err);
+		r = kvm_create_image(d, err);
 		if (r < 0)
 			return vmt_error_prefix(err, "disk %zu", i + 1);
 		d->created = true;
@@ -270,13 +287,21 @@ static int kvm_validate(struct backend *be, const struct vm_def *def,
 	if (def->graphics != VM_GRAPHICS_NONE)
 		return vmt_error_set(err, -EINVAL,
 				     "graphics: kvm:/// VMs have a serial console only");
+	if (def->virt_type)
+		return vmt_error_set(err, -EINVAL, "virt-type: kvm:/// VMs run on /dev/kvm: "
+				     "the domain type is libvirt's");
+	/* A new VM from a cloud image boots the image's kernel, found as it is defined. */
+	if (!def->kernel && def->image.source && !old)
+		return 0;
 	return kvm_check_kernel(def->kernel, err);
 }
 
 static int kvm_define(struct backend *be, struct vm_def *def,
 		      struct vmt_error *err)
 {
-	return kvm_create_images(kvm_be(be), def, err);
+	int r = kvm_create_images(kvm_be(be), def, err);
+
+	return r < 0 ? r : kvm_cloud_define(kvm_be(be), def, err);
 }
 
 static int kvm_redefine(struct backend *be, struct vm_def *def,
@@ -509,6 +534,23 @@ int kvm_start_runner(struct backend *be, const struct vm_def *def, const char *r
 	return r;
 }
 
+/*
+ * A cold boot: a cloud image's guest that updated its kernel boots the
+ * new one. A /boot vmtui cannot read any more is no reason not to boot
+ * the kernel taken before: it is logged.
+ */
+static int kvm_start_fresh(struct backend *be, struct vm_def *def, struct vmt_error *err)
+{
+	struct vmt_error why;
+	bool changed;
+
+	if (kvm_cloud_refresh(kvm_be(be), def, &changed, &why) < 0)
+		LOG_WARN("kvm: %s: %s; booting %s", def->name, why.msg, def->kernel);
+	else if (changed && store_vm_save(be->store, def, err) < 0)
+		return err ? err->code : -EIO;
+	return kvm_start_runner(be, def, NULL, false, err);
+}
+
 static int kvm_start(struct backend *be, const char *name, struct vmt_error *err)
 {
 	struct vm_def *def;
@@ -519,7 +561,7 @@ static int kvm_start(struct backend *be, const char *name, struct vmt_error *err
 	if (kvm_is_active(be, name))
 		r = vmt_error_set(err, -EBUSY, "VM %s is already running", name);
 	else
-		r = kvm_start_runner(be, def, NULL, false, err);
+		r = kvm_start_fresh(be, def, err);
 	vm_def_free(def);
 	return r;
 }

@@ -30,7 +30,7 @@ static int kvm_clone_overlay(const struct vm_disk *o, const char *path,
 
 	if (!realpath(o->path, real))
 		return vmt_error_set(err, -EIO, "cannot find %s: %s", o->path, strerror(errno));
-	return image_create_overlay(path, real, o->format, err);
+	return image_create_overlay(path, real, o->format, 0, err);
 }
 
 /* Disk i of the clone: a copy, or an overlay; what it did in req->how[i]. */

@@ -233,16 +233,22 @@ char *image_backing_name(const char *path, enum vm_disk_format format)
 }
 
 int image_create_overlay(const char *path, const char *backing,
-			 enum vm_disk_format backing_format, struct vmt_error *err)
+			 enum vm_disk_format backing_format, uint64_t size,
+			 struct vmt_error *err)
 {
 	struct image_backing b = { backing, vm_disk_format_name(backing_format) };
-	uint64_t size;
+	uint64_t base;
 	int r;
 
 	if (backing[0] != '/' || strlen(backing) > QCOW2_BACKING_NAME_MAX)
 		return vmt_error_set(err, -EIO, "%s cannot be a backing file: its name must be an "
 				     "absolute path of at most %d bytes", backing,
 				     QCOW2_BACKING_NAME_MAX);
-	r = image_virtual_size(backing, backing_format, &size, err);
-	return r < 0 ? r : image_write(path, VM_DISK_FORMAT_QCOW2, size, &b, err);
+	r = image_virtual_size(backing, backing_format, &base, err);
+	if (r < 0)
+		return r;
+	if (size && size < base)
+		return vmt_error_set(err, -EINVAL, "size: %s is a %.1f GiB disk; one made from it "
+				     "cannot be smaller", backing, (double)base / (1ull << 30));
+	return image_write(path, VM_DISK_FORMAT_QCOW2, size ? size : base, &b, err);
 }

@@ -24,13 +24,15 @@ char *image_free_path(const char *dir, const char *name, size_t i,
 
 /*
  * Create path (which must not exist) as a qcow2 overlay of backing, an
- * absolute path to an image in backing_format: it has backing's size, and
- * reads what the guest has not written from backing. No external tool is
+ * absolute path to an image in backing_format: it has size bytes (0:
+ * backing's size; never fewer), and reads what the guest has not written
+ * from backing. No external tool is
  * run (qemu-img lays out the same header: the backing format in a header
  * extension, the name after it in cluster 0).
  */
 int image_create_overlay(const char *path, const char *backing,
-			 enum vm_disk_format backing_format, struct vmt_error *err);
+			 enum vm_disk_format backing_format, uint64_t size,
+			 struct vmt_error *err);
 /* What the guest sees of an image: a raw file's length, a qcow2 header's size. */
 int image_virtual_size(const char *path, enum vm_disk_format format, uint64_t *size,
 		       struct vmt_error *err);

@@ -34,6 +34,19 @@ int kvm_destroy(struct backend *be, const char *name, struct vmt_error *err);
 int kvm_start_runner(struct backend *be, const struct vm_def *def, const char *restore,
 		     bool paused, struct vmt_error *err);
 
+/*
+ * In kvm-cloud.c. A VM made from a cloud image without a kernel of its
+ * own gets the image's, from its base; nothing to do for another VM.
+ */
+int kvm_cloud_define(struct kvm_be *k, struct vm_def *def, struct vmt_error *err);
+/*
+ * Before a start: when the /boot of def's first disk no longer holds
+ * what def's kernel was taken from, take the new kernel and initrd, and
+ * set *changed (def is then to be stored).
+ */
+int kvm_cloud_refresh(struct kvm_be *k, struct vm_def *def, bool *changed,
+		      struct vmt_error *err);
+
 /* In kvm-snapshot.c: the snapshot verbs, and removing a VM's snapshots with it. */
 int kvm_snapshot_list(struct backend *be, const char *name, struct vm_snapshot **out, size_t *n,
 		      struct vmt_error *err);

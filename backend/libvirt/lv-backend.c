@@ -125,6 +125,12 @@ static int lv_limits(struct backend *be, struct vm_limits *lim,
 	lim->has_cdrom = true;
 	lim->default_place = true;
 	lv_net_default(be, lim);
+	/* Known once a define asked for the host's capabilities: not worth a call of its own. */
+	pthread_mutex_lock(&lv->lock);
+	if (str_eq(lv->domain_type, "qemu"))
+		snprintf(lim->emulated_note, sizeof(lim->emulated_note), "%s has no KVM: domains "
+			 "run on QEMU's emulator (TCG), many times slower", be->uri);
+	pthread_mutex_unlock(&lv->lock);
 	return 0;
 }
 
@@ -305,7 +311,7 @@ static int lv_define(struct backend *be, struct vm_def *def,
 	r = lv_create_volumes(be, def, err);
 	if (r < 0)
 		return r;
-	r = lv_xml_from_def(def, lv_domain_type(lv), &xml, err);
+	r = lv_xml_from_def(def, def->virt_type ? def->virt_type : lv_domain_type(lv), &xml, err);
 	if (r == 0)
 		r = lv_define_xml(be, xml, def->name, err);
 	if (r < 0)
@@ -340,7 +346,8 @@ static int lv_redefine_xml(struct backend *be, const struct vm_def *def,
 
 		if (e && e->code != VIR_ERR_NO_DOMAIN)
 			return lv_fail(err, "cannot look up %s", def->name);
-		return lv_xml_from_def(def, lv_domain_type(lv), out, err);
+		return lv_xml_from_def(def, def->virt_type ? def->virt_type : lv_domain_type(lv),
+				       out, err);
 	}
 	cur = lv_domain_xml(lv, dom);
 	if (!cur)

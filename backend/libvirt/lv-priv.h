@@ -197,4 +197,14 @@ int lv_displays(struct backend *be, const char *name, struct vm_display **out,
 int lv_addresses(struct backend *be, const char *name,
 		 struct vm_address **out, size_t *n, struct vmt_error *err);
 
+/*
+ * In lv-upload.c. The path in pool of a copy of the local base image at
+ * path, uploaded the first time a VM is made from it.
+ */
+int lv_upload_base(struct lv_conn *lv, virStoragePoolPtr pool, const char *path,
+		   char **pool_path, struct vmt_error *err);
+/* A new raw volume name in pool holding a copy of the local file at path. */
+int lv_upload_copy(struct lv_conn *lv, virStoragePoolPtr pool, const char *name,
+		   const char *path, virStorageVolPtr *out, struct vmt_error *err);
+
 #endif

@@ -86,6 +86,31 @@ char *lv_volume_name(struct lv_conn *lv, virStoragePoolPtr pool,
 	}
 }
 
+/* The volume name in pool for disk d: empty, an overlay of a base image, or a copy of a file. */
+static int lv_new_volume(struct lv_conn *lv, virStoragePoolPtr pool, const struct vm_disk *d,
+			 const char *name, virStorageVolPtr *out, struct vmt_error *err)
+{
+	char *xml = NULL, *base = NULL;
+	int r = 0;
+
+	if (d->from_kind == VM_DISK_FROM_COPY)
+		return lv_upload_copy(lv, pool, name, d->from, out, err);
+	if (d->from_kind == VM_DISK_FROM_OVERLAY) {
+		r = lv_upload_base(lv, pool, d->from, &base, err);
+		if (r == 0)
+			r = lv_xml_overlay_volume(name, d->size_bytes, base, d->from_format, &xml, err);
+	} else
+		r = lv_xml_volume(name, d->size_bytes, d->format, &xml, err);
+	if (r == 0) {
+		*out = LV_CALL(lv, virStorageVolCreateXML(pool, xml, 0));
+		if (!*out)
+			r = lv_fail(err, "cannot create volume %s", name);
+	}
+	free(base);
+	free(xml);
+	return r;
+}
+
 static int lv_create_volume(struct backend *be, struct vm_def *def, size_t i,
 			    struct vmt_error *err)
 {
@@ -94,32 +119,28 @@ static int lv_create_volume(struct backend *be, struct vm_def *def, size_t i,
 	virStoragePoolPtr pool = NULL;
 	virStorageVolPtr vol;
 	char *dir = d->path ? path_dirname(d->path) : NULL;
-	char *name = NULL, *xml = NULL;
+	char *name = NULL;
 	int r = dir ? lv_pool_of_dir(be, dir, &pool, err) : lv_pool_default(be, i, &pool, err);
 
 	if (r == 0) {
 		name = d->path ? xstrdup(strrchr(d->path, '/') + 1)
 			       : lv_volume_name(lv, pool, def, i);
-		r = lv_xml_volume(name, d->size_bytes, d->format, &xml, err);
+		r = lv_new_volume(lv, pool, d, name, &vol, err);
+		if (r < 0)
+			vmt_error_prefix(err, "disk %zu", i + 1);
 	}
 	if (r == 0) {
-		vol = LV_CALL(lv, virStorageVolCreateXML(pool, xml, 0));
-		if (!vol)
-			r = lv_fail(err, "disk %zu: cannot create volume %s", i + 1, name);
-		else {
-			free(d->path);
-			d->path = LV_CALL(lv, virStorageVolGetPath(vol));
-			vm_def_set_str(&d->pool, virStoragePoolGetName(pool));
-			d->created = true;
-			LOG_INFO("libvirt: created volume %s in pool %s", d->path, d->pool);
-			virStorageVolFree(vol);
-		}
+		free(d->path);
+		d->path = LV_CALL(lv, virStorageVolGetPath(vol));
+		vm_def_set_str(&d->pool, virStoragePoolGetName(pool));
+		d->created = true;
+		LOG_INFO("libvirt: created volume %s in pool %s", d->path, d->pool);
+		virStorageVolFree(vol);
 	}
 	if (pool)
 		virStoragePoolFree(pool);
 	free(dir);
 	free(name);
-	free(xml);
 	return r;
 }
 

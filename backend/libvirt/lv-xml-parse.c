@@ -211,6 +211,7 @@ static int lv_parse_domain(struct lv_doc *d, struct vm_def *def,
 	if (!vcpu)
 		vcpu = lv_x_str(d, NULL, "/domain/vcpu");
 	def->name = lv_x_str(d, NULL, "/domain/name");
+	def->virt_type = lv_x_str(d, NULL, "/domain/@type");
 	def->notes = lv_x_str(d, NULL, "/domain/description");
 	if (!def->name)
 		r = vmt_error_set(err, -EINVAL, "the domain XML has no <name>");

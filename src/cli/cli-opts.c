@@ -11,7 +11,8 @@
 enum {
 	OPT_VCPUS = 256, OPT_MEMORY, OPT_KERNEL, OPT_INITRD, OPT_CMDLINE,
 	OPT_DISK, OPT_REMOVE_DISK, OPT_CDROM, OPT_NET, OPT_BOOT, OPT_FIRMWARE,
-	OPT_GRAPHICS, OPT_NOTES, OPT_GROUP, OPT_NAME,
+	OPT_GRAPHICS, OPT_NOTES, OPT_GROUP, OPT_NAME, OPT_IMAGE, OPT_CHECKSUM,
+	OPT_SSH_KEY, OPT_USER_DATA, OPT_VIRT_TYPE,
 };
 
 const struct option cli_vm_longopts[] = {
@@ -30,6 +31,11 @@ const struct option cli_vm_longopts[] = {
 	{ "notes", required_argument, NULL, OPT_NOTES },
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "name", required_argument, NULL, OPT_NAME },
+	{ "image", required_argument, NULL, OPT_IMAGE },
+	{ "checksum", required_argument, NULL, OPT_CHECKSUM },
+	{ "ssh-key", required_argument, NULL, OPT_SSH_KEY },
+	{ "user-data", required_argument, NULL, OPT_USER_DATA },
+	{ "virt-type", required_argument, NULL, OPT_VIRT_TYPE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -50,8 +56,18 @@ const char cli_vm_options_help[] =
 	"      --boot ORDER       boot devices in order: hd,cdrom,network (libvirt)\n"
 	"      --firmware FW      bios or uefi (libvirt)\n"
 	"      --graphics KIND    none, vnc or spice (libvirt; listens on 127.0.0.1)\n"
+	"      --virt-type TYPE   (create) kvm or qemu (libvirt; qemu: emulated, no KVM);\n"
+	"                         default: kvm where the host has it\n"
 	"      --notes TEXT       free text kept with the VM\n"
-	"      --group NAME       group the VM is listed under\n";
+	"      --group NAME       group the VM is listed under\n"
+	"      --image IMAGE      (create) make the VM from a cloud image: a name from\n"
+	"                         vmtui image list, an http(s) URL or a FILE; its first\n"
+	"                         disk is an overlay on it (a first --disk size=N grows\n"
+	"                         it), cloud-init gets the SSH key and the VM's name\n"
+	"      --ssh-key FILE     (create --image) the public key to log in with\n"
+	"                         (default ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)\n"
+	"      --user-data FILE   (create --image) cloud-init user-data instead of vmtui's\n"
+	"      --checksum ALG:HEX (create --image URL|FILE) sha256: or sha512: to verify\n";
 
 void cli_vm_opts_init(struct cli_vm_opts *o)
 {
@@ -77,6 +93,11 @@ void cli_vm_opts_done(struct cli_vm_opts *o)
 	free(o->group);
 	free(o->firmware);
 	free(o->graphics);
+	free(o->virt_type);
+	free(o->image);
+	free(o->checksum);
+	free(o->ssh_key);
+	free(o->user_data);
 	cli_strv_free(o->disks, o->n_disks);
 	cli_strv_free(o->remove_disks, o->n_remove_disks);
 	cli_strv_free(o->nets, o->n_nets);
@@ -117,6 +138,11 @@ int cli_vm_opts_take(void *ctx, int opt, const char *arg, struct vmt_error *err)
 	case OPT_NAME: vm_def_set_str(&o->name, arg); return 0;
 	case OPT_FIRMWARE: vm_def_set_str(&o->firmware, arg); return 0;
 	case OPT_GRAPHICS: vm_def_set_str(&o->graphics, arg); return 0;
+	case OPT_IMAGE: vm_def_set_str(&o->image, arg); return 0;
+	case OPT_CHECKSUM: vm_def_set_str(&o->checksum, arg); return 0;
+	case OPT_SSH_KEY: vm_def_set_str(&o->ssh_key, arg); return 0;
+	case OPT_USER_DATA: vm_def_set_str(&o->user_data, arg); return 0;
+	case OPT_VIRT_TYPE: vm_def_set_str(&o->virt_type, arg); return 0;
 	case OPT_DISK: cli_strv_add(&o->disks, &o->n_disks, arg); return 0;
 	case OPT_REMOVE_DISK:
 		cli_strv_add(&o->remove_disks, &o->n_remove_disks, arg);
@@ -168,6 +194,8 @@ static int cli_apply_scalars(const struct cli_vm_opts *o, struct vm_def *def,
 	if (o->graphics && vm_graphics_parse(o->graphics, &def->graphics) < 0)
 		return vmt_error_set(err, -EINVAL,
 				     "graphics: '%s' is not none, vnc or spice", o->graphics);
+	if (o->virt_type)
+		cli_set_text(&def->virt_type, o->virt_type);
 	return 0;
 }
 

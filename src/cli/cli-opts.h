@@ -19,13 +19,15 @@ struct cli_vm_opts {
 	char *cdrom;				/* "" removes (edit) */
 	char *name;				/* --name: a new name (edit) */
 	char *boot, *notes, *group;
-	char *firmware, *graphics;
+	char *firmware, *graphics, *virt_type;
 	char **disks;		/* --disk, added */
 	size_t n_disks;
 	char **remove_disks;	/* --remove-disk PATH or number (edit) */
 	size_t n_remove_disks;
 	char **nets;		/* --net: replaces the NICs when given */
 	size_t n_nets;
+	/* create --image: the cloud image, its checksum, the login key, user-data */
+	char *image, *checksum, *ssh_key, *user_data;
 };
 
 /* getopt_long entries of the VM options; the table ends with a null entry. */

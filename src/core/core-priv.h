@@ -16,6 +16,24 @@ void core_undo_images(struct backend *be, const struct vm_def *def);
 int core_handle_missing(struct core *c, struct backend *be, bool starting,
 			const char *name, struct vmt_error *err);
 
+/*
+ * Store def and run define (or redefine) in one transaction, renaming the
+ * VM first when rename_from is its name now; *defined says whether the
+ * hypervisor took the definition, whatever came after.
+ */
+int core_store_define(struct core *c, struct backend *be, struct vm_def *def,
+		      bool redefine, const char *rename_from, bool *defined,
+		      struct vmt_error *err);
+
+/* core-image.c */
+/* After define: def->image.seed names the seed where the backend put it, not the file it came from. */
+void core_image_placed(struct vm_def *def);
+/* Before a start: a VM that booted once with its cloud-init seed is redefined without it. */
+int core_image_before_start(struct core *c, struct backend *be, const char *name,
+			    struct vmt_error *err);
+/* After a start: a VM with its seed has now booted with it. */
+void core_image_after_start(struct core *c, struct backend *be, const char *name);
+
 /* core-clone.c */
 /*
  * -EBUSY, naming them, when linked clones read through the disks of the

@@ -53,14 +53,9 @@ void core_undo_images(struct backend *be, const struct vm_def *def)
 	vm_def_free(created);
 }
 
-/*
- * Store def and run define (or redefine) in one transaction, renaming the
- * VM first when rename_from is its name now; *defined says whether the
- * hypervisor took the definition, whatever came after.
- */
-static int core_store_define(struct core *c, struct backend *be, struct vm_def *def,
-			     bool redefine, const char *rename_from, bool *defined,
-			     struct vmt_error *err)
+int core_store_define(struct core *c, struct backend *be, struct vm_def *def,
+		      bool redefine, const char *rename_from, bool *defined,
+		      struct vmt_error *err)
 {
 	bool renamed = false;
 	int r = store_begin(c->store, err);
@@ -78,8 +73,10 @@ static int core_store_define(struct core *c, struct backend *be, struct vm_def *
 		r = redefine ? backend_redefine(be, def, err) : backend_define(be, def, err);
 	*defined = r == 0;
 	/* Again, now with the image paths the backend chose. */
-	if (r == 0)
+	if (r == 0) {
+		core_image_placed(def);
 		r = store_vm_save(c->store, def, err);
+	}
 	if (r == 0)
 		r = store_commit(c->store, err);
 	else
@@ -124,6 +121,8 @@ static void core_def_keep_stored(struct vm_def *def, const struct vm_def *stored
 	vm_def_set_str(&def->group, stored->group);
 	def->created = stored->created;
 	def->updated = stored->updated;
+	vm_image_done(&def->image);
+	vm_image_copy(&def->image, &stored->image);
 	for (size_t i = 0; i < def->n_disks; i++)
 		for (size_t k = 0; k < stored->n_disks; k++) {
 			const struct vm_disk *s = &stored->disks[k];
@@ -372,8 +371,12 @@ int core_action(struct core *c, struct backend *be, enum backend_action a,
 
 	if (r == 0)
 		r = core_handle_missing(c, be, a == BACKEND_START, name, err);
+	if (r == 0 && a == BACKEND_START)
+		r = core_image_before_start(c, be, name, err);
 	if (r == 0)
 		r = backend_action(be, a, name, err);
+	if (r == 0 && a == BACKEND_START)
+		core_image_after_start(c, be, name);
 	if (backend_lookup(be, name, &info, NULL) == 0) {
 		core_event(c, be->uri, info.uuid, name, backend_action_name(a), r, err);
 		vm_info_done(&info);

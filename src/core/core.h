@@ -10,6 +10,7 @@
 #include "src/lib/error.h"
 #include "src/store/store.h"
 #include "src/model/vmdef.h"
+#include "src/core/image.h"
 
 /* One open database and the connections of this session. */
 struct core {
@@ -92,6 +93,28 @@ void core_vm_detail_done(struct core_vm_detail *d);
  */
 int core_create(struct core *c, struct backend *be, struct vm_def *def,
 		struct vmt_error *err);
+/* What create --image asks for. Borrowed. */
+struct core_image_req {
+	const char *image;	/* a catalogue name, an http(s) URL or a FILE */
+	const char *checksum;	/* for a URL or FILE: "sha256:HEX", or NULL */
+	const char *ssh_key;	/* the public key to log in with; NULL: the user's own */
+	const char *user_data;	/* a cloud-init user-data file to pass instead of vmtui's */
+	uint64_t disk_size;	/* the image disk's size; 0: the image's */
+	image_progress_fn progress;	/* the download's, may be NULL */
+	void *progress_ctx;
+};
+
+/*
+ * Create def (its name, vCPUs, memory, NICs and any further disks as the
+ * user gave them) from a cloud image: fetched (downloaded and verified
+ * into the cache, or used from there), its first disk a qcow2 overlay on
+ * it, a cloud-init seed with the user's SSH key as a read-only disk, and
+ * the image's own kernel where the backend boots kernels. A user network
+ * gets a host port forwarded to the guest's SSH. All or nothing, as
+ * core_create; blocks for the download (the TUI calls it off its thread).
+ */
+int core_create_image(struct core *c, struct backend *be, struct vm_def *def,
+		      const struct core_image_req *req, struct vmt_error *err);
 /*
  * The definition to edit: the hypervisor's as it is now, with the group
  * and dates vmtui's store keeps; the stored one when libvirt lost it.

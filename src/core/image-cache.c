@@ -288,7 +288,7 @@ int image_cache_remove(const char *key, uint64_t *freed, struct vmt_error *err)
 	struct image_cached *v;
 	const struct image_cached *c;
 	uint64_t total = 0;
-	char *part, *meta;
+	char *part, *meta, *raw;
 	size_t n;
 	int fd, r = image_cache_list(&v, &n, err);
 
@@ -301,6 +301,7 @@ int image_cache_remove(const char *key, uint64_t *freed, struct vmt_error *err)
 	}
 	part = xasprintf("%s.part", c->path);
 	meta = xasprintf("%s.meta", c->path);
+	raw = xasprintf("%s.raw", c->path);
 	r = image_cache_busy(part, &fd);
 	if (r < 0)
 		vmt_error_set(err, r, "%s is being downloaded: stop that first", key);
@@ -310,12 +311,15 @@ int image_cache_remove(const char *key, uint64_t *freed, struct vmt_error *err)
 		r = image_cache_unlink(part, &total, err);
 	if (r == 0)
 		r = image_cache_unlink(meta, &total, err);
+	if (r == 0)
+		r = image_cache_unlink(raw, &total, err);
 	if (fd >= 0)
 		close(fd);
 	if (freed)
 		*freed = total;
 	free(part);
 	free(meta);
+	free(raw);
 	image_cache_list_free(v, n);
 	return r;
 }

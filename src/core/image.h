@@ -199,4 +199,14 @@ int image_checksum_parse(const char *s, enum image_digest *kind,
 int image_format_probe(const char *path, enum image_format *out,
 		       struct vmt_error *err);
 
+/* What a disk made from the image at path sees: a qcow2 header's size, a raw file's length. */
+int image_disk_size(const char *path, enum image_format format, uint64_t *size,
+		    struct vmt_error *err);
+/*
+ * f as a raw image (*out newly allocated): f itself when raw, else
+ * FILE.raw beside it, converted once with qemu-img (sparse) and kept;
+ * image_cache_remove() removes it with the image.
+ */
+int image_base_raw(const struct image_file *f, char **out, struct vmt_error *err);
+
 #endif

@@ -364,13 +364,15 @@ int vm_check_text(const char *field, const char *text, size_t max,
 static int vm_def_check_boot(const struct vm_def *def,
 			     const struct vm_limits *lim, struct vmt_error *err)
 {
+	/* Such a connection boots a cloud image's own kernel, adding cmdline to what it passes. */
+	bool image_kernel = def->image.source && lim->needs_kernel;
 	int r;
 
-	if (!def->kernel && (def->initrd || def->cmdline))
+	if (!def->kernel && (def->initrd || (def->cmdline && !image_kernel)))
 		return vmt_error_set(err, -EINVAL,
 				     "%s: needs a kernel (--kernel)",
 				     def->initrd ? "initrd" : "cmdline");
-	if (!def->kernel && lim->needs_kernel)
+	if (!def->kernel && lim->needs_kernel && !image_kernel)
 		return vmt_error_set(err, -EINVAL,
 				     "kernel: this connection boots kernels directly: give --kernel");
 	r = vm_check_boot_file("kernel", def->kernel, lim, err);
@@ -426,6 +428,10 @@ int vm_def_validate_body(const struct vm_def *def, const struct vm_limits *lim,
 		r = vm_check_memory(def->memory_mib, lim, err);
 	if (r == 0)
 		r = vm_def_check_boot(def, lim, err);
+	if (r == 0 && def->virt_type && !str_eq(def->virt_type, "kvm") &&
+	    !str_eq(def->virt_type, "qemu"))
+		r = vmt_error_set(err, -EINVAL, "virt-type: '%s' is neither kvm nor qemu",
+				  def->virt_type);
 	if (r == 0)
 		r = vm_def_check_devices(def, lim, err);
 	if (r == 0)

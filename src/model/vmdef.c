@@ -39,6 +39,7 @@ static void vm_disk_done(struct vm_disk *disk)
 {
 	free(disk->path);
 	free(disk->pool);
+	free(disk->from);
 }
 
 void vm_def_done(struct vm_def *def)
@@ -51,6 +52,7 @@ void vm_def_done(struct vm_def *def)
 	free(def->initrd);
 	free(def->cmdline);
 	free(def->boot_order);
+	free(def->virt_type);
 	free(def->notes);
 	free(def->group);
 	for (size_t i = 0; i < def->n_disks; i++)
@@ -76,7 +78,7 @@ void vm_image_done(struct vm_image *im)
 	memset(im, 0, sizeof(*im));
 }
 
-static void vm_image_copy(struct vm_image *d, const struct vm_image *s)
+void vm_image_copy(struct vm_image *d, const struct vm_image *s)
 {
 	d->source = xstrdup_or_null(s->source);
 	d->base = xstrdup_or_null(s->base);
@@ -102,6 +104,7 @@ struct vm_def *vm_def_copy(const struct vm_def *src)
 	d->initrd = xstrdup_or_null(src->initrd);
 	d->cmdline = xstrdup_or_null(src->cmdline);
 	d->boot_order = xstrdup_or_null(src->boot_order);
+	d->virt_type = xstrdup_or_null(src->virt_type);
 	d->notes = xstrdup_or_null(src->notes);
 	d->group = xstrdup_or_null(src->group);
 	vm_image_copy(&d->image, &src->image);
@@ -110,6 +113,7 @@ struct vm_def *vm_def_copy(const struct vm_def *src)
 		d->disks[i] = src->disks[i];
 		d->disks[i].path = xstrdup_or_null(src->disks[i].path);
 		d->disks[i].pool = xstrdup_or_null(src->disks[i].pool);
+		d->disks[i].from = xstrdup_or_null(src->disks[i].from);
 	}
 	d->nics = xcalloc(src->n_nics, sizeof(*d->nics));
 	for (size_t i = 0; i < src->n_nics; i++) {

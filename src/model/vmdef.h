@@ -30,9 +30,24 @@ enum vm_disk_device {
 	VM_DISK_DEVICE_CDROM,
 };
 
+/* What a new image holds when vmtui creates it. */
+enum vm_disk_from {
+	VM_DISK_FROM_EMPTY,	/* zeros */
+	VM_DISK_FROM_OVERLAY,	/* a qcow2 overlay reading through the file from */
+	VM_DISK_FROM_COPY,	/* a copy of the file from (a cloud-init seed) */
+};
+
 struct vm_disk {
 	char *path;		/* owned; NULL: a new image in the default place */
 	uint64_t size_bytes;	/* > 0: vmtui creates the image with this size */
+	/*
+	 * A new image's contents: a local file (owned) and its format; the
+	 * backend puts it where the VM can reach it (libvirt: a volume in
+	 * the pool). Only until the image is created: never stored.
+	 */
+	enum vm_disk_from from_kind;
+	char *from;
+	enum vm_disk_format from_format;
 	enum vm_disk_format format;
 	enum vm_disk_device device;
 	bool readonly;
@@ -125,6 +140,11 @@ struct vm_def {
 	enum vm_firmware firmware;
 	char *boot_order;	/* comma list of hd, cdrom, network */
 	enum vm_graphics graphics;
+	/*
+	 * libvirt's domain type, "kvm" or "qemu" (emulated: TCG); NULL: the
+	 * best the host offers (kvm where it can).
+	 */
+	char *virt_type;
 	char *notes;
 	char *group;
 	bool autostart;		/* kvm:///: started by vmtui autostart --boot */
@@ -146,12 +166,20 @@ struct vm_limits {
 	bool has_cdrom;		/* the backend can attach an ISO */
 	bool default_place;	/* a new disk without a path has somewhere to go */
 	/*
+	 * A disk made from a cloud image reads through a raw base: the
+	 * image is converted once (its compressed qcow2 clusters are not
+	 * read on this connection).
+	 */
+	bool image_raw_base;
+	/*
 	 * The NIC a new VM gets when none is asked for, as --net spells it
 	 * ("user", "network:default", "none"), for the CLI and the TUI's form
 	 * alike; with "none", default_net_note says why.
 	 */
 	char default_net[80];
 	char default_net_note[160];
+	/* Set when new VMs run emulated, not on hardware virtualisation: what to tell. */
+	char emulated_note[160];
 };
 
 struct vm_def *vm_def_new(void);
@@ -160,6 +188,8 @@ void vm_def_init(struct vm_def *def);
 void vm_def_done(struct vm_def *def);
 /* Free what im owns and clear it. */
 void vm_image_done(struct vm_image *im);
+/* dst (owning nothing) becomes a deep copy of src. */
+void vm_image_copy(struct vm_image *dst, const struct vm_image *src);
 /* A deep copy. */
 struct vm_def *vm_def_copy(const struct vm_def *def);
 

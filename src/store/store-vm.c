@@ -13,7 +13,8 @@
 
 #define STORE_VM_COLUMNS \
 	"uuid, name, uri, backend, vcpus, memory_mib, kernel, initrd, cmdline," \
-	" firmware, boot_order, graphics, notes, vm_group, created, updated, host, autostart"
+	" firmware, boot_order, graphics, notes, vm_group, created, updated, host, autostart," \
+	" virt_type"
 
 static int store_step_done(struct store *st, sqlite3_stmt *stmt,
 			   struct vmt_error *err, const char *what)
@@ -29,7 +30,7 @@ static int store_vm_write_row(struct store *st, const struct vm_def *def,
 {
 	static const char sql[] =
 		"INSERT OR REPLACE INTO vms (" STORE_VM_COLUMNS ")"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *stmt;
 	int r = store_prepare(st, sql, &stmt, err);
 
@@ -53,6 +54,7 @@ static int store_vm_write_row(struct store *st, const struct vm_def *def,
 	sqlite3_bind_int64(stmt, 16, def->updated);
 	store_bind_text(stmt, 17, def->host);
 	sqlite3_bind_int(stmt, 18, def->autostart);
+	store_bind_text(stmt, 19, def->virt_type);
 	return store_step_done(st, stmt, err, "saving a VM");
 }
 
@@ -235,6 +237,7 @@ static void store_vm_read_row(sqlite3_stmt *stmt, struct vm_def *def)
 	def->updated = sqlite3_column_int64(stmt, 15);
 	def->host = store_column_text(stmt, 16);
 	def->autostart = sqlite3_column_int(stmt, 17) != 0;
+	def->virt_type = store_column_text(stmt, 18);
 }
 
 static void store_disk_read(sqlite3_stmt *stmt, struct vm_def *def)

@@ -90,7 +90,8 @@ static const char *const store_migrations[] = {
 	" shared INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),"
 	" PRIMARY KEY (clone_uuid, idx));"
 	"CREATE INDEX links_by_base ON links (base_uuid);",
-	/* 5 to 6: VMs made from cloud images. */
+	/* 5 to 6: VMs made from cloud images, and a domain type the user chose. */
+	"ALTER TABLE vms ADD COLUMN virt_type TEXT CHECK (virt_type IN ('kvm', 'qemu'));"
 	"CREATE TABLE images ("
 	" vm_host TEXT NOT NULL, vm_uuid TEXT NOT NULL, source TEXT NOT NULL,"
 	" base TEXT, login TEXT, ssh_key TEXT, kernel_from TEXT, initrd_from TEXT,"

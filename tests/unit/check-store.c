@@ -478,7 +478,7 @@ START_TEST(test_migrate_from_4)
 	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP TABLE images; DROP INDEX links_by_base; DROP TABLE links;"
+	raw_sql(path, "DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; DROP INDEX links_by_base; DROP TABLE links;"
 		" PRAGMA user_version = 4;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	add_link(st, b, a);
@@ -541,7 +541,7 @@ START_TEST(test_migrate_from_5)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP TABLE images; PRAGMA user_version = 5;");
+	raw_sql(path, "DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; PRAGMA user_version = 5;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_get(st, "kvm:///", "a", &got, &err), 0);
 	ck_assert_ptr_null(got->image.source);
@@ -590,7 +590,7 @@ START_TEST(test_migrate_from_3)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP TABLE images; DROP INDEX links_by_base; DROP TABLE links;"
+	raw_sql(path, "DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; DROP INDEX links_by_base; DROP TABLE links;"
 		" ALTER TABLE vms DROP COLUMN autostart;"
 		" PRAGMA user_version = 3;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
