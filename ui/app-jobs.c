@@ -314,7 +314,7 @@ void ui_handle_job(struct ui *ui, struct job *job)
 		case JOB_CLONE: ui_job_clone(ui, job); break;
 		case JOB_CREATE: ui_job_done(ui, job, "created"); break;
 		case JOB_EDIT: ui_job_done(ui, job, "changed"); break;
-		case JOB_HISTORY: break;	/* its view was closed meanwhile */
+		case JOB_HISTORY: case JOB_IMAGE_RM: break;	/* its view was closed meanwhile */
 		case JOB_AUTOSTART:
 			ui_job_done(ui, job, job->flag ? "starts with the host (autostart on)"
 						       : "does not start with the host (autostart off)");

@@ -370,14 +370,17 @@ static void ui_form_default_choice(struct ui_form *fm, int i, size_t cur)
 		fm->f[i].cur = cur;
 }
 
-/* Defaults that work at once: on kvm:/// the guest the project ships. */
+/*
+ * Defaults that work at once: a cloud image where there is a catalogue,
+ * else on a connection that boots kernels the guest the project ships.
+ */
 static void ui_form_defaults(struct ui *ui, struct ui_form *fm)
 {
 	char *kernel = NULL, *initrd = NULL, *cmdline = NULL, mem[16];
 	unsigned mib = 512;
-	bool kvm = backend_uri_is_kvm(ui->conns[fm->conn].uri);
+	bool kernels = ui_form_limits(ui, fm)->needs_kernel;
 
-	if (kvm)
+	if (kernels)
 		paths_default_guest(&kernel, &initrd, &cmdline, &mib);
 	ui_form_default(fm, F_KERNEL, kernel);
 	ui_form_default(fm, F_INITRD, initrd);
@@ -385,14 +388,14 @@ static void ui_form_defaults(struct ui *ui, struct ui_form *fm)
 	free(kernel);
 	free(initrd);
 	free(cmdline);
-	snprintf(mem, sizeof(mem), "%u", mib);
-	ui_form_default(fm, F_MEMORY, mem);
 	ui_form_default(fm, F_NET, ui_form_limits(ui, fm)->default_net);
-	ui_form_default_choice(fm, F_DISK, kvm ? DISK_NONE : DISK_NEW);
+	ui_form_default_choice(fm, F_DISK, kernels ? DISK_NONE : DISK_NEW);
 	ui_form_boot_choices(ui, fm);
-	/* A real Linux from a cloud image first; else what this connection boots. */
 	if (!fm->f[F_BOOT].typed)
-		ui_form_set_boot_kind(fm, fm->cat.n ? BOOT_IMAGE : kvm ? BOOT_KERNEL : BOOT_ISO);
+		ui_form_set_boot_kind(fm, fm->cat.n ? BOOT_IMAGE : kernels ? BOOT_KERNEL : BOOT_ISO);
+	/* A distribution's Linux wants more than the probe does. */
+	snprintf(mem, sizeof(mem), "%u", ui_form_boot(fm) == BOOT_IMAGE ? 1024 : mib);
+	ui_form_default(fm, F_MEMORY, mem);
 }
 
 static void ui_form_from_def(struct ui_form *fm, const struct vm_def *def)
@@ -688,6 +691,8 @@ static void ui_form_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 		f->typed = fm->focus != F_CONN;
 		if (fm->focus == F_CONN)
 			ui_form_conn_changed(ui, fm);
+		else if (fm->focus == F_BOOT && !fm->edit)
+			ui_form_defaults(ui, fm);
 	} else if (!f->choice && ui_line_key(&f->line, key, is_char)) {
 		f->typed = true;
 	}

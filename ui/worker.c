@@ -275,6 +275,7 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 	case JOB_AUTOSTART:
 		return core_autostart(c, be, job->name, job->flag, &job->err);
 	case JOB_HISTORY:
+	case JOB_IMAGE_RM:
 	case JOB_OPEN:
 	case JOB_QUESTION:
 		break;
@@ -294,6 +295,8 @@ static void worker_run(struct worker *w, struct job *job)
 		job->result = core_history(w->core, (const char *const *)job->names, job->n_names,
 					   job->name, UI_HISTORY_LIMIT, &job->events,
 					   &job->n_events, &job->err);
+	else if (job->type == JOB_IMAGE_RM && w->core)
+		job->result = core_image_remove(w->core, job->text, &job->size, &job->err);
 	else if (!w->core || core_backend(w->core, 0, &be, &job->err) < 0)
 		job->result = vmt_error_set(&job->err, -ENOTCONN, "%s is not connected", w->uri);
 	else

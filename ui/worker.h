@@ -30,6 +30,7 @@ enum job_type {
 	JOB_ADDRESSES,		/* names[]: the first address of each VM, into addrs[] */
 	JOB_HISTORY,		/* core_history(names[] = URIs, name or all); needs only the store */
 	JOB_AUTOSTART,		/* core_autostart(name, flag = on) */
+	JOB_IMAGE_RM,		/* core_image_remove(text = image), size = bytes freed; the store alone */
 };
 
 /* The newest events the history view shows. */

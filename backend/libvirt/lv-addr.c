@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* lv-addr.c: a guest's IP addresses from DHCP leases, the guest agent or ARP, within a bounded time. */
+/* lv-addr.c: a guest's IP addresses from DHCP leases, the guest agent or ARP (libvirt's, or this host's table), within a bounded time. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "backend/libvirt/lv-priv.h"
+#include "backend/libvirt/lv-xml.h"
 #include "src/lib/log.h"
 #include "src/lib/util.h"
 
@@ -27,6 +29,7 @@ struct lv_addr_job {
 	struct vmt_error err;
 	struct vm_address *addrs;
 	size_t n, cap;
+	bool local;		/* the daemon runs on this host: its ARP table is ours */
 };
 
 static const struct {
@@ -71,6 +74,46 @@ static void lv_addr_take(struct lv_addr_job *j, virDomainInterfacePtr iface,
 	}
 }
 
+/*
+ * The guest's MACs in this host's ARP table (/proc/net/arp, complete
+ * entries): what libvirt's own ARP source reads, for hosts where its
+ * netlink query comes back empty, and for guests on a bridge of the
+ * host's own, where there is no lease.
+ */
+static void lv_addr_host_arp(struct lv_addr_job *j)
+{
+	char *xml = LV_CALL(j->lv, virDomainGetXMLDesc(j->dom, 0)), line[256];
+	struct vm_def *def = NULL;
+	FILE *fp = xml && lv_xml_to_def(xml, &def, NULL) == 0 ? fopen("/proc/net/arp", "re") : NULL;
+
+	while (fp && fgets(line, sizeof(line), fp)) {
+		char ip[64], mac[32], dev[32];
+		unsigned flags;
+
+		if (sscanf(line, "%63s %*s %x %31s %*s %31s", ip, &flags, mac, dev) != 4 ||
+		    !(flags & 0x2))
+			continue;
+		for (size_t i = 0; i < def->n_nics; i++) {
+			struct vm_address *out;
+
+			if (strcasecmp(def->nics[i].mac, mac) != 0)
+				continue;
+			j->addrs = xgrow(j->addrs, &j->cap, j->n, sizeof(*j->addrs));
+			out = &j->addrs[j->n++];
+			memset(out, 0, sizeof(*out));
+			out->ifname = xstrdup(dev);
+			snprintf(out->mac, sizeof(out->mac), "%s", def->nics[i].mac);
+			out->addr = xstrdup(ip);
+			out->family = 4;
+			out->source = "host arp";
+		}
+	}
+	if (fp)
+		fclose(fp);
+	vm_def_free(def);
+	free(xml);
+}
+
 /* The first source with something to say wins; no guest agent is no error. */
 static void lv_addr_query(struct lv_addr_job *j)
 {
@@ -92,6 +135,10 @@ static void lv_addr_query(struct lv_addr_job *j)
 			virDomainInterfaceFree(ifs[k]);
 		}
 		free(ifs);
+	}
+	if (!j->n && j->local) {
+		lv_addr_host_arp(j);
+		answered = answered || j->n;
 	}
 	if (answered)
 		j->r = 0;
@@ -172,6 +219,7 @@ int lv_addresses(struct backend *be, const char *name,
 		return 0;
 	}
 	j = lv_addr_job_new(lv, dom, name);
+	j->local = !lv_uri_is_remote(be->uri);
 	if (pthread_create(&t, NULL, lv_addr_thread, j) != 0) {
 		atomic_fetch_sub(&j->refs, 1);
 		lv_addr_job_unref(j);

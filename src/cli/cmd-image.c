@@ -263,8 +263,9 @@ static int image_pull(const char *spec, const char *checksum)
 	return CLI_EXIT_OK;
 }
 
-static int image_rm(const char *name)
+static int image_rm(struct cli *cli, const char *name)
 {
+	struct core *core = NULL;
 	struct image_catalog cat;
 	struct vmt_error err;
 	uint64_t freed = 0;
@@ -278,7 +279,9 @@ static int image_rm(const char *name)
 	image_catalog_done(&cat);
 	if (r < 0)
 		return cli_fail(&err);
-	r = image_cache_remove(name, &freed, &err);
+	if ((r = cli_core(cli, &core)))
+		return r;
+	r = core_image_remove(core, name, &freed, &err);
 	if (r == -EINVAL && !known)
 		vmt_error_set(&err, -EINVAL, "no image named '%s' in the catalogue or the cache",
 			      name);
@@ -338,5 +341,5 @@ int cmd_image(struct cli *cli, int argc, char **argv)
 		return image_list(o.json);
 	if (str_eq(verb, "pull"))
 		return image_pull(argv[argi + 1], o.checksum);
-	return image_rm(argv[argi + 1]);
+	return image_rm(cli, argv[argi + 1]);
 }

@@ -144,6 +144,23 @@ static uint64_t show_memory_mib(const struct core_vm_detail *d)
 						 : d->def->memory_mib;
 }
 
+static void show_json_image(struct json_writer *w, const struct vm_image *im)
+{
+	if (!im->source)
+		return;
+	json_key(w, "image");
+	json_object_begin(w);
+	json_kv_string(w, "source", im->source);
+	json_kv_string(w, "base", im->base);
+	json_kv_string(w, "login", im->login);
+	json_kv_string(w, "ssh_key", im->ssh_key);
+	json_kv_string(w, "kernel_from", im->kernel_from);
+	json_kv_string(w, "initrd_from", im->initrd_from);
+	json_kv_string(w, "seed", im->seed);
+	json_kv_bool(w, "booted", im->booted);
+	json_object_end(w);
+}
+
 static void show_json(const struct core_vm_detail *d, const char *uri)
 {
 	const struct vm_def *def = d->def;
@@ -178,6 +195,7 @@ static void show_json(const struct core_vm_detail *d, const char *uri)
 	json_kv_int(&w, "created", def->created);
 	json_kv_int(&w, "updated", def->updated);
 	json_kv_string(&w, "log", d->log_path);
+	show_json_image(&w, &def->image);
 	json_key(&w, "addresses");
 	cmd_ip_json_addresses(&w, d->addrs, d->n_addrs);
 	json_key(&w, "displays");
@@ -263,6 +281,24 @@ static void show_events(const struct core_vm_detail *d)
 }
 
 /* How vmtui ssh reaches a running VM made from a cloud image; NULL for others. */
+/* Where a VM made from a cloud image came from: the image, its kernel, its seed. */
+static void show_image(const struct vm_image *im)
+{
+	if (!im->source)
+		return;
+	printf("%-12s %s%s%s\n", "Image:", im->source, im->login ? ", login " : "",
+	       im->login ? im->login : "");
+	if (im->base)
+		printf("%-12s disk 1 reads through %s\n", "", im->base);
+	if (im->kernel_from)
+		printf("%-12s kernel %s%s%s, taken from the image at each start when it changed\n",
+		       "", im->kernel_from, im->initrd_from ? ", initrd " : "",
+		       im->initrd_from ? im->initrd_from : "");
+	if (im->seed)
+		printf("%-12s cloud-init seed %s, %s\n", "", im->seed,
+		       im->booted ? "dropped at the next start" : "until the first boot is over");
+}
+
 static char *show_ssh(struct cli *cli, struct backend *be, const struct core_vm_detail *d)
 {
 	struct vmt_error err;
@@ -319,6 +355,7 @@ static void show_text(const struct core_vm_detail *d, const char *uri, const cha
 		cmd_ip_print_addresses(&d->addrs[i], 1);
 	}
 	show_field("SSH:", ssh);
+	show_image(&def->image);
 	show_displays(d);
 	for (size_t i = 0; i < d->n_clones; i++)
 		printf("%-12s %s\n", i ? "" : "Clones:", d->clones[i]);

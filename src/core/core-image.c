@@ -50,6 +50,8 @@ static int core_image_input(const struct core_image_req *req, struct core_image_
 	if (path) {
 		in->key_path = path_absolute(path);
 		r = image_ssh_key_read(path, &in->key, err);
+		if (r < 0)
+			vmt_error_prefix(err, "ssh key");
 		free(path);
 	}
 	if (r == 0 && req->user_data &&
@@ -159,9 +161,9 @@ static char *core_image_hostname(const char *name)
 	return h;
 }
 
-/* Write the seed to a file of its own and add it as a read-only disk (a CD-ROM where there are). */
-static int core_image_seed(struct vm_def *def, const struct vm_limits *lim,
-			   const struct core_image_input *in, struct vmt_error *err)
+/* Write the seed to a file of its own and add it as a read-only disk. */
+static int core_image_seed(struct vm_def *def, const struct core_image_input *in,
+			   struct vmt_error *err)
 {
 	char *host = core_image_hostname(def->name);
 	struct image_seed s = { def->uuid, host, in->key, in->user_data, NULL };
@@ -192,7 +194,11 @@ static int core_image_seed(struct vm_def *def, const struct vm_limits *lim,
 	d = vm_def_add_disk(def);
 	d->size_bytes = size;
 	d->format = VM_DISK_FORMAT_RAW;
-	d->device = lim->has_cdrom ? VM_DISK_DEVICE_CDROM : VM_DISK_DEVICE_DISK;
+	/*
+	 * A read-only virtio disk, not the CD-ROM virt-install attaches:
+	 * distributions' cloud kernels have virtio-blk, not always AHCI.
+	 */
+	d->device = VM_DISK_DEVICE_DISK;
 	d->readonly = true;
 	d->from_kind = VM_DISK_FROM_COPY;
 	d->from = xstrdup(path);
@@ -230,11 +236,14 @@ static int core_image_build(struct core *c, struct backend *be, struct vm_def *d
 	if (r == 0)
 		r = core_image_ssh_forward(c, be, def, err);
 	if (r == 0)
-		r = core_image_seed(def, lim, in, err);
+		r = core_image_seed(def, in, err);
 	if (r == 0) {
 		vm_def_set_str(&def->image.source, req->image);
-		def->image.base = base;
-		base = NULL;
+		/* kvm:/// reads it where it is; libvirt reads its copy in the pool. */
+		if (lim->image_raw_base) {
+			def->image.base = base;
+			base = NULL;
+		}
 		vm_def_set_str(&def->image.login, f.user);
 		vm_def_set_str(&def->image.ssh_key, in->key_path);
 		/* Firmware boots the disk's bootloader; the seed is a CD-ROM it must not try. */
@@ -310,6 +319,8 @@ int core_image_before_start(struct core *c, struct backend *be, const char *name
 		return 0;
 	}
 	gone = vm_def_copy(def);
+	/* Only the seed goes: not the kernel taken from the image. */
+	vm_image_done(&gone->image);
 	for (size_t i = def->n_disks; i-- > 0;) {
 		bool seed = str_eq(def->disks[i].path, def->image.seed);
 
@@ -317,6 +328,7 @@ int core_image_before_start(struct core *c, struct backend *be, const char *name
 	}
 	free(def->image.seed);
 	def->image.seed = NULL;
+	core_bind_def(be, def);
 	r = core_store_define(c, be, def, true, NULL, &defined, err);
 	if (r == 0 && gone->n_disks && backend_remove_storage(be, gone, NULL) < 0)
 		LOG_WARN("%s: the cloud-init seed %s stays", name, gone->disks[0].path);
@@ -339,4 +351,49 @@ void core_image_after_start(struct core *c, struct backend *be, const char *name
 			LOG_WARN("%s: %s", name, e.msg);
 	}
 	vm_def_free(def);
+}
+
+/* -EBUSY, naming them, when VMs vmtui keeps read through path (their disks' base). */
+static int core_image_check_unused(struct core *c, const char *key, const char *path,
+				   struct vmt_error *err)
+{
+	struct strbuf sb;
+	char **names;
+	size_t n;
+	int r = store_image_users(c->store, path, &names, &n, err);
+
+	if (r < 0 || n == 0) {
+		store_names_free(names, n);
+		return r;
+	}
+	strbuf_init(&sb);
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", names[i]);
+	r = vmt_error_set(err, -EBUSY, "%s: the disks of %s read through it: delete %s first",
+			  key, sb.buf, n > 1 ? "them" : "it");
+	strbuf_done(&sb);
+	store_names_free(names, n);
+	return r;
+}
+
+int core_image_remove(struct core *c, const char *key, uint64_t *freed, struct vmt_error *err)
+{
+	struct image_cached *v;
+	const struct image_cached *e;
+	char *raw;
+	size_t n;
+	int r = image_cache_list(&v, &n, err);
+
+	if (r < 0)
+		return r;
+	e = image_cache_find(v, n, key);
+	if (e) {
+		raw = xasprintf("%s.raw", e->path);
+		r = core_image_check_unused(c, key, raw, err);
+		if (r == 0)
+			r = core_image_check_unused(c, key, e->path, err);
+		free(raw);
+	}
+	image_cache_list_free(v, n);
+	return r < 0 ? r : image_cache_remove(key, freed, err);
 }

@@ -116,6 +116,11 @@ struct core_image_req {
 int core_create_image(struct core *c, struct backend *be, struct vm_def *def,
 		      const struct core_image_req *req, struct vmt_error *err);
 /*
+ * image_cache_remove(), refused (-EBUSY, naming them) while VMs vmtui
+ * keeps read through the image or its raw form.
+ */
+int core_image_remove(struct core *c, const char *key, uint64_t *freed, struct vmt_error *err);
+/*
  * The definition to edit: the hypervisor's as it is now, with the group
  * and dates vmtui's store keeps; the stored one when libvirt lost it.
  */

@@ -82,12 +82,10 @@ void store_link_list_free(struct store_link *links, size_t n)
 }
 
 /* Only clones the store still has count: a link outlives nothing. */
-int store_link_clones(struct store *st, const char *base_uuid, char ***names,
-		      size_t *n, struct vmt_error *err)
+/* The first column of sql's rows, with its one parameter bound to arg. */
+static int store_names_query(struct store *st, const char *sql, const char *arg,
+			     char ***names, size_t *n, struct vmt_error *err)
 {
-	static const char sql[] =
-		"SELECT DISTINCT vms.name FROM links JOIN vms ON vms.uuid = links.clone_uuid"
-		" WHERE links.base_uuid = ? AND links.shared = 0 ORDER BY vms.name";
 	char **list = NULL;
 	size_t cap = 0, count = 0;
 	sqlite3_stmt *stmt;
@@ -95,13 +93,13 @@ int store_link_clones(struct store *st, const char *base_uuid, char ***names,
 
 	if (r < 0)
 		return r;
-	store_bind_text(stmt, 1, base_uuid);
+	store_bind_text(stmt, 1, arg);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		list = xgrow(list, &cap, count, sizeof(*list));
 		list[count++] = store_column_text(stmt, 0);
 	}
 	if (rc != SQLITE_DONE)
-		r = store_fail(st, err, "reading linked clones");
+		r = store_fail(st, err, "reading which VMs use a disk");
 	sqlite3_finalize(stmt);
 	if (r < 0) {
 		store_names_free(list, count);
@@ -110,6 +108,26 @@ int store_link_clones(struct store *st, const char *base_uuid, char ***names,
 	*names = list;
 	*n = count;
 	return 0;
+}
+
+int store_link_clones(struct store *st, const char *base_uuid, char ***names,
+		      size_t *n, struct vmt_error *err)
+{
+	static const char sql[] =
+		"SELECT DISTINCT vms.name FROM links JOIN vms ON vms.uuid = links.clone_uuid"
+		" WHERE links.base_uuid = ? AND links.shared = 0 ORDER BY vms.name";
+
+	return store_names_query(st, sql, base_uuid, names, n, err);
+}
+
+int store_image_users(struct store *st, const char *base, char ***names, size_t *n,
+		      struct vmt_error *err)
+{
+	static const char sql[] =
+		"SELECT DISTINCT vms.name FROM images JOIN vms ON vms.uuid = images.vm_uuid"
+		" AND vms.host = images.vm_host WHERE images.base = ? ORDER BY vms.name";
+
+	return store_names_query(st, sql, base, names, n, err);
 }
 
 int store_link_check_base(struct store *st, const char *base_uuid, const char *name,

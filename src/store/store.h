@@ -104,6 +104,9 @@ int store_link_clones(struct store *st, const char *base_uuid, char ***names,
 int store_link_check_base(struct store *st, const char *base_uuid, const char *name,
 			  const char *verb, struct vmt_error *err);
 void store_names_free(char **names, size_t n);
+/* The VMs whose first disk reads through the cloud image base (their image record's). */
+int store_image_users(struct store *st, const char *base, char ***names, size_t *n,
+		      struct vmt_error *err);
 
 struct store_event {
 	int64_t id;		/* the order events were recorded in (read only) */

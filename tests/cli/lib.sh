@@ -69,8 +69,8 @@ PY
 }
 
 # defs_digest: a digest of the VM definitions in the database (vms, disks,
-# nics); unlike db_digest it ignores the event history, which records
-# failed attempts too.
+# nics, cloud image records); unlike db_digest it ignores the event
+# history, which records failed attempts too.
 defs_digest() {
 	"$PYTHON3" - "$VMTUI_DB" <<'PY'
 import hashlib, os, sqlite3, sys
@@ -78,7 +78,7 @@ if not os.path.exists(sys.argv[1]):
     print("no database"); sys.exit(0)
 db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
 rows = []
-for t in ("vms", "disks", "nics"):
+for t in ("vms", "disks", "nics", "images"):
     rows += [repr(r) for r in db.execute("SELECT * FROM %s ORDER BY 1, 2" % t)]
 print(hashlib.sha256("\n".join(rows).encode()).hexdigest())
 PY

@@ -4,12 +4,13 @@
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/fixtures/libvirtd.sh"
 . "$top_srcdir/tests/cli/imgserver.sh"
+. "$top_srcdir/tests/cloud/lib.sh"
 
 for b in ssh ssh-keygen qemu-img mmdebstrap dnsmasq ip; do
 	command -v $b >/dev/null || skip "$b is not installed (scripts/setup installs it)"
 done
 # The image: a Debian 12 cloud image built from Debian's archive, once per tree.
-IMGDIR=$("$top_srcdir/tests/cloud/mkimage.sh" 2>"$TMPD/mkimage.log" | tail -n 1)
+IMGDIR=$(cloud_test_image)
 [ -f "$IMGDIR/debian-12-generic-amd64.qcow2" ] ||
 	skip "the test image could not be built: $(tail -n 3 "$TMPD/mkimage.log" | tr '\n' ' ')"
 libvirtd_start || skip "$LIBVIRTD_WHY"
@@ -52,8 +53,13 @@ virsh -q -c "$U" vol-list default | grep -q 'vmtui-base-.*debian-12' ||
 	fail "no base volume in the pool: $(virsh -q -c "$U" vol-list default)"
 virsh -q -c "$U" dumpxml $vm >"$TMPD/dom.xml"
 grep -q "<domain type='qemu'" "$TMPD/dom.xml" || fail "the domain is not of type qemu"
-grep -q "device='cdrom'" "$TMPD/dom.xml" || fail "the seed is not a CD-ROM"
 disk=$(sed -n "s/^  disk 1: //p" "$TMPD/out")
+seed=$(sed -n "s/^  disk 2: //p" "$TMPD/out")
+"$PYTHON3" - "$TMPD/dom.xml" "$seed" <<'EOF' || fail "the seed is not a read-only disk"
+import sys, xml.etree.ElementTree as ET
+d = [x for x in ET.parse(sys.argv[1]).iter('disk') if x.find('source').get('file') == sys.argv[2]]
+assert d and d[0].find('readonly') is not None
+EOF
 qemu-img info -U "$disk" | grep -q "backing file: .*vmtui-base-" ||
 	fail "disk 1 is not an overlay on the base: $(qemu-img info -U "$disk")"
 [ "$(qemu-img info -U --output=json "$disk" | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["virtual-size"])')" = 4294967296 ] ||
@@ -71,7 +77,8 @@ expect 0 "$VMTUI" -c "$U" ssh $vm -- sudo -n true
 # The second start comes without the seed.
 expect 0 "$VMTUI" -c "$U" destroy $vm
 expect 0 "$VMTUI" -c "$U" start $vm
-virsh -q -c "$U" dumpxml $vm | grep -q "device='cdrom'" && fail "the seed is still attached"
+virsh -q -c "$U" dumpxml $vm | grep -qF "$seed" && fail "the seed is still attached"
+virsh -q -c "$U" vol-list default | grep -qF "$seed" && fail "the seed's volume is still there"
 expect 0 "$VMTUI" -c "$U" destroy $vm
 
 # A second VM from the cached image: no download, the same base volume.

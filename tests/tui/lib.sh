@@ -6,6 +6,10 @@
 command -v "$TMUX_BIN" >/dev/null 2>&1 || skip "tmux is not installed"
 TMUX_SOCK=vmtui-test-$$
 export TZ=UTC
+# No cloud images: create forms offer the kernel and ISO boots these
+# screens were made with (tests/tui/cloud.sh makes a VM from an image).
+: >"$TMPD/no-images.conf"
+export VMTUI_IMAGES_CONF="$TMPD/no-images.conf"
 tmx() { "$TMUX_BIN" -L "$TMUX_SOCK" -f /dev/null "$@"; }
 at_exit 'tmx kill-server 2>/dev/null'
 # Time-outs only stop a hang: they never decide a result.
