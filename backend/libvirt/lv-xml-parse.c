@@ -211,7 +211,10 @@ static int lv_parse_domain(struct lv_doc *d, struct vm_def *def,
 	if (!vcpu)
 		vcpu = lv_x_str(d, NULL, "/domain/vcpu");
 	def->name = lv_x_str(d, NULL, "/domain/name");
+	/* kvm or qemu: what vmtui could define it with again; the test driver's "test" is not. */
 	def->virt_type = lv_x_str(d, NULL, "/domain/@type");
+	if (def->virt_type && !str_eq(def->virt_type, "kvm") && !str_eq(def->virt_type, "qemu"))
+		vm_def_set_str(&def->virt_type, NULL);
 	def->notes = lv_x_str(d, NULL, "/domain/description");
 	if (!def->name)
 		r = vmt_error_set(err, -EINVAL, "the domain XML has no <name>");

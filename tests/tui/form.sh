@@ -69,7 +69,7 @@ tui_wait '^ test +test'
 tui_keys c
 tui_wait 'Create a VM on test:///default'
 tui_keys -l web9
-# Name, vCPUs, Memory, Disk, its size and path, then Boot and the ISO.
+# Name, vCPUs, Memory, Boot, Disk, its size and path, then the ISO.
 tui_keys Down Down Down Down Down Down
 tui_wait '< ISO image \(libvirt\) >'
 tui_keys Down

@@ -15,13 +15,15 @@ tui_keys Down Right
 tui_wait 'Create a VM on kvm:///'
 tui_keys Left
 tui_wait 'Create a VM on test:///default'
-# No disk, a kernel, the default network.
+# A kernel, no disk, the default network.
 tui_keys Down Down Down
+tui_wait '< ISO image \(libvirt\) >'
+tui_keys Left
+tui_wait '< kernel \(direct boot\) >'
+tui_keys Down
 tui_wait '< new image >'
 tui_keys Left
 tui_wait '< none >'
-tui_keys Down Right
-tui_wait '< kernel \(direct boot\) >'
 tui_keys Down
 tui_keys -l "$TMPD/bzImage"
 i=0
