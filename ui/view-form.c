@@ -466,8 +466,12 @@ static void ui_form_draw_fetch(struct ui *ui, struct ui_form *fm, int row, int w
 		ui_putf(row, 3, w - 6, ui->theme.attr[UI_EL_INFO], "downloading %s: %s", e->name,
 			what);
 	} else {
-		ui_putf(row, 3, w - 6, ui->theme.attr[UI_EL_INFO], "First downloads %s from %s, "
-			"then checks it against %s", e->name, e->url, e->checksum_url);
+		char *text = xasprintf("First downloads %s from %s, then checks it against %s",
+				       e->name, e->url, e->checksum_url);
+
+		/* URLs are long: it takes the lines it needs, up to three. */
+		ui_put_wrapped(row, 3, w - 6, 3, 0, ui->theme.attr[UI_EL_INFO], text, false);
+		free(text);
 	}
 }
 

@@ -41,7 +41,8 @@ i=0
 while ! tui_screen | grep -q 'Create this VM?'; do
 	tui_keys Enter; sleep 0.2; i=$((i + 1)); [ $i -gt 20 ] && { tui_screen; fail "no summary"; }
 done
-tui_wait "First downloads debian-12 from $URL/debian-12-generic-amd64.qcow2"
+tui_wait "First downloads debian-12 from"
+tui_wait "$URL/debian-12-generic-amd64.qcow2"
 tui_keys Enter
 tui_wait 'downloading debian-12: [0-9]+% of'
 tui_wait 'web created'
