@@ -357,8 +357,7 @@ void core_image_after_start(struct core *c, struct backend *be, const char *name
 static int core_image_check_unused(struct core *c, const char *key, const char *path,
 				   struct vmt_error *err)
 {
-	struct strbuf sb;
-	char **names;
+	char **names, *list;
 	size_t n;
 	int r = store_image_users(c->store, path, &names, &n, err);
 
@@ -366,12 +365,10 @@ static int core_image_check_unused(struct core *c, const char *key, const char *
 		store_names_free(names, n);
 		return r;
 	}
-	strbuf_init(&sb);
-	for (size_t i = 0; i < n; i++)
-		strbuf_addf(&sb, "%s%s", i ? ", " : "", names[i]);
+	list = str_join(names, n, ", ");
 	r = vmt_error_set(err, -EBUSY, "%s: the disks of %s read through it: delete %s first",
-			  key, sb.buf, n > 1 ? "them" : "it");
-	strbuf_done(&sb);
+			  key, list, n > 1 ? "them" : "it");
+	free(list);
 	store_names_free(names, n);
 	return r;
 }

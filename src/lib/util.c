@@ -150,6 +150,16 @@ char *strbuf_detach(struct strbuf *sb)
 	return s;
 }
 
+char *str_join(char *const *v, size_t n, const char *sep)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s%s", i ? sep : "", v[i]);
+	return strbuf_detach(&sb);
+}
+
 bool str_eq(const char *a, const char *b)
 {
 	if (!a || !b)

@@ -43,6 +43,8 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Hand the string to the caller (who frees it) and reset sb. */
 char *strbuf_detach(struct strbuf *sb);
+/* v[0..n) joined with sep between them, newly allocated ("" for none). */
+char *str_join(char *const *v, size_t n, const char *sep);
 
 bool str_eq(const char *a, const char *b);
 bool str_starts_with(const char *s, const char *prefix);

@@ -133,8 +133,7 @@ int store_image_users(struct store *st, const char *base, char ***names, size_t 
 int store_link_check_base(struct store *st, const char *base_uuid, const char *name,
 			  const char *verb, struct vmt_error *err)
 {
-	struct strbuf sb;
-	char **names;
+	char **names, *list;
 	size_t n;
 	int r = store_link_clones(st, base_uuid, &names, &n, err);
 
@@ -142,14 +141,12 @@ int store_link_check_base(struct store *st, const char *base_uuid, const char *n
 		store_names_free(names, n);
 		return r;
 	}
-	strbuf_init(&sb);
-	for (size_t i = 0; i < n; i++)
-		strbuf_addf(&sb, "%s%s", i ? ", " : "", names[i]);
+	list = str_join(names, n, ", ");
 	r = vmt_error_set(err, -EBUSY, "VM %s is the original of the linked clone%s %s, which "
 			  "read%s through its disks: vmtui does not %s it until %s deleted", name,
-			  n > 1 ? "s" : "", sb.buf, n > 1 ? "" : "s", verb,
+			  n > 1 ? "s" : "", list, n > 1 ? "" : "s", verb,
 			  n > 1 ? "they are" : "that is");
-	strbuf_done(&sb);
+	free(list);
 	store_names_free(names, n);
 	return r;
 }
