@@ -226,7 +226,6 @@ static int worker_addresses(struct backend *be, struct job *job)
 	return 0;
 }
 
-/* Run one job of an open connection. */
 /*
  * The form downloads an image before it asks for the VM (with its
  * progress on the screen), so this fetch finds it in the cache.
@@ -239,6 +238,7 @@ static int worker_create_image(struct core *c, struct backend *be, struct job *j
 	return core_create_image(c, be, job->def, &req, &job->err);
 }
 
+/* Run one job of an open connection. */
 static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 {
 	struct core *c = w->core;

@@ -78,6 +78,7 @@ static int kvm_limits(struct backend *be, struct vm_limits *lim,
 	lim->default_place = true;	/* the images folder beside the database */
 	/* The runner's qcow2 has no decompressor: it runs with libc and seccomp only. */
 	lim->image_raw_base = true;
+	lim->port_forwards = true;
 	/* A user network needs no privileges and no set-up on the host. */
 	snprintf(lim->default_net, sizeof(lim->default_net), "user");
 	return 0;
@@ -393,28 +394,12 @@ static int kvm_clone(struct backend *be, struct backend_clone *req,
 	return r < 0 ? r : kvm_clone_disks(k->imgdir, req, err);
 }
 
-/*
- * The kernel and initrd vmtui took from a cloud image for def (named
- * after it in the images folder; a clone's def names its original's,
- * which stay).
- */
-static void kvm_remove_image_kernel(struct kvm_be *k, const struct vm_def *def)
-{
-	char *mine = xasprintf("%s/%s-", k->imgdir, def->name);
-	const char *files[] = { def->kernel, def->initrd };
-
-	for (size_t i = 0; i < ARRAY_SIZE(files) && def->image.kernel_from; i++)
-		if (files[i] && str_starts_with(files[i], mine) && unlink(files[i]) == 0)
-			LOG_INFO("kvm: removed %s of %s", files[i], def->name);
-	free(mine);
-}
-
 static int kvm_remove_storage(struct backend *be, const struct vm_def *def,
 			      struct vmt_error *err)
 {
 	int r = 0;
 
-	kvm_remove_image_kernel(kvm_be(be), def);
+	kvm_cloud_remove(kvm_be(be), def);
 	for (size_t i = 0; i < def->n_disks; i++) {
 		const struct vm_disk *d = &def->disks[i];
 

@@ -32,19 +32,68 @@ static char *kvm_cloud_from(const struct kvm_boot *b, const char *path)
 }
 
 /*
+ * Whether path is a kernel or initrd vmtui took for def: its name is the
+ * one kvm_cloud_take gives (a clone names its original's until it takes
+ * its own, and a kernel the user gave is nobody's to remove).
+ */
+static bool kvm_cloud_owns(const struct kvm_be *k, const struct vm_def *def, const char *path)
+{
+	const char *v = def->image.kernel_from ? strstr(def->image.kernel_from, "/vmlinuz-") : NULL;
+	char *stem;
+	const char *rest;
+	bool mine;
+
+	if (!v || !path)
+		return false;
+	stem = xasprintf("%s/%s-%s.", k->imgdir, def->name, v + strlen("/vmlinuz-"));
+	mine = str_starts_with(path, stem);
+	rest = mine ? path + strlen(stem) : "";
+	while (mine && *rest >= '0' && *rest <= '9')
+		rest++;
+	if (mine && *rest == '.' && rest != path + strlen(stem))
+		rest++;
+	mine = mine && (str_eq(rest, "vmlinuz") || str_eq(rest, "initrd"));
+	free(stem);
+	return mine;
+}
+
+void kvm_cloud_remove(struct kvm_be *k, const struct vm_def *def)
+{
+	const char *files[] = { def->kernel, def->initrd };
+
+	for (size_t i = 0; i < 2; i++)
+		if (kvm_cloud_owns(k, def, files[i]) && unlink(files[i]) == 0)
+			LOG_INFO("kvm: removed %s of %s", files[i], def->name);
+}
+
+/* A guest writes its /boot: a version is a file name part, nothing that could steer a terminal. */
+static int kvm_cloud_check_version(const char *v, struct vmt_error *err)
+{
+	for (const char *p = v; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("._+~-", *p)))
+			return vmt_error_set(err, -EINVAL, "the image's kernel version is not a "
+					     "plain name (byte 0x%02x)", (unsigned char)*p);
+	return *v ? 0 : vmt_error_set(err, -EINVAL, "the image's kernel has no version");
+}
+
+/*
  * Copy b's files out of the image at path into the images folder and
- * point def at them; the files def named before are removed once the new
- * ones are in place.
+ * point def at them; the files vmtui took before for def are removed once
+ * the new ones are in place.
  */
 static int kvm_cloud_take(struct kvm_be *k, struct vm_def *def, const char *path,
 			  enum vm_disk_format format, const struct kvm_boot *b,
 			  struct vmt_error *err)
 {
-	char *stem = xasprintf("%s-%s", def->name, b->version);
-	char *kernel = file_free_path(k->imgdir, stem, "vmlinuz");
-	char *initrd = b->initrd ? file_free_path(k->imgdir, stem, "initrd") : NULL;
-	int r;
+	char *stem, *kernel, *initrd;
+	int r = kvm_cloud_check_version(b->version, err);
 
+	if (r < 0)
+		return r;
+	stem = xasprintf("%s-%s", def->name, b->version);
+	kernel = file_free_path(k->imgdir, stem, "vmlinuz");
+	initrd = b->initrd ? file_free_path(k->imgdir, stem, "initrd") : NULL;
 	free(stem);
 	r = mkdir_p(k->imgdir, 0700, err);
 	if (r == 0)
@@ -54,10 +103,7 @@ static int kvm_cloud_take(struct kvm_be *k, struct vm_def *def, const char *path
 		free(initrd);
 		return r;
 	}
-	if (def->kernel && !str_eq(def->kernel, kernel))
-		unlink(def->kernel);
-	if (def->initrd && !str_eq(def->initrd, initrd))
-		unlink(def->initrd);
+	kvm_cloud_remove(k, def);
 	free(def->kernel);
 	free(def->initrd);
 	def->kernel = kernel;

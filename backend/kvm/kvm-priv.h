@@ -46,6 +46,8 @@ int kvm_cloud_define(struct kvm_be *k, struct vm_def *def, struct vmt_error *err
  */
 int kvm_cloud_refresh(struct kvm_be *k, struct vm_def *def, bool *changed,
 		      struct vmt_error *err);
+/* Remove the kernel and initrd vmtui took from the image for def, if it did. */
+void kvm_cloud_remove(struct kvm_be *k, const struct vm_def *def);
 
 /* In kvm-snapshot.c: the snapshot verbs, and removing a VM's snapshots with it. */
 int kvm_snapshot_list(struct backend *be, const char *name, struct vm_snapshot **out, size_t *n,

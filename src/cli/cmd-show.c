@@ -280,7 +280,6 @@ static void show_events(const struct core_vm_detail *d)
 	}
 }
 
-/* How vmtui ssh reaches a running VM made from a cloud image; NULL for others. */
 /* Where a VM made from a cloud image came from: the image, its kernel, its seed. */
 static void show_image(const struct vm_image *im)
 {
@@ -299,6 +298,7 @@ static void show_image(const struct vm_image *im)
 		       im->booted ? "dropped at the next start" : "until the first boot is over");
 }
 
+/* How vmtui ssh reaches a running VM made from a cloud image; NULL for others. */
 static char *show_ssh(struct cli *cli, struct backend *be, const struct core_vm_detail *d)
 {
 	struct vmt_error err;

@@ -133,6 +133,7 @@ static struct vm_def *core_clone_def(struct backend *be, const struct vm_def *or
 		def->nics[i].mac[0] = '\0';
 		vm_def_set_str(&def->nics[i].forwards, NULL);
 	}
+	core_image_cloned(def);
 	do
 		core_bind_def(be, def);
 	while (!core_clone_fresh(def, orig));

@@ -233,12 +233,14 @@ static int core_image_build(struct core *c, struct backend *be, struct vm_def *d
 		r = core_image_base(lim, &f, &base, &format, err);
 	if (r == 0)
 		r = core_image_disk(def, base, format, req->disk_size, err);
-	if (r == 0)
+	if (r == 0 && lim->port_forwards)
 		r = core_image_ssh_forward(c, be, def, err);
 	if (r == 0)
 		r = core_image_seed(def, in, err);
 	if (r == 0) {
-		vm_def_set_str(&def->image.source, req->image);
+		/* A file by its absolute path: the record is read from anywhere. */
+		vm_def_set_str(&def->image.source, f.key || str_starts_with(req->image, "http")
+						   ? req->image : f.path);
 		/* kvm:/// reads it where it is; libvirt reads its copy in the pool. */
 		if (lim->image_raw_base) {
 			def->image.base = base;
@@ -246,7 +248,7 @@ static int core_image_build(struct core *c, struct backend *be, struct vm_def *d
 		}
 		vm_def_set_str(&def->image.login, f.user);
 		vm_def_set_str(&def->image.ssh_key, in->key_path);
-		/* Firmware boots the disk's bootloader; the seed is a CD-ROM it must not try. */
+		/* Firmware boots the image disk's bootloader, never the seed. */
 		if (!lim->needs_kernel && !def->boot_order)
 			vm_def_set_str(&def->boot_order, "hd");
 	}
@@ -292,6 +294,19 @@ int core_create_image(struct core *c, struct backend *be, struct vm_def *def,
 	return r;
 }
 
+void core_image_cloned(struct vm_def *def)
+{
+	/* The seed is the original's: a clone of a configured disk needs none. */
+	for (size_t i = def->n_disks; def->image.seed && i-- > 0;)
+		if (str_eq(def->disks[i].path, def->image.seed))
+			vm_def_remove_disk(def, i);
+	free(def->image.seed);
+	def->image.seed = NULL;
+	/* Its first start takes a kernel of its own from its own disk. */
+	free(def->image.boot_stamp);
+	def->image.boot_stamp = NULL;
+}
+
 void core_image_placed(struct vm_def *def)
 {
 	for (size_t i = 0; i < def->n_disks; i++) {
@@ -305,17 +320,35 @@ void core_image_placed(struct vm_def *def)
 	}
 }
 
+/* Whether the store says name has a seed that has been booted with, and name is shut off. */
+static bool core_image_seed_done(struct core *c, struct backend *be, const char *name)
+{
+	struct vm_def *stored;
+	struct vm_info info;
+	bool done = false;
+
+	if (store_vm_get(c->store, be->host, name, &stored, NULL) < 0)
+		return false;
+	if (stored->image.seed && stored->image.booted && backend_lookup(be, name, &info, NULL) == 0) {
+		done = !vm_state_is_active(info.state);
+		vm_info_done(&info);
+	}
+	vm_def_free(stored);
+	return done;
+}
+
 /* The seed has done its work at the first boot: the VM goes on without it, as virt-install's do. */
 int core_image_before_start(struct core *c, struct backend *be, const char *name,
 			    struct vmt_error *err)
 {
 	struct vm_def *def, *gone;
 	bool defined;
-	int r = core_get_def(c, be, name, &def, NULL);
+	int r;
 
-	if (r < 0 || !def->image.seed || !def->image.booted) {
-		if (r == 0)
-			vm_def_free(def);
+	if (!core_image_seed_done(c, be, name) || core_get_def(c, be, name, &def, NULL) < 0)
+		return 0;
+	if (!def->image.seed) {
+		vm_def_free(def);
 		return 0;
 	}
 	gone = vm_def_copy(def);
@@ -332,7 +365,8 @@ int core_image_before_start(struct core *c, struct backend *be, const char *name
 	r = core_store_define(c, be, def, true, NULL, &defined, err);
 	if (r == 0 && gone->n_disks && backend_remove_storage(be, gone, NULL) < 0)
 		LOG_WARN("%s: the cloud-init seed %s stays", name, gone->disks[0].path);
-	LOG_INFO("%s: dropped its cloud-init seed after the first boot", name);
+	if (r == 0)
+		LOG_INFO("%s: dropped its cloud-init seed after the first boot", name);
 	vm_def_free(gone);
 	vm_def_free(def);
 	return r;

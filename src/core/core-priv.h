@@ -26,6 +26,11 @@ int core_store_define(struct core *c, struct backend *be, struct vm_def *def,
 		      struct vmt_error *err);
 
 /* core-image.c */
+/*
+ * A clone of a VM made from a cloud image: without the original's seed,
+ * and due to take its own kernel from its disk at its first start.
+ */
+void core_image_cloned(struct vm_def *def);
 /* After define: def->image.seed names the seed where the backend put it, not the file it came from. */
 void core_image_placed(struct vm_def *def);
 /* Before a start: a VM that booted once with its cloud-init seed is redefined without it. */

@@ -109,7 +109,8 @@ int core_create(struct core *c, struct backend *be, struct vm_def *def,
 	/* The store failed after the hypervisor took it: take it back there too. */
 	if (r < 0 && defined && !be->ops->defs_in_store)
 		backend_undefine(be, def->name, NULL);
-	if (r < 0 && r != -EEXIST)
+	/* Only what this call made is marked created: a taken name made nothing. */
+	if (r < 0)
 		core_undo_images(be, def);
 	core_event(c, be->uri, def->uuid, def->name, "create", r, err);
 	return r;
@@ -220,7 +221,15 @@ int core_edit(struct core *c, struct backend *be, struct vm_def *def,
 	const char *rename_from = old && !str_eq(old->name, def->name) ? old->name : NULL;
 	struct vm_info info;
 	bool defined;
-	int r = core_prepare_def(be, def, old, err);
+	int r;
+
+	/* A kernel the user gives in place of the image's is theirs: vmtui no longer updates it. */
+	if (old && !str_eq(old->kernel, def->kernel)) {
+		vm_def_set_str(&def->image.kernel_from, NULL);
+		vm_def_set_str(&def->image.initrd_from, NULL);
+		vm_def_set_str(&def->image.boot_stamp, NULL);
+	}
+	r = core_prepare_def(be, def, old, err);
 
 	*next_boot = false;
 	if (r == 0 && rename_from)

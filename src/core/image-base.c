@@ -47,35 +47,67 @@ int image_disk_size(const char *path, enum image_format format, uint64_t *size,
 	return 0;
 }
 
-/* Run qemu-img convert from src to dst (raw, sparse); its complaint goes to the log. */
+/* The last line qemu-img wrote to the file at path, for the error, or "". */
+static void image_convert_why(const char *path, char *buf, size_t len)
+{
+	char *text = NULL, *nl;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (file_read_all(path, 64 * 1024, &text, &n, NULL) < 0)
+		return;
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		text[--n] = '\0';
+	nl = strrchr(text, '\n');
+	snprintf(buf, len, ": %s", nl ? nl + 1 : text);
+	free(text);
+	if (strlen(buf) <= 2)
+		buf[0] = '\0';
+}
+
+/*
+ * Run qemu-img convert from src to dst (raw, sparse). Its output goes to
+ * a file beside dst, never to the terminal (the TUI draws there); its
+ * last line tells why it failed.
+ */
 static int image_convert(const char *src, const char *dst, struct vmt_error *err)
 {
-	int status;
+	char *out = xasprintf("%s.log", dst), why[240];
+	int status, r = 0;
 	pid_t pid = fork();
 
-	if (pid < 0)
+	if (pid < 0) {
+		free(out);
 		return vmt_error_set(err, -EIO, "cannot run qemu-img: %s", strerror(errno));
+	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
+		int null = open("/dev/null", O_RDWR), log = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-		if (null >= 0) {
+		if (null >= 0)
 			dup2(null, 0);
-			dup2(null, 1);
+		if (log >= 0) {
+			dup2(log, 1);
+			dup2(log, 2);
 		}
 		execlp("qemu-img", "qemu-img", "convert", "-q", "-O", "raw", src, dst,
 		       (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
+	while (waitpid(pid, &status, 0) < 0 && r == 0)
 		if (errno != EINTR)
-			return vmt_error_set(err, -EIO, "qemu-img: %s", strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return vmt_error_set(err, -EIO, "converting %s needs qemu-img (Debian: apt-get "
-				     "install qemu-utils)", src);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return vmt_error_set(err, -EIO, "qemu-img could not convert %s to a raw image "
-				     "(its message is above or in the log)", src);
-	return 0;
+			r = vmt_error_set(err, -EIO, "qemu-img: %s", strerror(errno));
+	image_convert_why(out, why, sizeof(why));
+	if (r == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		r = vmt_error_set(err, -EIO, "converting %s needs qemu-img (Debian: apt-get "
+				  "install qemu-utils)", src);
+	else if (r == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		r = vmt_error_set(err, -EIO, "qemu-img could not convert %s to a raw image%s",
+				  src, why);
+	if (r < 0)
+		LOG_WARN("image: qemu-img convert %s: %s", src, why[0] ? why + 2 : "no message");
+	unlink(out);
+	free(out);
+	return r;
 }
 
 /*
@@ -109,12 +141,14 @@ static int image_base_raw_path(const struct image_file *f, char **out, struct vm
 }
 
 /*
- * One conversion at a time per image (a lock on the .part), written under
- * a temporary name and renamed: a cut conversion leaves no base behind.
+ * One conversion at a time per image: a lock on FILE.raw.lock, which
+ * stays (a lock on a file that is renamed or removed would not hold);
+ * written to a temporary name and renamed, so a cut conversion leaves no
+ * base behind.
  */
 int image_base_raw(const struct image_file *f, char **out, struct vmt_error *err)
 {
-	char *raw = NULL, *part;
+	char *raw = NULL, *lock, *part;
 	struct stat st;
 	int fd, r = 0;
 
@@ -124,23 +158,26 @@ int image_base_raw(const struct image_file *f, char **out, struct vmt_error *err
 	}
 	if ((r = image_base_raw_path(f, &raw, err)) < 0)
 		return r;
-	part = xasprintf("%s.conv", raw);
-	fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	lock = xasprintf("%s.lock", raw);
+	part = xasprintf("%s.conv-%ld", raw, (long)getpid());
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0)
-		r = vmt_error_set(err, vmt_errno(errno), "cannot write %s: %s", part,
+		r = vmt_error_set(err, vmt_errno(errno), "cannot write %s: %s", lock,
 				  strerror(errno));
 	/* Another process may have made it while this one waited. */
 	if (r == 0 && stat(raw, &st) != 0) {
 		LOG_INFO("image: converting %s to %s", f->path, raw);
+		unlink(part);
 		r = image_convert(f->path, part, err);
 		if (r == 0 && rename(part, raw) < 0)
 			r = vmt_error_set(err, vmt_errno(errno), "cannot write %s: %s", raw,
 					  strerror(errno));
+		unlink(part);
 	}
-	unlink(part);
 	if (fd >= 0)
 		close(fd);
 	free(part);
+	free(lock);
 	if (r < 0) {
 		free(raw);
 		return r;

@@ -313,6 +313,12 @@ int image_cache_remove(const char *key, uint64_t *freed, struct vmt_error *err)
 		r = image_cache_unlink(meta, &total, err);
 	if (r == 0)
 		r = image_cache_unlink(raw, &total, err);
+	if (r == 0) {
+		char *lock = xasprintf("%s.lock", raw);
+
+		unlink(lock);
+		free(lock);
+	}
 	if (fd >= 0)
 		close(fd);
 	if (freed)

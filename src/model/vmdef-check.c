@@ -200,8 +200,7 @@ int vm_check_disk(const struct vm_disk *d, size_t index,
 	if (cdrom && !lim->has_cdrom)
 		return vmt_error_set(err, -EINVAL,
 				     "cdrom: this connection boots kernels directly and cannot attach an ISO");
-	/* vmtui writes one ISO itself, a cloud-init seed, which becomes a copy of that file. */
-	if (cdrom && d->size_bytes && d->from_kind != VM_DISK_FROM_COPY)
+	if (cdrom && d->size_bytes)
 		return vmt_error_set(err, -EINVAL, "cdrom: an ISO cannot be created");
 	if (!d->path && !d->size_bytes)
 		return vmt_error_set(err, -EINVAL,

@@ -171,6 +171,7 @@ struct vm_limits {
 	 * read on this connection).
 	 */
 	bool image_raw_base;
+	bool port_forwards;	/* a user network can forward host ports to the guest */
 	/*
 	 * The NIC a new VM gets when none is asked for, as --net spells it
 	 * ("user", "network:default", "none"), for the CLI and the TUI's form

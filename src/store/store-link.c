@@ -81,16 +81,18 @@ void store_link_list_free(struct store_link *links, size_t n)
 	free(links);
 }
 
-/* Only clones the store still has count: a link outlives nothing. */
-/* The first column of sql's rows, with its one parameter bound to arg. */
+/* The first column of sql's rows, with its one parameter bound to arg; none on failure. */
 static int store_names_query(struct store *st, const char *sql, const char *arg,
 			     char ***names, size_t *n, struct vmt_error *err)
 {
 	char **list = NULL;
 	size_t cap = 0, count = 0;
 	sqlite3_stmt *stmt;
-	int r = store_prepare(st, sql, &stmt, err), rc;
+	int r, rc;
 
+	*names = NULL;
+	*n = 0;
+	r = store_prepare(st, sql, &stmt, err);
 	if (r < 0)
 		return r;
 	store_bind_text(stmt, 1, arg);
@@ -110,6 +112,7 @@ static int store_names_query(struct store *st, const char *sql, const char *arg,
 	return 0;
 }
 
+/* Only clones the store still has count: a link outlives nothing. */
 int store_link_clones(struct store *st, const char *base_uuid, char ***names,
 		      size_t *n, struct vmt_error *err)
 {
