@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,45 +81,107 @@ static int lv_upload_stat(const char *path, struct stat *st, struct vmt_error *e
 }
 
 /*
- * The pool's copy of a base image: "vmtui-base-FILE-STAMP", made once for
- * every VM from that file; STAMP changes with the file's size and time,
- * so a cached image pulled again does not reuse an older copy.
+ * The pool's copy of a base image: "vmtui-base-STAMP-FILE", made once for
+ * every VM from that file; STAMP (FNV-1a of the file's device, inode,
+ * size and time to the nanosecond) changes when the file does, so a
+ * cached image pulled again does not reuse an older copy.
  */
 static char *lv_base_name(const char *path, const struct stat *st)
 {
 	const char *file = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	unsigned long long stamp = (unsigned long long)st->st_size ^
-				   ((unsigned long long)st->st_mtime << 20);
+	uint64_t v[] = { (uint64_t)st->st_dev, (uint64_t)st->st_ino, (uint64_t)st->st_size,
+			 (uint64_t)st->st_mtim.tv_sec, (uint64_t)st->st_mtim.tv_nsec };
+	uint64_t h = 0xcbf29ce484222325ull;
 
-	return xasprintf("vmtui-base-%08llx-%s", stamp & 0xffffffffull, file);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		for (int b = 0; b < 8; b++) {
+			h ^= (v[i] >> (8 * b)) & 0xff;
+			h *= 0x100000001b3ull;
+		}
+	return xasprintf("vmtui-base-%016llx-%s", (unsigned long long)h, file);
+}
+
+/*
+ * A base is whole once its marker volume NAME.done exists, made after
+ * the upload finished: a cut upload leaves a base without one, which the
+ * next create removes and sends again.
+ */
+static bool lv_base_done(struct lv_conn *lv, virStoragePoolPtr pool, const char *name)
+{
+	char *mark = xasprintf("%s.done", name);
+	virStorageVolPtr vol = LV_CALL(lv, virStorageVolLookupByName(pool, mark));
+
+	free(mark);
+	if (vol)
+		virStorageVolFree(vol);
+	return vol != NULL;
+}
+
+static int lv_base_mark(struct lv_conn *lv, virStoragePoolPtr pool, const char *name,
+			struct vmt_error *err)
+{
+	char *mark = xasprintf("%s.done", name), *xml = NULL;
+	virStorageVolPtr vol = NULL;
+	int r = lv_xml_volume(mark, 0, VM_DISK_FORMAT_RAW, &xml, err);
+
+	if (r == 0 && !(vol = LV_CALL(lv, virStorageVolCreateXML(pool, xml, 0))))
+		r = lv_fail(err, "cannot mark the upload of %s as whole", name);
+	if (vol)
+		virStorageVolFree(vol);
+	free(xml);
+	free(mark);
+	return r;
+}
+
+/* The base volume called name, uploaded from path unless a whole one is there. */
+static int lv_base_volume(struct lv_conn *lv, virStoragePoolPtr pool, const char *name,
+			  const char *path, const struct stat *st, virStorageVolPtr *out,
+			  struct vmt_error *err)
+{
+	virStorageVolPtr vol = LV_CALL(lv, virStorageVolLookupByName(pool, name));
+	char *xml = NULL;
+	int r = 0;
+
+	if (vol && lv_base_done(lv, pool, name)) {
+		*out = vol;
+		return 0;
+	}
+	if (vol) {
+		LOG_WARN("libvirt: base volume %s was not uploaded whole: sending it again", name);
+		LV_CALL(lv, virStorageVolDelete(vol, 0));
+		virStorageVolFree(vol);
+	}
+	LOG_INFO("libvirt: uploading base image %s as volume %s", path, name);
+	/* Its bytes are the file's: the volume is a plain file of that size. */
+	r = lv_xml_volume(name, (uint64_t)st->st_size, VM_DISK_FORMAT_RAW, &xml, err);
+	if (r == 0)
+		r = lv_upload_volume(lv, pool, xml, path, (uint64_t)st->st_size, out, err);
+	if (r == 0 && (r = lv_base_mark(lv, pool, name, err)) < 0) {
+		LV_CALL(lv, virStorageVolDelete(*out, 0));
+		virStorageVolFree(*out);
+	}
+	free(xml);
+	return r;
 }
 
 int lv_upload_base(struct lv_conn *lv, virStoragePoolPtr pool, const char *path,
 		   char **pool_path, struct vmt_error *err)
 {
-	virStorageVolPtr vol;
+	virStorageVolPtr vol = NULL;
 	struct stat st;
-	char *name, *xml = NULL;
+	char *name;
 	int r = lv_upload_stat(path, &st, err);
 
 	if (r < 0)
 		return r;
 	name = lv_base_name(path, &st);
-	vol = LV_CALL(lv, virStorageVolLookupByName(pool, name));
-	if (!vol) {
-		LOG_INFO("libvirt: uploading base image %s as volume %s", path, name);
-		/* Its bytes are the file's: the volume is a plain file of that size. */
-		r = lv_xml_volume(name, (uint64_t)st.st_size, VM_DISK_FORMAT_RAW, &xml, err);
-		if (r == 0)
-			r = lv_upload_volume(lv, pool, xml, path, (uint64_t)st.st_size, &vol, err);
-	}
+	r = lv_base_volume(lv, pool, name, path, &st, &vol, err);
 	if (r == 0) {
 		*pool_path = LV_CALL(lv, virStorageVolGetPath(vol));
 		if (!*pool_path)
 			r = lv_fail(err, "cannot find the path of volume %s", name);
 		virStorageVolFree(vol);
 	}
-	free(xml);
 	free(name);
 	return r;
 }

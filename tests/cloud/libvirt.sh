@@ -86,7 +86,7 @@ before=$(wc -l <"$TMPD/http.log")
 expect 0 "$VMTUI" -c "$U" create vt-$$-two --image debian-12 --virt-type qemu --memory 512 \
 	--net none
 [ "$(wc -l <"$TMPD/http.log")" = "$before" ] || fail "the second create downloaded again"
-[ "$(virsh -q -c "$U" vol-list default | grep -c 'vmtui-base-')" = 1 ] ||
+[ "$(virsh -q -c "$U" vol-list default | grep -c 'vmtui-base-.*\.qcow2 ')" = 1 ] ||
 	fail "the base was uploaded twice"
 expect 0 "$VMTUI" -c "$U" delete vt-$$-two --remove-disks
 expect 0 "$VMTUI" -c "$U" delete $vm --remove-disks

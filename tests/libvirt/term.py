@@ -85,6 +85,11 @@ def run_step(step, st):
             pid, status = os.waitpid(st["pid"], os.WNOHANG)
             if pid:
                 st["done"] = True
+                # What it wrote just before it ended may still be in the pty.
+                while True:
+                    before = len(st["out"])
+                    if not read_some(st["rfd"], st["out"], 0.05) or len(st["out"]) == before:
+                        break
                 return os.waitstatus_to_exitcode(status) == int(arg)
         return False
     raise SystemExit("term.py: unknown step " + step)

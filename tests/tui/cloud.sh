@@ -4,6 +4,8 @@
 . "$top_srcdir/tests/tui/lib.sh"
 . "$top_srcdir/tests/cli/imgserver.sh"
 . "$top_srcdir/tests/cloud/lib.sh"
+# Hashing and converting 2 GiB on a loaded machine: a generous stop for hangs.
+TUI_LIMIT=600
 
 for b in ssh-keygen qemu-img mmdebstrap; do
 	command -v $b >/dev/null || skip "$b is not installed (scripts/setup installs it)"
