@@ -589,6 +589,7 @@ cloud_off() {
 }
 
 cloud_env() {
+	wait_file /proc/partitions ' vda$' 20
 	mkdir -p $C && mount -t ext4 /dev/vda $C 2>$D/mount.err || return 1
 	rm -rf $C/home
 	mkdir -p $C/home/cache $C/home/data $C/home/config /root/.ssh
@@ -630,11 +631,13 @@ cloud_ssh() {
 		res cloud-ssh fail "vmtui start exit $rc: $out"
 		return 1
 	fi
-	got=$(timeout $((CLOUD_SSH + 60)) vmtui ssh web --timeout $CLOUD_SSH -- cat /etc/hostname </dev/null 2>$D/ssh.err | tr -d '\r')
+	# A local FILE names no login (only the image catalogue does), so
+	# vmtui ssh would log in as L1's root: the image's user is given.
+	got=$(timeout $((CLOUD_SSH + 60)) vmtui ssh web --user debian --timeout $CLOUD_SSH -- cat /etc/hostname </dev/null 2>$D/ssh.err | tr -d '\r')
 	rc=$?
 	diag - "cloud: from vmtui start to ssh's answer $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 	if [ "$got" = web ]; then
-		res cloud-ssh ok "vmtui ssh web -- cat /etc/hostname printed '$got'"
+		res cloud-ssh ok "vmtui ssh web --user debian -- cat /etc/hostname printed '$got' (the VM's recorded login: '$(cloud_json login)')"
 	else
 		res cloud-ssh fail "vmtui ssh exit $rc printed '$got': $(tail -n 3 $D/ssh.err); vmtui list: $(cloud_state)"
 		cloud_diag cloud-ssh
