@@ -602,11 +602,11 @@ cloud_env() {
 }
 
 cloud_create() {
-	t0=$(cut -d. -f1 /proc/uptime)
+	ct0=$(cut -d. -f1 /proc/uptime)
 	out=$(vmtui create web --image $C/debian-12-generic-amd64.qcow2 --ssh-key /root/.ssh/id_ed25519.pub \
 		--memory 1G 2>&1)
 	rc=$?
-	diag - "cloud: vmtui create took $(($(cut -d. -f1 /proc/uptime) - t0)) s"
+	diag - "cloud: vmtui create took $(($(cut -d. -f1 /proc/uptime) - ct0)) s"
 	kernel=$(cloud_json kernel | head -n 1)
 	disks=$(cloud_json path)
 	disk=$(echo "$disks" | sed -n 1p)
@@ -626,7 +626,7 @@ cloud_create() {
 cloud_ssh() {
 	out=$(vmtui start web 2>&1)
 	rc=$?
-	t0=$(cut -d. -f1 /proc/uptime)
+	ct0=$(cut -d. -f1 /proc/uptime)
 	if [ $rc != 0 ]; then
 		res cloud-ssh fail "vmtui start exit $rc: $out"
 		return 1
@@ -635,7 +635,7 @@ cloud_ssh() {
 	# vmtui ssh would log in as L1's root: the image's user is given.
 	got=$(timeout $((CLOUD_SSH + 60)) vmtui ssh web --user debian --timeout $CLOUD_SSH -- cat /etc/hostname </dev/null 2>$D/ssh.err | tr -d '\r')
 	rc=$?
-	diag - "cloud: from vmtui start to ssh's answer $(($(cut -d. -f1 /proc/uptime) - t0)) s"
+	diag - "cloud: from vmtui start to ssh's answer $(($(cut -d. -f1 /proc/uptime) - ct0)) s"
 	if [ "$got" = web ]; then
 		res cloud-ssh ok "vmtui ssh web --user debian -- cat /etc/hostname printed '$got' (the VM's recorded login: '$(cloud_json login)')"
 	else
@@ -646,7 +646,7 @@ cloud_ssh() {
 }
 
 cloud_seed() {
-	t0=$(cut -d. -f1 /proc/uptime)
+	ct0=$(cut -d. -f1 /proc/uptime)
 	vmtui shutdown web >$D/cloud.out 2>&1
 	how="vmtui shutdown"
 	if ! cloud_off 300; then
@@ -654,7 +654,7 @@ cloud_seed() {
 		vmtui destroy web >>$D/cloud.out 2>&1
 		cloud_off 60
 	fi
-	diag - "cloud: $how took $(($(cut -d. -f1 /proc/uptime) - t0)) s"
+	diag - "cloud: $how took $(($(cut -d. -f1 /proc/uptime) - ct0)) s"
 	seed=$(cloud_json path | sed -n 2p)
 	out=$(vmtui start web 2>&1)
 	rc=$?
