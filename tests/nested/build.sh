@@ -5,8 +5,8 @@
 # usage: tests/nested/build.sh CACHE      (top_srcdir, top_builddir set)
 # Writes CACHE/vmlinuz and CACHE/l1-initrd.img.  Everything comes from
 # Debian packages: the cloud kernel and busybox-static (apt-get download,
-# kept in CACHE/debs), socat, qemu-img and qemu-io from the host (with the
-# libraries ldd names), and this tree's vmtui and vmtui-vmm.  L1's initramfs
+# kept in CACHE/debs), socat, qemu-img, qemu-io, ssh and ssh-keygen from the
+# host (with the libraries ldd names), and this tree's vmtui and vmtui-vmm.  L1's initramfs
 # holds L2's kernel (the same one) and initramfs, and scripts/get-linux-guest's
 # guest; scripts/initramfs.py packs the modules and the archives.
 set -eu
@@ -34,7 +34,11 @@ bdeb=$(ls "$cache/debs"/busybox-static_*.deb | tail -n 1)
 # scripts/get-linux-guest's default guest, as a user gets it (it caches too).
 "$src/scripts/get-linux-guest" "$cache/default-guest" >/dev/null
 
-bins="$bld/vmtui $bld/vmtui-vmm $(command -v socat) $(command -v qemu-img) $(command -v qemu-io)"
+for t in ssh ssh-keygen; do
+	command -v $t >/dev/null || { echo "build.sh: no $t (apt-get install openssh-client)" >&2; exit 1; }
+done
+tools="$(command -v socat) $(command -v qemu-img) $(command -v qemu-io) $(command -v ssh) $(command -v ssh-keygen)"
+bins="$bld/vmtui $bld/vmtui-vmm $tools"
 slirp=$(ldconfig -p | sed -n 's/^[[:space:]]*libslirp\.so\.0 (libc6,x86-64) => //p' | head -n 1)
 [ -n "$slirp" ] || { echo "build.sh: no libslirp.so.0 (apt-get install libslirp0)" >&2; exit 1; }
 stamp=$(cat $bins "$slirp" "$kdeb" "$bdeb" "$cache/default-guest/initrd.img" \
@@ -63,13 +67,15 @@ cp "$src/scripts/guest-udhcpc.sh" "$l2/etc/udhcpc.sh"
 cp "$src/tests/nested/l2-init" "$l2/init"
 chmod 755 "$l2/init" "$l2/etc/udhcpc.sh"
 
-# L1: busybox, KVM, the programs and their libraries, both guests.
+# L1: busybox, KVM, the programs and their libraries, both guests; virtio
+# disks and ext4 for the cloud group's disk (ext4 asks the crypto API for
+# crc32c at mount time, which modinfo's depends= does not name).
 l1=$w/l1
 mkdir -p "$l1/bin" "$l1/usr/bin" "$l1/usr/libexec/vmtui" "$l1/etc" "$l1/dev" "$l1/proc" \
 	"$l1/sys" "$l1/tmp" "$l1/fixture" "$l1/guest/default" "$l1/lib64"
 cp "$w/busybox/bin/busybox" "$l1/bin/busybox"
-$tool modules "$moddir" "$l1" kvm-amd
-cp "$bld/vmtui" "$(command -v socat)" "$(command -v qemu-img)" "$(command -v qemu-io)" "$l1/usr/bin/"
+$tool modules "$moddir" "$l1" kvm-amd virtio_pci virtio_blk ext4 crc32c_generic
+cp "$bld/vmtui" $tools "$l1/usr/bin/"
 cp "$bld/vmtui-vmm" "$l1/usr/libexec/vmtui/"
 # The runner opens libslirp with dlopen, so ldd of the runner does not name it.
 for f in $bins "$slirp"; do

@@ -564,3 +564,122 @@ group_vmtui() {
 		vmtui destroy l2 >/dev/null 2>&1
 	fi
 }
+
+# A cloud image as a user boots it: vmtui create --image, start, ssh.  The
+# image, vmtui's cache (its 2 GiB raw base) and the VMs live on L1's second
+# disk, /dev/vda, which linux.tap made; L2 is the image's own Debian, so
+# systemd and cloud-init under nested TCG take minutes to reach SSH.
+C=/scratch
+CLOUD_SSH=900	# seconds for L2 to answer on SSH
+cloud_state() { vmtui list --all 2>&1 | awk '$1 == "web"' | sed 's/  */ /g'; }
+
+# cloud_json KEY: the values of "KEY": "..." in vmtui show web --json.
+cloud_json() { vmtui show web --json 2>/dev/null | tr ',{}' '\n\n\n' | sed -n "s/^ *\"$1\": *\"\\([^\"]*\\)\".*/\\1/p"; }
+
+cloud_diag() {
+	timeout 20 vmtui console web </dev/null 2>&1 | tr -d '\r' | grep -v '^ *$' | tail -n 8 |
+		while IFS= read -r l; do diag "$1" "console: $l"; done
+}
+
+# cloud_off SECS: until vmtui list shows web shut off.
+cloud_off() {
+	n=0
+	while [ $n -lt "$1" ] && ! cloud_state | grep -q 'shut off'; do sleep 2; n=$((n + 2)); done
+	cloud_state | grep -q 'shut off'
+}
+
+cloud_env() {
+	wait_file /proc/partitions ' vda$' 20
+	mkdir -p $C && mount -t ext4 /dev/vda $C 2>$D/mount.err || return 1
+	rm -rf $C/home
+	mkdir -p $C/home/cache $C/home/data $C/home/config /root/.ssh
+	export HOME=/root XDG_CACHE_HOME=$C/home/cache XDG_DATA_HOME=$C/home/data
+	export XDG_CONFIG_HOME=$C/home/config VMTUI_DB=$C/home/data/vmtui.db
+	export VMTUI_RUNTIME_DIR=$D/cloud-run VMTUI_VMM=$VMM
+	mkdir -m 0700 -p $VMTUI_RUNTIME_DIR
+	rm -f /root/.ssh/id_ed25519 /root/.ssh/id_ed25519.pub
+	ssh-keygen -q -t ed25519 -N '' -C fixture -f /root/.ssh/id_ed25519 >$D/mount.err 2>&1
+}
+
+cloud_create() {
+	ct0=$(cut -d. -f1 /proc/uptime)
+	out=$(vmtui create web --image $C/debian-12-generic-amd64.qcow2 --ssh-key /root/.ssh/id_ed25519.pub \
+		--memory 1G 2>&1)
+	rc=$?
+	diag - "cloud: vmtui create took $(($(cut -d. -f1 /proc/uptime) - ct0)) s"
+	kernel=$(cloud_json kernel | head -n 1)
+	disks=$(cloud_json path)
+	disk=$(echo "$disks" | sed -n 1p)
+	seed=$(echo "$disks" | sed -n 2p)
+	base=$(qemu-img info "$disk" 2>/dev/null | sed -n 's/^backing file: //p')
+	# An ISO 9660 volume's label: 32 bytes at 32808.
+	label=$(dd if="$seed" bs=1 skip=32808 count=32 2>/dev/null | tr -d ' ')
+	if [ $rc = 0 ] && [ -s "$kernel" ] && [ -f "$base" ] && [ "$label" = cidata ] &&
+		echo "$out" | grep -q "boots the image's kernel"; then
+		res cloud-create ok "kernel $kernel; disk $disk reads through $base; seed $seed labelled $label"
+	else
+		res cloud-create fail "vmtui create exit $rc: $out; kernel '$kernel', disks '$disks', base '$base', seed label '$label'"
+		return 1
+	fi
+}
+
+cloud_ssh() {
+	out=$(vmtui start web 2>&1)
+	rc=$?
+	ct0=$(cut -d. -f1 /proc/uptime)
+	if [ $rc != 0 ]; then
+		res cloud-ssh fail "vmtui start exit $rc: $out"
+		return 1
+	fi
+	# A local FILE names no login (only the image catalogue does), so
+	# vmtui ssh would log in as L1's root: the image's user is given.
+	got=$(timeout $((CLOUD_SSH + 60)) vmtui ssh web --user debian --timeout $CLOUD_SSH -- cat /etc/hostname </dev/null 2>$D/ssh.err | tr -d '\r')
+	rc=$?
+	diag - "cloud: from vmtui start to ssh's answer $(($(cut -d. -f1 /proc/uptime) - ct0)) s"
+	if [ "$got" = web ]; then
+		res cloud-ssh ok "vmtui ssh web --user debian -- cat /etc/hostname printed '$got' (the VM's recorded login: '$(cloud_json login)')"
+	else
+		res cloud-ssh fail "vmtui ssh exit $rc printed '$got': $(tail -n 3 $D/ssh.err); vmtui list: $(cloud_state)"
+		cloud_diag cloud-ssh
+		return 1
+	fi
+}
+
+cloud_seed() {
+	ct0=$(cut -d. -f1 /proc/uptime)
+	vmtui shutdown web >$D/cloud.out 2>&1
+	how="vmtui shutdown"
+	if ! cloud_off 300; then
+		how="vmtui shutdown did not stop it in 300 s, vmtui destroy"
+		vmtui destroy web >>$D/cloud.out 2>&1
+		cloud_off 60
+	fi
+	diag - "cloud: $how took $(($(cut -d. -f1 /proc/uptime) - ct0)) s"
+	seed=$(cloud_json path | sed -n 2p)
+	out=$(vmtui start web 2>&1)
+	rc=$?
+	disks=$(cloud_json path)
+	n=$(echo "$disks" | grep -c .)
+	if [ $rc = 0 ] && [ "$n" = 1 ] && [ ! -e "$seed" ]; then
+		res cloud-seed ok "$how, vmtui start: the VM has one disk ($disks), the seed $seed is gone"
+	else
+		res cloud-seed fail "$how; vmtui start exit $rc: $out; disks: $(echo "$disks" | tr '\n' ' '); seed $seed$([ -e "$seed" ] && echo ' still there')"
+	fi
+	vmtui destroy web >/dev/null 2>&1
+}
+
+group_cloud() {
+	ids="cloud-create cloud-ssh cloud-seed"
+	if ! cloud_env; then
+		fail_ids "$ids" "cannot set up the cloud disk /dev/vda or the key: $(cat $D/mount.err)"
+		return
+	fi
+	cloud_create || { fail_ids "cloud-ssh cloud-seed" "no VM was created"; return; }
+	if cloud_ssh; then
+		cloud_seed
+	else
+		vmtui destroy web >/dev/null 2>&1
+		fail_ids cloud-seed "the VM never answered on SSH"
+	fi
+	umount $C
+}
