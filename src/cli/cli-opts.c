@@ -12,7 +12,7 @@ enum {
 	OPT_VCPUS = 256, OPT_MEMORY, OPT_KERNEL, OPT_INITRD, OPT_CMDLINE,
 	OPT_DISK, OPT_REMOVE_DISK, OPT_CDROM, OPT_NET, OPT_BOOT, OPT_FIRMWARE,
 	OPT_GRAPHICS, OPT_NOTES, OPT_GROUP, OPT_NAME, OPT_IMAGE, OPT_CHECKSUM,
-	OPT_SSH_KEY, OPT_USER_DATA, OPT_VIRT_TYPE,
+	OPT_SSH_KEY, OPT_USER_DATA, OPT_VIRT_TYPE, OPT_LOGIN,
 };
 
 const struct option cli_vm_longopts[] = {
@@ -36,6 +36,7 @@ const struct option cli_vm_longopts[] = {
 	{ "ssh-key", required_argument, NULL, OPT_SSH_KEY },
 	{ "user-data", required_argument, NULL, OPT_USER_DATA },
 	{ "virt-type", required_argument, NULL, OPT_VIRT_TYPE },
+	{ "login", required_argument, NULL, OPT_LOGIN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -67,6 +68,8 @@ const char cli_vm_options_help[] =
 	"      --ssh-key FILE     (create --image) the public key to log in with\n"
 	"                         (default ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)\n"
 	"      --user-data FILE   (create --image) cloud-init user-data instead of vmtui's\n"
+	"      --login USER       (create --image) the image's user, for vmtui ssh (a\n"
+	"                         catalogue image knows its own; a URL or FILE does not)\n"
 	"      --checksum ALG:HEX (create --image URL|FILE) sha256: or sha512: to verify\n";
 
 void cli_vm_opts_init(struct cli_vm_opts *o)
@@ -98,6 +101,7 @@ void cli_vm_opts_done(struct cli_vm_opts *o)
 	free(o->checksum);
 	free(o->ssh_key);
 	free(o->user_data);
+	free(o->login);
 	cli_strv_free(o->disks, o->n_disks);
 	cli_strv_free(o->remove_disks, o->n_remove_disks);
 	cli_strv_free(o->nets, o->n_nets);
@@ -142,6 +146,7 @@ int cli_vm_opts_take(void *ctx, int opt, const char *arg, struct vmt_error *err)
 	case OPT_CHECKSUM: vm_def_set_str(&o->checksum, arg); return 0;
 	case OPT_SSH_KEY: vm_def_set_str(&o->ssh_key, arg); return 0;
 	case OPT_USER_DATA: vm_def_set_str(&o->user_data, arg); return 0;
+	case OPT_LOGIN: vm_def_set_str(&o->login, arg); return 0;
 	case OPT_VIRT_TYPE: vm_def_set_str(&o->virt_type, arg); return 0;
 	case OPT_DISK: cli_strv_add(&o->disks, &o->n_disks, arg); return 0;
 	case OPT_REMOVE_DISK:

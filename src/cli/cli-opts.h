@@ -27,7 +27,7 @@ struct cli_vm_opts {
 	char **nets;		/* --net: replaces the NICs when given */
 	size_t n_nets;
 	/* create --image: the cloud image, its checksum, the login key, user-data */
-	char *image, *checksum, *ssh_key, *user_data;
+	char *image, *checksum, *ssh_key, *user_data, *login;
 };
 
 /* getopt_long entries of the VM options; the table ends with a null entry. */

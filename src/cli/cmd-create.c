@@ -67,9 +67,12 @@ static void create_report_image(const struct vm_def *def)
 				printf("  SSH: host %s port %u forwards to the guest's port 22\n",
 				       fwd[f].addr, fwd[f].host_port);
 	}
-	printf("  log in: vmtui ssh %s (as %s, key %s)\n", def->name,
-	       def->image.login ? def->image.login : "the image's default user",
-	       def->image.ssh_key ? def->image.ssh_key : "of your --user-data");
+	if (def->image.login)
+		printf("  log in: vmtui ssh %s (as %s, key %s)\n", def->name, def->image.login,
+		       def->image.ssh_key ? def->image.ssh_key : "of your --user-data");
+	else
+		printf("  log in: vmtui ssh %s --user USER (the image's user is not known: "
+		       "create --login USER records it)\n", def->name);
 }
 
 static void create_report(const struct vm_def *def, const char *verb)
@@ -105,9 +108,10 @@ static int create_image_size(struct cli_vm_opts *o, uint64_t *size, struct vmt_e
 /* Options only create --image takes, and those it does not. */
 static int create_check_image_opts(const struct cli_command *cmd, const struct cli_vm_opts *o)
 {
-	if (!o->image && (o->checksum || o->ssh_key || o->user_data))
+	if (!o->image && (o->checksum || o->ssh_key || o->user_data || o->login))
 		return cli_usage(cmd, "%s is for create --image",
-				 o->checksum ? "--checksum" : o->ssh_key ? "--ssh-key" : "--user-data");
+				 o->checksum ? "--checksum" : o->ssh_key ? "--ssh-key"
+				 : o->user_data ? "--user-data" : "--login");
 	if (o->image && (o->kernel || o->initrd || o->cdrom))
 		return cli_usage(cmd, "--image boots the image's own kernel or bootloader: leave "
 				 "out %s", o->kernel ? "--kernel" : o->initrd ? "--initrd" : "--cdrom");
@@ -118,7 +122,7 @@ static int create_check_image_opts(const struct cli_command *cmd, const struct c
 static int create_run(struct cli *cli, struct backend *be, struct vm_def *def,
 		      const struct cli_vm_opts *o, uint64_t image_size, struct vmt_error *err)
 {
-	struct core_image_req req = { o->image, o->checksum, o->ssh_key, o->user_data,
+	struct core_image_req req = { o->image, o->checksum, o->ssh_key, o->user_data, o->login,
 				      image_size, cmd_image_bar_progress, NULL };
 	struct cmd_image_bar bar;
 	int r;
@@ -195,9 +199,10 @@ int cmd_edit(struct cli *cli, int argc, char **argv)
 
 	if (r || done)
 		goto out;
-	if (o.image || o.checksum || o.ssh_key || o.user_data || o.virt_type) {
+	if (o.image || o.checksum || o.ssh_key || o.user_data || o.login || o.virt_type) {
 		r = cli_usage(cmd, "%s is for create", o.image ? "--image" : o.checksum ? "--checksum"
-			      : o.ssh_key ? "--ssh-key" : o.user_data ? "--user-data" : "--virt-type");
+			      : o.ssh_key ? "--ssh-key" : o.user_data ? "--user-data"
+			      : o.login ? "--login" : "--virt-type");
 		goto out;
 	}
 	if ((r = cli_find(cli, name, &be)))

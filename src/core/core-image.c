@@ -246,7 +246,7 @@ static int core_image_build(struct core *c, struct backend *be, struct vm_def *d
 			def->image.base = base;
 			base = NULL;
 		}
-		vm_def_set_str(&def->image.login, f.user);
+		vm_def_set_str(&def->image.login, req->login ? req->login : f.user);
 		vm_def_set_str(&def->image.ssh_key, in->key_path);
 		/* Firmware boots the image disk's bootloader, never the seed. */
 		if (!lim->needs_kernel && !def->boot_order)
@@ -255,6 +255,20 @@ static int core_image_build(struct core *c, struct backend *be, struct vm_def *d
 	free(base);
 	image_file_done(&f);
 	return r;
+}
+
+/* A POSIX-ish user name, which ssh gets as USER@HOST: nothing it could take for an option. */
+static bool core_image_login_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 32 || *s == '-')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
 }
 
 int core_create_image(struct core *c, struct backend *be, struct vm_def *def,
@@ -270,6 +284,9 @@ int core_create_image(struct core *c, struct backend *be, struct vm_def *def,
 		r = vmt_error_set(err, -EINVAL, "image: %s is made from one already", def->name);
 	if (r == 0)
 		r = vm_check_name(def->name, err);
+	if (r == 0 && req->login && !core_image_login_ok(req->login))
+		r = vmt_error_set(err, -EINVAL, "login: '%s' is not a user name (letters, digits, "
+				  "'_' and '-', not first)", req->login);
 	/* Before a download of hundreds of megabytes, not after it. */
 	if (r == 0 && store_vm_get(c->store, be->host, def->name, &old, NULL) == 0) {
 		vm_def_free(old);

@@ -99,6 +99,7 @@ struct core_image_req {
 	const char *checksum;	/* for a URL or FILE: "sha256:HEX", or NULL */
 	const char *ssh_key;	/* the public key to log in with; NULL: the user's own */
 	const char *user_data;	/* a cloud-init user-data file to pass instead of vmtui's */
+	const char *login;	/* the image's user, for vmtui ssh; NULL: the catalogue's */
 	uint64_t disk_size;	/* the image disk's size; 0: the image's */
 	image_progress_fn progress;	/* the download's, may be NULL */
 	void *progress_ctx;

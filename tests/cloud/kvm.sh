@@ -87,7 +87,14 @@ p2=$(port_of web2)
 
 # The user's own user-data goes in as it is; the key still goes in through the meta-data.
 printf '#cloud-config\nruncmd:\n  - echo vmtui-user-data-marker\n' >"$TMPD/user-data"
-expect 0 "$VMTUI" create ud --image debian-12 --user-data "$TMPD/user-data" --net none
+expect 0 "$VMTUI" create ud --image "$IMG" --user-data "$TMPD/user-data" --net none
+out_has "log in: vmtui ssh ud --user USER \\(the image's user is not known"
+expect 0 "$VMTUI" create ud2 --image "$IMG" --login debian --net none
+out_has "log in: vmtui ssh ud2 \\(as debian, "
+expect 0 "$VMTUI" show ud2 --json
+[ "$(json_get "j['image']['login']")" = debian ] || fail "--login is not recorded"
+[ "$(json_get "j['image']['source']")" = "$IMG" ] || fail "a FILE's source is not its path"
+expect 0 "$VMTUI" delete ud2 --remove-disks
 expect 0 "$VMTUI" show ud --json
 useed=$(json_get "j['disks'][1]['path']")
 grep -q vmtui-user-data-marker "$useed" || fail "the seed lacks the user's user-data"
@@ -117,6 +124,8 @@ expect_err 2 "--image boots the image's own kernel" "$VMTUI" create bad --image 
 	--kernel "$kernel"
 expect_err 2 "--ssh-key is for create --image" "$VMTUI" create bad --kernel "$kernel" \
 	--ssh-key "$HOME/.ssh/id_ed25519.pub"
+expect_err 2 "login: '-oX' is not a user name" "$VMTUI" create bad --image debian-12 --login -oX
+expect_err 2 "--login is for create --image" "$VMTUI" create bad --kernel "$kernel" --login u
 expect_err 2 "virt-type: kvm:/// VMs run on /dev/kvm" "$VMTUI" create bad --image debian-12 \
 	--virt-type qemu
 rm "$HOME/.ssh/id_ed25519.pub"
