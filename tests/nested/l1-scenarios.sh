@@ -604,7 +604,7 @@ cloud_env() {
 cloud_create() {
 	ct0=$(cut -d. -f1 /proc/uptime)
 	out=$(vmtui create web --image $C/debian-12-generic-amd64.qcow2 --ssh-key /root/.ssh/id_ed25519.pub \
-		--memory 1G 2>&1)
+		--login debian --memory 1G 2>&1)
 	rc=$?
 	diag - "cloud: vmtui create took $(($(cut -d. -f1 /proc/uptime) - ct0)) s"
 	kernel=$(cloud_json kernel | head -n 1)
@@ -631,13 +631,12 @@ cloud_ssh() {
 		res cloud-ssh fail "vmtui start exit $rc: $out"
 		return 1
 	fi
-	# A local FILE names no login (only the image catalogue does), so
-	# vmtui ssh would log in as L1's root: the image's user is given.
-	got=$(timeout $((CLOUD_SSH + 60)) vmtui ssh web --user debian --timeout $CLOUD_SSH -- cat /etc/hostname </dev/null 2>$D/ssh.err | tr -d '\r')
+	# A local FILE names no login (only the image catalogue does): create --login gave it.
+	got=$(timeout $((CLOUD_SSH + 60)) vmtui ssh web --timeout $CLOUD_SSH -- cat /etc/hostname </dev/null 2>$D/ssh.err | tr -d '\r')
 	rc=$?
 	diag - "cloud: from vmtui start to ssh's answer $(($(cut -d. -f1 /proc/uptime) - ct0)) s"
 	if [ "$got" = web ]; then
-		res cloud-ssh ok "vmtui ssh web --user debian -- cat /etc/hostname printed '$got' (the VM's recorded login: '$(cloud_json login)')"
+		res cloud-ssh ok "vmtui ssh web -- cat /etc/hostname printed '$got' as '$(cloud_json login)'"
 	else
 		res cloud-ssh fail "vmtui ssh exit $rc printed '$got': $(tail -n 3 $D/ssh.err); vmtui list: $(cloud_state)"
 		cloud_diag cloud-ssh
