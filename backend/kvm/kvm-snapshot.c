@@ -268,6 +268,23 @@ static int kvm_snap_begin(struct backend *be, const char *name, const char *snap
 	return r < 0 ? r : kvm_get_def(be, name, def, err);
 }
 
+/*
+ * The same, for a verb (create, revert) that the original of linked
+ * clones is refused, as libvirt's is: a revert would write the disks they
+ * read through.
+ */
+static int kvm_snap_begin_base(struct backend *be, const char *name, const char *snap,
+			       const char *verb, struct vm_def **def, struct vmt_error *err)
+{
+	int r = kvm_snap_begin(be, name, snap, def, err);
+
+	if (r == 0 && (r = store_link_check_base(be->store, (*def)->uuid, name, verb, err)) < 0) {
+		vm_def_free(*def);
+		*def = NULL;
+	}
+	return r;
+}
+
 int kvm_snapshot_create(struct backend *be, const char *name, const char *snap,
 			const char *description, struct vmt_error *err)
 {
@@ -275,7 +292,7 @@ int kvm_snapshot_create(struct backend *be, const char *name, const char *snap,
 	struct vm_snapshot s = { 0 };
 	struct vm_def *def;
 	char *dir = NULL, *vmdir = NULL;
-	int r = kvm_snap_begin(be, name, snap, &def, err);
+	int r = kvm_snap_begin_base(be, name, snap, "take snapshots of", &def, err);
 
 	if (r < 0)
 		return r;
@@ -318,7 +335,7 @@ int kvm_snapshot_revert(struct backend *be, const char *name, const char *snap,
 	struct vm_snapshot s;
 	struct vm_def *def;
 	char *dir, *machine;
-	int r = kvm_snap_begin(be, name, snap, &def, err);
+	int r = kvm_snap_begin_base(be, name, snap, "revert", &def, err);
 
 	if (r < 0)
 		return r;
