@@ -174,13 +174,17 @@ int kvm_clone_start_warm(struct backend *be, const struct vm_def *def, bool *don
 	*done = true;
 	machine = kvm_snapshot_machine(kvm_be(be), sc.base_uuid, sc.snapshot);
 	r = kvm_start_runner(be, def, machine, false, err);
+	/*
+	 * Tried once, whatever came of it: a snapshot that does not fit (its
+	 * VM was edited before the clone was made) would refuse every start.
+	 */
+	if (store_snapclone_cool(be->store, def->uuid, &e) < 0)
+		LOG_WARN("kvm: %s: %s", def->name, e.msg);
 	if (r < 0) {
 		orig = kvm_clone_vm_name(be, sc.base_uuid);
-		r = vmt_error_prefix(err, "its first start continues snapshot %s of %s", sc.snapshot,
-				     orig);
+		r = vmt_error_prefix(err, "%s could not go on from snapshot %s of %s (its next start "
+				     "boots it from its disks)", def->name, sc.snapshot, orig);
 		free(orig);
-	} else if (store_snapclone_cool(be->store, def->uuid, &e) < 0) {
-		LOG_WARN("kvm: %s: %s", def->name, e.msg);
 	} else {
 		LOG_INFO("kvm: %s started from snapshot %s of %s", def->name, sc.snapshot,
 			 sc.base_uuid);

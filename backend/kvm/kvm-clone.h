@@ -18,8 +18,9 @@ int kvm_clone_disks(const char *imgdir, const char *snapdir, struct backend_clon
 /*
  * When def is a clone of a running machine's snapshot that has not
  * started yet, start its runner from that snapshot's machine file, with
- * def's own disks and cards, and record the start: *done then says so.
- * Otherwise nothing is done, for a boot as any other.
+ * def's own disks and cards: *done then says so. That is tried once: the
+ * next start boots, whether this one started or not. Otherwise nothing
+ * is done, for a boot as any other.
  */
 int kvm_clone_start_warm(struct backend *be, const struct vm_def *def, bool *done,
 			 struct vmt_error *err);

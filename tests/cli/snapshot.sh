@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/cli/lib.sh"
 need_probe
 [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "cannot open /dev/kvm"
-at_exit 'for vm in s1 w1 w2 p1 o1; do "$VMTUI" destroy $vm >/dev/null 2>&1; done'
+at_exit 'for vm in s1 w1 w2 w3 p1 o1; do "$VMTUI" destroy $vm >/dev/null 2>&1; done'
 
 # The last count the probe in VM $1 (s1) printed, from a console read to its end.
 last_count() {
@@ -140,6 +140,19 @@ counts_in_order "$TMPD/w2" || fail "w2's second start is not a boot counting fro
 grep -q "probe: count n=$at " "$TMPD/w2" && grep "probe: count n=$at " "$TMPD/w2" | tr -d '\r' | cmp -s - "$TMPD/line" &&
 	fail "w2's second start continued the snapshot again"
 [ "$(show_get s1 'j["snapshot_clones"]')" = "['w1', 'w2']" ] || fail "show s1 does not name the clones of its snapshots"
+
+# A clone of a snapshot whose VM was edited since (here while it runs)
+# has the new definition, which the snapshot's machine does not fit: the
+# runner refuses it with the reason, once, and the clone then boots.
+expect 0 "$VMTUI" edit s1 --memory 96
+expect_err 1 "^vmtui: clone w3 is made but did not start: w3 could not go on from snapshot live of s1 \(its next start boots it from its disks\): the snapshot is of another machine \(vcpus=2 memory_mib=64 .*\); this one is vcpus=2 memory_mib=96 " \
+	"$VMTUI" clone s1 w3 --from-snapshot live --start
+expect 0 "$VMTUI" edit s1 --memory 64
+expect 0 "$VMTUI" start w3
+count_past 2 w3
+"$VMTUI" console w3 </dev/null >"$TMPD/w3" 2>&1
+counts_in_order "$TMPD/w3" || fail "w3 did not boot after its snapshot was refused"
+expect 0 "$VMTUI" delete w3 --force --remove-disks
 
 # The snapshot stays while clones read through it, and so does its VM.
 clone_state >"$TMPD/before"
