@@ -67,22 +67,20 @@ static char *kvm_clone_base(const char *snapdir, const struct backend_clone *req
 }
 
 /* What disk i of the clone is made as: a copy, an overlay on the original's or on the snapshot's. */
-static enum backend_clone_disk kvm_clone_how(const struct backend_clone *req, const char *backing)
+static enum backend_clone_disk kvm_clone_how(const struct backend_clone *req, bool overlay,
+					     const char *backing)
 {
-	if (req->snapshot)
-		return BACKEND_CLONE_SNAPSHOT;
-	if (req->linked)
-		return BACKEND_CLONE_LINKED;
+	if (overlay)
+		return req->snapshot ? BACKEND_CLONE_SNAPSHOT : BACKEND_CLONE_LINKED;
 	return backing ? BACKEND_CLONE_CHAINED : BACKEND_CLONE_COPIED;
 }
 
 /* Disk i of the clone: a copy of base, or an overlay on it; what it did in req->how[i]. */
 static int kvm_clone_disk(const char *imgdir, struct backend_clone *req, size_t i,
-			  const char *base, struct vmt_error *err)
+			  const char *base, bool overlay, struct vmt_error *err)
 {
 	const struct vm_disk *o = &req->orig->disks[i];
 	struct vm_disk *d = &req->def->disks[i];
-	bool overlay = req->linked || req->snapshot;
 	enum vm_disk_format format = overlay ? VM_DISK_FORMAT_QCOW2 : o->format;
 	char *backing = overlay ? NULL : image_backing_name(base, o->format);
 	char *path;
@@ -104,7 +102,7 @@ static int kvm_clone_disk(const char *imgdir, struct backend_clone *req, size_t 
 		free(backing);
 		return vmt_error_prefix(err, "disk %zu", i + 1);
 	}
-	req->how[i] = kvm_clone_how(req, backing);
+	req->how[i] = kvm_clone_how(req, overlay, backing);
 	free(backing);
 	LOG_INFO("kvm: %s disk %zu of %s (%s) to %s for %s", overlay ? "overlaid" : "copied",
 		 i + 1, req->name, base, path, req->def->name);
@@ -122,16 +120,27 @@ int kvm_clone_disks(const char *imgdir, const char *snapdir, struct backend_clon
 	size_t i;
 
 	for (i = 0; i < req->def->n_disks && r == 0; i++) {
+		const struct vm_disk *o = &req->orig->disks[i];
 		char *base;
 
 		req->how[i] = BACKEND_CLONE_SHARED;
+		/*
+		 * The snapshot's machine has the original's cloud-init seed,
+		 * which the original deletes once it has booted: a copy.
+		 */
+		if (req->snapshot && o->path && str_eq(o->path, req->orig->image.seed)) {
+			r = kvm_clone_disk(imgdir, req, i, o->path, false, err);
+			if (r == 0)
+				vm_def_set_str(&req->def->image.seed, req->def->disks[i].path);
+			continue;
+		}
 		/* Shared with the original, so never the clone's to delete. */
-		if (kvm_clone_shares(&req->orig->disks[i])) {
+		if (kvm_clone_shares(o)) {
 			req->def->disks[i].created = false;
 			continue;
 		}
 		base = kvm_clone_base(snapdir, req, i, err);
-		r = base ? kvm_clone_disk(imgdir, req, i, base, err)
+		r = base ? kvm_clone_disk(imgdir, req, i, base, req->linked || req->snapshot, err)
 			 : vmt_error_prefix(err, "disk %zu", i + 1);
 		free(base);
 	}

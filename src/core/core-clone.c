@@ -168,7 +168,7 @@ static bool core_clone_fresh(struct vm_def *def, const struct vm_def *orig)
  * listen on one port, and the clone is meant to run beside the original.
  */
 static struct vm_def *core_clone_def(struct backend *be, const struct vm_def *orig,
-				     const char *new_name)
+				     const char *new_name, bool from_snapshot)
 {
 	struct vm_def *def = vm_def_copy(orig);
 
@@ -179,7 +179,14 @@ static struct vm_def *core_clone_def(struct backend *be, const struct vm_def *or
 		def->nics[i].mac[0] = '\0';
 		vm_def_set_str(&def->nics[i].forwards, NULL);
 	}
-	core_image_cloned(def);
+	/*
+	 * A snapshot's machine has the original's cloud-init seed: the clone
+	 * keeps the disk (the backend copies it), and takes its own kernel.
+	 */
+	if (from_snapshot)
+		vm_def_set_str(&def->image.boot_stamp, NULL);
+	else
+		core_image_cloned(def);
 	do
 		core_bind_def(be, def);
 	while (!core_clone_fresh(def, orig));
@@ -335,7 +342,7 @@ static int core_clone_any(struct core *c, struct backend *be, const char *name,
 		vm_def_free(orig);
 		return r;
 	}
-	def = core_clone_def(be, orig, new_name);
+	def = core_clone_def(be, orig, new_name, snap != NULL);
 	r = core_clone_make(c, be, orig, def, snap, flags & CORE_CLONE_LINKED, err);
 	vm_def_free(orig);
 	if (r == 0 && (flags & CORE_CLONE_START) &&

@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/cli/lib.sh"
 need_probe
 [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "cannot open /dev/kvm"
-at_exit 'for vm in s1 w1 w2 w3 p1 o1; do "$VMTUI" destroy $vm >/dev/null 2>&1; done'
+at_exit 'for vm in s1 w1 w2 w3 ci cw p1 o1; do "$VMTUI" destroy $vm >/dev/null 2>&1; done'
 
 # The last count the probe in VM $1 (s1) printed, from a console read to its end.
 last_count() {
@@ -180,6 +180,35 @@ expect 0 "$VMTUI" delete w1 --force --remove-disks
 expect 0 "$VMTUI" delete w2 --force --remove-disks
 expect 0 "$VMTUI" show s1 --json
 [ "$(json_get 'j["snapshot_clones"]')" = "[]" ] || fail "deleted clones still hold s1's snapshots"
+
+# A VM made from a cloud image runs its first boot with its cloud-init
+# seed, which its next start drops and deletes: a warm clone of it keeps a
+# copy, since the snapshot's machine has that disk. (The seed is marked
+# in the store as create --image marks it: a cloud image's own kernel
+# does not boot on this host.)
+head -c 65536 /dev/urandom >"$TMPD/seed.iso"
+expect 0 "$VMTUI" create ci --kernel "$PROBE" --memory 64 --cmdline probe.count --disk "$TMPD/seed.iso,readonly"
+"$PYTHON3" - "$VMTUI_DB" "$(show_get ci 'j["uuid"]')" "$TMPD/seed.iso" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+host = db.execute("SELECT host FROM vms WHERE uuid = ?", (sys.argv[2],)).fetchone()[0]
+db.execute("INSERT INTO images (vm_host, vm_uuid, source, seed) VALUES (?, ?, 'test', ?)",
+           (host, sys.argv[2], sys.argv[3]))
+db.commit()
+PY
+expect 0 "$VMTUI" start ci
+count_past 2 ci
+expect 0 "$VMTUI" snapshot ci create first
+cp "$TMPD/seed.iso" "$TMPD/seed.kept"
+expect 0 "$VMTUI" clone ci cw --from-snapshot first --start
+seed=$(show_get cw 'j["disks"][0]["path"]')
+[ "$seed" != "$TMPD/seed.iso" ] && cmp -s "$seed" "$TMPD/seed.kept" || fail "the warm clone has no copy of the seed: $seed"
+[ "$(show_get cw 'j["image"]["seed"]')" = "$seed" ] || fail "the warm clone's seed is not its copy"
+count_past 2 cw
+expect 0 "$VMTUI" delete cw --force --remove-disks
+[ -f "$seed" ] && fail "the clone's copy of the seed outlived it"
+expect 0 "$VMTUI" snapshot ci delete first
+expect 0 "$VMTUI" delete ci --force
 
 # A paused VM: reverted to, it is paused again.
 expect 0 "$VMTUI" pause s1
