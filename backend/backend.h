@@ -180,11 +180,13 @@ enum backend_clone_disk {
 	/* A copy that, as the original's image did, reads through a backing file. */
 	BACKEND_CLONE_CHAINED,
 	BACKEND_CLONE_LINKED,	/* a qcow2 overlay reading through the original's image */
+	/* A qcow2 overlay reading through the snapshot's copy of the original's disk. */
+	BACKEND_CLONE_SNAPSHOT,
 };
 
 /* What a backend's clone is asked to make, and what it says it made. */
 struct backend_clone {
-	const char *name;		/* the VM to copy; it is shut off */
+	const char *name;		/* the VM to copy; shut off unless snapshot is set */
 	const struct vm_def *orig;	/* its definition */
 	/*
 	 * The new VM: orig with its new name, UUID and MACs. The backend
@@ -192,6 +194,15 @@ struct backend_clone {
 	 */
 	struct vm_def *def;
 	bool linked;			/* overlays on the original's disks, not copies */
+	/*
+	 * Not NULL: clone from this snapshot of the VM instead (which may
+	 * run meanwhile): each writable disk an overlay on the snapshot's
+	 * copy, which the snapshot keeps unchanged. Backends with
+	 * clone_snapshots only.
+	 */
+	const char *snapshot;
+	/* Filled in: the snapshot holds a running machine, for the clone's first start. */
+	bool warm;
 	enum backend_clone_disk *how;	/* def->n_disks entries, filled in */
 };
 
@@ -211,6 +222,12 @@ struct backend_ops {
 	 * undefine on the hypervisor's side, and a VM cannot go missing there.
 	 */
 	bool defs_in_store;
+	/*
+	 * Its clone takes a snapshot (struct backend_clone's), and the
+	 * first start of a clone made from a running machine's snapshot
+	 * continues that machine (kvm:///).
+	 */
+	bool clone_snapshots;
 
 	int (*open)(struct backend *be, struct vmt_error *err);
 	void (*close)(struct backend *be);

@@ -102,6 +102,21 @@ CREATE TABLE links (
 
 CREATE INDEX links_by_base ON links (base_uuid);
 
+-- The VM clone_uuid was cloned from the snapshot named snapshot of the VM
+-- base_uuid (schema 7): its writable disks are overlays reading through
+-- that snapshot's copies, so vmtui refuses to delete the snapshot (or its
+-- VM, which takes its snapshots along) while the clone exists. warm: the
+-- snapshot holds a running machine and the clone has not started yet: its
+-- first start continues that machine. No foreign keys, as for links.
+CREATE TABLE snapshot_clones (
+	clone_uuid TEXT PRIMARY KEY CHECK (length(clone_uuid) = 36),
+	base_uuid  TEXT NOT NULL CHECK (length(base_uuid) = 36),
+	snapshot   TEXT NOT NULL CHECK (length(snapshot) >= 1),
+	warm       INTEGER NOT NULL DEFAULT 0 CHECK (warm IN (0, 1))
+);
+
+CREATE INDEX snapshot_clones_by_base ON snapshot_clones (base_uuid, snapshot);
+
 -- What vmtui did to which VM, when, and how it went. Not tied to vms by a
 -- foreign key: the history of a deleted VM stays.
 CREATE TABLE events (

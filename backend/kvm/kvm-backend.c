@@ -291,6 +291,8 @@ static int kvm_validate(struct backend *be, const struct vm_def *def,
 	if (def->virt_type)
 		return vmt_error_set(err, -EINVAL, "virt-type: kvm:/// VMs run on /dev/kvm: "
 				     "the domain type is libvirt's");
+	if (old && kvm_clone_check_edit(be, def, old, err) < 0)
+		return err ? err->code : -EINVAL;
 	/* A new VM from a cloud image boots the image's kernel, found as it is defined. */
 	if (!def->kernel && def->image.source && !old)
 		return 0;
@@ -389,9 +391,16 @@ static int kvm_clone(struct backend *be, struct backend_clone *req,
 		     struct vmt_error *err)
 {
 	struct kvm_be *k = kvm_be(be);
-	int r = mkdir_p(k->imgdir, 0700, err);
+	char *snapdir = NULL;
+	int r = req->snapshot ? kvm_snapshot_base(be, req->orig, req->snapshot, &snapdir,
+						  &req->warm, err) : 0;
 
-	return r < 0 ? r : kvm_clone_disks(k->imgdir, req, err);
+	if (r == 0)
+		r = mkdir_p(k->imgdir, 0700, err);
+	if (r == 0)
+		r = kvm_clone_disks(k->imgdir, snapdir, req, err);
+	free(snapdir);
+	return r;
 }
 
 static int kvm_remove_storage(struct backend *be, const struct vm_def *def,
@@ -556,13 +565,14 @@ static int kvm_start_fresh(struct backend *be, struct vm_def *def, struct vmt_er
 static int kvm_start(struct backend *be, const char *name, struct vmt_error *err)
 {
 	struct vm_def *def;
+	bool warm;
 	int r = kvm_get_def(be, name, &def, err);
 
 	if (r < 0)
 		return r;
 	if (kvm_is_active(be, name))
 		r = vmt_error_set(err, -EBUSY, "VM %s is already running", name);
-	else
+	else if ((r = kvm_clone_start_warm(be, def, &warm, err)) == 0 && !warm)
 		r = kvm_start_fresh(be, def, err);
 	vm_def_free(def);
 	return r;
@@ -996,6 +1006,7 @@ const struct backend_ops kvm_backend_ops = {
 	.name = "kvm",
 	.default_disk_format = VM_DISK_FORMAT_RAW,
 	.defs_in_store = true,
+	.clone_snapshots = true,
 	.open = kvm_open,
 	.close = kvm_close,
 	.limits = kvm_limits,

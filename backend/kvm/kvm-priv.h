@@ -59,5 +59,16 @@ int kvm_snapshot_revert(struct backend *be, const char *name, const char *snap,
 int kvm_snapshot_delete(struct backend *be, const char *name, const char *snap,
 			struct vmt_error *err);
 int kvm_snapshots_remove(struct kvm_be *k, const char *uuid, struct vmt_error *err);
+/*
+ * Snapshot snap of def as the base of a clone: *dir its folder (the
+ * caller's), where kvm_snapshot_disk(*dir, i) is the copy of def's
+ * writable disk i; *warm when it holds a running or paused machine
+ * (kvm_snapshot_machine). err says why when there is no such snapshot.
+ */
+int kvm_snapshot_base(struct backend *be, const struct vm_def *def, const char *snap,
+		      char **dir, bool *warm, struct vmt_error *err);
+char *kvm_snapshot_disk(const char *dir, size_t i);
+/* The runner's machine file of snapshot snap of the VM uuid (newly allocated). */
+char *kvm_snapshot_machine(struct kvm_be *k, const char *uuid, const char *snap);
 
 #endif

@@ -210,7 +210,7 @@ static int kvm_snap_copy_disks(const struct vm_def *def, const char *dir, bool s
 
 		if (!kvm_snap_disk_kept(&def->disks[i]))
 			continue;
-		copy = xasprintf("%s/disk%zu", dir, i);
+		copy = kvm_snapshot_disk(dir, i);
 		if (!save && access(copy, F_OK) < 0)
 			r = vmt_error_set(err, -EIO, "the snapshot has no copy of disk %zu (%s): the VM's "
 					  "disks changed since it was taken", i, def->disks[i].path);
@@ -268,6 +268,23 @@ static int kvm_snap_begin(struct backend *be, const char *name, const char *snap
 	return r < 0 ? r : kvm_get_def(be, name, def, err);
 }
 
+/*
+ * The same, for a verb (create, revert) that the original of linked
+ * clones is refused, as libvirt's is: a revert would write the disks they
+ * read through.
+ */
+static int kvm_snap_begin_base(struct backend *be, const char *name, const char *snap,
+			       const char *verb, struct vm_def **def, struct vmt_error *err)
+{
+	int r = kvm_snap_begin(be, name, snap, def, err);
+
+	if (r == 0 && (r = store_link_check_base(be->store, (*def)->uuid, name, verb, err)) < 0) {
+		vm_def_free(*def);
+		*def = NULL;
+	}
+	return r;
+}
+
 int kvm_snapshot_create(struct backend *be, const char *name, const char *snap,
 			const char *description, struct vmt_error *err)
 {
@@ -275,7 +292,7 @@ int kvm_snapshot_create(struct backend *be, const char *name, const char *snap,
 	struct vm_snapshot s = { 0 };
 	struct vm_def *def;
 	char *dir = NULL, *vmdir = NULL;
-	int r = kvm_snap_begin(be, name, snap, &def, err);
+	int r = kvm_snap_begin_base(be, name, snap, "take snapshots of", &def, err);
 
 	if (r < 0)
 		return r;
@@ -318,7 +335,7 @@ int kvm_snapshot_revert(struct backend *be, const char *name, const char *snap,
 	struct vm_snapshot s;
 	struct vm_def *def;
 	char *dir, *machine;
-	int r = kvm_snap_begin(be, name, snap, &def, err);
+	int r = kvm_snap_begin_base(be, name, snap, "revert", &def, err);
 
 	if (r < 0)
 		return r;
@@ -402,6 +419,50 @@ int kvm_snapshot_delete(struct backend *be, const char *name, const char *snap,
 	free(vmdir);
 	vm_def_free(def);
 	return r;
+}
+
+int kvm_snapshot_base(struct backend *be, const struct vm_def *def, const char *snap,
+		      char **dir, bool *warm, struct vmt_error *err)
+{
+	struct kvm_be *k = kvm_be(be);
+	struct vm_snapshot s;
+	char *machine;
+	int r = kvm_snap_name_check(snap, err);
+
+	*dir = NULL;
+	*warm = false;
+	if (r < 0)
+		return r;
+	*dir = kvm_snap_dir(k, def->uuid, snap);
+	if (!kvm_snap_read(*dir, &s)) {
+		free(*dir);
+		*dir = NULL;
+		return vmt_error_set(err, -EIO, "VM %s has no snapshot named %s", def->name, snap);
+	}
+	machine = xasprintf("%s/machine", *dir);
+	*warm = s.state != VM_STATE_SHUTOFF;
+	if (*warm && access(machine, R_OK) < 0)
+		r = vmt_error_set(err, -EIO, "snapshot %s of %s has lost its machine file", snap,
+				  def->name);
+	free(machine);
+	free(s.name);
+	free(s.description);
+	free(s.parent);
+	if (r < 0) {
+		free(*dir);
+		*dir = NULL;
+	}
+	return r;
+}
+
+char *kvm_snapshot_disk(const char *dir, size_t i)
+{
+	return xasprintf("%s/disk%zu", dir, i);
+}
+
+char *kvm_snapshot_machine(struct kvm_be *k, const char *uuid, const char *snap)
+{
+	return xasprintf("%s/%s/%s/machine", k->snapdir, uuid, snap);
 }
 
 int kvm_snapshots_remove(struct kvm_be *k, const char *uuid, struct vmt_error *err)

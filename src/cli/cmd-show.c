@@ -40,13 +40,30 @@ static const char *show_backing(const struct core_vm_detail *d, size_t i)
 	return NULL;
 }
 
+static void show_json_names(struct json_writer *w, const char *key, char **names, size_t n)
+{
+	json_key(w, key);
+	json_array_begin(w);
+	for (size_t i = 0; i < n; i++)
+		json_string(w, names[i]);
+	json_array_end(w);
+}
+
 static void show_json_clones(struct json_writer *w, const struct core_vm_detail *d)
 {
-	json_key(w, "linked_clones");
-	json_array_begin(w);
-	for (size_t i = 0; i < d->n_clones; i++)
-		json_string(w, d->clones[i]);
-	json_array_end(w);
+	show_json_names(w, "linked_clones", d->clones, d->n_clones);
+	show_json_names(w, "snapshot_clones", d->snapshot_clones, d->n_snapshot_clones);
+	json_key(w, "from_snapshot");
+	if (!d->origin.snapshot) {
+		json_null(w);
+		return;
+	}
+	json_object_begin(w);
+	json_kv_string(w, "vm", d->origin_vm);
+	json_kv_string(w, "vm_uuid", d->origin.base_uuid);
+	json_kv_string(w, "snapshot", d->origin.snapshot);
+	json_kv_bool(w, "first_start_continues", d->origin.warm);
+	json_object_end(w);
 }
 
 static void show_json_disks(struct json_writer *w, const struct core_vm_detail *dt)
@@ -359,6 +376,13 @@ static void show_text(const struct core_vm_detail *d, const char *uri, const cha
 	show_displays(d);
 	for (size_t i = 0; i < d->n_clones; i++)
 		printf("%-12s %s\n", i ? "" : "Clones:", d->clones[i]);
+	for (size_t i = 0; i < d->n_snapshot_clones; i++)
+		printf("%-12s %s (from a snapshot)\n", i || d->n_clones ? "" : "Clones:",
+		       d->snapshot_clones[i]);
+	if (d->origin.snapshot)
+		printf("%-12s snapshot %s of %s%s\n", "Cloned from:", d->origin.snapshot,
+		       d->origin_vm ? d->origin_vm : d->origin.base_uuid,
+		       d->origin.warm ? "; its first start continues the snapshot's machine" : "");
 	show_field("Group:", def->group);
 	show_field("Notes:", def->notes);
 	show_field("Managed:", d->managed ? "yes (vmtui keeps its definition)"

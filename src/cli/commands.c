@@ -29,11 +29,17 @@ const struct cli_command cli_commands[] = {
 	{ "delete", "NAME [--remove-disks] [--force]", "undefine a VM and forget it",
 	  "      --remove-disks     also delete its disk images\n"
 	  "  -f, --force            destroy it first if it is running\n", cmd_delete },
-	{ "clone", "NAME NEW [--linked] [--start]",
-	  "copy a shut-off VM as NEW (new UUID and MACs)",
+	{ "clone", "NAME NEW [OPTIONS]",
+	  "copy a shut-off VM, or a snapshot of one, as NEW (new UUID and MACs)",
 	  "      --linked           make each disk a qcow2 overlay on the original's\n"
 	  "                         (the original is then kept read-only and is not\n"
 	  "                         deleted while the clone exists); else copy it\n"
+	  "      --from-snapshot SNAP\n"
+	  "                         from the snapshot SNAP of NAME (which may run),\n"
+	  "                         each disk an overlay on the snapshot's (kept while\n"
+	  "                         the clone exists); from a running VM's snapshot\n"
+	  "                         the clone's first start goes on where it was\n"
+	  "                         (kvm:///)\n"
 	  "      --start            start the clone once it is made\n"
 	  "  (read-only disks and CD-ROMs are shared; port forwards are not copied)\n",
 	  cmd_clone },

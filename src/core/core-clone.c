@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* core-clone.c: clone a shut-off VM (copies or linked overlays), and keep a linked clone's original read-only. */
+/* core-clone.c: clone a shut-off VM (copies or linked overlays) or a snapshot, keep a linked clone's original read-only and a snapshot clone's snapshot. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -11,10 +11,56 @@
 #include "src/lib/log.h"
 #include "src/lib/util.h"
 
+int core_check_snapshot_free(struct core *c, const char *uuid, const char *name,
+			     const char *snap, struct vmt_error *err)
+{
+	char **names = NULL, *list;
+	size_t n = 0;
+	int r = store_snapclone_clones(c->store, uuid, snap, &names, &n, err);
+
+	if (r < 0 || n == 0) {
+		store_names_free(names, n);
+		return r;
+	}
+	list = str_join(names, n, ", ");
+	if (snap)
+		r = vmt_error_set(err, -EBUSY, "snapshot %s of %s is the base of the clone%s %s, made "
+				  "from it: vmtui does not delete it until %s deleted", snap, name,
+				  n > 1 ? "s" : "", list, n > 1 ? "they are" : "that is");
+	else
+		r = vmt_error_set(err, -EBUSY, "VM %s has snapshots that the clone%s %s %s made from: "
+				  "vmtui does not delete it, nor its snapshots, until %s deleted",
+				  name, n > 1 ? "s" : "", list, n > 1 ? "were" : "was",
+				  n > 1 ? "they are" : "that is");
+	free(list);
+	store_names_free(names, n);
+	return r;
+}
+
 int core_check_not_base(struct core *c, const char *uuid, const char *name,
 			const char *verb, struct vmt_error *err)
 {
-	return store_link_check_base(c->store, uuid, name, verb, err);
+	int r = store_link_check_base(c->store, uuid, name, verb, err);
+
+	/* A VM's snapshots go with it, and clones made from them read through them. */
+	if (r == 0 && str_eq(verb, "delete"))
+		r = core_check_snapshot_free(c, uuid, name, NULL, err);
+	return r;
+}
+
+bool core_clone_is_warm(struct core *c, struct backend *be, const char *name)
+{
+	struct store_snapclone sc;
+	struct vm_def *def;
+	bool warm = false;
+
+	if (store_vm_get(c->store, be->host, name, &def, NULL) < 0)
+		return false;
+	if (store_snapclone_get(c->store, def->uuid, &sc, NULL) == 0)
+		warm = sc.warm;
+	store_snapclone_done(&sc);
+	vm_def_free(def);
+	return warm;
 }
 
 static bool core_def_uses(const struct vm_def *def, const char *path)
@@ -122,7 +168,7 @@ static bool core_clone_fresh(struct vm_def *def, const struct vm_def *orig)
  * listen on one port, and the clone is meant to run beside the original.
  */
 static struct vm_def *core_clone_def(struct backend *be, const struct vm_def *orig,
-				     const char *new_name)
+				     const char *new_name, bool from_snapshot)
 {
 	struct vm_def *def = vm_def_copy(orig);
 
@@ -133,7 +179,14 @@ static struct vm_def *core_clone_def(struct backend *be, const struct vm_def *or
 		def->nics[i].mac[0] = '\0';
 		vm_def_set_str(&def->nics[i].forwards, NULL);
 	}
-	core_image_cloned(def);
+	/*
+	 * A snapshot's machine has the original's cloud-init seed: the clone
+	 * keeps the disk (the backend copies it), and takes its own kernel.
+	 */
+	if (from_snapshot)
+		vm_def_set_str(&def->image.boot_stamp, NULL);
+	else
+		core_image_cloned(def);
 	do
 		core_bind_def(be, def);
 	while (!core_clone_fresh(def, orig));
@@ -164,9 +217,43 @@ static bool core_clone_link(const struct vm_def *orig, const struct vm_def *def,
 	return false;
 }
 
+/*
+ * The snapshot the clone keeps: the one it is made from, or, for a copy
+ * of an overlay on a snapshot's disk (a copy of a clone made from a
+ * snapshot), the one the original keeps.
+ */
+static int core_clone_snapshot_keep(struct core *c, const struct vm_def *orig,
+				    const struct vm_def *def, const struct backend_clone *req,
+				    struct vmt_error *err)
+{
+	struct store_snapclone sc = { .snapshot = (char *)req->snapshot, .warm = req->warm };
+	bool chained = false;
+	int r;
+
+	if (req->snapshot) {
+		memcpy(sc.base_uuid, orig->uuid, sizeof(sc.base_uuid));
+		memcpy(sc.clone_uuid, def->uuid, sizeof(sc.clone_uuid));
+		return store_snapclone_add(c->store, &sc, err);
+	}
+	for (size_t i = 0; i < def->n_disks; i++)
+		chained |= req->how[i] == BACKEND_CLONE_CHAINED;
+	if (!chained)
+		return 0;
+	r = store_snapclone_get(c->store, orig->uuid, &sc, err);
+	if (r == -ENOENT)
+		return 0;
+	memcpy(sc.clone_uuid, def->uuid, sizeof(sc.clone_uuid));
+	/* A copy boots from its disks: the warm start was the original's. */
+	sc.warm = false;
+	if (r == 0)
+		r = store_snapclone_add(c->store, &sc, err);
+	store_snapclone_done(&sc);
+	return r;
+}
+
 /* Store the clone and its links in one transaction. */
 static int core_clone_store(struct core *c, const struct vm_def *orig, struct vm_def *def,
-			    const enum backend_clone_disk *how, struct vmt_error *err)
+			    const struct backend_clone *req, struct vmt_error *err)
 {
 	struct store_link *inherited = NULL, link;
 	size_t n_inherited = 0;
@@ -178,9 +265,11 @@ static int core_clone_store(struct core *c, const struct vm_def *orig, struct vm
 	if (r == 0)
 		r = store_link_list(c->store, orig->uuid, &inherited, &n_inherited, err);
 	for (size_t i = 0; i < def->n_disks && r == 0; i++)
-		if (core_clone_link(orig, def, i, how[i], inherited, n_inherited, &link))
+		if (core_clone_link(orig, def, i, req->how[i], inherited, n_inherited, &link))
 			r = store_link_add(c->store, &link, err);
 	store_link_list_free(inherited, n_inherited);
+	if (r == 0)
+		r = core_clone_snapshot_keep(c, orig, def, req, err);
 	if (r == 0)
 		return store_commit(c->store, err);
 	store_rollback(c->store);
@@ -195,20 +284,23 @@ static void core_clone_undo(struct backend *be, const struct vm_def *def)
 	core_undo_images(be, def);
 }
 
-/* Make the clone of orig as def; recorded in the history of both. */
+/* Make the clone of orig (or of its snapshot snap) as def; recorded in the history of both. */
 static int core_clone_make(struct core *c, struct backend *be, const struct vm_def *orig,
-			   struct vm_def *def, bool linked, struct vmt_error *err)
+			   struct vm_def *def, const char *snap, bool linked,
+			   struct vmt_error *err)
 {
 	struct backend_clone req = {
-		.name = orig->name, .orig = orig, .def = def, .linked = linked,
+		.name = orig->name, .orig = orig, .def = def, .linked = linked, .snapshot = snap,
 		.how = xcalloc(def->n_disks + 1, sizeof(*req.how)),
 	};
-	char *to = xasprintf("%sclone to %s", linked ? "linked " : "", def->name);
-	char *of = xasprintf("%sclone of %s", linked ? "linked " : "", orig->name);
+	char *from = snap ? xasprintf(" from snapshot %s", snap) : xstrdup("");
+	char *to = xasprintf("%sclone to %s%s", linked ? "linked " : "", def->name, from);
+	char *of = xasprintf("%sclone of %s%s", linked ? "linked " : "", orig->name, from);
 	int r = backend_clone(be, &req, err);
 
+	free(from);
 	if (r == 0) {
-		r = core_clone_store(c, orig, def, req.how, err);
+		r = core_clone_store(c, orig, def, &req, err);
 		if (r < 0)
 			core_clone_undo(be, def);
 	}
@@ -221,23 +313,37 @@ static int core_clone_make(struct core *c, struct backend *be, const struct vm_d
 	return r;
 }
 
-int core_clone(struct core *c, struct backend *be, const char *name,
-	       const char *new_name, unsigned flags, struct vm_def **out,
-	       struct vmt_error *err)
+/* A snapshot to clone from is the backend's: one that cannot is refused before anything. */
+static int core_clone_check_snapshot(struct backend *be, const char *snap, struct vmt_error *err)
+{
+	if (!snap || be->ops->clone_snapshots)
+		return 0;
+	return vmt_error_set(err, -EINVAL, "--from-snapshot: %s cannot clone from a snapshot: %s "
+			     "keeps a snapshot inside the VM's own disk images and has no call that "
+			     "makes a new VM from another's snapshot (kvm:/// can)", be->uri,
+			     be->ops->name);
+}
+
+static int core_clone_any(struct core *c, struct backend *be, const char *name,
+			  const char *new_name, const char *snap, unsigned flags,
+			  struct vm_def **out, struct vmt_error *err)
 {
 	struct vm_def *orig = NULL, *def;
-	int r = core_clone_check_name(c, be, new_name, err);
+	int r = core_clone_check_snapshot(be, snap, err);
 
 	if (r == 0)
-		r = core_get_def(c, be, name, &orig, err);
+		r = core_clone_check_name(c, be, new_name, err);
 	if (r == 0)
+		r = core_get_def(c, be, name, &orig, err);
+	/* A snapshot is taken already: the original may run and write its own disks meanwhile. */
+	if (r == 0 && !snap)
 		r = core_clone_check_state(c, be, name, err);
 	if (r < 0) {
 		vm_def_free(orig);
 		return r;
 	}
-	def = core_clone_def(be, orig, new_name);
-	r = core_clone_make(c, be, orig, def, flags & CORE_CLONE_LINKED, err);
+	def = core_clone_def(be, orig, new_name, snap != NULL);
+	r = core_clone_make(c, be, orig, def, snap, flags & CORE_CLONE_LINKED, err);
 	vm_def_free(orig);
 	if (r == 0 && (flags & CORE_CLONE_START) &&
 	    core_action(c, be, BACKEND_START, new_name, err) < 0)
@@ -247,4 +353,18 @@ int core_clone(struct core *c, struct backend *be, const char *name,
 	else
 		vm_def_free(def);
 	return r;
+}
+
+int core_clone(struct core *c, struct backend *be, const char *name,
+	       const char *new_name, unsigned flags, struct vm_def **out,
+	       struct vmt_error *err)
+{
+	return core_clone_any(c, be, name, new_name, NULL, flags, out, err);
+}
+
+int core_clone_snapshot(struct core *c, struct backend *be, const char *name, const char *snap,
+			const char *new_name, unsigned flags, struct vm_def **out,
+			struct vmt_error *err)
+{
+	return core_clone_any(c, be, name, new_name, snap, flags & ~CORE_CLONE_LINKED, out, err);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "src/core/core.h"
+#include "src/core/core-priv.h"
 #include "src/lib/log.h"
 #include "src/lib/util.h"
 
@@ -72,8 +73,13 @@ int core_snapshot_revert(struct core *c, struct backend *be, const char *name,
 int core_snapshot_delete(struct core *c, struct backend *be, const char *name,
 			 const char *snap, struct vmt_error *err)
 {
-	int r = backend_snapshot_delete(be, name, snap, err);
+	char uuid[37];
+	int r;
 
+	core_vm_uuid(c, be, name, uuid);
+	r = uuid[0] ? core_check_snapshot_free(c, uuid, name, snap, err) : 0;
+	if (r == 0)
+		r = backend_snapshot_delete(be, name, snap, err);
 	core_snapshot_event(c, be, name, "delete", snap, r, err);
 	return r;
 }

@@ -42,7 +42,8 @@ void core_image_after_start(struct core *c, struct backend *be, const char *name
 /* core-clone.c */
 /*
  * -EBUSY, naming them, when linked clones read through the disks of the
- * VM uuid (called name): vmtui does not verb it ("start", "delete").
+ * VM uuid (called name): vmtui does not verb it ("start", "delete");
+ * nor delete it while clones made from its snapshots exist.
  */
 int core_check_not_base(struct core *c, const char *uuid, const char *name,
 			const char *verb, struct vmt_error *err);
@@ -52,5 +53,14 @@ int core_check_not_base(struct core *c, const char *uuid, const char *name,
  * deleting def's disks may delete.
  */
 struct vm_def *core_own_disks(struct core *c, const char *host, const struct vm_def *def);
+/*
+ * -EBUSY, naming them, when clones made from the snapshot snap of the VM
+ * uuid (called name; NULL: from any of its snapshots) exist: they read
+ * through it, and it is not deleted.
+ */
+int core_check_snapshot_free(struct core *c, const char *uuid, const char *name,
+			     const char *snap, struct vmt_error *err);
+/* Whether name is a clone whose first start is to continue its snapshot's machine. */
+bool core_clone_is_warm(struct core *c, struct backend *be, const char *name);
 
 #endif

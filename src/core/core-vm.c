@@ -380,7 +380,8 @@ int core_action(struct core *c, struct backend *be, enum backend_action a,
 
 	if (r == 0)
 		r = core_handle_missing(c, be, a == BACKEND_START, name, err);
-	if (r == 0 && a == BACKEND_START)
+	/* A clone's first start from its snapshot's machine has that machine's devices. */
+	if (r == 0 && a == BACKEND_START && !core_clone_is_warm(c, be, name))
 		r = core_image_before_start(c, be, name, err);
 	if (r == 0)
 		r = backend_action(be, a, name, err);
@@ -447,6 +448,24 @@ int core_import(struct core *c, struct backend *be, const char *text,
 	return r;
 }
 
+/* The snapshot out's VM was cloned from, and the clones made from its own snapshots. */
+static int core_show_snapshots(struct core *c, struct backend *be, struct core_vm_detail *out,
+			       struct vmt_error *err)
+{
+	struct vm_def *base;
+	int r = store_snapclone_get(c->store, out->def->uuid, &out->origin, err);
+
+	if (r == 0 && store_vm_get_uuid(c->store, be->host, out->origin.base_uuid, &base,
+					NULL) == 0) {
+		out->origin_vm = xstrdup(base->name);
+		vm_def_free(base);
+	}
+	if (r == 0 || r == -ENOENT)
+		r = store_snapclone_clones(c->store, out->def->uuid, NULL, &out->snapshot_clones,
+					   &out->n_snapshot_clones, err);
+	return r;
+}
+
 int core_show(struct core *c, struct backend *be, const char *name,
 	      struct core_vm_detail *out, struct vmt_error *err)
 {
@@ -467,6 +486,8 @@ int core_show(struct core *c, struct backend *be, const char *name,
 		r = store_link_list(c->store, out->def->uuid, &out->links, &out->n_links, err);
 	if (r == 0)
 		r = store_link_clones(c->store, out->def->uuid, &out->clones, &out->n_clones, err);
+	if (r == 0)
+		r = core_show_snapshots(c, be, out, err);
 	if (r < 0) {
 		core_vm_detail_done(out);
 		return r;
@@ -500,5 +521,8 @@ void core_vm_detail_done(struct core_vm_detail *d)
 	vm_display_list_free(d->displays, d->n_displays);
 	store_link_list_free(d->links, d->n_links);
 	store_names_free(d->clones, d->n_clones);
+	store_snapclone_done(&d->origin);
+	free(d->origin_vm);
+	store_names_free(d->snapshot_clones, d->n_snapshot_clones);
 	memset(d, 0, sizeof(*d));
 }

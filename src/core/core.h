@@ -81,6 +81,11 @@ struct core_vm_detail {
 	size_t n_links;
 	char **clones;			/* the linked clones reading through its disks */
 	size_t n_clones;
+	/* The snapshot it was cloned from (origin.snapshot NULL: none), and that snapshot's VM. */
+	struct store_snapclone origin;
+	char *origin_vm;		/* NULL when the store has it no more */
+	char **snapshot_clones;		/* the clones made from its snapshots */
+	size_t n_snapshot_clones;
 };
 
 int core_show(struct core *c, struct backend *be, const char *name,
@@ -155,6 +160,18 @@ enum {
 int core_clone(struct core *c, struct backend *be, const char *name,
 	       const char *new_name, unsigned flags, struct vm_def **out,
 	       struct vmt_error *err);
+/*
+ * As core_clone, from the snapshot snap of name instead (name may run):
+ * each writable disk a qcow2 overlay on the snapshot's copy of it (the
+ * snapshot then stays, and so does name, while the clone exists), the
+ * read-only ones shared. When the snapshot holds a running or paused
+ * machine, the clone's first start continues it, with the clone's own
+ * disks and MACs; it runs. -EINVAL when the backend cannot clone from a
+ * snapshot (be->ops->clone_snapshots). CORE_CLONE_LINKED is implied.
+ */
+int core_clone_snapshot(struct core *c, struct backend *be, const char *name, const char *snap,
+			const char *new_name, unsigned flags, struct vm_def **out,
+			struct vmt_error *err);
 /* Start, shut down, ... (a missing libvirt domain is defined again to start). */
 int core_action(struct core *c, struct backend *be, enum backend_action a,
 		const char *name, struct vmt_error *err);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* store-link.c: which disks of linked clones read through which VM's disks. */
+/* store-link.c: which disks of linked clones read through which VM's disks, and which clones were made from which snapshot. */
 #include "config.h"
 
 #include <stdio.h>
@@ -81,9 +81,9 @@ void store_link_list_free(struct store_link *links, size_t n)
 	free(links);
 }
 
-/* The first column of sql's rows, with its one parameter bound to arg; none on failure. */
+/* The first column of sql's rows, its parameters bound to arg and (when it has two) arg2; none on failure. */
 static int store_names_query(struct store *st, const char *sql, const char *arg,
-			     char ***names, size_t *n, struct vmt_error *err)
+			     const char *arg2, char ***names, size_t *n, struct vmt_error *err)
 {
 	char **list = NULL;
 	size_t cap = 0, count = 0;
@@ -96,6 +96,8 @@ static int store_names_query(struct store *st, const char *sql, const char *arg,
 	if (r < 0)
 		return r;
 	store_bind_text(stmt, 1, arg);
+	if (sqlite3_bind_parameter_count(stmt) >= 2)
+		store_bind_text(stmt, 2, arg2);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		list = xgrow(list, &cap, count, sizeof(*list));
 		list[count++] = store_column_text(stmt, 0);
@@ -120,7 +122,7 @@ int store_link_clones(struct store *st, const char *base_uuid, char ***names,
 		"SELECT DISTINCT vms.name FROM links JOIN vms ON vms.uuid = links.clone_uuid"
 		" WHERE links.base_uuid = ? AND links.shared = 0 ORDER BY vms.name";
 
-	return store_names_query(st, sql, base_uuid, names, n, err);
+	return store_names_query(st, sql, base_uuid, NULL, names, n, err);
 }
 
 int store_image_users(struct store *st, const char *base, char ***names, size_t *n,
@@ -130,7 +132,7 @@ int store_image_users(struct store *st, const char *base, char ***names, size_t 
 		"SELECT DISTINCT vms.name FROM images JOIN vms ON vms.uuid = images.vm_uuid"
 		" AND vms.host = images.vm_host WHERE images.base = ? ORDER BY vms.name";
 
-	return store_names_query(st, sql, base, names, n, err);
+	return store_names_query(st, sql, base, NULL, names, n, err);
 }
 
 int store_link_check_base(struct store *st, const char *base_uuid, const char *name,
@@ -159,4 +161,89 @@ void store_names_free(char **names, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+}
+
+int store_snapclone_add(struct store *st, const struct store_snapclone *sc,
+			struct vmt_error *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO snapshot_clones (clone_uuid, base_uuid, snapshot, warm)"
+		" VALUES (?, ?, ?, ?)";
+	sqlite3_stmt *stmt;
+	int r;
+
+	if (!uuid_is_valid(sc->clone_uuid) || !uuid_is_valid(sc->base_uuid) ||
+	    str_empty(sc->snapshot))
+		return vmt_error_set(err, -EINVAL, "a clone made from a snapshot needs its UUID, "
+				     "the UUID of the snapshot's VM and the snapshot's name");
+	r = store_prepare(st, sql, &stmt, err);
+	if (r < 0)
+		return r;
+	store_bind_text(stmt, 1, sc->clone_uuid);
+	store_bind_text(stmt, 2, sc->base_uuid);
+	store_bind_text(stmt, 3, sc->snapshot);
+	sqlite3_bind_int(stmt, 4, sc->warm);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		r = store_fail(st, err, "recording a clone made from a snapshot");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int store_snapclone_get(struct store *st, const char *clone_uuid, struct store_snapclone *out,
+			struct vmt_error *err)
+{
+	static const char sql[] =
+		"SELECT base_uuid, snapshot, warm FROM snapshot_clones WHERE clone_uuid = ?";
+	sqlite3_stmt *stmt;
+	int r = store_prepare(st, sql, &stmt, err), rc;
+
+	memset(out, 0, sizeof(*out));
+	if (r < 0)
+		return r;
+	store_bind_text(stmt, 1, clone_uuid);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		snprintf(out->clone_uuid, sizeof(out->clone_uuid), "%s", clone_uuid);
+		snprintf(out->base_uuid, sizeof(out->base_uuid), "%s",
+			 (const char *)sqlite3_column_text(stmt, 0));
+		out->snapshot = store_column_text(stmt, 1);
+		out->warm = sqlite3_column_int(stmt, 2) != 0;
+	} else if (rc == SQLITE_DONE) {
+		r = vmt_error_set(err, -ENOENT, "VM %s was not cloned from a snapshot", clone_uuid);
+	} else {
+		r = store_fail(st, err, "reading a clone made from a snapshot");
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+void store_snapclone_done(struct store_snapclone *sc)
+{
+	free(sc->snapshot);
+	memset(sc, 0, sizeof(*sc));
+}
+
+int store_snapclone_cool(struct store *st, const char *clone_uuid, struct vmt_error *err)
+{
+	sqlite3_stmt *stmt;
+	int r = store_prepare(st, "UPDATE snapshot_clones SET warm = 0 WHERE clone_uuid = ?",
+			      &stmt, err);
+
+	if (r < 0)
+		return r;
+	store_bind_text(stmt, 1, clone_uuid);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		r = store_fail(st, err, "recording a clone's first start");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int store_snapclone_clones(struct store *st, const char *base_uuid, const char *snapshot,
+			   char ***names, size_t *n, struct vmt_error *err)
+{
+	static const char sql[] =
+		"SELECT DISTINCT vms.name FROM snapshot_clones s JOIN vms ON vms.uuid = s.clone_uuid"
+		" WHERE s.base_uuid = ?1 AND (?2 IS NULL OR s.snapshot = ?2) ORDER BY vms.name";
+
+	return store_names_query(st, sql, base_uuid, snapshot, names, n, err);
 }

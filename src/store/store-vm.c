@@ -491,6 +491,8 @@ int store_vm_delete(struct store *st, const char *host, const char *uuid,
 		r = store_step_done(st, stmt, err, "deleting a clone's links");
 	}
 	if (r == 0)
+		r = store_run2(st, "DELETE FROM snapshot_clones WHERE clone_uuid = ?", uuid, NULL, err);
+	if (r == 0)
 		r = store_run2(st, "DELETE FROM vms WHERE host = ? AND uuid = ?", host, uuid, err);
 	if (r == 0 && sqlite3_changes(st->db) == 0)
 		r = vmt_error_set(err, -ENOENT, "no VM with UUID %s on %s in vmtui's store",

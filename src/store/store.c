@@ -100,6 +100,13 @@ static const char *const store_migrations[] = {
 	" PRIMARY KEY (vm_host, vm_uuid),"
 	" FOREIGN KEY (vm_host, vm_uuid) REFERENCES vms (host, uuid)"
 	" ON DELETE CASCADE ON UPDATE CASCADE);",
+	/* 6 to 7: clones made from a snapshot, which keep it. */
+	"CREATE TABLE snapshot_clones ("
+	" clone_uuid TEXT PRIMARY KEY CHECK (length(clone_uuid) = 36),"
+	" base_uuid TEXT NOT NULL CHECK (length(base_uuid) = 36),"
+	" snapshot TEXT NOT NULL CHECK (length(snapshot) >= 1),"
+	" warm INTEGER NOT NULL DEFAULT 0 CHECK (warm IN (0, 1)));"
+	"CREATE INDEX snapshot_clones_by_base ON snapshot_clones (base_uuid, snapshot);",
 	NULL
 };
 

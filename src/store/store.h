@@ -11,7 +11,7 @@
 #include "src/model/vmdef.h"
 
 /* The schema version this vmtui writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /*
  * VMs are keyed by their host's identity (struct backend's host) and UUID.
@@ -58,7 +58,7 @@ int store_vm_get_uuid(struct store *st, const char *host, const char *uuid,
 int store_vm_list(struct store *st, const char *host, struct vm_def ***out,
 		  size_t *n, struct vmt_error *err);
 void store_vm_list_free(struct vm_def **defs, size_t n);
-/* -ENOENT when there is no such VM. Its links as a clone go with it. */
+/* -ENOENT when there is no such VM. Its links as a clone (and to a snapshot) go with it. */
 int store_vm_delete(struct store *st, const char *host, const char *uuid,
 		    struct vmt_error *err);
 /*
@@ -104,6 +104,35 @@ int store_link_clones(struct store *st, const char *base_uuid, char ***names,
 int store_link_check_base(struct store *st, const char *base_uuid, const char *name,
 			  const char *verb, struct vmt_error *err);
 void store_names_free(char **names, size_t n);
+
+/*
+ * The VM clone_uuid was cloned from the snapshot named snapshot of the VM
+ * base_uuid: the snapshot stays while the clone exists. warm: its first
+ * start is still to come and continues the snapshot's running machine.
+ */
+struct store_snapclone {
+	char clone_uuid[37];
+	char base_uuid[37];
+	char *snapshot;		/* owned */
+	bool warm;
+};
+
+/* Record it; part of the caller's transaction when it has one. */
+int store_snapclone_add(struct store *st, const struct store_snapclone *sc,
+			struct vmt_error *err);
+/* The record of clone_uuid into *out (store_snapclone_done); -ENOENT when it has none. */
+int store_snapclone_get(struct store *st, const char *clone_uuid, struct store_snapclone *out,
+			struct vmt_error *err);
+void store_snapclone_done(struct store_snapclone *sc);
+/* clone_uuid has had its first start (or may no longer have that one): it is not warm. */
+int store_snapclone_cool(struct store *st, const char *clone_uuid, struct vmt_error *err);
+/*
+ * The names of the stored VMs cloned from the snapshot snapshot of
+ * base_uuid (NULL: from any of its snapshots), in name order; *names is
+ * the caller's (store_names_free).
+ */
+int store_snapclone_clones(struct store *st, const char *base_uuid, const char *snapshot,
+			   char ***names, size_t *n, struct vmt_error *err);
 /* The VMs whose first disk reads through the cloud image base (their image record's). */
 int store_image_users(struct store *st, const char *base, char ***names, size_t *n,
 		      struct vmt_error *err);

@@ -117,6 +117,10 @@ expect_err 1 "^vmtui: VM orig is the original of the linked clone lin, which rea
 expect_err 1 "^vmtui: VM orig is the original of the linked clone lin, .* does not delete it until that is deleted" \
 	"$VMTUI" delete orig
 expect_err 1 "does not delete it" "$VMTUI" delete orig --remove-disks
+expect_err 1 "^vmtui: VM orig is the original of the linked clone lin, .* does not take snapshots of it" \
+	"$VMTUI" snapshot orig create s
+expect_err 1 "^vmtui: VM orig is the original of the linked clone lin, .* does not revert it" \
+	"$VMTUI" snapshot orig revert s
 defs | diff "$TMPD/before" - || fail "a refused start or delete changed something"
 cmp "$TMPD/orig-disk1.before" "$(show orig 'j["disks"][1]["path"]')" || fail "the linked clone wrote its original's disk"
 

@@ -478,7 +478,7 @@ START_TEST(test_migrate_from_4)
 	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; DROP INDEX links_by_base; DROP TABLE links;"
+	raw_sql(path, "DROP TABLE snapshot_clones; DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; DROP INDEX links_by_base; DROP TABLE links;"
 		" PRAGMA user_version = 4;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	add_link(st, b, a);
@@ -541,7 +541,7 @@ START_TEST(test_migrate_from_5)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; PRAGMA user_version = 5;");
+	raw_sql(path, "DROP TABLE snapshot_clones; DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; PRAGMA user_version = 5;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_get(st, "kvm:///", "a", &got, &err), 0);
 	ck_assert_ptr_null(got->image.source);
@@ -554,6 +554,99 @@ START_TEST(test_migrate_from_5)
 	store_close(st);
 	vm_def_free(a);
 	free(path);
+}
+END_TEST
+
+/* Schema 6 had no clones from snapshots: its VMs and links stay, and such clones can be kept from then on. */
+START_TEST(test_migrate_from_6)
+{
+	char *path = xasprintf("%s/old6.db", check_tmpdir);
+	struct vm_def *a = make_def("a", "kvm:///"), *b = make_def("b", "kvm:///");
+	struct store_snapclone sc = { .snapshot = (char *)"s1" }, got;
+	struct store_link *links;
+	struct store *st;
+	struct vmt_error err;
+	size_t n;
+
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
+	add_link(st, b, a);
+	store_close(st);
+	raw_sql(path, "DROP TABLE snapshot_clones; PRAGMA user_version = 6;");
+	ck_assert_int_eq(store_open(path, &st, &err), 0);
+	ck_assert_int_eq(store_link_list(st, b->uuid, &links, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	store_link_list_free(links, n);
+	memcpy(sc.clone_uuid, b->uuid, sizeof(sc.clone_uuid));
+	memcpy(sc.base_uuid, a->uuid, sizeof(sc.base_uuid));
+	ck_assert_int_eq(store_snapclone_add(st, &sc, &err), 0);
+	ck_assert_int_eq(store_snapclone_get(st, b->uuid, &got, &err), 0);
+	ck_assert_str_eq(got.snapshot, "s1");
+	store_snapclone_done(&got);
+	store_close(st);
+	vm_def_free(a);
+	vm_def_free(b);
+	free(path);
+}
+END_TEST
+
+/*
+ * A clone made from a snapshot names it until the clone is deleted; it is
+ * warm until its first start; the snapshot's VM is not linked by it.
+ */
+START_TEST(test_snapclones)
+{
+	struct store *st = open_mem();
+	struct vm_def *a = make_def("a", "kvm:///"), *b = make_def("b", "kvm:///");
+	struct vm_def *c = make_def("c", "kvm:///");
+	struct store_snapclone sc = { .snapshot = (char *)"live", .warm = true }, got;
+	struct vmt_error err;
+	char **names;
+	size_t n;
+
+	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
+	ck_assert_int_eq(store_vm_save(st, c, &err), 0);
+	memcpy(sc.base_uuid, a->uuid, sizeof(sc.base_uuid));
+	ck_assert_int_eq(store_snapclone_add(st, &sc, &err), -EINVAL);
+	memcpy(sc.clone_uuid, c->uuid, sizeof(sc.clone_uuid));
+	ck_assert_int_eq(store_snapclone_add(st, &sc, &err), 0);
+	memcpy(sc.clone_uuid, b->uuid, sizeof(sc.clone_uuid));
+	sc.snapshot = (char *)"off";
+	sc.warm = false;
+	ck_assert_int_eq(store_snapclone_add(st, &sc, &err), 0);
+	ck_assert_int_eq(store_snapclone_get(st, a->uuid, &got, &err), -ENOENT);
+	ck_assert_int_eq(store_snapclone_get(st, c->uuid, &got, &err), 0);
+	ck_assert_str_eq(got.base_uuid, a->uuid);
+	ck_assert_str_eq(got.snapshot, "live");
+	ck_assert(got.warm);
+	store_snapclone_done(&got);
+	/* A save of the clone keeps it; the first start cools it. */
+	ck_assert_int_eq(store_vm_save(st, c, &err), 0);
+	ck_assert_int_eq(store_snapclone_cool(st, c->uuid, &err), 0);
+	ck_assert_int_eq(store_snapclone_get(st, c->uuid, &got, &err), 0);
+	ck_assert(!got.warm);
+	store_snapclone_done(&got);
+	ck_assert_int_eq(store_snapclone_clones(st, a->uuid, NULL, &names, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(names[0], "b");
+	ck_assert_str_eq(names[1], "c");
+	store_names_free(names, n);
+	ck_assert_int_eq(store_snapclone_clones(st, a->uuid, "live", &names, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(names[0], "c");
+	store_names_free(names, n);
+	ck_assert_int_eq(store_link_check_base(st, a->uuid, "a", "start", &err), 0);
+	ck_assert_int_eq(store_vm_delete(st, "kvm:///", c->uuid, &err), 0);
+	ck_assert_int_eq(store_snapclone_get(st, c->uuid, &got, &err), -ENOENT);
+	ck_assert_int_eq(store_snapclone_clones(st, a->uuid, "live", &names, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	store_names_free(names, n);
+	vm_def_free(a);
+	vm_def_free(b);
+	vm_def_free(c);
+	store_close(st);
 }
 END_TEST
 
@@ -590,7 +683,7 @@ START_TEST(test_migrate_from_3)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; DROP INDEX links_by_base; DROP TABLE links;"
+	raw_sql(path, "DROP TABLE snapshot_clones; DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; DROP INDEX links_by_base; DROP TABLE links;"
 		" ALTER TABLE vms DROP COLUMN autostart;"
 		" PRAGMA user_version = 3;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
@@ -817,6 +910,8 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_migrate_from_3);
 	tcase_add_test(tc, test_migrate_from_4);
 	tcase_add_test(tc, test_migrate_from_5);
+	tcase_add_test(tc, test_migrate_from_6);
+	tcase_add_test(tc, test_snapclones);
 	tcase_add_test(tc, test_image_record);
 	tcase_add_test(tc, test_links);
 	tcase_add_test(tc, test_event_query);
