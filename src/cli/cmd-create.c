@@ -146,7 +146,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	const char *name = NULL;
 	uint64_t image_size = 0;
 	struct vm_limits lim;
-	char note[160];
+	char note[160] = "";
 	bool done;
 	int r = create_parse(cmd, argc, argv, &o, &name, &done);
 

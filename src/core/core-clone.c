@@ -338,6 +338,8 @@ static int core_clone_any(struct core *c, struct backend *be, const char *name,
 	/* A snapshot is taken already: the original may run and write its own disks meanwhile. */
 	if (r == 0 && !snap)
 		r = core_clone_check_state(c, be, name, err);
+	if (r == 0 && !snap)
+		r = core_image_check_clone(orig, err);
 	if (r < 0) {
 		vm_def_free(orig);
 		return r;

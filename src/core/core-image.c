@@ -311,6 +311,17 @@ int core_create_image(struct core *c, struct backend *be, struct vm_def *def,
 	return r;
 }
 
+int core_image_check_clone(const struct vm_def *def, struct vmt_error *err)
+{
+	size_t last = def->n_disks - 1;
+
+	if (!def->image.seed || !def->n_disks || str_eq(def->disks[last].path, def->image.seed))
+		return 0;
+	return vmt_error_set(err, -EBUSY, "%s still has its cloud-init seed among its disks: start "
+			     "it once (the next start drops the seed), or remove the seed with edit "
+			     "--remove-disk, then clone it", def->name);
+}
+
 void core_image_cloned(struct vm_def *def)
 {
 	/* The seed is the original's: a clone of a configured disk needs none. */

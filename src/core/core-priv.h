@@ -31,6 +31,11 @@ int core_store_define(struct core *c, struct backend *be, struct vm_def *def,
  * and due to take its own kernel from its disk at its first start.
  */
 void core_image_cloned(struct vm_def *def);
+/*
+ * -EBUSY unless a clone can leave def's seed out: the disks of a clone
+ * pair with the original's by position, so the seed must come last.
+ */
+int core_image_check_clone(const struct vm_def *def, struct vmt_error *err);
 /* After define: def->image.seed names the seed where the backend put it, not the file it came from. */
 void core_image_placed(struct vm_def *def);
 /* Before a start: a VM that booted once with its cloud-init seed is redefined without it. */
