@@ -464,6 +464,10 @@ START_TEST(test_links)
 }
 END_TEST
 
+/* What schemas 6 (image records, virt_type) and 7 (clones from snapshots) added, undone. */
+#define UNDO_TO_5 \
+	"DROP TABLE snapshot_clones; DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; "
+
 /* Schema 4 had no links: its VMs stay as they were, and links can be kept from then on. */
 START_TEST(test_migrate_from_4)
 {
@@ -478,7 +482,7 @@ START_TEST(test_migrate_from_4)
 	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, b, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP TABLE snapshot_clones; DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; DROP INDEX links_by_base; DROP TABLE links;"
+	raw_sql(path, UNDO_TO_5 "DROP INDEX links_by_base; DROP TABLE links;"
 		" PRAGMA user_version = 4;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	add_link(st, b, a);
@@ -541,7 +545,7 @@ START_TEST(test_migrate_from_5)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, a, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP TABLE snapshot_clones; DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; PRAGMA user_version = 5;");
+	raw_sql(path, UNDO_TO_5 "PRAGMA user_version = 5;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_get(st, "kvm:///", "a", &got, &err), 0);
 	ck_assert_ptr_null(got->image.source);
@@ -683,7 +687,7 @@ START_TEST(test_migrate_from_3)
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
 	ck_assert_int_eq(store_vm_save(st, def, &err), 0);
 	store_close(st);
-	raw_sql(path, "DROP TABLE snapshot_clones; DROP TABLE images; ALTER TABLE vms DROP COLUMN virt_type; DROP INDEX links_by_base; DROP TABLE links;"
+	raw_sql(path, UNDO_TO_5 "DROP INDEX links_by_base; DROP TABLE links;"
 		" ALTER TABLE vms DROP COLUMN autostart;"
 		" PRAGMA user_version = 3;");
 	ck_assert_int_eq(store_open(path, &st, &err), 0);
