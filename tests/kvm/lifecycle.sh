@@ -44,10 +44,13 @@ $CTL "$TMPD/lc.sock" console --expect 'paused-echo' --timeout "$LIMIT" >/dev/nul
 	fail "no echo after RESUME"
 
 # The power button: Ctrl-Alt-Del reaches the guest, which powers off.
+# The log holds the earlier console clients' lines too: wait for one more attach than it has.
+attached=$(grep -c 'console client attached' "$TMPD/lc.log")
 $CTL "$TMPD/lc.sock" console --expect 'probe: ctrl-alt-del' --timeout "$LIMIT" >"$TMPD/cad.out" &
 watcher=$!
 PIDS="$PIDS $watcher"
-$CTL wait-file "$TMPD/lc.log" 'console client attached.*' "$LIMIT" || fail "watcher did not attach"
+$CTL wait-file "$TMPD/lc.log" "(?s)(console client attached.*){$((attached + 1))}" "$LIMIT" ||
+	fail "watcher did not attach"
 [ "$($CTL "$TMPD/lc.sock" POWERDOWN)" = OK ] || fail "POWERDOWN failed"
 wait_exit $VM_PID
 [ $VM_STATUS -eq 0 ] || fail "status $VM_STATUS after poweroff"
