@@ -348,7 +348,23 @@ void core_image_placed(struct vm_def *def)
 	}
 }
 
-/* Whether the store says name has a seed that has been booted with, and name is shut off. */
+/* Whether name has snapshots (none when its backend cannot list them). */
+static bool core_image_has_snapshots(struct backend *be, const char *name)
+{
+	struct vm_snapshot *snaps;
+	size_t n;
+
+	if (backend_snapshot_list(be, name, &snaps, &n, NULL) < 0)
+		return false;
+	vm_snapshot_list_free(snaps, n);
+	return n > 0;
+}
+
+/*
+ * Whether the store says name has a seed that has been booted with, name
+ * is shut off and has no snapshots: a snapshot holds the machine with the
+ * seed attached, and one taken before the first boot needs it again.
+ */
 static bool core_image_seed_done(struct core *c, struct backend *be, const char *name)
 {
 	struct vm_def *stored;
@@ -362,7 +378,7 @@ static bool core_image_seed_done(struct core *c, struct backend *be, const char 
 		vm_info_done(&info);
 	}
 	vm_def_free(stored);
-	return done;
+	return done && !core_image_has_snapshots(be, name);
 }
 
 /* The seed has done its work at the first boot: the VM goes on without it, as virt-install's do. */

@@ -140,9 +140,20 @@ if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	seed2=$(json_get "j['disks'][1]['path']")
 	expect 0 "$VMTUI" start web2
 	at_exit '"$VMTUI" destroy web2 >/dev/null 2>&1'
+	# A snapshot holds the machine with its seed: while one exists the seed stays, so that
+	# a revert (to a running machine, or to before the first boot) finds it.
+	expect 0 "$VMTUI" snapshot web2 create first
 	expect 0 "$VMTUI" destroy web2
 	expect 0 "$VMTUI" show web2 --json
 	[ "$(json_get "j['image']['booted']")" = True ] || fail "web2 has not booted once"
+	expect 0 "$VMTUI" start web2
+	expect 0 "$VMTUI" show web2 --json
+	[ "$(json_get "len(j['disks'])")" = 2 ] || fail "the seed went while a snapshot holds it"
+	expect 0 "$VMTUI" snapshot web2 revert first
+	[ "$("$VMTUI" list --all | awk '$1 == "web2" {print $2}')" = running ] ||
+		fail "the revert to the running snapshot did not bring web2 back running"
+	expect 0 "$VMTUI" destroy web2
+	expect 0 "$VMTUI" snapshot web2 delete first
 	expect 0 "$VMTUI" start web2
 	expect 0 "$VMTUI" show web2 --json
 	[ "$(json_get "len(j['disks'])")" = 1 ] || fail "the seed is still attached after the first boot"
