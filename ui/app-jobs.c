@@ -225,7 +225,8 @@ static void ui_job_clone(struct ui *ui, struct job *job)
 	if (job->result < 0)
 		ui_status(ui, true, "%s", job->err.msg);
 	else
-		ui_status(ui, false, "cloned %s to %s%s", job->name, job->text,
+		ui_status(ui, false, "cloned %s%s%s to %s%s", job->name,
+			  job->text2 ? "'s snapshot " : "", job->text2 ? job->text2 : "", job->text,
 			  job->flags & CORE_CLONE_START ? ", and started it" : "");
 	ui_refresh_conn(ui, job->conn);
 }

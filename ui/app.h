@@ -156,7 +156,8 @@ void ui_pull_image(struct ui *ui, const char *spec);
 /* "42% of 331M 11.2M/s", "verifying 12%", ...: a download for the screen. */
 void ui_download_describe(const struct ui_download_state *s, char *buf, size_t len);
 /* The clone dialog for VM name of connection conn: the new name, full or linked, start. */
-struct ui_view *ui_view_clone_new(struct ui *ui, size_t conn, const char *name);
+/* The clone dialog for VM name, or for its snapshot snap (not NULL). */
+struct ui_view *ui_view_clone_new(struct ui *ui, size_t conn, const char *name, const char *snap);
 /*
  * A yes/no question; on yes (or on extra_key, with extra set), run(ui,
  * arg, extra) is called. arg_free(arg) runs when the question goes.

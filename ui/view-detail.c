@@ -295,7 +295,8 @@ static void ui_detail_snaps(struct ui *ui, struct ui_detail *d, int y, int h)
 		return;
 	}
 	ui_putf(y, 1, ui->cols - 2, ui->theme.attr[UI_EL_DIM],
-		"c: take a snapshot   r: revert to the selected one   x: delete it");
+		"c: take a snapshot   r: revert to the selected one   x: delete it   %s: clone from it",
+		ui_keymap_label(&ui->keys, UI_ACT_CLONE));
 	if (!d->n_snaps)
 		ui_put(y + 2, 2, ui->cols - 4, ui->theme.attr[UI_EL_DIM], "No snapshots.", false);
 	for (size_t i = 0; i < d->n_snaps && (int)i < h - 2; i++) {
@@ -431,6 +432,8 @@ static bool ui_detail_snap_key(struct ui *ui, struct ui_view *v, int key, bool i
 		ui_snap_ask(ui, v, JOB_SNAP_REVERT);
 	else if (is_char && key == 'x')
 		ui_snap_ask(ui, v, JOB_SNAP_DELETE);
+	else if (ui_keymap_is(&ui->keys, key, UI_ACT_CLONE) && d->snap_cur < d->n_snaps)
+		ui_push_view(ui, ui_view_clone_new(ui, d->conn, d->name, d->snaps[d->snap_cur].name));
 	else
 		return false;
 	return true;

@@ -90,6 +90,7 @@ static void ui_help_draw(struct ui *ui, struct ui_view *v, int y, int x, int h, 
 		"H lists what vmtui did, newest first, deleted VMs included; in a VM's details, to that VM.",
 		"Clone copies the selected VM's disks, or (linked) makes qcow2 overlays on them:",
 		"  the original then stays read-only (no start, no delete) until its clones are gone.",
+		"  In a VM's Snapshots tab it clones the selected snapshot (kvm:///): a running one goes on.",
 		"The mouse selects (double click: details), scrolls, and sorts by a column title.",
 	};
 	snprintf(text, sizeof(text),

@@ -460,7 +460,7 @@ static void ui_list_clone(struct ui *ui)
 		ui_status(ui, true, "no VM selected");
 		return;
 	}
-	ui_push_view(ui, ui_view_clone_new(ui, row->vm->conn, row->vm->vm.info.name));
+	ui_push_view(ui, ui_view_clone_new(ui, row->vm->conn, row->vm->vm.info.name, NULL));
 }
 
 static const enum ui_action ui_list_actions[] = {

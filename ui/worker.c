@@ -259,7 +259,9 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 	case JOB_DELETE:
 		return core_delete(c, be, job->name, job->flag, true, &job->err);
 	case JOB_CLONE:
-		return core_clone(c, be, job->name, job->text, job->flags, NULL, &job->err);
+		return job->text2 ? core_clone_snapshot(c, be, job->name, job->text2, job->text,
+							job->flags, NULL, &job->err)
+				  : core_clone(c, be, job->name, job->text, job->flags, NULL, &job->err);
 	case JOB_DETAIL:
 		return core_show(c, be, job->name, &job->detail, &job->err);
 	case JOB_CONSOLE:

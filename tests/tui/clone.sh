@@ -64,7 +64,7 @@ tui_keys '?'
 tui_wait 'Help: keys'
 # (scrolled to, as the list of keys is longer than the screen)
 i=0
-until tui_screen | grep -Eq 'o F5 +clone +clone the VM, full or linked \(asks a name\)'; do
+until tui_screen | grep -Eq 'o F5 +clone +clone the VM, full or linked, or a snapshot'; do
 	i=$((i + 1)); [ $i -gt 60 ] && { tui_screen; fail "the help does not name the clone key"; }
 	tui_keys Down
 	sleep 0.05
