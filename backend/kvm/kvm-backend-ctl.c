@@ -268,7 +268,7 @@ static int kvm_ctl_read_body(int fd, struct strbuf *reply)
 	}
 }
 
-int kvm_ctl_request(const char *sock, const char *req, bool body,
+int kvm_ctl_request(const char *sock, const char *req, bool body, unsigned wait_s,
 		    struct strbuf *reply, struct vmt_error *err)
 {
 	struct strbuf line;
@@ -278,6 +278,11 @@ int kvm_ctl_request(const char *sock, const char *req, bool body,
 	if (fd < 0) {
 		free(msg);
 		return fd;
+	}
+	if (wait_s) {
+		struct timeval tv = { .tv_sec = wait_s };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	}
 	strbuf_init(&line);
 	r = fd_write_all(fd, msg, strlen(msg));
@@ -371,7 +376,7 @@ int kvm_ctl_live(const char *sock, const struct vm_def *def, struct kvm_live *ou
 
 	memset(out, 0, sizeof(*out));
 	strbuf_init(&reply);
-	r = kvm_ctl_request(sock, "INFO", true, &reply, err);
+	r = kvm_ctl_request(sock, "INFO", true, 0, &reply, err);
 	for (char *line = r == 0 ? reply.buf : NULL; line && *line;) {
 		char *nl = strchr(line, '\n'), *sp;
 

@@ -40,9 +40,10 @@ int kvm_ctl_connect(const char *sock, struct vmt_error *err);
 /*
  * Send one request line; read the "OK ..." line into *reply (the text
  * after OK), and with body, the "key value" lines up to the empty line.
- * An "ERR msg" answer becomes an error with msg.
+ * An "ERR msg" answer becomes an error with msg. The answer may take
+ * wait_s seconds (0: the few seconds any quick request gets).
  */
-int kvm_ctl_request(const char *sock, const char *req, bool body,
+int kvm_ctl_request(const char *sock, const char *req, bool body, unsigned wait_s,
 		    struct strbuf *reply, struct vmt_error *err);
 
 /* What a runner runs, as its INFO tells, next to the definition it was started from. */

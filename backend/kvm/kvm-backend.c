@@ -107,7 +107,7 @@ static void kvm_refine_state(struct kvm_be *k, const char *uuid,
 	struct strbuf reply;
 
 	strbuf_init(&reply);
-	if (kvm_ctl_request(sock, "STATE", false, &reply, NULL) == 0 && reply.buf) {
+	if (kvm_ctl_request(sock, "STATE", false, 0, &reply, NULL) == 0 && reply.buf) {
 		if (str_starts_with(reply.buf, "paused"))
 			info->state = VM_STATE_PAUSED;
 		else if (str_starts_with(reply.buf, "shutting-down"))
@@ -578,9 +578,9 @@ static int kvm_start(struct backend *be, const char *name, struct vmt_error *err
 	return r;
 }
 
-/* Send one request to the runner of a running VM. */
-static int kvm_request(struct backend *be, const char *name, const char *req,
-		       bool body, struct strbuf *reply, struct vmt_error *err)
+/* Send one request to the runner of a running VM; its answer may take wait_s (0: a quick one's). */
+static int kvm_request(struct backend *be, const char *name, const char *req, bool body,
+		       unsigned wait_s, struct strbuf *reply, struct vmt_error *err)
 {
 	struct vm_def *def;
 	char *sock;
@@ -589,7 +589,7 @@ static int kvm_request(struct backend *be, const char *name, const char *req,
 	if (r < 0)
 		return r;
 	sock = kvm_sock_path(kvm_be(be), def->uuid);
-	r = kvm_ctl_request(sock, req, body, reply, err);
+	r = kvm_ctl_request(sock, req, body, wait_s, reply, err);
 	if (r == -ESRCH)
 		vmt_error_set(err, -ESRCH, "VM %s is not running", name);
 	free(sock);
@@ -597,15 +597,21 @@ static int kvm_request(struct backend *be, const char *name, const char *req,
 	return r;
 }
 
-int kvm_simple(struct backend *be, const char *name, const char *req, struct vmt_error *err)
+int kvm_simple_wait(struct backend *be, const char *name, const char *req, unsigned wait_s,
+		    struct vmt_error *err)
 {
 	struct strbuf reply;
 	int r;
 
 	strbuf_init(&reply);
-	r = kvm_request(be, name, req, false, &reply, err);
+	r = kvm_request(be, name, req, false, wait_s, &reply, err);
 	strbuf_done(&reply);
 	return r;
+}
+
+int kvm_simple(struct backend *be, const char *name, const char *req, struct vmt_error *err)
+{
+	return kvm_simple_wait(be, name, req, 0, err);
 }
 
 static int kvm_shutdown(struct backend *be, const char *name, struct vmt_error *err)
@@ -739,7 +745,7 @@ static int kvm_stats(struct backend *be, struct vm_stats **out, size_t *n,
 		struct strbuf reply;
 
 		strbuf_init(&reply);
-		if (kvm_ctl_request(sock, "STATS", true, &reply, NULL) == 0) {
+		if (kvm_ctl_request(sock, "STATS", true, 0, &reply, NULL) == 0) {
 			memcpy(s->uuid, uuids[i], sizeof(s->uuid));
 			s->time_ns = time_mono_ns();
 			s->have = VM_STATS_CPU | VM_STATS_MEM;
@@ -791,7 +797,7 @@ static int kvm_addresses(struct backend *be, const char *name, struct vm_address
 	*out = NULL;
 	*n = 0;
 	strbuf_init(&reply);
-	r = kvm_request(be, name, "INFO", true, &reply, err);
+	r = kvm_request(be, name, "INFO", true, 0, &reply, err);
 	for (const char *line = r == 0 ? reply.buf : NULL; line && *line;) {
 		unsigned nic;
 		char spec[128], *mac;

@@ -29,6 +29,9 @@ bool kvm_is_active(struct backend *be, const char *name);
 char *kvm_sock_path(struct kvm_be *k, const char *uuid);
 /* One request without a body to name's runner. */
 int kvm_simple(struct backend *be, const char *name, const char *req, struct vmt_error *err);
+/* The same, for a request whose answer may take wait_s seconds. */
+int kvm_simple_wait(struct backend *be, const char *name, const char *req, unsigned wait_s,
+		    struct vmt_error *err);
 int kvm_destroy(struct backend *be, const char *name, struct vmt_error *err);
 /* Spawn def's runner, from the snapshot file restore when not NULL, paused or not. */
 int kvm_start_runner(struct backend *be, const struct vm_def *def, const char *restore,

@@ -26,6 +26,11 @@
  * <snapdir>/<uuid>/current names the snapshot last taken or reverted to.
  */
 #define KVM_SNAP_NAME_MAX 64
+/*
+ * How long the runner may take to write its machine file: all of guest
+ * memory, seconds for a GiB on a slow disk. Only a hung runner reaches it.
+ */
+#define KVM_SNAP_WRITE_S 600
 
 static char *kvm_snap_vmdir(struct kvm_be *k, const char *uuid)
 {
@@ -244,7 +249,7 @@ static int kvm_snap_take_live(struct backend *be, const struct vm_def *def, cons
 	}
 	if (!paused && (r = kvm_simple(be, def->name, "PAUSE", err)) < 0)
 		goto out;
-	r = kvm_simple(be, def->name, req, err);
+	r = kvm_simple_wait(be, def->name, req, KVM_SNAP_WRITE_S, err);
 	if (r == 0)
 		r = kvm_snap_copy_disks(def, dir, true, err);
 	if (!paused) {
