@@ -345,7 +345,9 @@ static int core_clone_any(struct core *c, struct backend *be, const char *name,
 		return r;
 	}
 	def = core_clone_def(be, orig, new_name, snap != NULL);
-	r = core_clone_make(c, be, orig, def, snap, flags & CORE_CLONE_LINKED, err);
+	r = core_image_clone_forward(c, be, def, err);
+	if (r == 0)
+		r = core_clone_make(c, be, orig, def, snap, flags & CORE_CLONE_LINKED, err);
 	vm_def_free(orig);
 	if (r == 0 && (flags & CORE_CLONE_START) &&
 	    core_action(c, be, BACKEND_START, new_name, err) < 0)

@@ -335,6 +335,16 @@ void core_image_cloned(struct vm_def *def)
 	def->image.boot_stamp = NULL;
 }
 
+int core_image_clone_forward(struct core *c, struct backend *be, struct vm_def *def,
+			     struct vmt_error *err)
+{
+	struct vm_limits lim;
+
+	if (!def->image.source || backend_limits(be, &lim, NULL) < 0 || !lim.port_forwards)
+		return 0;
+	return core_image_ssh_forward(c, be, def, err);
+}
+
 void core_image_placed(struct vm_def *def)
 {
 	for (size_t i = 0; i < def->n_disks; i++) {

@@ -36,6 +36,12 @@ void core_image_cloned(struct vm_def *def);
  * pair with the original's by position, so the seed must come last.
  */
 int core_image_check_clone(const struct vm_def *def, struct vmt_error *err);
+/*
+ * A clone of a cloud image VM gets an SSH forward of its own (the
+ * original's stays with it), so that vmtui ssh reaches the clone too.
+ */
+int core_image_clone_forward(struct core *c, struct backend *be, struct vm_def *def,
+			     struct vmt_error *err);
 /* After define: def->image.seed names the seed where the backend put it, not the file it came from. */
 void core_image_placed(struct vm_def *def);
 /* Before a start: a VM that booted once with its cloud-init seed is redefined without it. */

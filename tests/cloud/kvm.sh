@@ -84,6 +84,12 @@ port_of() {
 p1=$(port_of web)
 p2=$(port_of web2)
 [ "$p1" != "$p2" ] || fail "both VMs forward the same host port: $p1"
+# A clone gets an SSH forward of its own, for vmtui ssh to reach it beside the original.
+expect 0 "$VMTUI" clone web web-c
+p3=$(port_of web-c)
+[ -n "$p3" ] && [ "$p3" != "$p1" ] && [ "$p3" != "$p2" ] || fail "the clone forwards port '$p3' (web $p1, web2 $p2)"
+[ "$(port_of web)" = "$p1" ] || fail "the clone changed the original's forward"
+expect 0 "$VMTUI" delete web-c --remove-disks
 
 # The user's own user-data goes in as it is; the key still goes in through the meta-data.
 printf '#cloud-config\nruncmd:\n  - echo vmtui-user-data-marker\n' >"$TMPD/user-data"
