@@ -645,6 +645,8 @@ cloud_ssh() {
 }
 
 cloud_seed() {
+	# The seed stays while the VM has snapshots (each holds it): the warm one goes first.
+	vmtui snapshot web delete warm >/dev/null 2>&1
 	ct0=$(cut -d. -f1 /proc/uptime)
 	vmtui shutdown web >$D/cloud.out 2>&1
 	how="vmtui shutdown"
@@ -667,18 +669,95 @@ cloud_seed() {
 	vmtui destroy web >/dev/null 2>&1
 }
 
+# cloud_run VM CMD...: CMD's output on VM over vmtui ssh, its errors in $D/VM.ssh.err.
+cloud_run() {
+	vm=$1
+	shift
+	timeout 360 vmtui ssh "$vm" --timeout 300 -- "$@" </dev/null 2>$D/$vm.ssh.err | tr -d '\r'
+}
+
+# cloud_port VM: the host port VM's user network forwards to its SSH.
+cloud_port() { vmtui show "$1" --json 2>/dev/null | grep -o '"host_port":[0-9]*' | head -n 1 | cut -d: -f2; }
+
+cloud_took() { echo $(($(cut -d. -f1 /proc/uptime) - $1)); }
+
+# A snapshot of the running guest holds its memory and its disk at one
+# instant: after the revert the guest goes on from there, the same boot
+# (its boot_id) with what it had then in memory (/dev/shm, a tmpfs) and on
+# disk, and without the files written after the snapshot.
+cloud_snap() {
+	boot0=$(cloud_run web sh -c 'echo one >before && echo one >/dev/shm/mem-before && sync && cat /proc/sys/kernel/random/boot_id')
+	ct0=$(cut -d. -f1 /proc/uptime)
+	out=$(vmtui snapshot web create warm 2>&1)
+	rc=$?
+	diag - "cloud: vmtui snapshot create of the running 1 GiB guest took $(cloud_took $ct0) s"
+	if [ $rc != 0 ] || [ -z "$boot0" ]; then
+		res cloud-snap fail "vmtui snapshot web create warm exit $rc: $out; boot_id '$boot0'"
+		return 1
+	fi
+	cloud_run web sh -c 'echo two >after && echo two >/dev/shm/mem-after && sync' >/dev/null
+	ct0=$(cut -d. -f1 /proc/uptime)
+	out=$(vmtui snapshot web revert warm 2>&1)
+	rc=$?
+	diag - "cloud: vmtui snapshot revert took $(cloud_took $ct0) s"
+	ct0=$(cut -d. -f1 /proc/uptime)
+	boot1=$(cloud_run web cat /proc/sys/kernel/random/boot_id)
+	diag - "cloud: from the revert to ssh's answer $(cloud_took $ct0) s"
+	home=$(cloud_run web ls | paste -sd' ' -)
+	shm=$(cloud_run web ls /dev/shm | paste -sd' ' -)
+	st=$(cloud_state)
+	if [ $rc = 0 ] && [ "$boot1" = "$boot0" ] && [ "$home" = before ] && [ "$shm" = mem-before ] &&
+		echo "$st" | grep -q running; then
+		res cloud-snap ok "after the revert: the same boot_id $boot1, home '$home', /dev/shm '$shm'; vmtui list: $st"
+	else
+		res cloud-snap fail "vmtui snapshot revert exit $rc: $out; boot_id '$boot1' (before: $boot0), home '$home', /dev/shm '$shm' ($(tail -n 2 $D/web.ssh.err)); vmtui list: $st"
+		cloud_diag cloud-snap
+		return 1
+	fi
+}
+
+# A clone made from the warm snapshot goes on from it beside the original:
+# its own SSH port, its own overlay disk.
+cloud_clone() {
+	ct0=$(cut -d. -f1 /proc/uptime)
+	out=$(vmtui clone web web2 --from-snapshot warm --start 2>&1)
+	rc=$?
+	diag - "cloud: vmtui clone --from-snapshot --start took $(cloud_took $ct0) s"
+	if [ $rc != 0 ]; then
+		res cloud-clone fail "vmtui clone web web2 --from-snapshot warm --start exit $rc: $out"
+		return
+	fi
+	got=$(cloud_run web2 sh -c 'echo clone >only-clone && sync && ls' | paste -sd' ' -)
+	web=$(cloud_run web ls | paste -sd' ' -)
+	st="$(cloud_state); $(vmtui list --all 2>&1 | awk '$1 == "web2"' | sed 's/  */ /g')"
+	fw="web $(cloud_port web), web2 $(cloud_port web2)"
+	if [ "$got" = "before only-clone" ] && [ "$web" = before ] && [ "$(cloud_port web)" != "$(cloud_port web2)" ] &&
+		[ "$(echo "$st" | grep -o running | wc -l)" = 2 ]; then
+		res cloud-clone ok "web2 answered '$got'; web's home '$web'; SSH ports $fw; vmtui list: $st"
+	else
+		res cloud-clone fail "web2 answered '$got' ($(tail -n 2 $D/web2.ssh.err)); web's home '$web'; ports $fw; vmtui list: $st"
+	fi
+	vmtui destroy web2 >/dev/null 2>&1
+	vmtui delete web2 --force --remove-disks >/dev/null 2>&1
+}
+
 group_cloud() {
-	ids="cloud-create cloud-ssh cloud-seed"
+	ids="cloud-create cloud-ssh cloud-snap cloud-clone cloud-seed"
 	if ! cloud_env; then
 		fail_ids "$ids" "cannot set up the cloud disk /dev/vda or the key: $(cat $D/mount.err)"
 		return
 	fi
 	cloud_create || { fail_ids "cloud-ssh cloud-seed" "no VM was created"; return; }
 	if cloud_ssh; then
+		if cloud_snap; then
+			cloud_clone
+		else
+			fail_ids cloud-clone "the snapshot did not revert"
+		fi
 		cloud_seed
 	else
 		vmtui destroy web >/dev/null 2>&1
-		fail_ids cloud-seed "the VM never answered on SSH"
+		fail_ids "cloud-snap cloud-clone cloud-seed" "the VM never answered on SSH"
 	fi
 	umount $C
 }
