@@ -144,6 +144,13 @@ disk_verify() {
 }
 
 main_net() {
+	# L2's nc ends once its token is in L2's socket buffer, not in L1's server.
+	late=0
+	while [ "$(tr -d '\r\n' <$D/tcp.got)" != "$token" ] && [ $late -lt 20 ]; do
+		sleep 1
+		late=$((late + 1))
+	done
+	[ $late = 0 ] || diag tcp "L1's server had the token $late s after L2 was ready"
 	got=$(tr -d '\r\n' <$D/tcp.got)
 	l2_get tcp
 	if [ "$L2ST" = ok ] && [ "$got" = "$token" ]; then
