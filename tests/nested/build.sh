@@ -3,6 +3,8 @@
 # build.sh: builds the nested fixture's L1 kernel and initramfs in the build tree, once, and again only when what goes in changes.
 #
 # usage: tests/nested/build.sh CACHE      (top_srcdir, top_builddir set)
+# With NESTED_QEMU=1, L1 also gets qemu-system-x86_64 and its firmware, for
+# bench/nested-boot (about 50 MB more; use another CACHE for it).
 # Writes CACHE/vmlinuz and CACHE/l1-initrd.img.  Everything comes from
 # Debian packages: the cloud kernel and busybox-static (apt-get download,
 # kept in CACHE/debs), socat, qemu-img, qemu-io, ssh and ssh-keygen from the
@@ -38,12 +40,13 @@ for t in ssh ssh-keygen; do
 	command -v $t >/dev/null || { echo "build.sh: no $t (apt-get install openssh-client)" >&2; exit 1; }
 done
 tools="$(command -v socat) $(command -v qemu-img) $(command -v qemu-io) $(command -v ssh) $(command -v ssh-keygen)"
+[ "${NESTED_QEMU:-}" = 1 ] && tools="$tools $(command -v qemu-system-x86_64)"
 bins="$bld/vmtui $bld/vmtui-vmm $tools"
 slirp=$(ldconfig -p | sed -n 's/^[[:space:]]*libslirp\.so\.0 (libc6,x86-64) => //p' | head -n 1)
 [ -n "$slirp" ] || { echo "build.sh: no libslirp.so.0 (apt-get install libslirp0)" >&2; exit 1; }
 stamp=$(cat $bins "$slirp" "$kdeb" "$bdeb" "$cache/default-guest/initrd.img" \
 	"$src/scripts/initramfs.py" "$src/scripts/guest-udhcpc.sh" "$src/tests/nested/build.sh" \
-	"$src/tests/nested/l1-init" "$src/tests/nested/l1-scenarios.sh" \
+	"$src/tests/nested/l1-init" "$src/tests/nested/l1-scenarios.sh" "$src/tests/nested/l1-bench.sh" \
 	"$src/tests/nested/l2-init" "$src/tests/nested/scenarios" | sha256sum | cut -d' ' -f1)
 if [ -f "$cache/l1-initrd.img" ] && [ "$(cat "$cache/stamp" 2>/dev/null)" = "$stamp" ]; then
 	echo "build.sh: $cache is up to date"
@@ -88,7 +91,15 @@ cp -L "$slirp" "$l1$slirp"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$l1/etc/passwd"
 echo 'root:x:0:' >"$l1/etc/group"
 cp "$src/tests/nested/l1-init" "$l1/init"
-cp "$src/tests/nested/l1-scenarios.sh" "$src/tests/nested/scenarios" "$l1/fixture/"
+cp "$src/tests/nested/l1-scenarios.sh" "$src/tests/nested/l1-bench.sh" "$src/tests/nested/scenarios" \
+	"$l1/fixture/"
+# QEMU's firmware for -M pc (SeaBIOS, the -kernel option ROMs) and microvm (qboot).
+if [ "${NESTED_QEMU:-}" = 1 ]; then
+	mkdir -p "$l1/usr/share/qemu" "$l1/usr/share/seabios"
+	cp -L /usr/share/qemu/bios-microvm.bin /usr/share/qemu/linuxboot_dma.bin \
+		/usr/share/qemu/kvmvapic.bin "$l1/usr/share/qemu/"
+	cp -L /usr/share/seabios/bios-256k.bin "$l1/usr/share/seabios/"
+fi
 chmod 755 "$l1/init"
 cp "$w"/kernel/boot/vmlinuz-* "$l1/guest/vmlinuz"
 $tool cpio "$l2" "$l1/guest/initrd.img"
