@@ -308,6 +308,12 @@ int backend_rename(struct backend *be, const char *name, const char *new_name,
 	return BACKEND_CALL(be, rename, "renaming a VM", err, name, new_name);
 }
 
+int backend_disk_resize(struct backend *be, const char *name, size_t index,
+			uint64_t bytes, struct vmt_error *err)
+{
+	return BACKEND_CALL(be, disk_resize, "resizing disks", err, name, index, bytes);
+}
+
 int backend_remove_storage(struct backend *be, const struct vm_def *def,
 			   struct vmt_error *err)
 {

@@ -263,6 +263,13 @@ struct backend_ops {
 	/* Give a VM that is shut off another name (refused while it runs, as libvirt does). */
 	int (*rename)(struct backend *be, const char *name, const char *new_name,
 		      struct vmt_error *err);
+	/*
+	 * Grow disk index (0-based, in the definition's order) of a VM to
+	 * bytes: never smaller than it is. Offline or live as the backend
+	 * can; what it cannot do is refused with the reason.
+	 */
+	int (*disk_resize)(struct backend *be, const char *name, size_t index,
+			   uint64_t bytes, struct vmt_error *err);
 	/* Delete the images vmtui or the pool holds for these disks. */
 	int (*remove_storage)(struct backend *be, const struct vm_def *def,
 			      struct vmt_error *err);
@@ -395,6 +402,8 @@ int backend_undefine(struct backend *be, const char *name,
 		     struct vmt_error *err);
 int backend_rename(struct backend *be, const char *name, const char *new_name,
 		   struct vmt_error *err);
+int backend_disk_resize(struct backend *be, const char *name, size_t index,
+			uint64_t bytes, struct vmt_error *err);
 int backend_remove_storage(struct backend *be, const struct vm_def *def,
 			   struct vmt_error *err);
 int backend_clone(struct backend *be, struct backend_clone *req,

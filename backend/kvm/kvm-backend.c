@@ -1025,6 +1025,7 @@ const struct backend_ops kvm_backend_ops = {
 	.redefine = kvm_redefine,
 	.undefine = kvm_undefine,
 	.rename = kvm_rename,
+	.disk_resize = kvm_disk_resize,
 	.remove_storage = kvm_remove_storage,
 	.clone = kvm_clone,
 	.start = kvm_start,

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <endian.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -251,4 +252,74 @@ int image_create_overlay(const char *path, const char *backing,
 		return vmt_error_set(err, -EINVAL, "size: %s is a %.1f GiB disk; one made from it "
 				     "cannot be smaller", backing, (double)base / (1ull << 30));
 	return image_write(path, VM_DISK_FORMAT_QCOW2, size ? size : base, &b, err);
+}
+
+/* The new entries of a qcow2 image's L1 table, and the new size, written in place. */
+static int image_grow_qcow2(int fd, const char *path, uint64_t size, struct vmt_error *err)
+{
+	unsigned char h[QCOW2_HEADER_LEN], zero[4096] = { 0 };
+	uint32_t bits, l1_size, version;
+	uint64_t l1_off, need, room, cover, at, end;
+
+	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) || memcmp(h, "QFI\xfb", 4) != 0)
+		return vmt_error_set(err, -EIO, "%s is not a qcow2 image", path);
+	version = get_be32(h + 4);
+	bits = get_be32(h + 20);
+	l1_size = get_be32(h + 36);
+	l1_off = get_be64(h + 40);
+	if ((version != 2 && version != 3) || bits < 9 || bits > 21)
+		return vmt_error_set(err, -EIO, "%s: qcow2 version %u with %u-bit clusters is not "
+				     "one vmtui can grow", path, version, bits);
+	if (version == 3 && (get_be64(h + 72) & 1))
+		return vmt_error_set(err, -EIO, "%s was not closed cleanly (run qemu-img check -r "
+				     "all on it first)", path);
+	cover = (1ull << bits) / 8 << bits;
+	need = (size + cover - 1) / cover;
+	/* The L1 table takes whole clusters: entries past l1_size fit in them. */
+	room = ((uint64_t)l1_size * 8 + (1ull << bits) - 1) >> bits << bits >> 3;
+	if (need > room)
+		return vmt_error_set(err, -ENOSPC, "%s: %.1f GiB needs an L1 table of %llu entries "
+				     "and it has room for %llu; grow it with qemu-img resize",
+				     path, (double)size / (1ull << 30), (unsigned long long)need,
+				     (unsigned long long)room);
+	for (at = l1_off + (uint64_t)l1_size * 8, end = l1_off + need * 8; at < end;) {
+		size_t n = end - at < sizeof(zero) ? (size_t)(end - at) : sizeof(zero);
+
+		if (pwrite(fd, zero, n, (off_t)at) != (ssize_t)n)
+			return vmt_error_set(err, -EIO, "cannot write %s: %s", path, strerror(errno));
+		at += n;
+	}
+	if (need > l1_size)
+		put_be32(h + 36, (uint32_t)need);
+	put_be64(h + 24, size);
+	/* Size, encryption method and L1 size are one 16-byte run of the header. */
+	if (fdatasync(fd) < 0 || pwrite(fd, h + 24, 16, 24) != 16 || fdatasync(fd) < 0)
+		return vmt_error_set(err, -EIO, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int image_grow(const char *path, enum vm_disk_format format, uint64_t size,
+	       struct vmt_error *err)
+{
+	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	uint64_t now;
+	int fd, r = image_virtual_size(path, format, &now, err);
+
+	if (r < 0)
+		return r;
+	if (size < now)
+		return vmt_error_set(err, -EINVAL, "%s is %.2f GiB: it can grow, not shrink to "
+				     "%.2f GiB", path, (double)now / (1ull << 30),
+				     (double)size / (1ull << 30));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return vmt_error_set(err, -EIO, "cannot open %s: %s", path, strerror(errno));
+	if (fcntl(fd, F_OFD_SETLK, &lk) < 0)
+		r = vmt_error_set(err, -EBUSY, "%s is in use (locked by a running VM)", path);
+	else if (format == VM_DISK_FORMAT_QCOW2)
+		r = image_grow_qcow2(fd, path, size, err);
+	else if (ftruncate(fd, (off_t)size) < 0 || fsync(fd) < 0)
+		r = vmt_error_set(err, -EIO, "cannot grow %s: %s", path, strerror(errno));
+	close(fd);
+	return r;
 }

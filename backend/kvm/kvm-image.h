@@ -36,6 +36,17 @@ int image_create_overlay(const char *path, const char *backing,
 /* What the guest sees of an image: a raw file's length, a qcow2 header's size. */
 int image_virtual_size(const char *path, enum vm_disk_format format, uint64_t *size,
 		       struct vmt_error *err);
+/*
+ * Grow the image at path to size bytes of guest disk (its current size
+ * or more): a raw file is extended sparsely; a qcow2 image gets the new
+ * size in its header and, when it needs more L1 entries than it has, the
+ * zeroed entries that its L1 table's clusters have room for (64 KiB
+ * clusters: up to 4 TiB for a table made for a smaller disk). The file
+ * is locked for the while, as the runner locks a disk it writes: a disk
+ * in use is refused, and so is what cannot be grown in place.
+ */
+int image_grow(const char *path, enum vm_disk_format format, uint64_t size,
+	       struct vmt_error *err);
 /* The backing file a qcow2 image names, as it names it (newly allocated), or NULL. */
 char *image_backing_name(const char *path, enum vm_disk_format format);
 

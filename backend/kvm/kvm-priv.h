@@ -62,6 +62,10 @@ int kvm_snapshot_revert(struct backend *be, const char *name, const char *snap,
 int kvm_snapshot_delete(struct backend *be, const char *name, const char *snap,
 			struct vmt_error *err);
 int kvm_snapshots_remove(struct kvm_be *k, const char *uuid, struct vmt_error *err);
+
+/* kvm-disk.c: the disk_resize operation. */
+int kvm_disk_resize(struct backend *be, const char *name, size_t index, uint64_t bytes,
+		    struct vmt_error *err);
 /*
  * Snapshot snap of def as the base of a clone: *dir its folder (the
  * caller's), where kvm_snapshot_disk(*dir, i) is the copy of def's

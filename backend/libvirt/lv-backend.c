@@ -592,6 +592,7 @@ const struct backend_ops lv_backend_ops = {
 	.redefine = lv_redefine,
 	.undefine = lv_undefine,
 	.rename = lv_rename,
+	.disk_resize = lv_disk_resize,
 	.remove_storage = lv_remove_storage,
 	.clone = lv_clone,
 	.start = lv_start,

@@ -147,6 +147,8 @@ void lv_cache_forget(struct lv_conn *lv, const char *uuid);
 /* lv-storage.c */
 int lv_create_volumes(struct backend *be, struct vm_def *def,
 		      struct vmt_error *err);
+int lv_disk_resize(struct backend *be, const char *name, size_t index, uint64_t bytes,
+		   struct vmt_error *err);
 int lv_remove_storage(struct backend *be, const struct vm_def *def,
 		      struct vmt_error *err);
 /* Undo lv_create_volumes: delete only the volumes it created. */

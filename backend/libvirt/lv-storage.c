@@ -224,3 +224,110 @@ void lv_remove_created(struct backend *be, const struct vm_def *def)
 {
 	lv_remove_volumes(be, def, true, NULL);
 }
+
+/* A running domain's disk through its hypervisor; its size now from the same. */
+static int lv_resize_live(struct lv_conn *lv, virDomainPtr dom, const char *name,
+			  const char *path, uint64_t bytes, struct vmt_error *err)
+{
+	virDomainBlockInfo info;
+
+	if (LV_CALL(lv, virDomainGetBlockInfo(dom, path, &info, 0)) < 0)
+		return lv_fail(err, "cannot read the size of %s of %s", path, name);
+	if (bytes < info.capacity)
+		return vmt_error_set(err, -EINVAL, "%s is %.2f GiB: it can grow, not shrink to "
+				     "%.2f GiB", path, (double)info.capacity / (1ull << 30),
+				     (double)bytes / (1ull << 30));
+	if (LV_CALL(lv, virDomainBlockResize(dom, path, bytes, VIR_DOMAIN_BLOCK_RESIZE_BYTES)) < 0)
+		return lv_fail(err, "cannot grow %s of %s", path, name);
+	return 0;
+}
+
+/* The storage volume of a disk: by pool and name, or by the file's path; NULL if none. */
+static virStorageVolPtr lv_disk_volume(struct lv_conn *lv, const struct vm_disk *d)
+{
+	virStoragePoolPtr pool;
+	virStorageVolPtr vol;
+
+	if (!d->pool)
+		return LV_CALL(lv, virStorageVolLookupByPath(lv->cur.conn, d->path));
+	pool = LV_CALL(lv, virStoragePoolLookupByName(lv->cur.conn, d->pool));
+	if (!pool)
+		return NULL;
+	vol = LV_CALL(lv, virStorageVolLookupByName(pool, d->path));
+	virStoragePoolFree(pool);
+	return vol;
+}
+
+/* A shut-off domain's disk: the storage volume that holds it. */
+static int lv_resize_volume(struct lv_conn *lv, virStorageVolPtr vol, const char *path,
+			    uint64_t bytes, struct vmt_error *err)
+{
+	virStorageVolInfo info;
+
+	if (!vol)
+		return lv_fail(err, "%s is in no storage pool of this host, so vmtui cannot grow it "
+			       "while the VM is off (start the VM and resize it live, or grow the "
+			       "file with qemu-img resize)", path);
+	if (LV_CALL(lv, virStorageVolGetInfo(vol, &info)) < 0)
+		return lv_fail(err, "cannot read the size of %s", path);
+	if (bytes < info.capacity)
+		return vmt_error_set(err, -EINVAL, "%s is %.2f GiB: it can grow, not shrink to "
+				     "%.2f GiB", path, (double)info.capacity / (1ull << 30),
+				     (double)bytes / (1ull << 30));
+	if (bytes > info.capacity && LV_CALL(lv, virStorageVolResize(vol, bytes, 0)) < 0)
+		return lv_fail(err, "cannot grow %s", path);
+	return 0;
+}
+
+/* Disk d of a running (live) or shut-off domain, found as its volume or its file. */
+static int lv_resize_disk(struct lv_conn *lv, virDomainPtr dom, const char *name,
+			  const struct vm_disk *d, bool live, uint64_t bytes,
+			  struct vmt_error *err)
+{
+	virStorageVolPtr vol = lv_disk_volume(lv, d);
+	char *path = vol && live ? virStorageVolGetPath(vol) : NULL;
+	int r = live ? lv_resize_live(lv, dom, name, path ? path : d->path, bytes, err)
+		     : lv_resize_volume(lv, vol, d->path, bytes, err);
+
+	free(path);
+	if (vol)
+		virStorageVolFree(vol);
+	return r;
+}
+
+int lv_disk_resize(struct backend *be, const char *name, size_t index, uint64_t bytes,
+		   struct vmt_error *err)
+{
+	struct lv_conn *lv = lv_conn(be);
+	struct vm_def *def = NULL;
+	virDomainPtr dom = NULL;
+	const struct vm_disk *d;
+	int state, reason, r = backend_get_def(be, name, &def, err);
+
+	if (r == 0)
+		r = lv_enter_domain(be, name, &dom, err);
+	if (r < 0)
+		goto out;
+	if (index >= def->n_disks) {
+		r = vmt_error_set(err, -EINVAL, "VM %s has no disk %zu: it has %zu", name,
+				  index + 1, def->n_disks);
+		goto out;
+	}
+	d = &def->disks[index];
+	if (d->device == VM_DISK_DEVICE_CDROM || d->readonly || !d->path)
+		r = vmt_error_set(err, -EINVAL, "disk %zu of %s is %s: only a writable disk grows",
+				  index + 1, name, !d->path ? "not a file or volume"
+				  : d->device == VM_DISK_DEVICE_CDROM ? "a CD-ROM" : "read-only");
+	else if ((r = lv_check_not_base(be, dom, name, "resize", err)) < 0)
+		;
+	else if (LV_CALL(lv, virDomainGetState(dom, &state, &reason, 0)) < 0)
+		r = lv_fail(err, "cannot read the state of %s", name);
+	else
+		r = lv_resize_disk(lv, dom, name, d, vm_state_is_active(lv_state(state)), bytes,
+				   err);
+out:
+	if (dom)
+		virDomainFree(dom);
+	vm_def_free(def);
+	return r;
+}

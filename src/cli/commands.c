@@ -84,6 +84,16 @@ const struct cli_command cli_commands[] = {
 	  "list, take, revert to or delete snapshots",
 	  "      --description TEXT  description of a new snapshot\n"
 	  "      --json             print JSON (list)\n", cmd_snapshot },
+	{ "disk", "resize NAME N SIZE", "grow disk N of a VM to SIZE",
+	  "  N counts from 1, as show lists the disks; SIZE is GiB, or with M, G or\n"
+	  "  T. A disk grows, never shrinks; a CD-ROM or read-only disk does not.\n"
+	  "  kvm:/// grows the raw or qcow2 image of a shut-off VM: the guest sees\n"
+	  "  it at its next start. libvirt grows a running VM's disk at once (the\n"
+	  "  guest sees it now), a shut-off one's storage volume. Inside, grow the\n"
+	  "  partition and file system (growpart, resize2fs); a cloud image's\n"
+	  "  cloud-init does so itself on a boot with its seed. The disks of a VM that\n"
+	  "  linked clones read through do not change. (On kvm:/// a snapshot taken\n"
+	  "  before holds the old size: a revert to it brings that back.)\n", cmd_disk },
 	{ "export", "NAME", "print the VM's definition as domain XML (libvirt)", "",
 	  cmd_export },
 	{ "import", "FILE.xml", "define a VM from domain XML and keep it (libvirt)", "",

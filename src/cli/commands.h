@@ -19,6 +19,7 @@ int cmd_console(struct cli *cli, int argc, char **argv);
 int cmd_ssh(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_snapshot(struct cli *cli, int argc, char **argv);
+int cmd_disk(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_adopt(struct cli *cli, int argc, char **argv);

@@ -412,6 +412,45 @@ int core_autostart(struct core *c, struct backend *be, const char *name,
 	return r;
 }
 
+/* The stored definition's size of that disk, which show and list report. */
+static void core_disk_size_store(struct core *c, struct backend *be, const char *name,
+				 size_t index, uint64_t bytes)
+{
+	struct vm_def *def;
+	struct vmt_error err;
+
+	if (store_vm_get(c->store, be->host, name, &def, NULL) < 0)
+		return;
+	if (index < def->n_disks && def->disks[index].size_bytes) {
+		def->disks[index].size_bytes = bytes;
+		if (store_vm_save(c->store, def, &err) < 0)
+			LOG_WARN("%s: the stored size of disk %zu stays: %s", name, index + 1,
+				 err.msg);
+	}
+	vm_def_free(def);
+}
+
+int core_disk_resize(struct core *c, struct backend *be, const char *name, size_t index,
+		     uint64_t bytes, struct vmt_error *err)
+{
+	struct vm_info info;
+	int r = core_handle_missing(c, be, false, name, err);
+
+	if (r == 0)
+		r = backend_disk_resize(be, name, index, bytes, err);
+	if (r == 0)
+		core_disk_size_store(c, be, name, index, bytes);
+	if (backend_lookup(be, name, &info, NULL) == 0) {
+		char *action = xasprintf("disk %zu resize %.2f GiB", index + 1,
+					 (double)bytes / (1ull << 30));
+
+		core_event(c, be->uri, info.uuid, name, action, r, err);
+		free(action);
+		vm_info_done(&info);
+	}
+	return r;
+}
+
 int core_adopt(struct core *c, struct backend *be, const char *name,
 	       struct vmt_error *err)
 {

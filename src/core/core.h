@@ -178,6 +178,9 @@ int core_action(struct core *c, struct backend *be, enum backend_action a,
 /* Turn starting with the host on or off (a missing VM is refused). */
 int core_autostart(struct core *c, struct backend *be, const char *name,
 		   bool on, struct vmt_error *err);
+/* Grow disk index (0-based) of a VM to bytes, recorded in the event history. */
+int core_disk_resize(struct core *c, struct backend *be, const char *name, size_t index,
+		     uint64_t bytes, struct vmt_error *err);
 /* Store what the hypervisor says of an unmanaged VM. */
 int core_adopt(struct core *c, struct backend *be, const char *name,
 	       struct vmt_error *err);
