@@ -38,6 +38,7 @@ static const struct {
 	[UI_ACT_EDIT] = { "edit", "edit the VM's definition", { 'e' } },
 	[UI_ACT_DELETE] = { "delete", "delete the VM (asks first)", { 'x', KEY_DC, KEY_F(8) } },
 	[UI_ACT_CLONE] = { "clone", "clone the VM, full or linked, or a snapshot", { 'o', KEY_F(5) } },
+	[UI_ACT_RESIZE] = { "resize", "details: grow one of the VM's disks (asks which and how big)", { 'W' } },
 	[UI_ACT_CONSOLE] = { "console", "serial console (Ctrl-] returns)", { 'C' } },
 	[UI_ACT_STATS] = { "stats", "graphs of CPU, memory, disk, network", { 't' } },
 	[UI_ACT_SNAPSHOTS] = { "snapshots", "snapshots", { 'n' } },

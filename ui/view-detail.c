@@ -439,9 +439,51 @@ static bool ui_detail_snap_key(struct ui *ui, struct ui_view *v, int key, bool i
 	return true;
 }
 
+/* "N SIZE" from the prompt: grow disk N (as Info lists them) to SIZE. */
+static void ui_detail_resize_asked(struct ui *ui, void *arg, const char *text)
+{
+	struct ui_view *v = arg;
+	struct ui_detail *d;
+	struct job *job;
+	char num[32], size[32], rest[2];
+	uint64_t index, bytes;
+
+	if (!*text || !ui_view_alive(ui, v))
+		return;
+	d = ui_detail(v);
+	if (sscanf(text, "%31s %31s %1s", num, size, rest) != 2 || parse_u64(num, &index) < 0 ||
+	    index == 0 || index > d->d.def->n_disks) {
+		ui_status(ui, true, "'%s': give a disk's number (1 to %zu) and a size, as 1 20G",
+			  text, d->d.def->n_disks);
+		return;
+	}
+	if (vm_size_parse(size, 1ull << 30, &bytes) < 0) {
+		ui_status(ui, true, "size '%s' is not a positive size (GiB, or with M, G or T)", size);
+		return;
+	}
+	job = job_new(JOB_DISK_RESIZE, d->conn, d->name);
+	job->flags = (unsigned)(index - 1);
+	job->size = bytes;
+	ui_submit(ui, job, v);
+}
+
+static void ui_detail_resize(struct ui *ui, struct ui_view *v)
+{
+	struct ui_detail *d = ui_detail(v);
+	char title[160];
+
+	if (!d->have_d || !d->d.def->n_disks) {
+		ui_status(ui, true, "%s has no disks to grow", d->name);
+		return;
+	}
+	snprintf(title, sizeof(title), "Grow which disk of %s to what size? (1 to %zu, as 1 20G)",
+		 d->name, d->d.def->n_disks);
+	ui_push_view(ui, ui_view_prompt_new(title, "", 0, ui_detail_resize_asked, NULL, v));
+}
+
 static const enum ui_action ui_detail_actions[] = {
 	UI_ACT_CLOSE, UI_ACT_NEXT_TAB, UI_ACT_PREV_TAB, UI_ACT_CONSOLE, UI_ACT_STATS,
-	UI_ACT_SNAPSHOTS, UI_VERB_ACTIONS UI_ACT_AUTOSTART, UI_ACT_HISTORY, UI_ACT_FASTER,
+	UI_ACT_SNAPSHOTS, UI_VERB_ACTIONS UI_ACT_AUTOSTART, UI_ACT_RESIZE, UI_ACT_HISTORY, UI_ACT_FASTER,
 	UI_ACT_SLOWER, UI_ACT_HELP,
 };
 
@@ -467,6 +509,7 @@ static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_cha
 	case UI_ACT_STATS: ui_detail_set_tab(ui, v, UI_TAB_STATS); break;
 	case UI_ACT_SNAPSHOTS: ui_detail_set_tab(ui, v, UI_TAB_SNAPSHOTS); break;
 	case UI_ACT_AUTOSTART: ui_act_autostart(ui); break;
+	case UI_ACT_RESIZE: ui_detail_resize(ui, v); break;
 	case UI_ACT_HISTORY: ui_push_view(ui, ui_view_history_new(ui, d->conn, d->name)); break;
 	case UI_ACT_FASTER: ui_set_refresh(ui, 0.5); break;
 	case UI_ACT_SLOWER: ui_set_refresh(ui, 2); break;
@@ -503,6 +546,14 @@ static void ui_detail_job(struct ui *ui, struct ui_view *v, struct job *job)
 			d->snap_cur = d->n_snaps ? d->n_snaps - 1 : 0;
 		if (job->result < 0)
 			ui_status(ui, true, "%s", job->err.msg);
+		break;
+	case JOB_DISK_RESIZE:
+		if (job->result < 0)
+			ui_status(ui, true, "%s", job->err.msg);
+		else
+			ui_status(ui, false, "disk %u of %s is %.2f GiB", job->flags + 1, d->name,
+				  (double)job->size / (1ull << 30));
+		ui_detail_load(ui, v);
 		break;
 	default:
 		if (job->result < 0)

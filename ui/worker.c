@@ -276,6 +276,8 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 		return worker_addresses(be, job);
 	case JOB_AUTOSTART:
 		return core_autostart(c, be, job->name, job->flag, &job->err);
+	case JOB_DISK_RESIZE:
+		return core_disk_resize(c, be, job->name, job->flags, job->size, &job->err);
 	case JOB_HISTORY:
 	case JOB_IMAGE_RM:
 	case JOB_OPEN:

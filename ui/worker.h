@@ -31,6 +31,7 @@ enum job_type {
 	JOB_HISTORY,		/* core_history(names[] = URIs, name or all); needs only the store */
 	JOB_AUTOSTART,		/* core_autostart(name, flag = on) */
 	JOB_IMAGE_RM,		/* core_image_remove(text = image), size = bytes freed; the store alone */
+	JOB_DISK_RESIZE,	/* core_disk_resize(name, flags = disk index from 0, size = bytes) */
 };
 
 /* The newest events the history view shows. */
