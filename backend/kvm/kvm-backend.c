@@ -212,21 +212,28 @@ static int kvm_lookup_uuid(struct backend *be, const char *uuid,
 	return 0;
 }
 
-/* The runner loads bzImages; say so now rather than at the first start. */
+/*
+ * The runner loads a bzImage, or an uncompressed vmlinux (ELF) through
+ * its PVH entry: say now when the file is neither, rather than at the
+ * first start (the runner checks the ELF's note itself).
+ */
 static int kvm_check_kernel(const char *path, struct vmt_error *err)
 {
-	char magic[4];
+	char magic[4], elf[4];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t n, e;
 
 	if (fd < 0)
 		return vmt_error_set(err, -EINVAL, "kernel: %s: %s", path, strerror(errno));
 	n = pread(fd, magic, sizeof(magic), 0x202);
+	e = pread(fd, elf, sizeof(elf), 0);
 	close(fd);
+	if (e == 4 && memcmp(elf, "\x7f" "ELF", 4) == 0)
+		return 0;
 	if (n != 4 || memcmp(magic, "HdrS", 4) != 0)
 		return vmt_error_set(err, -EINVAL,
-				     "kernel: %s is not a bzImage (no HdrS magic at 0x202)",
-				     path);
+				     "kernel: %s is not a bzImage (no HdrS magic at 0x202) nor an "
+				     "uncompressed vmlinux (ELF)", path);
 	return 0;
 }
 

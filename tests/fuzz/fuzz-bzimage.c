@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fuzz-bzimage.c: libFuzzer entry: the bzImage parser and the boot writer on any kernel file. */
+/* fuzz-bzimage.c: libFuzzer entry: the bzImage and vmlinux (PVH) parsers and the boot writer on any kernel file. */
 #include "config.h"
 
 #include <stdint.h>

@@ -30,7 +30,7 @@ printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }
 
 # The runner's pure parts (paths under backend/vmm/), compiled once into
 # an archive each harness links.
-srcs="vmm-log vmm-buf vmm-bus vmm-iothread vmm-snap vmm-console x86/vmm-mem hw/vmm-uart x86/vmm-bzimage x86/vmm-boot
+srcs="vmm-log vmm-buf vmm-bus vmm-iothread vmm-snap vmm-console x86/vmm-mem hw/vmm-uart x86/vmm-bzimage x86/vmm-pvh x86/vmm-boot
 	x86/vmm-tables x86/vmm-dsdt x86/vmm-aml pci/vmm-pci virtio/vmm-virtq virtio/vmm-virtio
 	virtio/vmm-virtio-pci disk/vmm-disk disk/vmm-qcow2 virtio/vmm-blk virtio/vmm-rng pci/vmm-pvpanic"
 vmm=$top/backend/vmm

@@ -133,6 +133,21 @@ def snap_seed():
     return bytes([1]) + bytes(hdr) + state
 
 
+def pvh_seed():
+    """A vmlinux in miniature: ELF64 x86-64, one PT_LOAD at 2 MiB with a bss, and the PVH note."""
+    note = struct.pack("<III", 4, 8, 18) + b"Xen\0" + struct.pack("<Q", 0x200010)
+    code = b"\xf4" * 64
+    phoff, n = 64, 2
+    data_off = phoff + n * 56
+    note_off = data_off + len(code)
+    hdr = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+    hdr += struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0x200010, phoff, 0, 0, 64, 56, n, 64, 0, 0)
+    load = struct.pack("<IIQQQQQQ", 1, 7, data_off, 0xffffffff80200000, 0x200000,
+                       len(code), len(code) + 4096, 0x1000)
+    pnote = struct.pack("<IIQQQQQQ", 4, 4, note_off, 0, 0, len(note), len(note), 4)
+    return hdr + load + pnote + code + note
+
+
 def main():
     put("corpus-virtq/seed-two-requests", virtq_seed())
     put("corpus-pci/seed-blk-read", pci_seed())
@@ -140,6 +155,7 @@ def main():
     put("corpus-qcow2/seed-overlay", qcow2_overlay_seed())
     put("corpus-uart/seed-setup-echo", uart_seed())
     put("corpus-snap/seed-uart-state", snap_seed())
+    put("corpus-bzimage/seed-pvh-vmlinux", pvh_seed())
 
 
 if __name__ == "__main__":

@@ -37,6 +37,17 @@ expect old "boot protocol 2.05 is too old" --kernel "$TMPD/old.img"
 expect zimage "zImage" --kernel "$TMPD/zimage.img"
 expect huge "too large for memory" --kernel "$TMPD/huge.img" --memory 64
 expect missing "No such file" --kernel "$TMPD/nonexistent"
+# ELF files are booted through their PVH entry: one without it, or that does not fit, is refused.
+pvh=$top_srcdir/tests/fuzz/corpus-bzimage/seed-pvh-vmlinux
+"$PYTHON3" - "$pvh" "$TMPD" <<'PY'
+import sys
+img = bytearray(open(sys.argv[1], "rb").read())
+nopvh = bytearray(img); nopvh[-16:-12] = (17).to_bytes(4, "little")
+open(sys.argv[2] + "/nopvh.elf", "wb").write(nopvh)
+PY
+expect nopvh "no PVH entry note (Xen note 18)" --kernel "$TMPD/nopvh.elf"
+expect pvh64 "--boot-entry 64 is for a bzImage" --kernel "$pvh" --boot-entry 64
+expect notexec "not an x86-64 executable" --kernel "$VMTUI_VMM"
 head -c $((40 << 20)) /dev/zero >"$TMPD/big.initrd"
 expect initrd "initrd too large" --kernel "$PROBE" --initrd "$TMPD/big.initrd" --memory 32
 long=$("$PYTHON3" -c 'print("x" * 70000)')

@@ -12,6 +12,7 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, check_bzimage_suite());
+	srunner_add_suite(sr, check_pvh_suite());
 	srunner_add_suite(sr, check_devices_suite());
 	srunner_add_suite(sr, check_virtio_suite());
 	srunner_add_suite(sr, check_acpi_suite());

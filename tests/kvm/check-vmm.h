@@ -7,6 +7,7 @@
 
 Suite *check_uart_suite(void);
 Suite *check_bzimage_suite(void);
+Suite *check_pvh_suite(void);
 Suite *check_devices_suite(void);
 Suite *check_virtio_suite(void);
 Suite *check_acpi_suite(void);

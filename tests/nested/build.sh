@@ -46,6 +46,7 @@ slirp=$(ldconfig -p | sed -n 's/^[[:space:]]*libslirp\.so\.0 (libc6,x86-64) => /
 [ -n "$slirp" ] || { echo "build.sh: no libslirp.so.0 (apt-get install libslirp0)" >&2; exit 1; }
 stamp=$(cat $bins "$slirp" "$kdeb" "$bdeb" "$cache/default-guest/initrd.img" \
 	"$src/scripts/initramfs.py" "$src/scripts/guest-udhcpc.sh" "$src/tests/nested/build.sh" \
+	"$src/scripts/vmlinux-extract" \
 	"$src/tests/nested/l1-init" "$src/tests/nested/l1-scenarios.sh" "$src/tests/nested/l1-bench.sh" \
 	"$src/tests/nested/l2-init" "$src/tests/nested/scenarios" | sha256sum | cut -d' ' -f1)
 if [ -f "$cache/l1-initrd.img" ] && [ "$(cat "$cache/stamp" 2>/dev/null)" = "$stamp" ]; then
@@ -102,6 +103,8 @@ if [ "${NESTED_QEMU:-}" = 1 ]; then
 fi
 chmod 755 "$l1/init"
 cp "$w"/kernel/boot/vmlinuz-* "$l1/guest/vmlinuz"
+# The same kernel uncompressed, for the PVH entry.
+python3 "$src/scripts/vmlinux-extract" "$l1/guest/vmlinuz" "$l1/guest/vmlinux" >/dev/null
 $tool cpio "$l2" "$l1/guest/initrd.img"
 cp "$cache/default-guest/initrd.img" "$l1/guest/default/initrd.img"
 if cmp -s "$cache/default-guest/vmlinuz" "$l1/guest/vmlinuz"; then

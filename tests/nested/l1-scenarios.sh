@@ -664,6 +664,8 @@ cloud_seed() {
 	fi
 	diag - "cloud: $how took $(($(cut -d. -f1 /proc/uptime) - ct0)) s"
 	seed=$(cloud_json path | sed -n 2p)
+	grow=$(vmtui disk resize web 1 12G 2>&1)
+	grow_rc=$?
 	out=$(vmtui start web 2>&1)
 	rc=$?
 	disks=$(cloud_json path)
@@ -673,7 +675,6 @@ cloud_seed() {
 	else
 		res cloud-seed fail "$how; vmtui start exit $rc: $out; disks: $(echo "$disks" | tr '\n' ' '); seed $seed$([ -e "$seed" ] && echo ' still there')"
 	fi
-	vmtui destroy web >/dev/null 2>&1
 }
 
 # cloud_run VM CMD...: CMD's output on VM over vmtui ssh, its errors in $D/VM.ssh.err.
@@ -723,6 +724,25 @@ cloud_snap() {
 	fi
 }
 
+# vmtui disk resize (in cloud_seed, while the VM was off): the guest sees
+# a 12 GiB disk, and growpart and resize2fs inside grow its root to fit.
+cloud_grow() {
+	if [ "$grow_rc" != 0 ]; then
+		res cloud-grow fail "vmtui disk resize web 1 12G exit $grow_rc: $grow"
+		return
+	fi
+	# One string: ssh hands it to the guest's shell as it is.
+	got=$(cloud_run web 'lsblk -b -d -n -o SIZE /dev/vda; df -B1 --output=size / | tail -n 1;
+		sudo growpart /dev/vda 1 >/dev/null && sudo resize2fs /dev/vda1 >/dev/null 2>&1;
+		df -B1 --output=size / | tail -n 1' | tr -d ' ' | paste -sd' ' -)
+	set -- $got
+	if [ $# = 3 ] && [ "$1" = 12884901888 ] && [ "$3" -gt "$2" ] && [ "$3" -gt 11000000000 ]; then
+		res cloud-grow ok "$grow; the guest's /dev/vda is $1 bytes, its root $2 bytes, after growpart and resize2fs $3"
+	else
+		res cloud-grow fail "$grow; the guest said '$got' (want /dev/vda 12884901888 and a root that grew past 11 GB): $(tail -n 2 $D/web.ssh.err)"
+	fi
+}
+
 # A clone made from the warm snapshot goes on from it beside the original:
 # its own SSH port, its own overlay disk.
 cloud_clone() {
@@ -749,12 +769,12 @@ cloud_clone() {
 }
 
 group_cloud() {
-	ids="cloud-create cloud-ssh cloud-snap cloud-clone cloud-seed"
+	ids="cloud-create cloud-ssh cloud-snap cloud-clone cloud-seed cloud-grow"
 	if ! cloud_env; then
 		fail_ids "$ids" "cannot set up the cloud disk /dev/vda or the key: $(cat $D/mount.err)"
 		return
 	fi
-	cloud_create || { fail_ids "cloud-ssh cloud-seed" "no VM was created"; return; }
+	cloud_create || { fail_ids "cloud-ssh cloud-snap cloud-clone cloud-seed cloud-grow" "no VM was created"; return; }
 	if cloud_ssh; then
 		if cloud_snap; then
 			cloud_clone
@@ -762,9 +782,49 @@ group_cloud() {
 			fail_ids cloud-clone "the snapshot did not revert"
 		fi
 		cloud_seed
+		cloud_grow
+		vmtui destroy web >/dev/null 2>&1
 	else
 		vmtui destroy web >/dev/null 2>&1
-		fail_ids "cloud-snap cloud-clone cloud-seed" "the VM never answered on SSH"
+		fail_ids "cloud-snap cloud-clone cloud-seed cloud-grow" "the VM never answered on SSH"
 	fi
 	umount $C
+}
+
+# pvh_boot NAME KERNEL: boot KERNEL to L2's checks (its variables are
+# its own: l1-init's t0 and alive's st must survive it); PVH_INIT the hundredths
+# of a second from exec to "L2: init", PVH_ST/PVH_TXT the smp check's verdict.
+pvh_boot() {
+	pt0=$(tr -d . </proc/uptime | cut -d' ' -f1)
+	PVH_INIT= PVH_ST=fail
+	if ! VM_KERNEL=$2 vm_start "$1" --vcpus 2 --memory 256 --cmdline "$BASE fixture.mode=info fixture.cpus=2"; then
+		PVH_TXT="the runner did not start: $(tail -n 2 $D/$1.log)"
+		return 1
+	fi
+	if vm_wait '^L2: init' $BOOT; then
+		PVH_INIT=$(($(tr -d . </proc/uptime | cut -d' ' -f1) - pt0))
+	fi
+	if vm_wait '^L2: ready' $BOOT; then
+		l2_get smp
+		PVH_ST=$L2ST PVH_TXT=$L2TXT
+	else
+		PVH_TXT="L2 did not reach its checks in $BOOT s: $(grep 'boot:' $D/$1.log | tail -n 1)"
+		vm_diag pvh
+	fi
+	vm_kill
+}
+
+# The same kernel uncompressed, through its PVH entry, then as the bzImage.
+group_pvh() {
+	if [ ! -f /guest/vmlinux ]; then
+		res pvh fail "no /guest/vmlinux in L1 (build.sh extracts it with scripts/vmlinux-extract)"
+		return
+	fi
+	pvh_boot pvh /guest/vmlinux
+	pst=$PVH_ST ptxt=$PVH_TXT elf=$PVH_INIT
+	entry=$(grep -o 'boot: 32-bit entry at [0-9a-fx]*' $D/pvh.log | head -n 1)
+	pvh_boot bz $K
+	res pvh "$pst" "${entry:-no boot line}: $ptxt"
+	[ -n "$elf" ] && [ -n "$PVH_INIT" ] &&
+		diag - "pvh: exec to L2's /init: vmlinux (PVH) $((elf / 100)).$(printf %02d $((elf % 100))) s, bzImage $((PVH_INIT / 100)).$(printf %02d $((PVH_INIT % 100))) s"
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "backend/vmm/x86/vmm-pvh.h"
 
 #define BP_ACPI_RSDP 0x070
 #define BP_E820_ENTRIES 0x1e8
@@ -137,6 +138,112 @@ static int vmm_boot_low(struct vmm_mem *m, const struct vmm_boot_input *in,
 	return vmm_tables_build(m, in->vcpus, in->pci, rsdp, err);
 }
 
+/* hvm_start_info, its one module (the initrd) and the e820 map, at VMM_BOOT_PVH_INFO. */
+static int vmm_boot_pvh_info(struct vmm_mem *m, const struct vmm_boot_plan *plan, uint64_t rsdp)
+{
+	struct vmm_e820 e[VMM_E820_MAX];
+	unsigned n = vmm_boot_e820(m, e, VMM_E820_MAX);
+	uint64_t mods = VMM_BOOT_PVH_INFO + 0x40, map = VMM_BOOT_PVH_INFO + 0x80;
+	uint8_t *si = vmm_mem_ptr(m, VMM_BOOT_PVH_INFO, map - VMM_BOOT_PVH_INFO +
+				  (uint64_t)n * VMM_PVH_MEMMAP_ENTRY_SIZE);
+
+	if (!si)
+		return -EFAULT;
+	memset(si, 0, map - VMM_BOOT_PVH_INFO);
+	vmm_put32(si + 0, VMM_PVH_MAGIC);
+	vmm_put32(si + 4, 1);				/* version 1: with the memory map */
+	vmm_put32(si + 12, plan->initrd_size ? 1 : 0);	/* nr_modules */
+	vmm_put64(si + 16, plan->initrd_size ? mods : 0);
+	vmm_put64(si + 24, VMM_BOOT_CMDLINE);
+	vmm_put64(si + 32, rsdp);
+	vmm_put64(si + 40, map);
+	vmm_put32(si + 48, n);
+	vmm_put64(si + (mods - VMM_BOOT_PVH_INFO), plan->initrd_addr);
+	vmm_put64(si + (mods - VMM_BOOT_PVH_INFO) + 8, plan->initrd_size);
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *p = si + (map - VMM_BOOT_PVH_INFO) + i * VMM_PVH_MEMMAP_ENTRY_SIZE;
+
+		vmm_put64(p, e[i].addr);
+		vmm_put64(p + 8, e[i].size);
+		vmm_put32(p + 16, e[i].type);
+		vmm_put32(p + 20, 0);
+	}
+	return 0;
+}
+
+/* Where an uncompressed kernel's segments and the initrd go: all of it in low RAM. */
+static int vmm_boot_pvh_plan(const struct vmm_mem *m, const struct vmm_pvh *pvh,
+			     uint64_t initrd_size, uint64_t cmdline_len,
+			     struct vmm_boot_plan *plan, struct vmm_error *err)
+{
+	uint64_t top = m->low_size;
+
+	if (pvh->lo < VMM_BOOT_BIOS_END || pvh->hi > top)
+		return vmm_error_set(err, -E2BIG, "its segments (%#llx-%#llx) do not fit in guest RAM "
+				     "between 1 MiB and %#llx", (unsigned long long)pvh->lo,
+				     (unsigned long long)pvh->hi, (unsigned long long)top);
+	memset(plan, 0, sizeof(*plan));
+	plan->entry = 32;
+	plan->kernel_addr = pvh->lo;
+	plan->kernel_end = pvh->hi;
+	plan->cmdline_len = cmdline_len;
+	plan->initrd_size = initrd_size;
+	if (initrd_size) {
+		if (initrd_size > top - pvh->hi)
+			return vmm_error_set(err, -E2BIG, "initrd of %llu bytes does not fit above the "
+					     "kernel in guest RAM", (unsigned long long)initrd_size);
+		plan->initrd_addr = (top - initrd_size) & ~0xfffull;
+		if (plan->initrd_addr < pvh->hi)
+			return vmm_error_set(err, -E2BIG, "initrd of %llu bytes does not fit above the "
+					     "kernel in guest RAM", (unsigned long long)initrd_size);
+	}
+	return 0;
+}
+
+/* An uncompressed vmlinux through its PVH entry: 32-bit, paging off, EBX at hvm_start_info. */
+static int vmm_boot_load_pvh(struct vmm_mem *m, const struct vmm_boot_input *in,
+			     struct vmm_boot_entry *entry, struct vmm_boot_plan *plan,
+			     struct vmm_error *err)
+{
+	struct vmm_pvh pvh;
+	size_t clen = strlen(in->cmdline);
+	uint64_t rsdp = 0;
+	int rc = vmm_pvh_parse(in->image, in->image_len, &pvh, err);
+
+	if (rc)
+		return rc;
+	if (in->want_entry == 64)
+		return vmm_error_set(err, -EINVAL, "an uncompressed vmlinux starts at its 32-bit PVH "
+				     "entry: --boot-entry 64 is for a bzImage");
+	if (clen > VMM_BOOT_CMDLINE_MAX - 1)
+		return vmm_error_set(err, -E2BIG, "command line too long: %zu bytes", clen);
+	rc = vmm_boot_pvh_plan(m, &pvh, in->initrd_len, clen, plan, err);
+	if (rc == 0)
+		rc = vmm_boot_low(m, in, plan, &rsdp, err);
+	if (rc)
+		return rc;
+	for (unsigned i = 0; i < pvh.n_segs; i++) {
+		const struct vmm_pvh_seg *s = &pvh.segs[i];
+		uint8_t *dst = vmm_mem_ptr(m, s->paddr, s->memsz);
+
+		if (!dst)
+			return vmm_error_set(err, -EFAULT, "cannot copy the kernel into guest memory");
+		memcpy(dst, in->image + s->offset, s->filesz);
+		memset(dst + s->filesz, 0, s->memsz - s->filesz);
+	}
+	if (vmm_boot_copy(m, plan->initrd_addr, in->initrd, in->initrd_len) ||
+	    vmm_boot_pvh_info(m, plan, rsdp))
+		return vmm_error_set(err, -EFAULT, "cannot copy the initrd or the start info into "
+				     "guest memory");
+	memset(entry, 0, sizeof(*entry));
+	entry->mode = 32;
+	entry->rip = pvh.entry;
+	entry->rbx = VMM_BOOT_PVH_INFO;
+	entry->rsp = VMM_BOOT_STACK;
+	entry->cr3 = VMM_BOOT_PML4;
+	return 0;
+}
+
 int vmm_boot_load(struct vmm_mem *m, const struct vmm_boot_input *in,
 		  struct vmm_boot_entry *entry, struct vmm_boot_plan *plan,
 		  struct vmm_error *err)
@@ -146,6 +253,8 @@ int vmm_boot_load(struct vmm_mem *m, const struct vmm_boot_input *in,
 	uint64_t rsdp = 0;
 	int rc;
 
+	if (vmm_pvh_is_elf(in->image, in->image_len))
+		return vmm_boot_load_pvh(m, in, entry, plan, err);
 	rc = vmm_bzimage_parse(in->image, in->image_len, &img, err);
 	if (rc)
 		return rc;

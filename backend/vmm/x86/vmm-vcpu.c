@@ -215,6 +215,7 @@ static int vmm_vcpu_entry(struct vmm_vcpu *c, struct vmm_error *err)
 	r.rflags = 2;
 	r.rip = c->vm->entry.rip;
 	r.rsi = c->vm->entry.rsi;
+	r.rbx = c->vm->entry.rbx;
 	r.rsp = c->vm->entry.rsp;
 	if (ioctl(c->fd, KVM_SET_REGS, &r) < 0)
 		return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_REGS: %s", c->id, strerror(errno));
