@@ -24,6 +24,7 @@ bench_cmd() {
 	vmtui-vmm) echo "$VMM --console-stdio --vcpus 2 --memory 256 --kernel $K --initrd $I --cmdline" ;;
 	vmtui-vmm-pvh) echo "$VMM --console-stdio --vcpus 2 --memory 256 --kernel /guest/vmlinux --initrd $I --cmdline" ;;
 	qemu-microvm) echo "qemu-system-x86_64 -M microvm -enable-kvm -cpu host -smp 2 -m 256 -nodefaults -no-user-config -display none -serial stdio -no-reboot -kernel $K -initrd $I -append" ;;
+	qemu-microvm-pvh) echo "qemu-system-x86_64 -M microvm -enable-kvm -cpu host -smp 2 -m 256 -nodefaults -no-user-config -display none -serial stdio -no-reboot -kernel /guest/vmlinux -initrd $I -append" ;;
 	qemu-pc) echo "qemu-system-x86_64 -M pc -enable-kvm -cpu host -smp 2 -m 256 -nodefaults -no-user-config -display none -serial stdio -no-reboot -kernel $K -initrd $I -append" ;;
 	esac
 }
@@ -62,7 +63,7 @@ group_bench() {
 	vmms=$(sed -n 's/.*fixture\.vmms=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 	if [ -z "$vmms" ]; then
 		vmms="vmtui-vmm qemu-microvm qemu-pc"
-		[ -f /guest/vmlinux ] && vmms="vmtui-vmm vmtui-vmm-pvh qemu-microvm qemu-pc"
+		[ -f /guest/vmlinux ] && vmms="vmtui-vmm vmtui-vmm-pvh qemu-microvm qemu-microvm-pvh qemu-pc"
 		command -v qemu-system-x86_64 >/dev/null || vmms=vmtui-vmm
 	fi
 	i=1

@@ -681,7 +681,9 @@ cloud_seed() {
 cloud_run() {
 	vm=$1
 	shift
-	timeout 360 vmtui ssh "$vm" --timeout 300 -- "$@" </dev/null 2>$D/$vm.ssh.err | tr -d '\r'
+	# A boot (a clone's, a restart's) may take as long as the first one.
+	timeout $((CLOUD_SSH + 60)) vmtui ssh "$vm" --timeout $CLOUD_SSH -- "$@" </dev/null 2>$D/$vm.ssh.err |
+		tr -d '\r'
 }
 
 # cloud_port VM: the host port VM's user network forwards to its SSH.
