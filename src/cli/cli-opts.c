@@ -40,37 +40,45 @@ const struct option cli_vm_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-const char cli_vm_options_help[] =
-	"      --vcpus N          virtual CPUs (1 to the host's count)\n"
-	"      --memory SIZE      memory in MiB, or with a unit: 512M, 2G\n"
-	"      --kernel FILE      boot this kernel (bzImage) directly\n"
-	"      --initrd FILE      initial ramdisk for --kernel\n"
-	"      --cmdline TEXT     kernel command line for --kernel\n"
-	"      --disk SPEC        add a disk: [PATH][,size=N[M|G|T]][,format=raw|qcow2][,readonly]\n"
-	"                         a size makes a new sparse image (GiB without a unit);\n"
-	"                         without a path it goes to the connection's default place\n"
-	"      --cdrom ISO        attach an ISO image (libvirt)\n"
-	"      --net SPEC         none, user, tap:IF, network:NAME or bridge:BR[,mac=MAC];\n"
-	"                         on kvm:///, user also takes ,fwd=[tcp:|udp:][ADDR:]H:G\n"
-	"                         (host port H to the guest's G); may be repeated;\n"
-	"                         without it, the connection's default card (create)\n"
-	"      --boot ORDER       boot devices in order: hd,cdrom,network (libvirt)\n"
-	"      --firmware FW      bios or uefi (libvirt)\n"
-	"      --graphics KIND    none, vnc or spice (libvirt; listens on 127.0.0.1)\n"
-	"      --virt-type TYPE   (create) kvm or qemu (libvirt; qemu: emulated, no KVM);\n"
-	"                         default: kvm where the host has it\n"
-	"      --notes TEXT       free text kept with the VM\n"
+/* The options create and edit share, then each one's own. */
+#define VM_OPTIONS_HELP \
+	"      --vcpus N          virtual CPUs (1 to the host's count)\n" \
+	"      --memory SIZE      memory in MiB, or with a unit: 512M, 2G\n" \
+	"      --kernel FILE      boot this kernel (bzImage) directly\n" \
+	"      --initrd FILE      initial ramdisk for --kernel\n" \
+	"      --cmdline TEXT     kernel command line for --kernel\n" \
+	"      --disk SPEC        add a disk: [PATH][,size=N[M|G|T]][,format=raw|qcow2][,readonly]\n" \
+	"                         a size makes a new sparse image (GiB without a unit);\n" \
+	"                         without a path it goes to the connection's default place\n" \
+	"      --cdrom ISO        attach an ISO image (libvirt)\n" \
+	"      --net SPEC         none, user, tap:IF, network:NAME or bridge:BR[,mac=MAC];\n" \
+	"                         on kvm:///, user also takes ,fwd=[tcp:|udp:][ADDR:]H:G\n" \
+	"                         (host port H to the guest's G); may be repeated;\n" \
+	"                         without it, the connection's default card (create)\n" \
+	"      --boot ORDER       boot devices in order: hd,cdrom,network (libvirt)\n" \
+	"      --firmware FW      bios or uefi (libvirt)\n" \
+	"      --graphics KIND    none, vnc or spice (libvirt; listens on 127.0.0.1)\n" \
+	"      --notes TEXT       free text kept with the VM\n" \
 	"      --group NAME       group the VM is listed under\n"
-	"      --image IMAGE      (create) make the VM from a cloud image: a name from\n"
+
+const char cli_create_options_help[] = VM_OPTIONS_HELP
+	"      --virt-type TYPE   kvm or qemu (libvirt; qemu: emulated, no KVM);\n"
+	"                         default: kvm where the host has it\n"
+	"      --image IMAGE      make the VM from a cloud image: a name from\n"
 	"                         vmtui image list, an http(s) URL or a FILE; its first\n"
 	"                         disk is an overlay on it (a first --disk size=N grows\n"
 	"                         it), cloud-init gets the SSH key and the VM's name\n"
-	"      --ssh-key FILE     (create --image) the public key to log in with\n"
+	"      --ssh-key FILE     (--image) the public key to log in with\n"
 	"                         (default ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)\n"
-	"      --user-data FILE   (create --image) cloud-init user-data instead of vmtui's\n"
-	"      --login USER       (create --image) the image's user, for vmtui ssh (a\n"
+	"      --user-data FILE   (--image) cloud-init user-data instead of vmtui's\n"
+	"      --login USER       (--image) the image's user, for vmtui ssh (a\n"
 	"                         catalogue image knows its own; a URL or FILE does not)\n"
-	"      --checksum ALG:HEX (create --image URL|FILE) sha256: or sha512: to verify\n";
+	"      --checksum ALG:HEX (--image URL|FILE) sha256: or sha512: to verify\n";
+
+const char cli_edit_options_help[] = VM_OPTIONS_HELP
+	"      --name NEW         rename the VM (once it is shut off, as libvirt does)\n"
+	"      --remove-disk N|PATH  detach disk N (as show numbers them) or PATH\n"
+	"  (--kernel, --initrd, --cmdline, --cdrom '' remove the setting)\n";
 
 void cli_vm_opts_init(struct cli_vm_opts *o)
 {

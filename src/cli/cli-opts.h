@@ -32,8 +32,9 @@ struct cli_vm_opts {
 
 /* getopt_long entries of the VM options; the table ends with a null entry. */
 extern const struct option cli_vm_longopts[];
-/* The help lines of these options, for create and edit. */
-extern const char cli_vm_options_help[];
+/* The help lines of these options, for create and for edit. */
+extern const char cli_create_options_help[];
+extern const char cli_edit_options_help[];
 
 void cli_vm_opts_init(struct cli_vm_opts *o);
 void cli_vm_opts_done(struct cli_vm_opts *o);

@@ -20,11 +20,8 @@ const struct cli_command cli_commands[] = {
 	{ "show", "NAME [--json]", "show everything about one VM",
 	  "      --json             print JSON\n", cmd_show },
 	{ "create", "NAME [OPTIONS]", "define a new VM (and create its new disks)",
-	  cli_vm_options_help, cmd_create },
-	{ "edit", "NAME [OPTIONS]", "change a VM's definition",
-	  "      --name NEW         rename the VM (once it is shut off, as libvirt does)\n"
-	  "      --remove-disk N|PATH  detach disk N (as show numbers them) or PATH\n"
-	  "  (--kernel, --initrd, --cmdline, --cdrom '' remove the setting)\n",
+	  cli_create_options_help, cmd_create },
+	{ "edit", "NAME [OPTIONS]", "change a VM's definition", cli_edit_options_help,
 	  cmd_edit },
 	{ "delete", "NAME [--remove-disks] [--force]", "undefine a VM and forget it",
 	  "      --remove-disks     also delete its disk images\n"

@@ -11,6 +11,16 @@ for cmd in $(sed -n 's/^  \([a-z]*\) .*/\1/p' "$TMPD/out"); do
 	expect 0 "$VMTUI" "$cmd" --help
 	out_has "^Usage: vmtui \[-c URI\] $cmd"
 done
+# edit's help names every option of create's that an existing VM can change.
+expect 0 "$VMTUI" create --help
+create_opts=$(sed -n 's/^      \(--[a-z-]*\) .*/\1/p' "$TMPD/out")
+[ -n "$create_opts" ] || fail "create --help lists no options"
+expect 0 "$VMTUI" edit --help
+for o in $create_opts; do
+	case $o in --virt-type|--image|--ssh-key|--user-data|--login|--checksum) continue ;; esac
+	out_has "^      $o "
+done
+out_has "^      --remove-disk "
 
 # A first command creates the database; from then on nothing may change it.
 expect 0 "$VMTUI" list --all
