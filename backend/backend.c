@@ -101,6 +101,19 @@ void backend_pool_list_free(struct backend_pool *pools, size_t n)
 	free(pools);
 }
 
+void backend_vol_list_free(struct backend_vol *vols, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(vols[i].name);
+		free(vols[i].pool);
+		free(vols[i].path);
+		free(vols[i].format);
+		free(vols[i].backing);
+		free(vols[i].used_by);
+	}
+	free(vols);
+}
+
 /* Events wait here between the backend's thread and the connection's owner. */
 struct backend_event_queue {
 	pthread_mutex_t lock;
@@ -496,6 +509,32 @@ int backend_pool_list(struct backend *be, struct backend_pool **out,
 int backend_pool_create_default(struct backend *be, struct vmt_error *err)
 {
 	return BACKEND_CALL(be, pool_create_default, "creating storage pools", err);
+}
+
+int backend_vol_list(struct backend *be, const char *pool, struct backend_vol **out,
+		     size_t *n, struct vmt_error *err)
+{
+	return BACKEND_CALL(be, vol_list, "listing storage volumes", err, pool, out, n);
+}
+
+int backend_vol_create(struct backend *be, const char *pool, const char *name,
+		       uint64_t bytes, enum vm_disk_format format, struct vmt_error *err)
+{
+	return BACKEND_CALL(be, vol_create, "creating storage volumes", err, pool, name,
+			    bytes, format);
+}
+
+int backend_vol_delete(struct backend *be, const char *pool, const char *name,
+		       struct vmt_error *err)
+{
+	return BACKEND_CALL(be, vol_delete, "deleting storage volumes", err, pool, name);
+}
+
+int backend_vol_resize(struct backend *be, const char *pool, const char *name,
+		       uint64_t bytes, struct vmt_error *err)
+{
+	return BACKEND_CALL(be, vol_resize, "resizing storage volumes", err, pool, name,
+			    bytes);
 }
 
 int backend_event_fd(struct backend *be)

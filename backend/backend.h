@@ -118,6 +118,21 @@ struct backend_pool {
 
 void backend_pool_list_free(struct backend_pool *pools, size_t n);
 
+/* A storage volume of a pool (libvirt). Owns its strings. */
+struct backend_vol {
+	char *name;
+	char *pool;
+	char *path;
+	char *format;		/* "raw", "qcow2", ...; NULL when the pool does not say */
+	char *backing;		/* the file it reads through (a qcow2 overlay's), or NULL */
+	/* The VMs whose definitions have it as a disk, ", "-separated; NULL if none. */
+	char *used_by;
+	bool used_running;	/* one of them runs */
+	uint64_t capacity, allocation;	/* bytes */
+};
+
+void backend_vol_list_free(struct backend_vol *vols, size_t n);
+
 /*
  * Asks the user for one credential a connection needs. prompt is a whole
  * question ("Password for root@host: "); echo is false for secrets. Fills
@@ -340,6 +355,19 @@ struct backend_ops {
 			 size_t *n, struct vmt_error *err);
 	/* Create the pool "default" where new images go (a directory pool). */
 	int (*pool_create_default)(struct backend *be, struct vmt_error *err);
+	/* The volumes of one pool, or of every active pool when pool is NULL. */
+	int (*vol_list)(struct backend *be, const char *pool, struct backend_vol **out,
+			size_t *n, struct vmt_error *err);
+	/* A new empty (sparse) volume of bytes. */
+	int (*vol_create)(struct backend *be, const char *pool, const char *name,
+			  uint64_t bytes, enum vm_disk_format format,
+			  struct vmt_error *err);
+	/* Refused while a VM's definition or another volume uses it. */
+	int (*vol_delete)(struct backend *be, const char *pool, const char *name,
+			  struct vmt_error *err);
+	/* Grow, never shrink; refused while a running VM uses it. */
+	int (*vol_resize)(struct backend *be, const char *pool, const char *name,
+			  uint64_t bytes, struct vmt_error *err);
 };
 
 /* An open connection. */
@@ -492,6 +520,14 @@ int backend_net_stop(struct backend *be, const char *net,
 int backend_pool_list(struct backend *be, struct backend_pool **out,
 		      size_t *n, struct vmt_error *err);
 int backend_pool_create_default(struct backend *be, struct vmt_error *err);
+int backend_vol_list(struct backend *be, const char *pool, struct backend_vol **out,
+		     size_t *n, struct vmt_error *err);
+int backend_vol_create(struct backend *be, const char *pool, const char *name,
+		       uint64_t bytes, enum vm_disk_format format, struct vmt_error *err);
+int backend_vol_delete(struct backend *be, const char *pool, const char *name,
+		       struct vmt_error *err);
+int backend_vol_resize(struct backend *be, const char *pool, const char *name,
+		       uint64_t bytes, struct vmt_error *err);
 
 /*
  * Events: a backend posts them from any thread; the owner of the

@@ -618,4 +618,8 @@ const struct backend_ops lv_backend_ops = {
 	.net_stop = lv_net_stop,
 	.pool_list = lv_pool_list,
 	.pool_create_default = lv_pool_create_default,
+	.vol_list = lv_vol_list,
+	.vol_create = lv_vol_create,
+	.vol_delete = lv_vol_delete,
+	.vol_resize = lv_vol_resize,
 };

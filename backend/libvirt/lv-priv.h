@@ -177,6 +177,16 @@ int lv_pool_list(struct backend *be, struct backend_pool **out, size_t *n,
 		 struct vmt_error *err);
 int lv_pool_create_default(struct backend *be, struct vmt_error *err);
 
+/* lv-volume.c */
+int lv_vol_list(struct backend *be, const char *pool, struct backend_vol **out, size_t *n,
+		struct vmt_error *err);
+int lv_vol_create(struct backend *be, const char *pool, const char *name, uint64_t bytes,
+		  enum vm_disk_format format, struct vmt_error *err);
+int lv_vol_delete(struct backend *be, const char *pool, const char *name,
+		  struct vmt_error *err);
+int lv_vol_resize(struct backend *be, const char *pool, const char *name, uint64_t bytes,
+		  struct vmt_error *err);
+
 /* lv-console.c */
 int lv_console_open(struct backend *be, const char *name, unsigned flags,
 		    struct backend_console **out, struct vmt_error *err);

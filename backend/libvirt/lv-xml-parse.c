@@ -328,6 +328,18 @@ char *lv_xml_pool_target(const char *pool_xml)
 	return r;
 }
 
+void lv_xml_vol_facts(const char *vol_xml, char **format, char **backing)
+{
+	struct lv_doc d;
+
+	*format = *backing = NULL;
+	if (lv_doc_open(&d, vol_xml, NULL) < 0)
+		return;
+	*format = lv_x_str(&d, NULL, "/volume/target/format/@type");
+	*backing = lv_x_str(&d, NULL, "/volume/backingStore/path");
+	lv_doc_close(&d);
+}
+
 bool lv_xml_has_console(const char *domain_xml)
 {
 	struct lv_doc d;

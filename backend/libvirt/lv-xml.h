@@ -31,6 +31,8 @@ int lv_xml_caps_facts(const char *caps_xml, char **domain_type, char **host_uuid
 
 /* The path of the <target> of a storage pool's XML, or NULL. */
 char *lv_xml_pool_target(const char *pool_xml);
+/* A volume's XML: its format (<target><format type>) and backing file, each NULL if none. */
+void lv_xml_vol_facts(const char *vol_xml, char **format, char **backing);
 
 /* Storage volume XML for a new image. */
 int lv_xml_volume(const char *name, uint64_t size, enum vm_disk_format format,

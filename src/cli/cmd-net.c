@@ -15,7 +15,7 @@ static void net_header(void)
 	printf(NET_ROW, "NAME", "STATE", "AUTOSTART", "PERSISTENT", "CONNECTION");
 }
 
-static int net_list_conn(struct backend *be, struct json_writer *w,
+static int net_list_conn(struct backend *be, struct json_writer *w, void *ctx,
 			 struct vmt_error *err)
 {
 	struct backend_net *nets;
@@ -56,7 +56,7 @@ int cmd_net(struct cli *cli, int argc, char **argv)
 		return r;
 	verb = argv[argi];
 	if (str_eq(verb, "list"))
-		return argc - argi == 1 ? cmd_conns_list(cli, json, net_header, net_list_conn)
+		return argc - argi == 1 ? cmd_conns_list(cli, json, net_header, net_list_conn, NULL)
 					: cli_usage(cmd, "list takes no network name");
 	if (!str_eq(verb, "start") && !str_eq(verb, "stop"))
 		return cli_usage(cmd, "'%s' is not list, start or stop", verb);

@@ -45,7 +45,7 @@ static void pool_json(struct json_writer *w, struct backend *be,
 	json_object_end(w);
 }
 
-static int pool_list_conn(struct backend *be, struct json_writer *w,
+static int pool_list_conn(struct backend *be, struct json_writer *w, void *ctx,
 			  struct vmt_error *err)
 {
 	struct backend_pool *pools;
@@ -71,7 +71,7 @@ int cmd_pool(struct cli *cli, int argc, char **argv)
 	if (r || done || (r = cli_nargs(cmd, argc, argv, argi, 1, 1)))
 		return r;
 	if (str_eq(argv[argi], "list"))
-		return cmd_conns_list(cli, json, pool_header, pool_list_conn);
+		return cmd_conns_list(cli, json, pool_header, pool_list_conn, NULL);
 	if (!str_eq(argv[argi], "create-default"))
 		return cli_usage(cmd, "'%s' is not list or create-default", argv[argi]);
 	if ((r = cli_target(cli, &be)))

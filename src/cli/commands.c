@@ -101,6 +101,20 @@ const struct cli_command cli_commands[] = {
 	  "      --json             print JSON (list)\n", cmd_net },
 	{ "pool", "list|create-default", "list storage pools, or create the pool default (libvirt)",
 	  "      --json             print JSON (list)\n", cmd_pool },
+	{ "vol", "list|create|delete|resize",
+	  "list, create, delete or grow storage volumes (libvirt)",
+	  "  vol list [POOL] | create POOL NAME SIZE | delete POOL NAME\n"
+	  "    | resize POOL NAME SIZE\n"
+	  "      --json             print JSON (list)\n"
+	  "      --format FMT       raw or qcow2 (create; default: qcow2 for a name\n"
+	  "                         ending in .qcow2, else raw)\n"
+	  "  list shows every active pool's volumes, or POOL's, with the VMs whose\n"
+	  "  disks they are. SIZE is GiB, or with M, G or T; a new volume is sparse.\n"
+	  "  A volume a VM has as a disk, or that another volume reads through (a\n"
+	  "  qcow2 backing file), is not deleted. resize grows, never shrinks, and\n"
+	  "  leaves a running VM's disk to vmtui disk resize, which tells the guest.\n"
+	  "  create, delete and resize act on the first connection given with -c.\n",
+	  cmd_vol },
 	{ "image", "list|pull|rm [IMAGE]", "cloud images: the catalogue, the download cache",
 	  "  IMAGE is a catalogue name (list shows them); pull also takes an\n"
 	  "  http(s):// URL or a FILE (a path with a '/').\n"
@@ -145,7 +159,7 @@ int cmd_parse_plain(const struct cli_command *cmd, int argc, char **argv,
 }
 
 int cmd_conns_list(struct cli *cli, bool json, void (*header)(void),
-		   cmd_conn_list_fn one)
+		   cmd_conn_list_fn one, void *ctx)
 {
 	struct vmt_error err, unsupported = { 0 };
 	struct json_writer w;
@@ -166,7 +180,7 @@ int cmd_conns_list(struct cli *cli, bool json, void (*header)(void),
 		int r = core_backend(core, i, &be, &err);
 
 		if (r == 0)
-			r = one(be, json ? &w : NULL, &err);
+			r = one(be, json ? &w : NULL, ctx, &err);
 		/* A connection without such things (kvm:/// has no networks) is skipped. */
 		if (r == -ENOTSUP)
 			unsupported = err;

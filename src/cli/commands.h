@@ -28,6 +28,7 @@ int cmd_history(struct cli *cli, int argc, char **argv);
 int cmd_ip(struct cli *cli, int argc, char **argv);
 int cmd_net(struct cli *cli, int argc, char **argv);
 int cmd_pool(struct cli *cli, int argc, char **argv);
+int cmd_vol(struct cli *cli, int argc, char **argv);
 int cmd_image(struct cli *cli, int argc, char **argv);
 
 /*
@@ -63,13 +64,13 @@ int cmd_parse_plain(const struct cli_command *cmd, int argc, char **argv,
 /*
  * List something of every connection's host (net list, pool list): header
  * prints the table's head, one prints a connection's rows into w (NULL for
- * text); a connection that fails is reported and the rest still listed,
- * and one that has no such thing (-ENOTSUP) is skipped, unless none has.
- * Returns an exit status.
+ * text; ctx is passed on); a connection that fails is reported and the rest
+ * still listed, and one that has no such thing (-ENOTSUP) is skipped, unless
+ * none has. Returns an exit status.
  */
-typedef int (*cmd_conn_list_fn)(struct backend *be, struct json_writer *w,
+typedef int (*cmd_conn_list_fn)(struct backend *be, struct json_writer *w, void *ctx,
 				struct vmt_error *err);
 int cmd_conns_list(struct cli *cli, bool json, void (*header)(void),
-		   cmd_conn_list_fn one);
+		   cmd_conn_list_fn one, void *ctx);
 
 #endif
