@@ -327,6 +327,17 @@ int backend_disk_resize(struct backend *be, const char *name, size_t index,
 	return BACKEND_CALL(be, disk_resize, "resizing disks", err, name, index, bytes);
 }
 
+int backend_hotplug(struct backend *be, const char *name, const struct vm_def *old,
+		    const struct vm_def *def, struct backend_hotplug *out,
+		    struct vmt_error *err)
+{
+	if (!be->ops->hotplug) {
+		out->pending = VM_CHANGE_DISKS | VM_CHANGE_NICS;
+		return 0;
+	}
+	return be->ops->hotplug(be, name, old, def, out, err);
+}
+
 int backend_remove_storage(struct backend *be, const struct vm_def *def,
 			   struct vmt_error *err)
 {
@@ -427,6 +438,11 @@ int backend_snapshot_delete(struct backend *be, const char *name,
 {
 	return BACKEND_CALL(be, snapshot_delete, "deleting snapshots", err, name,
 			    snap);
+}
+
+bool backend_has_hotplug(const struct backend *be)
+{
+	return be->ops->hotplug != NULL;
 }
 
 bool backend_has_snapshots(const struct backend *be)

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "src/lib/error.h"
+#include "src/lib/util.h"
 #include "src/store/store.h"
 #include "src/model/stats.h"
 #include "src/model/vmdef.h"
@@ -221,6 +222,12 @@ struct backend_clone {
 	enum backend_clone_disk *how;	/* def->n_disks entries, filled in */
 };
 
+/* What a running VM's hot-plug did with an edit. */
+struct backend_hotplug {
+	struct strbuf done;	/* one clause per device handled, "; "-separated */
+	unsigned pending;	/* VM_CHANGE_DISKS, VM_CHANGE_NICS: left for the next boot */
+};
+
 /*
  * The operations of one backend. Any may be NULL: the wrappers below then
  * report "not supported by this backend". VMs are named by name within
@@ -285,6 +292,16 @@ struct backend_ops {
 	 */
 	int (*disk_resize)(struct backend *be, const char *name, size_t index,
 			   uint64_t bytes, struct vmt_error *err);
+	/*
+	 * Bring a running VM in step with an edit already defined (old is
+	 * the definition before it): attach at once the disks and cards def
+	 * has and old had not, detach those old had and def has not. What it
+	 * cannot do now is said in out->done and marked pending; it fails only
+	 * when it cannot reach the VM at all.
+	 */
+	int (*hotplug)(struct backend *be, const char *name, const struct vm_def *old,
+		       const struct vm_def *def, struct backend_hotplug *out,
+		       struct vmt_error *err);
 	/* Delete the images vmtui or the pool holds for these disks. */
 	int (*remove_storage)(struct backend *be, const struct vm_def *def,
 			      struct vmt_error *err);
@@ -432,6 +449,10 @@ int backend_rename(struct backend *be, const char *name, const char *new_name,
 		   struct vmt_error *err);
 int backend_disk_resize(struct backend *be, const char *name, size_t index,
 			uint64_t bytes, struct vmt_error *err);
+/* A backend without hot-plug leaves every device change for the next boot. */
+int backend_hotplug(struct backend *be, const char *name, const struct vm_def *old,
+		    const struct vm_def *def, struct backend_hotplug *out,
+		    struct vmt_error *err);
 int backend_remove_storage(struct backend *be, const struct vm_def *def,
 			   struct vmt_error *err);
 int backend_clone(struct backend *be, struct backend_clone *req,
@@ -498,6 +519,8 @@ int backend_snapshot_delete(struct backend *be, const char *name,
  * what a connection can do, and asks this instead of testing its URI.
  */
 bool backend_has_snapshots(const struct backend *be);
+/* Whether it attaches and detaches a running VM's disks and cards (else they wait for its next boot). */
+bool backend_has_hotplug(const struct backend *be);
 int backend_export_def(struct backend *be, const char *name, char **out,
 		       struct vmt_error *err);
 int backend_import_def(struct backend *be, const char *text,

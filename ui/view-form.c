@@ -35,7 +35,8 @@ struct ui_field {
 struct ui_form {
 	struct vm_def *edit;		/* the VM being edited; NULL when creating */
 	size_t conn;
-	bool running;			/* edit of a running VM: applies at next boot */
+	bool running;			/* edit of a running VM: some fields apply at next boot */
+	bool hotplug;			/* ... and its backend attaches disks and cards now */
 	struct ui_field f[F_COUNT];
 	int focus;
 	int top;
@@ -432,12 +433,41 @@ static void ui_form_from_def(struct ui_form *fm, const struct vm_def *def)
 	ui_line_set(&fm->f[F_NOTES].line, def->notes);
 }
 
+/* When a field of a running VM's edit takes effect: "now" or "next boot". */
+static const char *ui_form_when(const struct ui_form *fm, int i)
+{
+	switch (i) {
+	case F_GROUP:
+	case F_NOTES:
+		return "now";
+	case F_DISK:
+	case F_DISK_SIZE:
+	case F_DISK_PATH:
+	case F_NET:
+		return fm->hotplug ? "now" : "next boot";
+	default:
+		return "next boot";
+	}
+}
+
+/* The width of the tag column a running VM's edit shows at the right of each field. */
+#define UI_FORM_WHEN_W 10
+
+static void ui_form_draw_when(struct ui *ui, const struct ui_form *fm, int i, int y, int w)
+{
+	const char *when = ui_form_when(fm, i);
+
+	if (fm->running)
+		ui_put(y, w - UI_FORM_WHEN_W - 1, UI_FORM_WHEN_W,
+		       ui->theme.attr[str_eq(when, "now") ? UI_EL_DIM : UI_EL_PAUSED], when, false);
+}
+
 static void ui_form_draw_field(struct ui *ui, struct ui_form *fm, int i, int y, int w)
 {
 	struct ui_field *f = &fm->f[i];
 	bool focus = i == fm->focus && !fm->summary;
 	attr_t la = focus ? A_BOLD : ui->theme.attr[UI_EL_DIM];
-	int fx = 16, fw = w - fx - 4;
+	int fx = 16, fw = w - fx - 4 - (fm->running ? UI_FORM_WHEN_W + 1 : 0);
 
 	ui_putf(y, 1, 2, ui->theme.attr[UI_EL_CRASHED], "%s", f->error[0] ? "!" : "");
 	ui_put(y, 3, 13, la, f->label, false);
@@ -449,6 +479,8 @@ static void ui_form_draw_field(struct ui *ui, struct ui_form *fm, int i, int y, 
 	} else {
 		ui_line_draw(&f->line, y, fx, fw, ui->theme.attr[UI_EL_FIELD], focus);
 	}
+	if (i != F_NAME && i != F_CONN)
+		ui_form_draw_when(ui, fm, i, y, w);
 }
 
 /* What the image costs: nothing when cached, else the download (with its progress once it runs). */
@@ -484,12 +516,18 @@ static void ui_form_draw_summary(struct ui *ui, struct ui_form *fm, int y, int h
 		if (!ui_form_visible(ui, fm, i))
 			continue;
 		ui_put(row, 3, 13, ui->theme.attr[UI_EL_DIM], fm->f[i].label, false);
-		ui_put(row++, 16, w - 20, 0, fm->f[i].choice ? fm->f[i].choices[fm->f[i].cur]
-							     : fm->f[i].line.buf, false);
+		ui_put(row, 16, w - 20 - (fm->running ? UI_FORM_WHEN_W + 1 : 0), 0,
+		       fm->f[i].choice ? fm->f[i].choices[fm->f[i].cur] : fm->f[i].line.buf, false);
+		if (i != F_NAME && i != F_CONN)
+			ui_form_draw_when(ui, fm, i, row, w);
+		row++;
 	}
 	if (fm->running)
 		ui_put(row++, 2, w - 4, ui->theme.attr[UI_EL_PAUSED],
-		       "The VM is running: the changes apply at its next boot.", false);
+		       fm->hotplug ? "The VM is running: disks and network cards change now, "
+				     "fields marked 'next boot' when it next starts."
+				   : "The VM is running: fields marked 'next boot' change when it "
+				     "next starts.", false);
 	if (ui_form_boot(fm) == BOOT_IMAGE && row < y + h - 2)
 		ui_form_draw_fetch(ui, fm, row, w);
 	ui_put(y + h - 1, 2, w - 4, A_BOLD,
@@ -741,8 +779,12 @@ static void ui_form_job(struct ui *ui, struct ui_view *v, struct job *job)
 		}
 		return;
 	}
-	ui_status(ui, false, "%s %s%s", job->def->name, fm->edit ? "changed" : "created",
-		  job->next_boot ? "; the changes apply at its next boot" : "");
+	ui_status(ui, false, "%s %s%s%s%s%s%s", job->def->name, fm->edit ? "changed" : "created",
+		  job->edit.now ? ": " : "", job->edit.now ? job->edit.now : "",
+		  job->edit.next_boot ? "; at its next boot: " : "",
+		  job->edit.next_boot ? job->edit.next_boot : "",
+		  job->edit.running && !job->edit.now && !job->edit.next_boot
+		  ? "; it runs on unchanged" : "");
 	ui_refresh_conn(ui, job->conn);
 	ui_select_later(ui, job->conn, job->def->name);
 	ui_pop_view(ui);
@@ -845,6 +887,7 @@ struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit
 		ui_form_from_def(fm, edit);
 		vm = ui_model_find(&ui->model, conn, edit->name);
 		fm->running = vm && vm_state_is_active(vm->vm.info.state);
+		fm->hotplug = ui->conns[conn].be && backend_has_hotplug(ui->conns[conn].be);
 		fm->focus = F_VCPUS;
 	} else {
 		ui_form_defaults(ui, fm);

@@ -58,6 +58,7 @@ void job_free(struct job *job)
 	free(job->text);
 	free(job->text2);
 	vm_def_free(job->def);
+	core_edit_result_done(&job->edit);
 	core_vm_list_free(job->vms, job->n_vms);
 	free(job->stats);
 	if (job->detail.def)
@@ -255,7 +256,7 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 	case JOB_GET_DEF:
 		return core_get_def(c, be, job->name, &job->def, &job->err);
 	case JOB_EDIT:
-		return core_edit(c, be, job->def, &job->next_boot, &job->err);
+		return core_edit(c, be, job->def, &job->edit, &job->err);
 	case JOB_DELETE:
 		return core_delete(c, be, job->name, job->flag, true, &job->err);
 	case JOB_CLONE:

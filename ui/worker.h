@@ -76,7 +76,7 @@ struct job {
 	struct vm_snapshot *snaps;	/* SNAP_LIST */
 	size_t n_snaps;
 	struct backend_console *console;	/* CONSOLE */
-	bool next_boot;			/* EDIT */
+	struct core_edit_result edit;	/* EDIT */
 	struct worker_question *question;	/* QUESTION: the asking thread's */
 	char **names;			/* ADDRESSES in */
 	char **addrs;			/* ADDRESSES out: NULL where none is known */

@@ -328,6 +328,52 @@ char *lv_xml_pool_target(const char *pool_xml)
 	return r;
 }
 
+/* The element n as text. */
+static char *lv_node_text(struct lv_doc *d, xmlNodePtr n)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	char *r = NULL;
+
+	if (buf && xmlNodeDump(buf, d->doc, n, 0, 0) >= 0)
+		r = xstrdup((const char *)xmlBufferContent(buf));
+	if (buf)
+		xmlBufferFree(buf);
+	return r;
+}
+
+char *lv_xml_device(const char *domain_xml, const struct vm_disk *disk,
+		    const struct vm_nic *nic)
+{
+	xmlXPathObjectPtr o;
+	struct lv_doc d;
+	char *r = NULL;
+
+	if (lv_doc_open(&d, domain_xml, NULL) < 0)
+		return NULL;
+	o = lv_x_nodes(&d, disk ? "/domain/devices/disk" : "/domain/devices/interface");
+	for (size_t i = 0; i < lv_x_count(o) && !r; i++) {
+		xmlNodePtr n = o->nodesetval->nodeTab[i];
+		struct vm_disk dk;
+		struct vm_nic nc;
+		bool same;
+
+		if (disk) {
+			same = lv_parse_disk_node(&d, n, &dk) && vm_disk_same(&dk, disk);
+			vm_disk_done(&dk);
+		} else {
+			lv_parse_nic_node(&d, n, &nc);
+			same = vm_nic_same(&nc, nic);
+			vm_nic_done(&nc);
+		}
+		if (same)
+			r = lv_node_text(&d, n);
+	}
+	if (o)
+		xmlXPathFreeObject(o);
+	lv_doc_close(&d);
+	return r;
+}
+
 void lv_xml_vol_facts(const char *vol_xml, char **format, char **backing)
 {
 	struct lv_doc d;

@@ -31,6 +31,13 @@ int lv_xml_caps_facts(const char *caps_xml, char **domain_type, char **host_uuid
 
 /* The path of the <target> of a storage pool's XML, or NULL. */
 char *lv_xml_pool_target(const char *pool_xml);
+/*
+ * The <disk> (disk set) or <interface> element of a domain's XML that is
+ * the same device as disk or nic (vm_disk_same, vm_nic_same), as text;
+ * NULL when it has none.
+ */
+char *lv_xml_device(const char *domain_xml, const struct vm_disk *disk,
+		    const struct vm_nic *nic);
 /* A volume's XML: its format (<target><format type>) and backing file, each NULL if none. */
 void lv_xml_vol_facts(const char *vol_xml, char **format, char **backing);
 

@@ -194,7 +194,8 @@ int cmd_edit(struct cli *cli, int argc, char **argv)
 	struct vm_def *def = NULL;
 	struct backend *be;
 	const char *name = NULL;
-	bool done, next_boot;
+	struct core_edit_result res;
+	bool done;
 	int r = create_parse(cmd, argc, argv, &o, &name, &done);
 
 	if (r || done)
@@ -209,7 +210,7 @@ int cmd_edit(struct cli *cli, int argc, char **argv)
 		goto out;
 	if (core_get_def(cli->core, be, name, &def, &err) < 0 ||
 	    cli_vm_opts_apply(&o, def, &err) < 0 ||
-	    core_edit(cli->core, be, def, &next_boot, &err) < 0) {
+	    core_edit(cli->core, be, def, &res, &err) < 0) {
 		r = cli_fail(&err);
 		goto out;
 	}
@@ -217,8 +218,11 @@ int cmd_edit(struct cli *cli, int argc, char **argv)
 		create_report(def, "changed");
 	else
 		printf("renamed %s to %s on %s\n", name, def->name, def->uri);
-	if (next_boot)
-		printf("%s is running: the changes apply at its next boot\n", name);
+	if (res.now)
+		printf("%s now: %s\n", def->name, res.now);
+	if (res.next_boot)
+		printf("%s is running: its %s change at its next boot\n", def->name, res.next_boot);
+	core_edit_result_done(&res);
 out:
 	vm_def_free(def);
 	cli_vm_opts_done(&o);

@@ -214,8 +214,39 @@ static int core_check_new_name(struct backend *be, const struct vm_def *def,
 			     def->name, be->uri);
 }
 
+void core_edit_result_done(struct core_edit_result *r)
+{
+	free(r->now);
+	free(r->next_boot);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * A running VM after its edit was defined: hot-plug the devices that
+ * changed, and name what waits for the next boot (all of it when what the
+ * VM was before is not known).
+ */
+static void core_edit_running(struct backend *be, const struct vm_def *old,
+			      const struct vm_def *def, struct core_edit_result *out)
+{
+	unsigned changes = old ? vm_def_changes(old, def) : ~0u;
+	unsigned devices = VM_CHANGE_DISKS | VM_CHANGE_NICS;
+	struct backend_hotplug hp = { .pending = 0 };
+	struct vmt_error err;
+
+	strbuf_init(&hp.done);
+	if (old && (changes & devices) &&
+	    backend_hotplug(be, def->name, old, def, &hp, &err) < 0) {
+		strbuf_addf(&hp.done, "no device changed now (%s)", err.msg);
+		hp.pending = devices;
+	}
+	out->now = hp.done.len ? strbuf_detach(&hp.done) : NULL;
+	strbuf_done(&hp.done);
+	out->next_boot = vm_changes_format((changes & ~devices) | (changes & hp.pending));
+}
+
 int core_edit(struct core *c, struct backend *be, struct vm_def *def,
-	      bool *next_boot, struct vmt_error *err)
+	      struct core_edit_result *out, struct vmt_error *err)
 {
 	struct vm_def *old = core_def_before(c, be, def);
 	const char *rename_from = old && !str_eq(old->name, def->name) ? old->name : NULL;
@@ -223,6 +254,7 @@ int core_edit(struct core *c, struct backend *be, struct vm_def *def,
 	bool defined;
 	int r;
 
+	memset(out, 0, sizeof(*out));
 	/* A kernel the user gives in place of the image's is theirs: vmtui no longer updates it. */
 	if (old && !str_eq(old->kernel, def->kernel)) {
 		vm_def_set_str(&def->image.kernel_from, NULL);
@@ -230,8 +262,6 @@ int core_edit(struct core *c, struct backend *be, struct vm_def *def,
 		vm_def_set_str(&def->image.boot_stamp, NULL);
 	}
 	r = core_prepare_def(be, def, old, err);
-
-	*next_boot = false;
 	if (r == 0 && rename_from)
 		r = core_check_new_name(be, def, err);
 	/* Unlike a create, a refused edit was tried on a VM that exists: its history says so. */
@@ -242,10 +272,19 @@ int core_edit(struct core *c, struct backend *be, struct vm_def *def,
 	}
 	r = core_store_define(c, be, def, true, rename_from, &defined, err);
 	if (r == 0 && backend_lookup(be, def->name, &info, NULL) == 0) {
-		*next_boot = vm_state_is_active(info.state);
+		out->running = vm_state_is_active(info.state);
 		vm_info_done(&info);
 	}
 	core_event(c, be->uri, def->uuid, def->name, rename_from ? "rename" : "edit", r, err);
+	if (out->running) {
+		core_edit_running(be, old, def, out);
+		if (out->now) {
+			char *action = xasprintf("hot-plug: %s", out->now);
+
+			core_event(c, be->uri, def->uuid, def->name, action, 0, NULL);
+			free(action);
+		}
+	}
 	vm_def_free(old);
 	return r;
 }

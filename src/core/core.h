@@ -132,12 +132,24 @@ int core_image_remove(struct core *c, const char *key, uint64_t *freed, struct v
  */
 int core_get_def(struct core *c, struct backend *be, const char *name,
 		 struct vm_def **out, struct vmt_error *err);
+/* What an edit did to a running VM at once, and what waits for its next boot. */
+struct core_edit_result {
+	bool running;		/* the VM runs */
+	/* Its disks and cards attached or detached now, "; "-separated; NULL: none. */
+	char *now;
+	/* The parts of the machine that change at its next boot ("vCPUs, memory"); NULL: none. */
+	char *next_boot;
+};
+
+void core_edit_result_done(struct core_edit_result *r);
+
 /*
- * Replace the definition of a VM with def (same UUID). *next_boot is set
- * when the VM is running and the change applies only at its next boot.
+ * Replace the definition of a VM with def (same UUID). On a running VM
+ * the backend hot-plugs the disks and cards the edit adds and removes,
+ * where it can; out says what it did and what waits for the next boot.
  */
 int core_edit(struct core *c, struct backend *be, struct vm_def *def,
-	      bool *next_boot, struct vmt_error *err);
+	      struct core_edit_result *out, struct vmt_error *err);
 /*
  * Undefine and forget a VM; with remove_disks delete its images too;
  * with force, destroy it first if it is running.

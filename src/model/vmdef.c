@@ -35,7 +35,7 @@ void vm_def_init(struct vm_def *def)
 	def->firmware = VM_FIRMWARE_BIOS;
 }
 
-static void vm_disk_done(struct vm_disk *disk)
+void vm_disk_done(struct vm_disk *disk)
 {
 	free(disk->path);
 	free(disk->pool);

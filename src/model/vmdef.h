@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "src/lib/error.h"
 
@@ -85,6 +86,8 @@ struct vm_fwd {
 
 /* Free what nic owns. */
 void vm_nic_done(struct vm_nic *nic);
+/* Free what a disk owns (one not in a definition). */
+void vm_disk_done(struct vm_disk *disk);
 /*
  * nic's forwards parsed into out (room for VM_FWD_MAX); their number,
  * -EINVAL for one that is not a forward, -E2BIG for more than VM_FWD_MAX.
@@ -272,6 +275,30 @@ const char *vm_graphics_name(enum vm_graphics g);
 int vm_graphics_parse(const char *s, enum vm_graphics *out);
 const char *vm_firmware_name(enum vm_firmware f);
 int vm_firmware_parse(const char *s, enum vm_firmware *out);
+
+/* In vmdef-diff.c. The same disk in two definitions: the same image (and pool, where both say) and device. */
+bool vm_disk_same(const struct vm_disk *a, const struct vm_disk *b);
+/* The same network card: the same MAC address. */
+bool vm_nic_same(const struct vm_nic *a, const struct vm_nic *b);
+/* The index in def of the disk (card) that is the same as d (n), or -1. */
+ssize_t vm_def_find_disk(const struct vm_def *def, const struct vm_disk *d);
+ssize_t vm_def_find_nic(const struct vm_def *def, const struct vm_nic *n);
+
+/* The parts of a VM's machine an edit can change, as a mask. */
+enum {
+	VM_CHANGE_VCPUS = 1u << 0,
+	VM_CHANGE_MEMORY = 1u << 1,
+	VM_CHANGE_KERNEL = 1u << 2,	/* kernel, initrd, command line */
+	VM_CHANGE_BOOT = 1u << 3,	/* firmware, boot order */
+	VM_CHANGE_GRAPHICS = 1u << 4,
+	VM_CHANGE_DISKS = 1u << 5,	/* one added, removed, or made read-only or not */
+	VM_CHANGE_NICS = 1u << 6,	/* one added, removed or connected elsewhere */
+};
+
+/* What differs between old and def in the machine (not notes or group, which are vmtui's). */
+unsigned vm_def_changes(const struct vm_def *old, const struct vm_def *def);
+/* The parts of a mask in words, ", "-separated ("vCPUs, memory"); NULL for none. */
+char *vm_changes_format(unsigned changes);
 
 /* Parse a size with an optional M, G or T suffix; default_unit applies otherwise. */
 int vm_size_parse(const char *s, uint64_t default_unit, uint64_t *bytes);

@@ -114,7 +114,7 @@ START_TEST(t_edit_keeps_unknown)
 	char *name = ct_name("edit"), *xml;
 	struct vm_def *def;
 	struct vmt_error err;
-	bool next_boot;
+	struct core_edit_result res;
 	int r;
 
 	ct_open(&t, "edit");
@@ -128,10 +128,10 @@ START_TEST(t_edit_keeps_unknown)
 	vm_def_set_str(&def->notes, "a <b> & \"c\"");
 	vm_def_set_str(&def->cmdline, "console=ttyS0 edited");
 	vm_def_add_nic(def)->kind = VM_NIC_USER;
-	r = core_edit(t.core, t.be, def, &next_boot, &err);
+	r = core_edit(t.core, t.be, def, &res, &err);
 	vm_def_free(def);
 	CT_OK(r, &err);
-	ck_assert(!next_boot);
+	ck_assert(!res.running && !res.now && !res.next_boot);
 	r = backend_export_def(t.be, name, &xml, &err);
 	CT_OK(r, &err);
 	edit_check(xml);

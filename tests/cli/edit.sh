@@ -38,7 +38,13 @@ expect_err 3 "no VM named rod" "$VMTUI" show rod
 expect 0 "$VMTUI" create live --kernel "$PROBE" --memory 32 --vcpus 1 --cmdline probe.echo --disk size=1
 expect 0 "$VMTUI" start live
 expect 0 "$VMTUI" edit live --memory 48 --vcpus 2
-out_has 'apply at its next boot'
+out_has '^live is running: its vCPUs, memory change at its next boot$'
+# The runner does not hot-plug: a new disk waits too; notes alone wait for nothing.
+expect 0 "$VMTUI" edit live --disk size=1
+out_has '^live is running: its disks change at its next boot$'
+expect 0 "$VMTUI" edit live --remove-disk 2
+expect 0 "$VMTUI" edit live --notes "just a note"
+grep -q 'next boot' "$TMPD/out" && fail "a note is said to wait for the next boot"
 [ "$(vm_field live "(v['vcpus'], v['memory_mib'], v['pending'])")" = "(1, 32, True)" ] ||
 	fail "list --json shows $(vm_field live "(v['vcpus'], v['memory_mib'], v['pending'])")"
 expect 0 "$VMTUI" list

@@ -358,6 +358,50 @@ START_TEST(test_copy_and_resolve)
 }
 END_TEST
 
+/* What an edit changes, part by part: the parts a running VM's edit reports. */
+START_TEST(test_changes)
+{
+	struct vm_def *old = vm_def_new(), *def;
+	struct vm_disk *d = vm_def_add_disk(old);
+	struct vm_nic *n = vm_def_add_nic(old);
+	char *words;
+
+	old->vcpus = 1;
+	old->memory_mib = 64;
+	d->path = xstrdup("/p/a.qcow2");
+	d->pool = xstrdup("default");
+	n->kind = VM_NIC_USER;
+	strcpy(n->mac, "52:54:00:00:00:01");
+	def = vm_def_copy(old);
+	vm_def_set_str(&def->notes, "only vmtui keeps notes");
+	ck_assert_uint_eq(vm_def_changes(old, def), 0);
+	ck_assert_ptr_null(vm_changes_format(0));
+	/* The same file, named with its pool on one side only, is the same disk. */
+	vm_def_set_str(&def->disks[0].pool, NULL);
+	strcpy(def->nics[0].mac, "52:54:00:00:00:01");
+	ck_assert_uint_eq(vm_def_changes(old, def), 0);
+	def->memory_mib = 96;
+	def->vcpus = 2;
+	vm_def_add_disk(def)->path = xstrdup("/p/b.img");
+	ck_assert_uint_eq(vm_def_changes(old, def),
+			  VM_CHANGE_VCPUS | VM_CHANGE_MEMORY | VM_CHANGE_DISKS);
+	ck_assert_int_eq(vm_def_find_disk(def, &old->disks[0]), 0);
+	ck_assert_int_eq(vm_def_find_disk(old, &def->disks[1]), -1);
+	words = vm_changes_format(vm_def_changes(old, def));
+	ck_assert_str_eq(words, "vCPUs, memory, disks");
+	free(words);
+	/* A card with another MAC is another card; read-only is a change of the disk. */
+	strcpy(def->nics[0].mac, "52:54:00:00:00:02");
+	def->disks[0].readonly = true;
+	vm_def_remove_disk(def, 1);
+	ck_assert_uint_eq(vm_def_changes(old, def),
+			  VM_CHANGE_VCPUS | VM_CHANGE_MEMORY | VM_CHANGE_DISKS | VM_CHANGE_NICS);
+	ck_assert_int_eq(vm_def_find_nic(def, &old->nics[0]), -1);
+	vm_def_free(def);
+	vm_def_free(old);
+}
+END_TEST
+
 static Suite *vmdef_suite(void)
 {
 	Suite *s = suite_create("vmdef");
@@ -376,6 +420,7 @@ static Suite *vmdef_suite(void)
 	tcase_add_test(tc, test_forwards_in_def);
 	tcase_add_test(tc, test_def_rules);
 	tcase_add_test(tc, test_copy_and_resolve);
+	tcase_add_test(tc, test_changes);
 	suite_add_tcase(s, tc);
 	return s;
 }
