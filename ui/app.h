@@ -149,6 +149,8 @@ struct ui_view *ui_view_form_new(struct ui *ui, size_t conn, struct vm_def *edit
 struct ui_view *ui_view_help_new(struct ui *ui);
 /* The event history (H): of every VM of the session when name is NULL, else of that VM of connection conn. */
 struct ui_view *ui_view_history_new(struct ui *ui, size_t conn, const char *name);
+/* The host of connection conn (v): its pools, volumes and networks, with their verbs. */
+struct ui_view *ui_view_host_new(struct ui *ui, size_t conn);
 /* The cloud image catalogue and cache (i): Enter downloads, x stops or removes. */
 struct ui_view *ui_view_images_new(struct ui *ui);
 /* Start downloading a cloud image (a catalogue name or a URL) off the UI thread. */

@@ -44,6 +44,7 @@ static const struct {
 	[UI_ACT_SNAPSHOTS] = { "snapshots", "snapshots", { 'n' } },
 	[UI_ACT_HISTORY] = { "history", "history of what vmtui did (in a VM's details: to that VM)", { 'H' } },
 	[UI_ACT_IMAGES] = { "images", "cloud images: the catalogue and the download cache", { 'i' } },
+	[UI_ACT_HOST] = { "host", "the host of the VM's connection: storage pools, volumes, networks", { 'v' } },
 	[UI_ACT_PULL] = { "pull", "images: download the image into the cache", { '\n', KEY_ENTER } },
 	[UI_ACT_FILTER] = { "filter", "filter (state:running conn:x group:y name)", { '/', KEY_F(4) } },
 	[UI_ACT_SORT] = { "sort", "choose the sort column", { '>', KEY_F(6) } },

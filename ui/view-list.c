@@ -358,6 +358,14 @@ static void ui_list_open_detail(struct ui *ui, int tab)
 	}
 }
 
+/* The host view of the selected VM's connection (the first one's on a group header). */
+static void ui_list_host(struct ui *ui)
+{
+	struct ui_row *row = ui_model_current(&ui->model);
+
+	ui_push_view(ui, ui_view_host_new(ui, row && row->vm ? row->vm->conn : 0));
+}
+
 static void ui_list_filter_done(struct ui *ui, void *arg, const char *text)
 {
 	ui_model_set_filter(&ui->model, text);
@@ -467,7 +475,7 @@ static const enum ui_action ui_list_actions[] = {
 	UI_ACT_UP, UI_ACT_DOWN, UI_ACT_PGUP, UI_ACT_PGDN, UI_ACT_HOME, UI_ACT_END,
 	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_MARK_ALL, UI_ACT_UNMARK_ALL, UI_VERB_ACTIONS
 	UI_ACT_AUTOSTART, UI_ACT_CREATE, UI_ACT_EDIT, UI_ACT_DELETE, UI_ACT_CLONE,
-	UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS, UI_ACT_HISTORY, UI_ACT_IMAGES,
+	UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS, UI_ACT_HISTORY, UI_ACT_IMAGES, UI_ACT_HOST,
 	UI_ACT_FILTER,
 	UI_ACT_SORT, UI_ACT_INVERT, UI_ACT_FOLD, UI_ACT_ACTIVE, UI_ACT_LAYOUT,
 	UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_CLOSE,
@@ -538,6 +546,7 @@ static void ui_list_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 		break;
 	case UI_ACT_HELP: ui_push_view(ui, ui_view_help_new(ui)); break;
 	case UI_ACT_IMAGES: ui_push_view(ui, ui_view_images_new(ui)); break;
+	case UI_ACT_HOST: ui_list_host(ui); break;
 	case UI_ACT_HISTORY: ui_push_view(ui, ui_view_history_new(ui, 0, NULL)); break;
 	case UI_ACT_AUTOSTART: ui_act_autostart(ui); break;
 	case UI_ACT_DETAIL: ui_list_open_detail(ui, UI_TAB_INFO); break;

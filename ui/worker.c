@@ -73,6 +73,9 @@ void job_free(struct job *job)
 	free(job->names);
 	free(job->addrs);
 	store_event_list_free(job->events, job->n_events);
+	backend_pool_list_free(job->pools, job->n_pools);
+	backend_vol_list_free(job->vols, job->n_vols);
+	backend_net_list_free(job->nets, job->n_nets);
 	free(job);
 }
 
@@ -239,6 +242,37 @@ static int worker_create_image(struct core *c, struct backend *be, struct job *j
 	return core_create_image(c, be, job->def, &req, &job->err);
 }
 
+/* A connection's pools, volumes and networks; what it has none of (kvm:///) is left out. */
+static int worker_host(struct backend *be, struct job *job)
+{
+	int r = backend_pool_list(be, &job->pools, &job->n_pools, &job->err);
+
+	if (r == 0)
+		r = backend_vol_list(be, NULL, &job->vols, &job->n_vols, &job->err);
+	if (r == 0)
+		job->flags |= JOB_HOST_HAS_STORAGE;
+	else if (r != -ENOTSUP)
+		return r;
+	r = backend_net_list(be, &job->nets, &job->n_nets, &job->err);
+	if (r == 0)
+		job->flags |= JOB_HOST_HAS_NETWORKS;
+	return r == -ENOTSUP ? 0 : r;
+}
+
+static int worker_vol(struct backend *be, struct job *job)
+{
+	switch (job->flags) {
+	case JOB_VOL_CREATE:
+		return backend_vol_create(be, job->text, job->text2, job->size,
+					  vm_disk_format_from_name(job->text2) == VM_DISK_FORMAT_QCOW2
+					  ? VM_DISK_FORMAT_QCOW2 : VM_DISK_FORMAT_RAW, &job->err);
+	case JOB_VOL_RESIZE:
+		return backend_vol_resize(be, job->text, job->text2, job->size, &job->err);
+	default:
+		return backend_vol_delete(be, job->text, job->text2, &job->err);
+	}
+}
+
 /* Run one job of an open connection. */
 static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 {
@@ -279,6 +313,13 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 		return core_autostart(c, be, job->name, job->flag, &job->err);
 	case JOB_DISK_RESIZE:
 		return core_disk_resize(c, be, job->name, job->flags, job->size, &job->err);
+	case JOB_HOST:
+		return worker_host(be, job);
+	case JOB_VOL:
+		return worker_vol(be, job);
+	case JOB_NET:
+		return job->flag ? backend_net_start(be, job->text, &job->err)
+				 : backend_net_stop(be, job->text, &job->err);
 	case JOB_HISTORY:
 	case JOB_IMAGE_RM:
 	case JOB_OPEN:

@@ -32,7 +32,15 @@ enum job_type {
 	JOB_AUTOSTART,		/* core_autostart(name, flag = on) */
 	JOB_IMAGE_RM,		/* core_image_remove(text = image), size = bytes freed; the store alone */
 	JOB_DISK_RESIZE,	/* core_disk_resize(name, flags = disk index from 0, size = bytes) */
+	JOB_HOST,		/* the pools, volumes and networks; flags: JOB_HOST_HAS_* */
+	JOB_VOL,		/* flags = JOB_VOL_*: volume text2 of pool text, size = bytes */
+	JOB_NET,		/* start (flag) or stop network text */
 };
+
+/* What a connection has, as JOB_HOST finds it. */
+enum { JOB_HOST_HAS_STORAGE = 1 << 0, JOB_HOST_HAS_NETWORKS = 1 << 1 };
+/* What JOB_VOL does. */
+enum { JOB_VOL_CREATE, JOB_VOL_RESIZE, JOB_VOL_DELETE };
 
 /* The newest events the history view shows. */
 #define UI_HISTORY_LIMIT 1000
@@ -83,6 +91,12 @@ struct job {
 	size_t n_names;
 	struct store_event *events;	/* HISTORY out, newest first */
 	size_t n_events;
+	struct backend_pool *pools;	/* HOST out */
+	size_t n_pools;
+	struct backend_vol *vols;	/* HOST out */
+	size_t n_vols;
+	struct backend_net *nets;	/* HOST out */
+	size_t n_nets;
 	uint64_t took_ns;
 	void *owner;			/* the UI's: who wants the answer */
 	struct job *next;

@@ -97,12 +97,10 @@ static int vol_size(const struct cli_command *cmd, const char *s, uint64_t *byte
 /* A new volume's format: --format, else its name's extension, else raw. */
 static enum vm_disk_format vol_format(const struct vol_opts *o, const char *name)
 {
-	size_t len = strlen(name);
-
 	if (o->have_format)
 		return o->format;
-	return len > 6 && str_eq(name + len - 6, ".qcow2") ? VM_DISK_FORMAT_QCOW2
-							   : VM_DISK_FORMAT_RAW;
+	return vm_disk_format_from_name(name) == VM_DISK_FORMAT_QCOW2 ? VM_DISK_FORMAT_QCOW2
+								      : VM_DISK_FORMAT_RAW;
 }
 
 /* create, delete, resize: on the first connection, which must have pools. */

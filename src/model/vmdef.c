@@ -266,7 +266,7 @@ enum vm_disk_format vm_disk_sniff(const char *path)
 	return n >= 0 ? VM_DISK_FORMAT_RAW : VM_DISK_FORMAT_AUTO;
 }
 
-static enum vm_disk_format vm_disk_format_from_name(const char *path)
+enum vm_disk_format vm_disk_format_from_name(const char *path)
 {
 	const char *dot = path ? strrchr(path, '.') : NULL;
 

@@ -302,6 +302,8 @@ char *vm_changes_format(unsigned changes);
 
 /* Parse a size with an optional M, G or T suffix; default_unit applies otherwise. */
 int vm_size_parse(const char *s, uint64_t default_unit, uint64_t *bytes);
+/* The format a file name's extension says (.qcow2, .img...), or AUTO when it says none. */
+enum vm_disk_format vm_disk_format_from_name(const char *path);
 /* The format an existing image file's header says, or AUTO when unknown. */
 enum vm_disk_format vm_disk_sniff(const char *path);
 
