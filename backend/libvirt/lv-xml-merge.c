@@ -42,6 +42,15 @@ static void lv_m_drop(xmlNodePtr n)
 	xmlFreeNode(n);
 }
 
+/*
+ * Forget slot i of a node set whose node was just freed: freeing the set
+ * looks at every node it still holds.
+ */
+static void lv_m_forget(xmlXPathObjectPtr set, size_t i)
+{
+	set->nodesetval->nodeTab[i] = NULL;
+}
+
 static void lv_m_drop_all(xmlNodePtr parent, const char *name)
 {
 	xmlNodePtr n;
@@ -209,6 +218,7 @@ static void lv_m_disks_existing(struct lv_merge *m, bool *taken)
 		k = lv_m_disk_match(m->def, taken, &x);
 		if (k < 0) {
 			lv_m_drop(n);
+			lv_m_forget(disks, i);
 		} else {
 			taken[k] = true;
 			lv_m_disk_update(n, &x, &m->def->disks[k]);
@@ -280,13 +290,16 @@ static void lv_m_nics(struct lv_merge *m)
 		k = lv_m_nic_match(m->def, taken, x.mac);
 		if (k < 0) {
 			lv_m_drop(n);
+			lv_m_forget(nics, i);
 		} else {
 			const struct vm_nic *want = &m->def->nics[k];
 
 			taken[k] = true;
 			if ((x.kind != want->kind || !str_eq(x.source, want->source)) &&
-			    (m->r = lv_xml_nic(want, &xml, m->err)) == 0)
+			    (m->r = lv_xml_nic(want, &xml, m->err)) == 0) {
 				lv_m_insert(m, m->devices, xml, n);
+				lv_m_forget(nics, i);
+			}
 		}
 		vm_nic_done(&x);
 	}

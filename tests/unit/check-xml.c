@@ -390,12 +390,65 @@ START_TEST(test_clone_xml)
 }
 END_TEST
 
+/*
+ * An edit that removes a disk and a card, and reconnects another card:
+ * the rest of the document stays; the device finder hot-plug uses finds
+ * what is there by path or MAC, and nothing for what is not.
+ */
+START_TEST(test_merge_removes)
+{
+	static const char orig[] =
+		"<domain type='kvm'><name>web</name><memory unit='KiB'>65536</memory>"
+		"<vcpu>1</vcpu><os><type>hvm</type></os><devices>"
+		"<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+		"<source file='/p/a.img'/><target dev='vda' bus='virtio'/></disk>"
+		"<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/>"
+		"<source pool='default' volume='b.qcow2'/><target dev='vdb' bus='virtio'/></disk>"
+		"<interface type='network'><mac address='52:54:00:00:00:01'/>"
+		"<source network='default'/></interface>"
+		"<interface type='bridge'><mac address='52:54:00:00:00:02'/>"
+		"<source bridge='br0'/></interface>"
+		"<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+		"</devices></domain>";
+	struct vm_def *old, *def;
+	struct vmt_error err;
+	char *xml = NULL, *dev;
+
+	ck_assert_int_eq(lv_xml_to_def(orig, &old, &err), 0);
+	def = vm_def_copy(old);
+	vm_def_remove_disk(def, 1);
+	vm_def_remove_nic(def, 0);
+	vm_def_set_str(&def->nics[0].source, "br1");
+	ck_assert_int_eq(lv_xml_merge(orig, def, &xml, &err), 0);
+	ck_assert_ptr_nonnull(strstr(xml, "/p/a.img"));
+	ck_assert_ptr_null(strstr(xml, "b.qcow2"));
+	ck_assert_ptr_null(strstr(xml, "52:54:00:00:00:01"));
+	ck_assert_ptr_nonnull(strstr(xml, "<source bridge=\"br1\"/>"));
+	ck_assert_ptr_nonnull(strstr(xml, "org.qemu.guest_agent.0"));
+	free(xml);
+	dev = lv_xml_device(orig, &old->disks[1], NULL);
+	ck_assert_ptr_nonnull(dev);
+	ck_assert_ptr_nonnull(strstr(dev, "volume=\"b.qcow2\""));
+	ck_assert_ptr_null(strstr(dev, "a.img"));
+	free(dev);
+	dev = lv_xml_device(orig, NULL, &old->nics[1]);
+	ck_assert_ptr_nonnull(dev);
+	ck_assert_ptr_nonnull(strstr(dev, "br0"));
+	free(dev);
+	vm_def_set_str(&def->disks[0].path, "/p/elsewhere.img");
+	ck_assert_ptr_null(lv_xml_device(orig, &def->disks[0], NULL));
+	vm_def_free(def);
+	vm_def_free(old);
+}
+END_TEST
+
 static Suite *xml_suite(void)
 {
 	Suite *s = suite_create("libvirt-xml");
 	TCase *tc = tcase_create("xml");
 
 	tcase_add_test(tc, test_roundtrip);
+	tcase_add_test(tc, test_merge_removes);
 	tcase_add_test(tc, test_special_characters);
 	tcase_add_test(tc, test_parse_libvirt_domain);
 	tcase_add_test(tc, test_memory_units);
