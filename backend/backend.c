@@ -440,6 +440,11 @@ int backend_snapshot_delete(struct backend *be, const char *name,
 			    snap);
 }
 
+bool backend_has_xml(const struct backend *be)
+{
+	return be->ops->export_def && be->ops->import_def;
+}
+
 bool backend_has_hotplug(const struct backend *be)
 {
 	return be->ops->hotplug != NULL;

@@ -521,6 +521,8 @@ int backend_snapshot_delete(struct backend *be, const char *name,
 bool backend_has_snapshots(const struct backend *be);
 /* Whether it attaches and detaches a running VM's disks and cards (else they wait for its next boot). */
 bool backend_has_hotplug(const struct backend *be);
+/* Whether it exports and imports the hypervisor's own description (libvirt domain XML). */
+bool backend_has_xml(const struct backend *be);
 int backend_export_def(struct backend *be, const char *name, char **out,
 		       struct vmt_error *err);
 int backend_import_def(struct backend *be, const char *text,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "src/lib/util.h"
 #include "ui/app.h"
@@ -220,11 +221,84 @@ bool ui_vm_withheld(struct ui *ui, size_t conn, const char *name, enum ui_action
 {
 	const struct backend *be = ui->conns[conn].be;
 
-	if (a != UI_ACT_SNAPSHOTS || !be || backend_has_snapshots(be))
+	if (!be)
 		return false;
-	snprintf(why, len, "no snapshots for %s: the %s backend (%s) does not support them",
-		 name, be->ops->name, ui->conns[conn].uri);
+	if (a == UI_ACT_SNAPSHOTS && !backend_has_snapshots(be))
+		snprintf(why, len, "no snapshots for %s: the %s backend (%s) does not support them",
+			 name, be->ops->name, ui->conns[conn].uri);
+	else if ((a == UI_ACT_EXPORT || a == UI_ACT_ADOPT) && !backend_has_xml(be))
+		snprintf(why, len, "%s is %s's own: %s keeps its definition in vmtui's store, "
+			 "with no domain XML to %s", name, ui->conns[conn].uri, be->ops->name,
+			 a == UI_ACT_EXPORT ? "write" : "adopt");
+	else
+		return false;
 	return true;
+}
+
+void ui_act_adopt(struct ui *ui)
+{
+	size_t n;
+	struct ui_vm **vms = ui_model_targets(&ui->model, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!ui_vm_refuse(ui, vms[i]->conn, vms[i]->vm.info.name, UI_ACT_ADOPT))
+			ui_submit(ui, job_new(JOB_ADOPT, vms[i]->conn, vms[i]->vm.info.name), NULL);
+	if (!n)
+		ui_status(ui, true, "no VM selected");
+	free(vms);
+}
+
+/* The VM an export prompt is for. */
+struct ui_export {
+	size_t conn;
+	char *name;
+};
+
+static void ui_export_free(struct ui_export *e)
+{
+	free(e->name);
+	free(e);
+}
+
+static void ui_export_asked(struct ui *ui, void *arg, const char *text)
+{
+	struct ui_export *e = arg;
+	struct job *job;
+
+	if (*text) {
+		job = job_new(JOB_EXPORT, e->conn, e->name);
+		job->text = xstrdup(text);
+		ui_submit(ui, job, NULL);
+	}
+	ui_export_free(e);
+}
+
+static void ui_export_cancel(struct ui *ui, void *arg)
+{
+	ui_export_free(arg);
+}
+
+void ui_act_export(struct ui *ui)
+{
+	struct ui_row *row = ui_model_current(&ui->model);
+	struct ui_export *e;
+	char cwd[512], title[700], *initial;
+
+	if (!row || !row->vm) {
+		ui_status(ui, true, "no VM selected");
+		return;
+	}
+	if (ui_vm_refuse(ui, row->vm->conn, row->vm->vm.info.name, UI_ACT_EXPORT))
+		return;
+	e = xcalloc(1, sizeof(*e));
+	e->conn = row->vm->conn;
+	e->name = xstrdup(row->vm->vm.info.name);
+	snprintf(title, sizeof(title), "Write the domain XML of %s to a new file (in %s unless "
+		 "the path says otherwise):", e->name, getcwd(cwd, sizeof(cwd)) ? cwd : ".");
+	initial = xasprintf("%s.xml", e->name);
+	ui_push_view(ui, ui_view_prompt_new(title, initial, 0, ui_export_asked, ui_export_cancel,
+					    e));
+	free(initial);
 }
 
 bool ui_vm_refuse(struct ui *ui, size_t conn, const char *name, enum ui_action a)

@@ -315,6 +315,22 @@ void ui_handle_job(struct ui *ui, struct job *job)
 		case JOB_CLONE: ui_job_clone(ui, job); break;
 		case JOB_CREATE: ui_job_done(ui, job, "created"); break;
 		case JOB_EDIT: ui_job_done(ui, job, "changed"); break;
+		case JOB_ADOPT: ui_job_done(ui, job, "is kept in vmtui now (adopted)"); break;
+		case JOB_EXPORT:
+			if (job->result < 0)
+				ui_status(ui, true, "%s", job->err.msg);
+			else
+				ui_status(ui, false, "wrote the domain XML of %s to %s", job->name,
+					  job->text);
+			break;
+		case JOB_IMPORT:
+			if (job->result < 0)
+				ui_status(ui, true, "%s", job->err.msg);
+			else
+				ui_status(ui, false, "imported %s from %s on %s", job->def->name,
+					  job->text, ui->conns[job->conn].uri);
+			ui_refresh_conn(ui, job->conn);
+			break;
 		case JOB_HISTORY: case JOB_IMAGE_RM: break;	/* its view was closed meanwhile */
 		case JOB_AUTOSTART:
 			ui_job_done(ui, job, job->flag ? "starts with the host (autostart on)"

@@ -188,6 +188,10 @@ void ui_act_power(struct ui *ui, enum backend_action a);
 void ui_act_pause(struct ui *ui);
 /* A power verb's action (pause toggles): true when a was one. */
 bool ui_act_verb(struct ui *ui, enum ui_action a);
+/* Adopt the selected or marked VMs: vmtui keeps their definitions from now on. */
+void ui_act_adopt(struct ui *ui);
+/* Ask where to write the selected VM's domain XML, then write it (never over a file). */
+void ui_act_export(struct ui *ui);
 /* Autostart on for the selected or marked VMs, or off when the first of them has it on. */
 void ui_act_autostart(struct ui *ui);
 /* def, when known, lets the question name the disks. */

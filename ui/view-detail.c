@@ -483,7 +483,8 @@ static void ui_detail_resize(struct ui *ui, struct ui_view *v)
 
 static const enum ui_action ui_detail_actions[] = {
 	UI_ACT_CLOSE, UI_ACT_NEXT_TAB, UI_ACT_PREV_TAB, UI_ACT_CONSOLE, UI_ACT_STATS,
-	UI_ACT_SNAPSHOTS, UI_VERB_ACTIONS UI_ACT_AUTOSTART, UI_ACT_RESIZE, UI_ACT_HISTORY, UI_ACT_FASTER,
+	UI_ACT_SNAPSHOTS, UI_VERB_ACTIONS UI_ACT_AUTOSTART, UI_ACT_RESIZE, UI_ACT_HISTORY, UI_ACT_ADOPT,
+	UI_ACT_EXPORT, UI_ACT_FASTER,
 	UI_ACT_SLOWER, UI_ACT_HELP,
 };
 
@@ -509,6 +510,8 @@ static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_cha
 	case UI_ACT_STATS: ui_detail_set_tab(ui, v, UI_TAB_STATS); break;
 	case UI_ACT_SNAPSHOTS: ui_detail_set_tab(ui, v, UI_TAB_SNAPSHOTS); break;
 	case UI_ACT_AUTOSTART: ui_act_autostart(ui); break;
+	case UI_ACT_ADOPT: ui_act_adopt(ui); break;
+	case UI_ACT_EXPORT: ui_act_export(ui); break;
 	case UI_ACT_RESIZE: ui_detail_resize(ui, v); break;
 	case UI_ACT_HISTORY: ui_push_view(ui, ui_view_history_new(ui, d->conn, d->name)); break;
 	case UI_ACT_FASTER: ui_set_refresh(ui, 0.5); break;

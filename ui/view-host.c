@@ -208,7 +208,7 @@ static void ui_host_draw(struct ui *ui, struct ui_view *v, int y, int x, int hgt
 	ui_put(y + hgt - 1, 1, w - 1, ui->theme.attr[UI_EL_DIM],
 	       (h->has & JOB_HOST_HAS_STORAGE)
 	       ? "c: new volume   W: grow it   x: delete it   s/S: start/stop the network   "
-		 "Enter: in full" : "", false);
+		 "L: import a VM   Enter: in full" : "", false);
 }
 
 /* The row under the cursor, if it is of kind k. */
@@ -408,6 +408,34 @@ static void ui_host_net(struct ui *ui, struct ui_view *v, bool start)
 	ui_submit(ui, job, v);
 }
 
+static void ui_host_import_asked(struct ui *ui, void *arg, const char *text)
+{
+	struct ui_view *v = arg;
+	struct job *job;
+
+	if (!*text || !ui_view_alive(ui, v))
+		return;
+	job = job_new(JOB_IMPORT, ((struct ui_host *)v->priv)->conn, NULL);
+	job->text = xstrdup(text);
+	ui_submit(ui, job, NULL);
+	((struct ui_host *)v->priv)->next_load_ns = 0;
+}
+
+static void ui_host_import(struct ui *ui, struct ui_view *v)
+{
+	struct ui_host *h = v->priv;
+	const struct ui_conn *c = &ui->conns[h->conn];
+	char title[300];
+
+	if (c->be && !backend_has_xml(c->be)) {
+		ui_status(ui, true, "%s defines VMs from vmtui's own store, not from domain XML",
+			  c->uri);
+		return;
+	}
+	snprintf(title, sizeof(title), "Define a VM on %s from the domain XML file:", c->uri);
+	ui_push_view(ui, ui_view_prompt_new(title, "", 0, ui_host_import_asked, NULL, v));
+}
+
 /* Enter: the selected row in full, for what the columns cut. */
 static void ui_host_tell(struct ui *ui, const struct ui_host *h)
 {
@@ -429,7 +457,7 @@ static void ui_host_tell(struct ui *ui, const struct ui_host *h)
 static const enum ui_action ui_host_actions[] = {
 	UI_ACT_UP, UI_ACT_DOWN, UI_ACT_PGUP, UI_ACT_PGDN, UI_ACT_HOME, UI_ACT_END,
 	UI_ACT_DETAIL, UI_ACT_CREATE, UI_ACT_RESIZE, UI_ACT_DELETE, UI_ACT_START,
-	UI_ACT_SHUTDOWN, UI_ACT_NEXT_TAB, UI_ACT_CLOSE, UI_ACT_HOST, UI_ACT_HELP,
+	UI_ACT_SHUTDOWN, UI_ACT_IMPORT, UI_ACT_NEXT_TAB, UI_ACT_CLOSE, UI_ACT_HOST, UI_ACT_HELP,
 };
 
 static void ui_host_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
@@ -452,6 +480,7 @@ static void ui_host_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	case UI_ACT_DELETE: ui_host_delete(ui, v); break;
 	case UI_ACT_START: ui_host_net(ui, v, true); break;
 	case UI_ACT_SHUTDOWN: ui_host_net(ui, v, false); break;
+	case UI_ACT_IMPORT: ui_host_import(ui, v); break;
 	case UI_ACT_NEXT_TAB:
 		if (ui->n_conns > 1) {
 			h->conn = (h->conn + 1) % ui->n_conns;

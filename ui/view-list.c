@@ -476,6 +476,7 @@ static const enum ui_action ui_list_actions[] = {
 	UI_ACT_DETAIL, UI_ACT_MARK, UI_ACT_MARK_ALL, UI_ACT_UNMARK_ALL, UI_VERB_ACTIONS
 	UI_ACT_AUTOSTART, UI_ACT_CREATE, UI_ACT_EDIT, UI_ACT_DELETE, UI_ACT_CLONE,
 	UI_ACT_CONSOLE, UI_ACT_STATS, UI_ACT_SNAPSHOTS, UI_ACT_HISTORY, UI_ACT_IMAGES, UI_ACT_HOST,
+	UI_ACT_ADOPT, UI_ACT_EXPORT,
 	UI_ACT_FILTER,
 	UI_ACT_SORT, UI_ACT_INVERT, UI_ACT_FOLD, UI_ACT_ACTIVE, UI_ACT_LAYOUT,
 	UI_ACT_FASTER, UI_ACT_SLOWER, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_CLOSE,
@@ -547,6 +548,8 @@ static void ui_list_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 	case UI_ACT_HELP: ui_push_view(ui, ui_view_help_new(ui)); break;
 	case UI_ACT_IMAGES: ui_push_view(ui, ui_view_images_new(ui)); break;
 	case UI_ACT_HOST: ui_list_host(ui); break;
+	case UI_ACT_ADOPT: ui_act_adopt(ui); break;
+	case UI_ACT_EXPORT: ui_act_export(ui); break;
 	case UI_ACT_HISTORY: ui_push_view(ui, ui_view_history_new(ui, 0, NULL)); break;
 	case UI_ACT_AUTOSTART: ui_act_autostart(ui); break;
 	case UI_ACT_DETAIL: ui_list_open_detail(ui, UI_TAB_INFO); break;

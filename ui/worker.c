@@ -320,6 +320,12 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 	case JOB_NET:
 		return job->flag ? backend_net_start(be, job->text, &job->err)
 				 : backend_net_stop(be, job->text, &job->err);
+	case JOB_ADOPT:
+		return core_adopt(c, be, job->name, &job->err);
+	case JOB_EXPORT:
+		return core_export_file(c, be, job->name, job->text, &job->err);
+	case JOB_IMPORT:
+		return core_import_file(c, be, job->text, &job->def, &job->err);
 	case JOB_HISTORY:
 	case JOB_IMAGE_RM:
 	case JOB_OPEN:

@@ -35,6 +35,9 @@ enum job_type {
 	JOB_HOST,		/* the pools, volumes and networks; flags: JOB_HOST_HAS_* */
 	JOB_VOL,		/* flags = JOB_VOL_*: volume text2 of pool text, size = bytes */
 	JOB_NET,		/* start (flag) or stop network text */
+	JOB_ADOPT,		/* core_adopt(name) */
+	JOB_EXPORT,		/* core_export_file(name, text = the new file) */
+	JOB_IMPORT,		/* core_import_file(text = the file), def out */
 };
 
 /* What a connection has, as JOB_HOST finds it. */

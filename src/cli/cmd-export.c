@@ -8,9 +8,6 @@
 #include "src/cli/commands.h"
 #include "src/lib/util.h"
 
-/* Domain XML files are small; anything bigger is not one. */
-#define IMPORT_MAX_BYTES (16 << 20)
-
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_command *cmd = cli_command_find("export");
@@ -37,24 +34,16 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	struct vmt_error err;
 	struct vm_def *def;
 	struct backend *be;
-	char *text;
 	bool done;
 	int argi, r = cmd_parse_plain(cmd, argc, argv, &argi, &done);
 
 	if (r || done || (r = cli_nargs(cmd, argc, argv, argi, 1, 1)))
 		return r;
-	if (file_read_all(argv[argi], IMPORT_MAX_BYTES, &text, NULL, &err) < 0) {
-		err.code = -EINVAL;
+	if ((r = cli_target(cli, &be)))
+		return r;
+	if (core_import_file(cli->core, be, argv[argi], &def, &err) < 0)
 		return cli_fail(&err);
-	}
-	if ((r = cli_target(cli, &be)) == 0) {
-		if (core_import(cli->core, be, text, &def, &err) < 0) {
-			r = cli_fail(&err);
-		} else {
-			printf("imported %s on %s\n", def->name, be->uri);
-			vm_def_free(def);
-		}
-	}
-	free(text);
-	return r;
+	printf("imported %s on %s\n", def->name, be->uri);
+	vm_def_free(def);
+	return CLI_EXIT_OK;
 }

@@ -3,8 +3,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "src/core/core.h"
 #include "src/core/core-priv.h"
@@ -493,15 +495,59 @@ int core_disk_resize(struct core *c, struct backend *be, const char *name, size_
 int core_adopt(struct core *c, struct backend *be, const char *name,
 	       struct vmt_error *err)
 {
-	struct vm_def *def;
+	struct vm_def *def, *stored = NULL;
 	int r = backend_get_def(be, name, &def, err);
 
 	if (r < 0)
 		return r;
+	/* Adopting again would replace what only the store keeps (group, image, dates). */
+	if (def->uuid[0] && store_vm_get_uuid(c->store, be->host, def->uuid, &stored, NULL) == 0) {
+		vm_def_free(stored);
+		vm_def_free(def);
+		return vmt_error_set(err, -EEXIST, "%s is already kept in vmtui", name);
+	}
 	core_bind_def(be, def);
 	r = store_vm_save(c->store, def, err);
 	core_event(c, be->uri, def->uuid, name, "adopt", r, err);
 	vm_def_free(def);
+	return r;
+}
+
+/* Domain XML files are small; anything bigger is not one. */
+#define CORE_IMPORT_MAX_BYTES (16 << 20)
+
+int core_import_file(struct core *c, struct backend *be, const char *path,
+		     struct vm_def **out, struct vmt_error *err)
+{
+	char *text;
+	int r = file_read_all(path, CORE_IMPORT_MAX_BYTES, &text, NULL, err);
+
+	if (r < 0) {
+		err->code = -EINVAL;
+		return -EINVAL;
+	}
+	r = core_import(c, be, text, out, err);
+	free(text);
+	return r;
+}
+
+int core_export_file(struct core *c, struct backend *be, const char *name, const char *path,
+		     struct vmt_error *err)
+{
+	char *text;
+	int fd, r;
+
+	if ((r = backend_export_def(be, name, &text, err)) < 0)
+		return r;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		r = vmt_error_set(err, errno == EEXIST ? -EEXIST : -EIO, "cannot write %s: %s%s",
+				  path, strerror(errno), errno == EEXIST ? " (give another name)" : "");
+	else if (fd_write_all(fd, text, strlen(text)) < 0 || close(fd) < 0)
+		r = vmt_error_set(err, -EIO, "cannot write %s: %s", path, strerror(errno));
+	if (r < 0 && fd >= 0 && r != -EEXIST)
+		unlink(path);
+	free(text);
 	return r;
 }
 

@@ -199,6 +199,12 @@ int core_adopt(struct core *c, struct backend *be, const char *name,
 /* Define from the hypervisor's own description and store the result. */
 int core_import(struct core *c, struct backend *be, const char *text,
 		struct vm_def **out, struct vmt_error *err);
+/* The same from a file (domain XML is small: at most 16 MiB); -EINVAL when it cannot be read. */
+int core_import_file(struct core *c, struct backend *be, const char *path,
+		     struct vm_def **out, struct vmt_error *err);
+/* Write the hypervisor's description of a VM to path, a file that must not exist yet. */
+int core_export_file(struct core *c, struct backend *be, const char *name, const char *path,
+		     struct vmt_error *err);
 /*
  * Snapshots, recorded in the event history however they go (listing is
  * backend_snapshot_list: it changes nothing).

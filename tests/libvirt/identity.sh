@@ -38,6 +38,10 @@ out_has '^Managed: +yes'
 expect 0 "$VMTUI" -c "$U2" edit $ad --group web
 expect 0 "$VMTUI" -c "$U1" show $ad --json
 [ "$(json_get 'j["group"]')" = web ] || fail "the group set through $U2 is not seen through $U1"
+# Adopting it again is refused: it would replace what only the store keeps.
+expect_err 1 "$ad is already kept in vmtui" "$VMTUI" -c "$U2" adopt $ad
+expect 0 "$VMTUI" -c "$U1" show $ad --json
+[ "$(json_get 'j["group"]')" = web ] || fail "a second adopt lost the group"
 expect 0 "$VMTUI" -c "$U2" delete $ad
 [ "$(vm_managed "$U1" $ad)" = none ] || fail "a ghost of $ad stays through $U1: $(vm_managed "$U1" $ad)"
 [ "$(vm_managed "$U3" $ad)" = none ] || fail "a ghost of $ad stays through $U3"
