@@ -521,6 +521,12 @@ int backend_net_stop(struct backend *be, const char *net,
 	return BACKEND_CALL(be, net_stop, "stopping networks", err, net);
 }
 
+int backend_host_info(struct backend *be, struct backend_host *out, struct vmt_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return BACKEND_CALL(be, host_info, "describing the host", err, out);
+}
+
 int backend_pool_list(struct backend *be, struct backend_pool **out,
 		      size_t *n, struct vmt_error *err)
 {

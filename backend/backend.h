@@ -222,6 +222,16 @@ struct backend_clone {
 	enum backend_clone_disk *how;	/* def->n_disks entries, filled in */
 };
 
+/* A connection's host as it tells of itself (a remote one's own, over qemu+ssh://). */
+struct backend_host {
+	char name[256];			/* its host name */
+	char hypervisor[64];		/* "QEMU 7.2.0", "vmtui-vmm 0.1" */
+	unsigned cpus;
+	uint64_t mem_total, mem_used;	/* bytes; 0 when it does not say */
+	/* CPU time since its boot, busy and in all (ns; 0: unknown): two samples give the load. */
+	uint64_t cpu_busy_ns, cpu_total_ns;
+};
+
 /* What a running VM's hot-plug did with an edit. */
 struct backend_hotplug {
 	struct strbuf done;	/* one clause per device handled, "; "-separated */
@@ -255,6 +265,8 @@ struct backend_ops {
 	void (*close)(struct backend *be);
 	int (*limits)(struct backend *be, struct vm_limits *lim,
 		      struct vmt_error *err);
+	/* The host's name, hypervisor, size and load now. */
+	int (*host_info)(struct backend *be, struct backend_host *out, struct vmt_error *err);
 
 	int (*list)(struct backend *be, struct vm_info **out, size_t *n,
 		    struct vmt_error *err);
@@ -542,6 +554,7 @@ int backend_net_start(struct backend *be, const char *net,
 		      struct vmt_error *err);
 int backend_net_stop(struct backend *be, const char *net,
 		     struct vmt_error *err);
+int backend_host_info(struct backend *be, struct backend_host *out, struct vmt_error *err);
 int backend_pool_list(struct backend *be, struct backend_pool **out,
 		      size_t *n, struct vmt_error *err);
 int backend_pool_create_default(struct backend *be, struct vmt_error *err);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/lib/sysinfo.h"
 #include "src/lib/util.h"
 #include "ui/app-priv.h"
 
@@ -14,32 +15,19 @@
 
 void ui_sample_host(struct ui *ui)
 {
-	unsigned long long v[10] = { 0 }, busy = 0, total = 0, kib;
-	char *text = NULL, line[128];
-	FILE *f;
+	uint64_t busy, total, mem_total, mem_used;
 
-	if (file_read_all("/proc/stat", 1 << 20, &text, NULL, NULL) == 0 &&
-	    sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
-		   &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
-		for (int i = 0; i < 8; i++)
-			total += v[i];
-		busy = total - v[3] - v[4];
-		if (ui->host_cpu_total && total > ui->host_cpu_total)
+	if (sys_cpu_times(&busy, &total) == 0) {
+		if (ui->host_cpu_total && total > ui->host_cpu_total && busy >= ui->host_cpu_busy)
 			ui->host_cpu_pct = 100.0 * (double)(busy - ui->host_cpu_busy) /
 					   (double)(total - ui->host_cpu_total);
 		ui->host_cpu_busy = busy;
 		ui->host_cpu_total = total;
 	}
-	free(text);
-	f = fopen("/proc/meminfo", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "MemTotal: %llu kB", &kib) == 1)
-			ui->host_mem_total_kib = kib;
-		else if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
-			ui->host_mem_used_kib = ui->host_mem_total_kib - kib;
+	if (sys_memory(&mem_total, &mem_used) == 0) {
+		ui->host_mem_total_kib = mem_total >> 10;
+		ui->host_mem_used_kib = mem_used >> 10;
 	}
-	if (f)
-		fclose(f);
 }
 
 attr_t ui_state_attr(const struct ui *ui, enum vm_state s)
@@ -96,12 +84,24 @@ static void ui_draw_title(struct ui *ui)
 	struct strbuf sb;
 	int x;
 
+	struct ui_row *row = ui_model_current(&ui->model);
+	const struct ui_conn *c = row && row->vm ? &ui->conns[row->vm->conn] : NULL;
+	/* A VM on another machine: that machine's figures, with its name. */
+	bool remote = c && !c->limits.local_files && c->have_host;
+	double cpu = remote ? c->host_cpu_pct : ui->host_cpu_pct;
+	char cpu_s[16] = "   -";
+
 	ui_title_counts(&ui->model, counts, sizeof(counts));
-	ui_fmt_bytes(mem, sizeof(mem), (double)ui->host_mem_used_kib * 1024);
-	ui_fmt_bytes(total, sizeof(total), (double)ui->host_mem_total_kib * 1024);
+	ui_fmt_bytes(mem, sizeof(mem), remote ? (double)c->host.mem_used
+					      : (double)ui->host_mem_used_kib * 1024);
+	ui_fmt_bytes(total, sizeof(total), remote ? (double)c->host.mem_total
+						  : (double)ui->host_mem_total_kib * 1024);
+	if (cpu >= 0)
+		snprintf(cpu_s, sizeof(cpu_s), "%3.0f%%", cpu);
 	ui_fill(0, 0, ui->cols, a);
-	x = ui_putf(0, 0, ui->cols, a, " vmtui  VMs %s / %zu defined  Host CPU %3.0f%%  Mem %s/%s ",
-		    counts, ui->model.n_vms, ui->host_cpu_pct, mem, total);
+	x = ui_putf(0, 0, ui->cols, a, " vmtui  VMs %s / %zu defined  Host%s%s CPU %s  Mem %s/%s ",
+		    counts, ui->model.n_vms, remote ? " " : "", remote ? c->host.name : "", cpu_s,
+		    mem, total);
 	strbuf_init(&sb);
 	for (size_t i = 0; i < ui->n_conns; i++) {
 		char st[96];

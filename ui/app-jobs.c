@@ -316,6 +316,7 @@ void ui_handle_job(struct ui *ui, struct job *job)
 		case JOB_CREATE: ui_job_done(ui, job, "created"); break;
 		case JOB_EDIT: ui_job_done(ui, job, "changed"); break;
 		case JOB_ADOPT: ui_job_done(ui, job, "is kept in vmtui now (adopted)"); break;
+		case JOB_HOST_INFO: ui_took_host(ui, job); break;
 		case JOB_EXPORT:
 			if (job->result < 0)
 				ui_status(ui, true, "%s", job->err.msg);
@@ -359,6 +360,34 @@ void ui_handle_events(struct ui *ui, size_t conn)
 	backend_events_free(evs, n);
 }
 
+void ui_ask_host(struct ui *ui, size_t conn, struct ui_view *owner)
+{
+	struct ui_conn *c = &ui->conns[conn];
+
+	if (!c->open || c->host_queued)
+		return;
+	c->host_queued = true;
+	ui_submit(ui, job_new(JOB_HOST_INFO, conn, NULL), owner);
+}
+
+void ui_took_host(struct ui *ui, struct job *job)
+{
+	struct ui_conn *c = &ui->conns[job->conn];
+	const struct backend_host *was = &c->host, *now = &job->host;
+
+	c->host_queued = false;
+	if (job->result < 0)
+		return;
+	c->host_cpu_pct = -1;
+	if (c->have_host && now->cpu_total_ns > was->cpu_total_ns &&
+	    now->cpu_busy_ns >= was->cpu_busy_ns)
+		c->host_cpu_pct = 100.0 * (double)(now->cpu_busy_ns - was->cpu_busy_ns) /
+				  (double)(now->cpu_total_ns - was->cpu_total_ns);
+	c->host = *now;
+	c->have_host = true;
+	c->host_rtt_ns = job->took_ns;
+}
+
 int ui_tick(struct ui *ui)
 {
 	uint64_t now = time_mono_ns();
@@ -373,6 +402,9 @@ int ui_tick(struct ui *ui)
 				continue;
 			c->stats_queued = true;
 			ui_submit(ui, job_new(JOB_STATS, i, NULL), NULL);
+			/* The title shows a remote VM's own host: this machine's figures are not its. */
+			if (!c->limits.local_files)
+				ui_ask_host(ui, i, NULL);
 		}
 		ui_sample_host(ui);
 		ui->dirty = true;

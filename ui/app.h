@@ -61,6 +61,11 @@ struct ui_conn {
 	bool listed;		/* a list of it has come since it was opened */
 	bool events;		/* the backend posts events: no list polling */
 	uint64_t next_list_ns;	/* when polling, the next list refresh */
+	/* The host as it tells of itself (asked of remote connections and by the host view). */
+	struct backend_host host;
+	bool have_host, host_queued;
+	double host_cpu_pct;	/* between its last two answers; < 0 until there are two */
+	uint64_t host_rtt_ns;	/* how long its last answer took */
 };
 
 #define UI_MAX_VIEWS 8
@@ -182,6 +187,11 @@ struct ui_view *ui_view_menu_new(const char *title, const char *const *items,
 				 size_t n, size_t current,
 				 void (*chosen)(struct ui *ui, void *arg, size_t index),
 				 void *arg);
+
+/* Ask connection conn's host for its figures (once at a time); the answer updates conns[conn]. */
+void ui_ask_host(struct ui *ui, size_t conn, struct ui_view *owner);
+/* Take a JOB_HOST_INFO answer into its connection. */
+void ui_took_host(struct ui *ui, struct job *job);
 
 /* Actions on the selected VM or the marked ones (actions.c). */
 void ui_act_power(struct ui *ui, enum backend_action a);

@@ -103,6 +103,7 @@ static void ui_host_load(struct ui *ui, struct ui_view *v)
 		return;
 	h->loading = true;
 	h->next_load_ns = time_mono_ns() + UI_HOST_RELOAD_NS;
+	ui_ask_host(ui, h->conn, v);
 	ui_submit(ui, job_new(JOB_HOST, h->conn, NULL), v);
 }
 
@@ -153,13 +154,17 @@ static void ui_host_draw_row(struct ui *ui, struct ui_host *h, size_t li, int y,
 	}
 }
 
-/* The host's own line: what runs it, how big a VM can be, its VMs, the identity vmtui keys it by. */
+/*
+ * The host's own lines: its name and hypervisor, its size and load, its
+ * VMs, and how long it took to answer.
+ */
 static void ui_host_draw_summary(struct ui *ui, struct ui_host *h, int y, int w)
 {
 	const struct ui_conn *c = &ui->conns[h->conn];
+	const struct backend_host *hi = &c->host;
 	const char *version = c->be && c->be->ops->version ? c->be->ops->version() : NULL;
 	size_t running = 0, defined = 0;
-	char mem[32];
+	char used[16], total[16], cpu[24] = "", mem[64];
 
 	for (size_t i = 0; i < ui->model.n_vms; i++) {
 		const struct ui_vm *vm = ui->model.vms[i];
@@ -174,16 +179,30 @@ static void ui_host_draw_summary(struct ui *ui, struct ui_host *h, int y, int w)
 			c->error ? ": " : "", c->error ? c->error : "");
 		return;
 	}
-	ui_fmt_bytes(mem, sizeof(mem), (double)(c->limits.max_memory_mib << 20));
-	ui_putf(y, 1, w - 2, 0, "%s%sup to %u vCPUs and %s a VM   VMs %zu running / %zu defined   "
-		"id %s", version ? version : "", version ? "   " : "", c->limits.max_vcpus, mem,
-		running, defined, c->be && c->be->host ? c->be->host : "-");
+	if (!c->have_host) {
+		ui_put(y, 1, w - 2, ui->theme.attr[UI_EL_DIM], "asking the host...", false);
+		return;
+	}
+	ui_fmt_bytes(used, sizeof(used), (double)hi->mem_used);
+	ui_fmt_bytes(total, sizeof(total), (double)hi->mem_total);
+	if (c->host_cpu_pct >= 0)
+		snprintf(cpu, sizeof(cpu), ", %.0f%% busy", c->host_cpu_pct);
+	/* A driver that does not say what is in use (libvirt's test driver) gets the size alone. */
+	if (hi->mem_used)
+		snprintf(mem, sizeof(mem), "%s of %s in use", used, total);
+	else
+		snprintf(mem, sizeof(mem), "%s", total);
+	ui_putf(y, 1, w - 2, A_BOLD, "%s  %s%s%s%s", hi->name, hi->hypervisor,
+		version ? " (" : "", version ? version : "", version ? ")" : "");
+	ui_putf(y + 1, 1, w - 2, 0, "%u CPUs%s   memory %s   VMs %zu running / %zu defined   "
+		"answered in %.0f ms", hi->cpus, cpu, mem, running, defined,
+		(double)c->host_rtt_ns / 1e6);
 }
 
 static void ui_host_draw(struct ui *ui, struct ui_view *v, int y, int x, int hgt, int w)
 {
 	struct ui_host *h = v->priv;
-	int rows = hgt - 4;
+	int rows = hgt - 5;
 
 	if (time_mono_ns() >= h->next_load_ns)
 		ui_host_load(ui, v);
@@ -192,7 +211,7 @@ static void ui_host_draw(struct ui *ui, struct ui_view *v, int y, int x, int hgt
 		ui->conns[h->conn].uri, ui->n_conns > 1 ? "   (Tab: the next connection)" : "");
 	ui_host_draw_summary(ui, h, y + 1, w);
 	if (!h->loaded) {
-		ui_put(y + 3, 2, w - 4, ui->theme.attr[UI_EL_DIM],
+		ui_put(y + 4, 2, w - 4, ui->theme.attr[UI_EL_DIM],
 		       ui->conns[h->conn].open ? "loading..." : "", false);
 		return;
 	}
@@ -204,7 +223,7 @@ static void ui_host_draw(struct ui *ui, struct ui_view *v, int y, int x, int hgt
 	if (rows > 0 && h->cursor >= h->top + (size_t)rows)
 		h->top = h->cursor - (size_t)rows + 1;
 	for (int r = 0; r < rows && h->top + (size_t)r < h->n_lines; r++)
-		ui_host_draw_row(ui, h, h->top + (size_t)r, y + 3 + r, w);
+		ui_host_draw_row(ui, h, h->top + (size_t)r, y + 4 + r, w);
 	ui_put(y + hgt - 1, 1, w - 1, ui->theme.attr[UI_EL_DIM],
 	       (h->has & JOB_HOST_HAS_STORAGE)
 	       ? "c: new volume   W: grow it   x: delete it   s/S: start/stop the network   "
@@ -499,6 +518,10 @@ static void ui_host_job(struct ui *ui, struct ui_view *v, struct job *job)
 {
 	struct ui_host *h = v->priv;
 
+	if (job->type == JOB_HOST_INFO) {
+		ui_took_host(ui, job);
+		return;
+	}
 	if (job->type != JOB_HOST) {
 		if (job->result < 0)
 			ui_status(ui, true, "%s", job->err.msg);

@@ -320,6 +320,8 @@ static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 	case JOB_NET:
 		return job->flag ? backend_net_start(be, job->text, &job->err)
 				 : backend_net_stop(be, job->text, &job->err);
+	case JOB_HOST_INFO:
+		return backend_host_info(be, &job->host, &job->err);
 	case JOB_ADOPT:
 		return core_adopt(c, be, job->name, &job->err);
 	case JOB_EXPORT:

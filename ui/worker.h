@@ -38,6 +38,7 @@ enum job_type {
 	JOB_ADOPT,		/* core_adopt(name) */
 	JOB_EXPORT,		/* core_export_file(name, text = the new file) */
 	JOB_IMPORT,		/* core_import_file(text = the file), def out */
+	JOB_HOST_INFO,		/* backend_host_info into host; took_ns is how long the host took */
 };
 
 /* What a connection has, as JOB_HOST finds it. */
@@ -100,6 +101,7 @@ struct job {
 	size_t n_vols;
 	struct backend_net *nets;	/* HOST out */
 	size_t n_nets;
+	struct backend_host host;	/* HOST_INFO out */
 	uint64_t took_ns;
 	void *owner;			/* the UI's: who wants the answer */
 	struct job *next;

@@ -23,6 +23,7 @@
 #include "backend/kvm/kvm-host.h"
 #include "backend/kvm/kvm-image.h"
 #include "src/lib/file-copy.h"
+#include "src/lib/sysinfo.h"
 #include "src/lib/log.h"
 #include "src/lib/paths.h"
 
@@ -81,6 +82,18 @@ static int kvm_limits(struct backend *be, struct vm_limits *lim,
 	lim->port_forwards = true;
 	/* A user network needs no privileges and no set-up on the host. */
 	snprintf(lim->default_net, sizeof(lim->default_net), "user");
+	return 0;
+}
+
+/* The machine vmtui runs on: the runner's VMs run here. */
+static int kvm_host_info(struct backend *be, struct backend_host *out, struct vmt_error *err)
+{
+	if (gethostname(out->name, sizeof(out->name) - 1) < 0)
+		snprintf(out->name, sizeof(out->name), "localhost");
+	snprintf(out->hypervisor, sizeof(out->hypervisor), "vmtui-vmm %s", PACKAGE_VERSION);
+	out->cpus = host_cpu_count();
+	sys_memory(&out->mem_total, &out->mem_used);
+	sys_cpu_times(&out->cpu_busy_ns, &out->cpu_total_ns);
 	return 0;
 }
 
@@ -1023,6 +1036,7 @@ const struct backend_ops kvm_backend_ops = {
 	.open = kvm_open,
 	.close = kvm_close,
 	.limits = kvm_limits,
+	.host_info = kvm_host_info,
 	.list = kvm_list,
 	.lookup = kvm_lookup,
 	.lookup_uuid = kvm_lookup_uuid,

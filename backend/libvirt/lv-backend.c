@@ -593,6 +593,7 @@ const struct backend_ops lv_backend_ops = {
 	.undefine = lv_undefine,
 	.rename = lv_rename,
 	.disk_resize = lv_disk_resize,
+	.host_info = lv_host_info,
 	.hotplug = lv_hotplug,
 	.remove_storage = lv_remove_storage,
 	.clone = lv_clone,

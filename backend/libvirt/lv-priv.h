@@ -177,6 +177,9 @@ int lv_pool_list(struct backend *be, struct backend_pool **out, size_t *n,
 		 struct vmt_error *err);
 int lv_pool_create_default(struct backend *be, struct vmt_error *err);
 
+/* lv-host.c: the host's name, hypervisor and load. */
+int lv_host_info(struct backend *be, struct backend_host *out, struct vmt_error *err);
+
 /* lv-hotplug.c */
 int lv_hotplug(struct backend *be, const char *name, const struct vm_def *old,
 	       const struct vm_def *def, struct backend_hotplug *out, struct vmt_error *err);

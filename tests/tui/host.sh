@@ -12,7 +12,8 @@ tui_wait_gone 'Help: keys'
 
 tui_keys v
 tui_wait '^ Host of test:///default'
-tui_wait 'libvirt [0-9.]+ +up to [0-9]+ vCPUs .* VMs 1 running / 1 defined'
+tui_wait "^ $(hostname) +TEST [0-9.]+ \(libvirt [0-9.]+\)"
+tui_wait '^ 16 CPUs +memory 3.0G +VMs 1 running / 1 defined +answered in [0-9]+ ms'
 tui_wait '^   default-pool +running +100G +100G +/default-pool'
 tui_wait '^   default +active +no +yes'
 
@@ -56,6 +57,8 @@ tui_wait '^   default +active +no +yes'
 # Tab: the next connection, which has none of these.
 tui_keys Tab
 tui_wait '^ Host of kvm:///'
+tui_wait "^ $(hostname) +vmtui-vmm [0-9.]+"
+tui_wait '^ [0-9]+ CPUs, [0-9]+% busy +memory [0-9.]+[KMGT]? of [0-9.]+[KMGT] in use +VMs 0 running / 0 defined'
 tui_wait 'No storage pools or networks here: kvm:/// keeps disks as image files'
 tui_keys c
 tui_wait 'kvm:/// has no active storage pool to make a volume in'
