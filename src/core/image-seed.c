@@ -108,6 +108,13 @@ char *image_seed_user_data(const struct image_seed *s)
 		seed_yaml_line(&sb, "  - ", s->ssh_key);
 	}
 	strbuf_adds(&sb, "ssh_pwauth: false\n");
+	/*
+	 * Later boots go without the seed (it is dropped after the first):
+	 * cloud-init would take such a boot for a new instance and make new
+	 * SSH host keys, so it is turned off once its first boot is done, as
+	 * virt-install's cloud-init does.
+	 */
+	strbuf_adds(&sb, "runcmd:\n  - [touch, /etc/cloud/cloud-init.disabled]\n");
 	return strbuf_detach(&sb);
 }
 

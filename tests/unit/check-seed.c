@@ -142,6 +142,9 @@ static void dir_holds(const char *dir, const char *const *names)
 
 /* --- the YAML ------------------------------------------------------------ */
 
+/* cloud-init turns itself off after the first boot: later ones have no seed. */
+#define RUNCMD "runcmd:\n  - [touch, /etc/cloud/cloud-init.disabled]\n"
+
 START_TEST(test_yaml_default)
 {
 	struct image_seed s = { .instance_id = UUID, .hostname = "web-1", .ssh_key = KEY_LINE };
@@ -153,7 +156,8 @@ START_TEST(test_yaml_default)
 		"manage_etc_hosts: true\n"
 		"ssh_authorized_keys:\n"
 		"  - \"" KEY_LINE "\"\n"
-		"ssh_pwauth: false\n");
+		"ssh_pwauth: false\n"
+		RUNCMD);
 	ck_assert_str_eq(md,
 		"instance-id: \"" UUID "\"\n"
 		"local-hostname: \"web-1\"\n"
@@ -165,7 +169,7 @@ START_TEST(test_yaml_default)
 	ud = image_seed_user_data(&s);
 	md = image_seed_meta_data(&s);
 	ck_assert_str_eq(ud, "#cloud-config\nhostname: \"web-1\"\nmanage_etc_hosts: true\n"
-			 "ssh_pwauth: false\n");
+			 "ssh_pwauth: false\n" RUNCMD);
 	ck_assert_str_eq(md, "instance-id: \"" UUID "\"\nlocal-hostname: \"web-1\"\n");
 	ck_assert_ptr_null(strstr(ud, "fqdn"));
 	free(ud);
@@ -190,7 +194,8 @@ START_TEST(test_yaml_injection)
 		"manage_etc_hosts: true\n"
 		"ssh_authorized_keys:\n"
 		"  - " EVIL_KEY_Q "\n"
-		"ssh_pwauth: false\n");
+		"ssh_pwauth: false\n"
+		RUNCMD);
 	ck_assert_str_eq(md,
 		"instance-id: \"i\\\"d\"\n"
 		"local-hostname: " EVIL_HOST_Q "\n"
@@ -231,6 +236,7 @@ START_TEST(test_yaml_pyyaml)
 	ck_assert_str_eq(out,
 		"{\"hostname\": \"x\\\"\\nruncmd: [\\\"rm -rf /\\\"]\\n'#\\\\\\t\\u0001\\u007f\", "
 		"\"manage_etc_hosts\": true, "
+		"\"runcmd\": [[\"touch\", \"/etc/cloud/cloud-init.disabled\"]], "
 		"\"ssh_authorized_keys\": [\"" KEY_ED25519 " me' # }\\r\\n- \\u2028 \\u0085 "
 		"\\ufeff \\u00ff caf\\u00e9\"], "
 		"\"ssh_pwauth\": false}\n");
