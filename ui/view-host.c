@@ -233,7 +233,8 @@ static void ui_host_draw(struct ui *ui, struct ui_view *v, int y, int x, int hgt
 /* The row under the cursor, if it is of kind k. */
 static bool ui_host_at(const struct ui_host *h, enum ui_host_kind k, size_t *i)
 {
-	if (h->cursor >= h->n_lines || h->lines[h->cursor].kind != k)
+	/* After Tab the rows are the last connection's until the new one answers. */
+	if (!h->loaded || h->cursor >= h->n_lines || h->lines[h->cursor].kind != k)
 		return false;
 	*i = h->lines[h->cursor].i;
 	return true;

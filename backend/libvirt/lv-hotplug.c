@@ -108,8 +108,12 @@ static void lv_hot_disks(struct lv_hot *h, const struct vm_def *old, const struc
 	for (size_t i = 0; i < old->n_disks; i++) {
 		const struct vm_disk *d = &old->disks[i];
 		ssize_t k = vm_def_find_disk(def, d);
-		char *what = xasprintf("disk %s", d->path ? d->path : "(no image)");
+		char *what;
 
+		/* A disk with no image (an empty CD-ROM) is one the edit leaves alone. */
+		if (!d->path)
+			continue;
+		what = xasprintf("disk %s", d->path);
 		if (k < 0)
 			lv_hot_detach(h, d, NULL, what, VM_CHANGE_DISKS);
 		else if (def->disks[k].readonly != d->readonly || def->disks[k].format != d->format)
@@ -120,9 +124,9 @@ static void lv_hot_disks(struct lv_hot *h, const struct vm_def *old, const struc
 		const struct vm_disk *d = &def->disks[i];
 		char *what;
 
-		if (vm_def_find_disk(old, d) >= 0)
+		if (!d->path || vm_def_find_disk(old, d) >= 0)
 			continue;
-		what = xasprintf("disk %zu (%s)", i + 1, d->path ? d->path : "no image");
+		what = xasprintf("disk %zu (%s)", i + 1, d->path);
 		lv_hot_attach(h, d, NULL, what, VM_CHANGE_DISKS);
 		free(what);
 	}

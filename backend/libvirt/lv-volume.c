@@ -54,6 +54,11 @@ static int lv_users_load(struct lv_conn *lv, struct lv_users *u, struct vmt_erro
 		virDomainFree(doms[i]);
 	}
 	free(doms);
+	/* Who uses a volume must be known before one is deleted: a VM unread is a refusal. */
+	for (size_t i = 0; i < u->n; i++)
+		if (!u->v[i].defs[0])
+			return vmt_error_set(err, -EIO, "cannot read the definition of %s, so which "
+					     "volumes it uses is not known", u->v[i].name);
 	return 0;
 }
 

@@ -107,7 +107,7 @@ static enum vm_disk_format vol_format(const struct vol_opts *o, const char *name
 static int vol_change(struct cli *cli, const struct cli_command *cmd, const struct vol_opts *o,
 		      int argc, char **argv)
 {
-	const char *verb = argv[0], *pool = argv[1], *name = argv[2];
+	const char *verb = argv[0], *pool, *name;
 	struct vmt_error err;
 	struct backend *be;
 	uint64_t bytes = 0;
@@ -116,6 +116,8 @@ static int vol_change(struct cli *cli, const struct cli_command *cmd, const stru
 
 	if (r || (sized && (r = vol_size(cmd, argv[3], &bytes))))
 		return r;
+	pool = argv[1];
+	name = argv[2];
 	if (o->have_format && !str_eq(verb, "create"))
 		return cli_usage(cmd, "--format is for vol create");
 	if ((r = cli_target(cli, &be)))

@@ -543,8 +543,12 @@ int core_export_file(struct core *c, struct backend *be, const char *name, const
 	if (fd < 0)
 		r = vmt_error_set(err, errno == EEXIST ? -EEXIST : -EIO, "cannot write %s: %s%s",
 				  path, strerror(errno), errno == EEXIST ? " (give another name)" : "");
-	else if (fd_write_all(fd, text, strlen(text)) < 0 || close(fd) < 0)
-		r = vmt_error_set(err, -EIO, "cannot write %s: %s", path, strerror(errno));
+	else {
+		int w = fd_write_all(fd, text, strlen(text)), cl = close(fd);
+
+		if (w < 0 || cl < 0)
+			r = vmt_error_set(err, -EIO, "cannot write %s: %s", path, strerror(errno));
+	}
 	if (r < 0 && fd >= 0 && r != -EEXIST)
 		unlink(path);
 	free(text);

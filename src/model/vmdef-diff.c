@@ -42,7 +42,12 @@ static bool vm_disks_differ(const struct vm_def *a, const struct vm_def *b)
 	if (a->n_disks != b->n_disks)
 		return true;
 	for (size_t i = 0; i < a->n_disks; i++) {
-		ssize_t k = vm_def_find_disk(b, &a->disks[i]);
+		ssize_t k;
+
+		/* A disk with no image (an empty CD-ROM, a network disk) is left as it is. */
+		if (!a->disks[i].path)
+			continue;
+		k = vm_def_find_disk(b, &a->disks[i]);
 
 		if (k < 0 || b->disks[k].readonly != a->disks[i].readonly ||
 		    b->disks[k].format != a->disks[i].format)

@@ -28,6 +28,7 @@ before=$(db_digest)
 
 expect_err 2 "unknown option" "$VMTUI" --frobnicate
 expect_err 2 "unknown command 'frob'" "$VMTUI" frob
+expect_err 2 "missing argument" "$VMTUI" vol create
 expect_err 2 "missing argument" "$VMTUI" show
 expect_err 2 "unexpected argument 'b'" "$VMTUI" create a b
 expect_err 2 "^vmtui: name: ' ' is not allowed" "$VMTUI" create "a b" --kernel /k

@@ -372,6 +372,8 @@ START_TEST(test_changes)
 	d->pool = xstrdup("default");
 	n->kind = VM_NIC_USER;
 	strcpy(n->mac, "52:54:00:00:00:01");
+	/* An empty CD-ROM drive has no image: it is no change of the disks. */
+	vm_def_add_disk(old)->device = VM_DISK_DEVICE_CDROM;
 	def = vm_def_copy(old);
 	vm_def_set_str(&def->notes, "only vmtui keeps notes");
 	ck_assert_uint_eq(vm_def_changes(old, def), 0);
@@ -386,14 +388,14 @@ START_TEST(test_changes)
 	ck_assert_uint_eq(vm_def_changes(old, def),
 			  VM_CHANGE_VCPUS | VM_CHANGE_MEMORY | VM_CHANGE_DISKS);
 	ck_assert_int_eq(vm_def_find_disk(def, &old->disks[0]), 0);
-	ck_assert_int_eq(vm_def_find_disk(old, &def->disks[1]), -1);
+	ck_assert_int_eq(vm_def_find_disk(old, &def->disks[2]), -1);
 	words = vm_changes_format(vm_def_changes(old, def));
 	ck_assert_str_eq(words, "vCPUs, memory, disks");
 	free(words);
 	/* A card with another MAC is another card; read-only is a change of the disk. */
 	strcpy(def->nics[0].mac, "52:54:00:00:00:02");
 	def->disks[0].readonly = true;
-	vm_def_remove_disk(def, 1);
+	vm_def_remove_disk(def, 2);
 	ck_assert_uint_eq(vm_def_changes(old, def),
 			  VM_CHANGE_VCPUS | VM_CHANGE_MEMORY | VM_CHANGE_DISKS | VM_CHANGE_NICS);
 	ck_assert_int_eq(vm_def_find_nic(def, &old->nics[0]), -1);
