@@ -387,7 +387,7 @@ struct backend_ops {
 	/* The volumes of one pool, or of every active pool when pool is NULL. */
 	int (*vol_list)(struct backend *be, const char *pool, struct backend_vol **out,
 			size_t *n, struct vmt_error *err);
-	/* A new empty (sparse) volume of bytes. */
+	/* A new empty (sparse) volume of bytes; format AUTO: qcow2 if the name says so, else raw. */
 	int (*vol_create)(struct backend *be, const char *pool, const char *name,
 			  uint64_t bytes, enum vm_disk_format format,
 			  struct vmt_error *err);

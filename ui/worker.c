@@ -264,8 +264,7 @@ static int worker_vol(struct backend *be, struct job *job)
 	switch (job->flags) {
 	case JOB_VOL_CREATE:
 		return backend_vol_create(be, job->text, job->text2, job->size,
-					  vm_disk_format_from_name(job->text2) == VM_DISK_FORMAT_QCOW2
-					  ? VM_DISK_FORMAT_QCOW2 : VM_DISK_FORMAT_RAW, &job->err);
+					  VM_DISK_FORMAT_AUTO, &job->err);
 	case JOB_VOL_RESIZE:
 		return backend_vol_resize(be, job->text, job->text2, job->size, &job->err);
 	default:

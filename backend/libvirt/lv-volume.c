@@ -266,6 +266,9 @@ int lv_vol_create(struct backend *be, const char *pool, const char *name, uint64
 	int r;
 
 	LV_ENTER(be, err);
+	if (format == VM_DISK_FORMAT_AUTO)
+		format = vm_disk_format_from_name(name) == VM_DISK_FORMAT_QCOW2
+			 ? VM_DISK_FORMAT_QCOW2 : VM_DISK_FORMAT_RAW;
 	if (!lv_vol_name_ok(name))
 		return vmt_error_set(err, -EINVAL, "volume name '%s' is not a file name (not empty, "
 				     "no '/', not . or ..)", name);

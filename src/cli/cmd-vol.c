@@ -4,7 +4,6 @@
 
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "src/cli/commands.h"
 #include "src/lib/json.h"
@@ -94,15 +93,6 @@ static int vol_size(const struct cli_command *cmd, const char *s, uint64_t *byte
 	return 0;
 }
 
-/* A new volume's format: --format, else its name's extension, else raw. */
-static enum vm_disk_format vol_format(const struct vol_opts *o, const char *name)
-{
-	if (o->have_format)
-		return o->format;
-	return vm_disk_format_from_name(name) == VM_DISK_FORMAT_QCOW2 ? VM_DISK_FORMAT_QCOW2
-								      : VM_DISK_FORMAT_RAW;
-}
-
 /* create, delete, resize: on the first connection, which must have pools. */
 static int vol_change(struct cli *cli, const struct cli_command *cmd, const struct vol_opts *o,
 		      int argc, char **argv)
@@ -123,7 +113,8 @@ static int vol_change(struct cli *cli, const struct cli_command *cmd, const stru
 	if ((r = cli_target(cli, &be)))
 		return r;
 	if (str_eq(verb, "create"))
-		r = backend_vol_create(be, pool, name, bytes, vol_format(o, name), &err);
+		r = backend_vol_create(be, pool, name, bytes,
+				       o->have_format ? o->format : VM_DISK_FORMAT_AUTO, &err);
 	else if (str_eq(verb, "delete"))
 		r = backend_vol_delete(be, pool, name, &err);
 	else
