@@ -146,7 +146,7 @@ disk_verify() {
 main_net() {
 	# L2's nc ends once its token is in L2's socket buffer, not in L1's server.
 	late=0
-	while [ "$(tr -d '\r\n' <$D/tcp.got)" != "$token" ] && [ $late -lt 20 ]; do
+	while [ "$(tr -d '\r\n' <$D/tcp.got)" != "$token" ] && [ $late -lt 120 ]; do
 		sleep 1
 		late=$((late + 1))
 	done
@@ -237,7 +237,7 @@ group_main() {
 	fi
 	fwd_got=
 	if vm_wait '^L2: fwd-listening' $BOOT; then
-		fwd_got=$(timeout 30 nc 127.0.0.1 6666 </dev/null | tr -d '\r\n')
+		fwd_got=$(timeout 120 nc 127.0.0.1 6666 </dev/null | tr -d '\r\n')
 	fi
 	if ! vm_wait '^L2: ready' $BOOT; then
 		fail_ids "$ids" "L2 did not finish its checks in $BOOT s"
