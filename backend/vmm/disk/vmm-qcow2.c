@@ -196,7 +196,8 @@ static int q_parse(struct vmm_qcow2 *q, const uint8_t *h, struct vmm_error *err)
 	/* The name lives in the first cluster, after the header, as the spec has it. */
 	if (q->backing_off && (q->backing_len == 0 || q->backing_len > QCOW2_BACKING_NAME_MAX ||
 			       q->backing_off < q->header_len ||
-			       q->backing_off + q->backing_len > q->cluster_size))
+			       q->backing_len > q->cluster_size ||
+			       q->backing_off > q->cluster_size - q->backing_len))
 		return vmm_error_set(err, -EINVAL, "qcow2 backing file name (%u bytes at %llu) is "
 				     "not inside the first cluster", q->backing_len,
 				     (unsigned long long)q->backing_off);
