@@ -18,7 +18,7 @@
  * libvirt's words, on one line: messages that quote a helper program's
  * output (qemu-img, dnsmasq) carry its newlines.
  */
-static const char *lv_one_line(const char *msg, char *buf, size_t len)
+const char *lv_one_line(const char *msg, char *buf, size_t len)
 {
 	size_t n = 0;
 

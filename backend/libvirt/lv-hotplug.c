@@ -38,12 +38,12 @@ static void lv_hot_say(struct lv_hot *h, const char *fmt, ...)
 	LOG_INFO("libvirt: hot-plug: %s", s);
 }
 
-/* libvirt's last error, in its own words. */
-static const char *lv_hot_why(void)
+/* libvirt's last error, in its own words, on one line in buf. */
+static const char *lv_hot_why(char *buf, size_t len)
 {
 	const char *m = virGetLastErrorMessage();
 
-	return m && *m ? m : "no reason given";
+	return m && *m ? lv_one_line(m, buf, len) : "no reason given";
 }
 
 /* The running machine has the device (disk or nic) now. */
@@ -63,14 +63,14 @@ static bool lv_hot_present(struct lv_hot *h, const struct vm_disk *disk,
 static void lv_hot_attach(struct lv_hot *h, const struct vm_disk *disk,
 			  const struct vm_nic *nic, const char *what, unsigned kind)
 {
-	char *dev = lv_xml_device(h->next, disk, nic);
+	char *dev = lv_xml_device(h->next, disk, nic), why[VMT_ERROR_MSG_MAX];
 
 	if (!dev) {
 		lv_hot_say(h, "%s: not in the new definition, so not attached now", what);
 		h->out->pending |= kind;
 	} else if (LV_CALL(h->lv, virDomainAttachDeviceFlags(h->dom, dev,
 							      VIR_DOMAIN_AFFECT_LIVE)) < 0) {
-		lv_hot_say(h, "%s not attached now (%s)", what, lv_hot_why());
+		lv_hot_say(h, "%s not attached now (%s)", what, lv_hot_why(why, sizeof(why)));
 		h->out->pending |= kind;
 	} else {
 		lv_hot_say(h, "%s attached", what);
@@ -86,13 +86,13 @@ static void lv_hot_attach(struct lv_hot *h, const struct vm_disk *disk,
 static void lv_hot_detach(struct lv_hot *h, const struct vm_disk *disk,
 			  const struct vm_nic *nic, const char *what, unsigned kind)
 {
-	char *dev = lv_xml_device(h->live, disk, nic);
+	char *dev = lv_xml_device(h->live, disk, nic), why[VMT_ERROR_MSG_MAX];
 
 	if (!dev)
 		return;
 	if (LV_CALL(h->lv, virDomainDetachDeviceFlags(h->dom, dev,
 						       VIR_DOMAIN_AFFECT_LIVE)) < 0) {
-		lv_hot_say(h, "%s not detached now (%s)", what, lv_hot_why());
+		lv_hot_say(h, "%s not detached now (%s)", what, lv_hot_why(why, sizeof(why)));
 		h->out->pending |= kind;
 	} else if (lv_hot_present(h, disk, nic)) {
 		lv_hot_say(h, "%s: the guest was asked to release it and has not yet", what);

@@ -82,6 +82,9 @@ static inline struct lv_conn *lv_conn(struct backend *be)
 			return lv_enter_r_;                                 \
 	} while (0)
 
+/* msg with its newlines and tabs made spaces, trailing ones dropped, in buf. */
+const char *lv_one_line(const char *msg, char *buf, size_t len);
+
 /* Fill err from libvirt's last error: "<what>: <libvirt's own words>". */
 int lv_fail(struct vmt_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
