@@ -2,7 +2,6 @@
 /* backend.c: choosing a backend by URI, the guarded calls into it, and its event queue. */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -14,7 +13,7 @@
 #include "backend/backend.h"
 #include "backend/kvm/kvm-backend.h"
 #include "src/lib/log.h"
-#include "src/lib/paths.h"
+#include "src/lib/module.h"
 #include "src/lib/util.h"
 
 static const char *const vm_state_names[] = {
@@ -159,39 +158,11 @@ unsigned backend_connect_timeout(void)
 	return atomic_load(&backend_timeout_s);
 }
 
-#ifdef WITH_LIBVIRT
-/*
- * The libvirt backend is a module loaded on first use, so that a kvm:///
- * session never pays for libvirt and the dozens of libraries it pulls in.
- */
-static pthread_once_t backend_lv_once = PTHREAD_ONCE_INIT;
-static const struct backend_ops *backend_lv_ops;
-static char backend_lv_error[512];
-
-static void backend_lv_load(void)
-{
-	char *path = paths_companion("VMTUI_LIBVIRT_MODULE", BACKEND_LIBVIRT_MODULE,
-				     VMTUI_PKGLIBDIR);
-	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-
-	if (handle)
-		backend_lv_ops = dlsym(handle, "lv_backend_ops");
-	if (!backend_lv_ops)
-		snprintf(backend_lv_error, sizeof(backend_lv_error), "%s", dlerror());
-	else
-		LOG_DEBUG("loaded the libvirt backend from %s", path);
-	free(path);
-}
-#endif
-
 const struct backend_ops *backend_libvirt_ops(struct vmt_error *err)
 {
 #ifdef WITH_LIBVIRT
-	pthread_once(&backend_lv_once, backend_lv_load);
-	if (!backend_lv_ops)
-		vmt_error_set(err, -ENOTSUP, "the libvirt backend cannot be loaded: %s",
-			      backend_lv_error);
-	return backend_lv_ops;
+	/* A module, so that a kvm:/// session never maps libvirt and the dozens of libraries it pulls in. */
+	return vmt_module_get(&vmt_module_libvirt, "lv_backend_ops", err);
 #else
 	vmt_error_set(err, -ENOTSUP,
 		      "this vmtui was built without libvirt; only kvm:/// is available");

@@ -433,8 +433,6 @@ bool backend_uri_is_kvm(const char *uri);
 /* For every connection this process opens from now on (--connect-timeout, connect_timeout). */
 void backend_set_connect_timeout(unsigned seconds);
 unsigned backend_connect_timeout(void);
-/* The file name of the libvirt backend module. */
-#define BACKEND_LIBVIRT_MODULE "vmtui-libvirt.so"
 /* The libvirt backend's operations, loading its module on first use. */
 const struct backend_ops *backend_libvirt_ops(struct vmt_error *err);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* kvm-boot.c: finds the kernel a disk image boots in its /boot (libblkid for partitions, libext2fs for ext2/3/4, the runner's reader for qcow2) and copies it out. */
+/* kvm-boot.c: finds the kernel a disk image boots in its /boot (libblkid for partitions, libext2fs for ext2/3/4, the runner's reader for qcow2) and copies it out; in the image tools module. */
 #include "config.h"
 
 #include <blkid/blkid.h>
@@ -72,17 +72,6 @@ static void boot_init(void)
 	 */
 	vmm_log_level_set(VMM_LOG_ERROR);
 	initialize_ext2_error_table();
-}
-
-void kvm_boot_done(struct kvm_boot *b)
-{
-	if (!b)
-		return;
-	free(b->kernel);
-	free(b->initrd);
-	free(b->version);
-	free(b->stamp);
-	memset(b, 0, sizeof(*b));
 }
 
 /* --- the image as a block device ------------------------------------------ */
@@ -790,8 +779,8 @@ static int boot_find_in(struct boot_scan *s, struct kvm_boot *out, struct vmt_er
 	return 0;
 }
 
-int kvm_boot_find(const char *path, enum vm_disk_format format, struct kvm_boot *out,
-		  struct vmt_error *err)
+static int boot_find(const char *path, enum vm_disk_format format, struct kvm_boot *out,
+		     struct vmt_error *err)
 {
 	struct boot_scan s;
 	int r;
@@ -945,8 +934,8 @@ static int boot_extract_in(struct boot_scan *s, const struct kvm_boot *b, const 
 	return r;
 }
 
-int kvm_boot_extract(const char *path, enum vm_disk_format format, const struct kvm_boot *b,
-		     const char *kernel_path, const char *initrd_path, struct vmt_error *err)
+static int boot_extract(const char *path, enum vm_disk_format format, const struct kvm_boot *b,
+			const char *kernel_path, const char *initrd_path, struct vmt_error *err)
 {
 	struct boot_scan s;
 	int r;
@@ -964,3 +953,8 @@ int kvm_boot_extract(const char *path, enum vm_disk_format format, const struct 
 	boot_scan_close(&s);
 	return r;
 }
+
+const struct kvm_boot_ops kvm_boot_ops = {
+	.find = boot_find,
+	.extract = boot_extract,
+};

@@ -72,4 +72,17 @@ int kvm_boot_find(const char *path, enum vm_disk_format format, struct kvm_boot 
 int kvm_boot_extract(const char *path, enum vm_disk_format format, const struct kvm_boot *b,
 		     const char *kernel_path, const char *initrd_path, struct vmt_error *err);
 
+/*
+ * The two above, as the image tools module exports them (kvm-boot.c:
+ * libblkid and libext2fs); the functions above load the module on first
+ * use (kvm-cloud.c), and fail with its one-line error when it cannot be.
+ */
+struct kvm_boot_ops {
+	int (*find)(const char *path, enum vm_disk_format format, struct kvm_boot *out,
+		    struct vmt_error *err);
+	int (*extract)(const char *path, enum vm_disk_format format, const struct kvm_boot *b,
+		       const char *kernel_path, const char *initrd_path, struct vmt_error *err);
+};
+extern const struct kvm_boot_ops kvm_boot_ops;
+
 #endif

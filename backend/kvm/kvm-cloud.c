@@ -12,7 +12,40 @@
 #include "backend/kvm/kvm-priv.h"
 #include "src/lib/file-copy.h"
 #include "src/lib/log.h"
+#include "src/lib/module.h"
 #include "src/lib/util.h"
+
+/* --- the image tools module's part (kvm-boot.c) ------------------------------ */
+
+void kvm_boot_done(struct kvm_boot *b)
+{
+	if (!b)
+		return;
+	free(b->kernel);
+	free(b->initrd);
+	free(b->version);
+	free(b->stamp);
+	memset(b, 0, sizeof(*b));
+}
+
+int kvm_boot_find(const char *path, enum vm_disk_format format, struct kvm_boot *out,
+		  struct vmt_error *err)
+{
+	const struct kvm_boot_ops *b = vmt_module_get(&vmt_module_image, "kvm_boot_ops", err);
+
+	memset(out, 0, sizeof(*out));
+	return b ? b->find(path, format, out, err) : -ENOTSUP;
+}
+
+int kvm_boot_extract(const char *path, enum vm_disk_format format, const struct kvm_boot *b,
+		     const char *kernel_path, const char *initrd_path, struct vmt_error *err)
+{
+	const struct kvm_boot_ops *ops = vmt_module_get(&vmt_module_image, "kvm_boot_ops", err);
+
+	return ops ? ops->extract(path, format, b, kernel_path, initrd_path, err) : -ENOTSUP;
+}
+
+/* --- a cloud-image VM's kernel ------------------------------------------------ */
 
 /*
  * The runner boots kernels, not firmware, so the image's bootloader is

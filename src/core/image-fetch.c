@@ -10,8 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "src/core/image-http.h"
 #include "src/core/image-priv.h"
 #include "src/lib/util.h"
@@ -92,19 +90,19 @@ static bool image_cache_hit(const struct image_plan *p, struct image_file *out)
 }
 
 /* The cache's name for a URL: its file name, after a hash of the whole URL. */
-static void image_url_key(const char *url, char **key)
+static int image_url_key(const char *url, char **key, struct vmt_error *err)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
+	unsigned char md[32];
 	const char *end = url + strcspn(url, "?#"), *leaf = end;
 	struct strbuf sb;
+	int r = image_sha256(url, strlen(url), md, err);
 
+	if (r < 0)
+		return r;
 	while (leaf > url && leaf[-1] != '/')
 		leaf--;
 	while (leaf < end && *leaf == '.')
 		leaf++;
-	if (EVP_Digest(url, strlen(url), md, &mdlen, EVP_sha256(), NULL) != 1)
-		abort();
 	strbuf_init(&sb);
 	strbuf_addf(&sb, "url-%02x%02x%02x%02x-", md[0], md[1], md[2], md[3]);
 	for (const char *c = leaf; c < end && c - leaf < IMAGE_LEAF_MAX; c++) {
@@ -116,6 +114,7 @@ static void image_url_key(const char *url, char **key)
 	if (leaf == end)
 		strbuf_adds(&sb, "image");
 	*key = strbuf_detach(&sb);
+	return 0;
 }
 
 static int image_plan_where(struct image_plan *p, struct vmt_error *err)
@@ -346,8 +345,9 @@ static int image_fetch_url(const struct image_ref *ref, image_progress_fn fn, vo
 		r = image_checksum_parse(ref->checksum, &p.digest, p.hex, err);
 		p.have_digest = r == 0;
 	}
+	if (r == 0)
+		r = image_url_key(ref->spec, &p.key, err);
 	if (r == 0) {
-		image_url_key(ref->spec, &p.key);
 		p.leaf = xstrdup(p.key);
 		r = image_plan_run(&p, fn, ctx, out, err);
 	}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* image-http.c: HTTP(S) transfers through libcurl: a checksum file into memory, an image into its .part file, resumed with Range. */
+/* image-http.c: HTTP(S) transfers through libcurl, in the image tools module: a checksum file into memory, an image into its .part file, resumed with Range. */
 #include "config.h"
 
 #include <pthread.h>
@@ -284,8 +284,8 @@ static int image_xfer_error(struct image_xfer *x, CURLcode rc)
 	return vmt_error_set(x->err, -EIO, "cannot download %s: %s", x->url, why);
 }
 
-int image_http_get_text(const char *url, struct image_report *report, char **out,
-			struct vmt_error *err)
+static int http_get_text(const char *url, struct image_report *report, char **out,
+			 struct vmt_error *err)
 {
 	struct image_xfer x = { 0 };
 	struct strbuf sb;
@@ -348,8 +348,8 @@ static int image_part_result(struct image_xfer *x, CURLcode rc)
 			     p->name, done, x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
 }
 
-int image_http_get_part(struct image_part *part, struct image_report *report,
-			struct vmt_error *err)
+static int http_get_part(struct image_part *part, struct image_report *report,
+			 struct vmt_error *err)
 {
 	struct image_xfer x = { 0 };
 	char range[32];
@@ -377,3 +377,8 @@ int image_http_get_part(struct image_part *part, struct image_report *report,
 	curl_easy_cleanup(x.curl);
 	return r;
 }
+
+const struct image_http_ops image_http_ops = {
+	.get_text = http_get_text,
+	.get_part = http_get_part,
+};

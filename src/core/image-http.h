@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* image-http.h: the image module's HTTP(S) transfers (libcurl): a checksum file into memory, an image into its .part. */
+/* image-http.h: HTTP(S) transfers (libcurl, in the image tools module): a checksum file into memory, an image into its .part. */
 #ifndef VMTUI_IMAGE_HTTP_H
 #define VMTUI_IMAGE_HTTP_H
 
@@ -33,5 +33,17 @@ struct image_part {
  */
 int image_http_get_part(struct image_part *part, struct image_report *report,
 			struct vmt_error *err);
+
+/*
+ * The two above, as the image tools module exports them (image-http.c);
+ * the functions above load the module on first use (image-tools.c).
+ */
+struct image_http_ops {
+	int (*get_text)(const char *url, struct image_report *report, char **out,
+			struct vmt_error *err);
+	int (*get_part)(struct image_part *part, struct image_report *report,
+			struct vmt_error *err);
+};
+extern const struct image_http_ops image_http_ops;
 
 #endif

@@ -4,6 +4,7 @@
 #define VMTUI_IMAGE_PRIV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "src/core/image.h"
@@ -32,6 +33,21 @@ int image_error_wrap(struct vmt_error *err, int code, const char *prefix);
 /* The digest of the file at path, in lower-case hex; -ECANCELED when r stopped it. */
 int image_hash_file(const char *path, enum image_digest kind, struct image_report *r,
 		    char hex[IMAGE_DIGEST_HEX_MAX + 1], struct vmt_error *err);
+/* The SHA-256 of len bytes at data. */
+int image_sha256(const void *data, size_t len, unsigned char md[32], struct vmt_error *err);
+
+/*
+ * The two above, as the image tools module exports them (image-digest.c,
+ * OpenSSL); the functions above load the module on first use
+ * (image-tools.c).
+ */
+struct image_digest_ops {
+	int (*file)(const char *path, enum image_digest kind, struct image_report *r,
+		    char hex[IMAGE_DIGEST_HEX_MAX + 1], struct vmt_error *err);
+	void (*sha256)(const void *data, size_t len, unsigned char md[32]);
+};
+extern const struct image_digest_ops image_digest_ops;
+
 /* Hex digits of a digest of that kind. */
 size_t image_digest_hex_len(enum image_digest kind);
 

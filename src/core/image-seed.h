@@ -43,8 +43,7 @@ char *image_seed_meta_data(const struct image_seed *s);
 /*
  * Write path (which must not exist) as an ISO 9660 volume labelled
  * "cidata" (Joliet and Rock Ridge) holding meta-data, user-data (s's own,
- * or image_seed_user_data()'s) and, when given, network-config, with
- * libisofs. It is written to a temporary name in the same folder, synced
+ * or image_seed_user_data()'s) and, when given, network-config. It is written to a temporary name in the same folder, synced
  * and renamed without replacing anything, so a failure (full disk, bad
  * folder) leaves nothing behind. Mode 0600: user-data may hold secrets.
  * -EINVAL for a seed without instance_id or hostname, -EEXIST when path
@@ -52,6 +51,20 @@ char *image_seed_meta_data(const struct image_seed *s);
  * Safe to call from several threads (calls are serialised).
  */
 int image_seed_write(const char *path, const struct image_seed *s, struct vmt_error *err);
+
+/*
+ * The volume's bytes written to fd, with libisofs: the image tools
+ * module's part (image-seed-iso.c), which image_seed_volume() loads on
+ * first use (image-tools.c). -ENOMEM, -EIO or a write's error, naming
+ * path. Calls are serialised: libisofs has global state.
+ */
+struct image_iso_ops {
+	int (*write)(int fd, const char *path, const struct image_seed *s,
+		     struct vmt_error *err);
+};
+extern const struct image_iso_ops image_iso_ops;
+int image_seed_volume(int fd, const char *path, const struct image_seed *s,
+		      struct vmt_error *err);
 
 /* The largest SSH public key file image_ssh_key_read() takes. */
 #define IMAGE_SSH_KEY_MAX (16u * 1024)

@@ -58,5 +58,27 @@ for f in $files; do
 		fi ;;
 	esac
 done
+
+# The libraries of a module only in the files of that module (Makefile.am
+# builds them into it), so that the program never needs them at start.
+# module_sources VAR: the files Makefile.am's VAR lists.
+module_sources() {
+	sed -n "/^$1 = /,/[^\\]\$/p" Makefile.am | tr -d '\\' | sed "s/^$1 = //" | tr ' \t' '\n\n' |
+		grep -E '\.[ch]$'
+}
+# only_in LIBRARY-INCLUDE-REGEX MODULE-FILE VAR
+only_in() {
+	mine=$(module_sources "$3")
+	[ -n "$mine" ] || { echo "layers: Makefile.am has no $3"; bad=1; return; }
+	for f in $files; do
+		grep -Eq "^[[:space:]]*#[[:space:]]*include[[:space:]]*<($1)" "$f" || continue
+		echo "$mine" | grep -qx "$f" && continue
+		echo "layers: $f includes a library of $2, which only that module's files may"
+		bad=1
+	done
+}
+only_in 'curl/|openssl/|libisofs/|blkid/|ext2fs/|et/' vmtui-image.so vmtui_image_so_SOURCES
+only_in 'libvirt/|libxml/' vmtui-libvirt.so vmtui_libvirt_so_SOURCES
+
 [ "$bad" = 0 ] && echo "layers: $(echo "$files" | wc -l) files keep to their layers"
 exit "$bad"

@@ -84,6 +84,14 @@ json_check
 [ "$(json_get '[e["user"] for e in j if e["name"] == "ubuntu-22.04"][0]')" = ubuntu ] ||
 	fail "ubuntu-22.04's user is not ubuntu"
 
+# --- without the image tools module: one line, nothing in the cache ---------
+
+expect_err 1 \
+	"^vmtui: checksums of pull-me: the image tools cannot be loaded: $TMPD/nosuch/vmtui-image.so: " \
+	env VMTUI_IMAGE_MODULE="$TMPD/nosuch/vmtui-image.so" "$VMTUI" image pull pull-me
+nothing_of pull-me
+[ "$(gets SHA256SUMS)" = 0 ] && [ "$(gets a.qcow2)" = 0 ] || fail "a pull without the module reached the server"
+
 # --- a download on a terminal: checksums, a bar, a verified file ------------
 
 "$PYTHON3" "$TERM_PY" expect:'downloaded to' exit:0 -- "$VMTUI" image pull pull-me \

@@ -134,6 +134,8 @@ expect_err 2 "login: '-oX' is not a user name" "$VMTUI" create bad --image debia
 expect_err 2 "--login is for create --image" "$VMTUI" create bad --kernel "$kernel" --login u
 expect_err 2 "virt-type: kvm:/// VMs run on /dev/kvm" "$VMTUI" create bad --image debian-12 \
 	--virt-type qemu
+expect_err 1 "^vmtui: .*the image tools cannot be loaded: $TMPD/nosuch.so: " \
+	env VMTUI_IMAGE_MODULE="$TMPD/nosuch.so" "$VMTUI" create bad --image debian-12
 rm "$HOME/.ssh/id_ed25519.pub"
 expect_err 2 "ssh key: none given and none in ~/.ssh" "$VMTUI" create bad --image debian-12
 [ "$(defs_digest)" = "$digest" ] || fail "a refused create changed a definition"

@@ -8,7 +8,7 @@
 # Writes CACHE/vmlinuz and CACHE/l1-initrd.img.  Everything comes from
 # Debian packages: the cloud kernel and busybox-static (apt-get download,
 # kept in CACHE/debs), socat, qemu-img, qemu-io, ssh and ssh-keygen from the
-# host (with the libraries ldd names), and this tree's vmtui and vmtui-vmm.  L1's initramfs
+# host (with the libraries ldd names), and this tree's vmtui, its image tools and vmtui-vmm.  L1's initramfs
 # holds L2's kernel (the same one) and initramfs, and scripts/get-linux-guest's
 # guest; scripts/initramfs.py packs the modules and the archives.
 set -eu
@@ -41,7 +41,7 @@ for t in ssh ssh-keygen; do
 done
 tools="$(command -v socat) $(command -v qemu-img) $(command -v qemu-io) $(command -v ssh) $(command -v ssh-keygen)"
 [ "${NESTED_QEMU:-}" = 1 ] && tools="$tools $(command -v qemu-system-x86_64)"
-bins="$bld/vmtui $bld/vmtui-vmm $tools"
+bins="$bld/vmtui $bld/vmtui-image.so $bld/vmtui-vmm $tools"
 slirp=$(ldconfig -p | sed -n 's/^[[:space:]]*libslirp\.so\.0 (libc6,x86-64) => //p' | head -n 1)
 [ -n "$slirp" ] || { echo "build.sh: no libslirp.so.0 (apt-get install libslirp0)" >&2; exit 1; }
 stamp=$(cat $bins "$slirp" "$kdeb" "$bdeb" "$cache/default-guest/initrd.img" \
@@ -75,12 +75,13 @@ chmod 755 "$l2/init" "$l2/etc/udhcpc.sh"
 # disks and ext4 for the cloud group's disk (ext4 asks the crypto API for
 # crc32c at mount time, which modinfo's depends= does not name).
 l1=$w/l1
-mkdir -p "$l1/bin" "$l1/usr/bin" "$l1/usr/libexec/vmtui" "$l1/etc" "$l1/dev" "$l1/proc" \
+mkdir -p "$l1/bin" "$l1/usr/bin" "$l1/usr/lib/vmtui" "$l1/usr/libexec/vmtui" "$l1/etc" "$l1/dev" "$l1/proc" \
 	"$l1/sys" "$l1/tmp" "$l1/fixture" "$l1/guest/default" "$l1/lib64"
 cp "$w/busybox/bin/busybox" "$l1/bin/busybox"
 $tool modules "$moddir" "$l1" kvm-amd virtio_pci virtio_blk ext4 crc32c_generic
 cp "$bld/vmtui" $tools "$l1/usr/bin/"
 cp "$bld/vmtui-vmm" "$l1/usr/libexec/vmtui/"
+cp "$bld/vmtui-image.so" "$l1/usr/lib/vmtui/"
 # The runner opens libslirp with dlopen, so ldd of the runner does not name it.
 for f in $bins "$slirp"; do
 	ldd "$f" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'
