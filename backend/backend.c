@@ -44,6 +44,7 @@ void vm_info_done(struct vm_info *info)
 {
 	free(info->name);
 	free(info->reason);
+	free(info->group);
 	memset(info, 0, sizeof(*info));
 }
 

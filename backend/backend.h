@@ -48,6 +48,8 @@ struct vm_info {
 	bool managed;		/* vmtui's store has its definition */
 	/* It runs another definition than the one it starts with next (vcpus and memory are what runs). */
 	bool pending;
+	/* Its group in vmtui's store, from a backend whose definitions live there (defs_in_store); else NULL. */
+	char *group;
 };
 
 void vm_info_done(struct vm_info *info);

@@ -165,36 +165,114 @@ char **kvm_running_uuids(const char *rtdir, size_t *n)
 	return uuids;
 }
 
-void kvm_runtime_probe(const char *rtdir, const char *logpath,
-		       const char *uuid, struct kvm_runtime *rt)
+unsigned kvm_rt_files_one(const char *rtdir, const char *uuid)
 {
-	char *pidp = kvm_rt_path(rtdir, uuid, "pid");
-	char *sockp = kvm_rt_path(rtdir, uuid, "sock");
-	char *exitp = kvm_rt_path(rtdir, uuid, "exit");
-	bool has_pid = access(pidp, F_OK) == 0;
-	bool has_sock = access(sockp, F_OK) == 0;
-	char *buf = NULL;
+	static const char *const exts[] = { "pid", "sock", "exit" };
+	unsigned has = 0;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(exts); i++) {
+		char *p = kvm_rt_path(rtdir, uuid, exts[i]);
+
+		if (access(p, F_OK) == 0)
+			has |= 1u << i;
+		free(p);
+	}
+	return has;
+}
+
+static int kvm_rt_file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kvm_rt_file *)a)->uuid, ((const struct kvm_rt_file *)b)->uuid);
+}
+
+/* KVM_RT_* of a runtime file's extension, or 0 for another file. */
+static unsigned kvm_rt_kind(const char *ext)
+{
+	return str_eq(ext, ".pid") ? KVM_RT_PID : str_eq(ext, ".sock") ? KVM_RT_SOCK
+		: str_eq(ext, ".exit") ? KVM_RT_EXIT : 0;
+}
+
+void kvm_rt_files_scan(const char *rtdir, struct kvm_rt_files *f)
+{
+	DIR *d = opendir(rtdir);
+	size_t cap = 0, w = 0;
+	struct dirent *e;
+
+	f->v = NULL;
+	f->n = 0;
+	while (d && (e = readdir(d))) {
+		unsigned kind = strlen(e->d_name) > 36 ? kvm_rt_kind(e->d_name + 36) : 0;
+
+		if (!kind)
+			continue;
+		f->v = xgrow(f->v, &cap, f->n, sizeof(*f->v));
+		memcpy(f->v[f->n].uuid, e->d_name, 36);
+		f->v[f->n].uuid[36] = '\0';
+		f->v[f->n++].has = kind;
+	}
+	if (d)
+		closedir(d);
+	/* One entry per VM, its files' kinds together. */
+	if (f->n)
+		qsort(f->v, f->n, sizeof(*f->v), kvm_rt_file_cmp);
+	for (size_t i = 0; i < f->n; i++) {
+		if (w && str_eq(f->v[w - 1].uuid, f->v[i].uuid))
+			f->v[w - 1].has |= f->v[i].has;
+		else
+			f->v[w++] = f->v[i];
+	}
+	f->n = w;
+}
+
+unsigned kvm_rt_files_of(const struct kvm_rt_files *f, const char *uuid)
+{
+	struct kvm_rt_file key, *hit;
+
+	snprintf(key.uuid, sizeof(key.uuid), "%s", uuid);
+	hit = f->n ? bsearch(&key, f->v, f->n, sizeof(*f->v), kvm_rt_file_cmp) : NULL;
+	return hit ? hit->has : 0;
+}
+
+void kvm_rt_files_done(struct kvm_rt_files *f)
+{
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+}
+
+void kvm_runtime_probe(const char *rtdir, const char *logpath, const char *uuid,
+		       unsigned has, struct kvm_runtime *rt)
+{
+	char *pidp, *sockp, *buf = NULL;
 
 	memset(rt, 0, sizeof(*rt));
 	rt->state = VM_STATE_SHUTOFF;
-	if (has_pid && kvm_pid_file_alive(pidp, &rt->pid)) {
+	if (!has)
+		return;
+	pidp = kvm_rt_path(rtdir, uuid, "pid");
+	sockp = kvm_rt_path(rtdir, uuid, "sock");
+	if ((has & KVM_RT_PID) && kvm_pid_file_alive(pidp, &rt->pid)) {
 		rt->state = VM_STATE_RUNNING;
-	} else if (has_sock && kvm_socket_answers(sockp)) {
+	} else if ((has & KVM_RT_SOCK) && kvm_socket_answers(sockp)) {
 		/* Setting up (the pid file comes once it is ready), or its pid
 		 * file is damaged: either way a runner answers, so it lives. */
 		rt->state = VM_STATE_RUNNING;
-	} else if (has_pid || has_sock) {
+	} else if (has & (KVM_RT_PID | KVM_RT_SOCK)) {
 		unlink(sockp);
 		unlink(pidp);
 		kvm_runtime_bury(rtdir, logpath, uuid, rt);
-	} else if (file_read_all(exitp, 4096, &buf, NULL, NULL) == 0) {
-		buf[strcspn(buf, "\n")] = '\0';
-		rt->state = VM_STATE_CRASHED;
-		rt->reason = buf;
+	} else {
+		char *exitp = kvm_rt_path(rtdir, uuid, "exit");
+
+		if (file_read_all(exitp, 4096, &buf, NULL, NULL) == 0) {
+			buf[strcspn(buf, "\n")] = '\0';
+			rt->state = VM_STATE_CRASHED;
+			rt->reason = buf;
+		}
+		free(exitp);
 	}
 	free(pidp);
 	free(sockp);
-	free(exitp);
 }
 
 int kvm_ctl_connect(const char *sock, struct vmt_error *err)

@@ -144,11 +144,12 @@ static void kvm_info_live(struct kvm_be *k, const struct vm_def *def, struct vm_
 	free(sock);
 }
 
-static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def,
+/* info from def and its runtime files (has: which exist, KVM_RT_*). */
+static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def, unsigned has,
 			  struct vm_info *info)
 {
 	struct kvm_runtime rt;
-	char *log = kvm_log_path(k, def->uuid);
+	char *log = has ? kvm_log_path(k, def->uuid) : NULL;
 
 	memset(info, 0, sizeof(*info));
 	memcpy(info->uuid, def->uuid, sizeof(info->uuid));
@@ -158,7 +159,8 @@ static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def,
 	info->persistent = true;
 	info->managed = true;
 	info->autostart = def->autostart;
-	kvm_runtime_probe(k->rtdir, log, def->uuid, &rt);
+	info->group = def->group ? xstrdup(def->group) : NULL;
+	kvm_runtime_probe(k->rtdir, log, def->uuid, has, &rt);
 	info->state = rt.state;
 	info->reason = rt.reason;
 	info->id = rt.pid ? rt.pid : -1;
@@ -173,16 +175,28 @@ static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def,
 static int kvm_list(struct backend *be, struct vm_info **out, size_t *n,
 		    struct vmt_error *err)
 {
+	struct kvm_be *k = kvm_be(be);
+	struct kvm_rt_files files;
 	struct vm_def **defs;
 	size_t count;
-	int r = store_vm_list(be->store, be->host, &defs, &count, err);
+	int r = store_vm_list_brief(be->store, be->host, &defs, &count, err);
 
 	if (r < 0)
 		return r;
+	kvm_rt_files_scan(k->rtdir, &files);
 	*out = xcalloc(count, sizeof(**out));
-	for (size_t i = 0; i < count; i++)
-		kvm_info_fill(kvm_be(be), defs[i], &(*out)[i]);
+	for (size_t i = 0; i < count; i++) {
+		unsigned has = kvm_rt_files_of(&files, defs[i]->uuid);
+		struct vm_def *full = NULL;
+
+		/* One that may run is compared with what its runner runs: that takes its devices too. */
+		if (has)
+			store_vm_get_uuid(be->store, be->host, defs[i]->uuid, &full, NULL);
+		kvm_info_fill(k, full ? full : defs[i], has, &(*out)[i]);
+		vm_def_free(full);
+	}
 	*n = count;
+	kvm_rt_files_done(&files);
 	store_vm_list_free(defs, count);
 	return 0;
 }
@@ -205,7 +219,7 @@ static int kvm_lookup(struct backend *be, const char *name,
 
 	if (r < 0)
 		return r;
-	kvm_info_fill(kvm_be(be), def, out);
+	kvm_info_fill(kvm_be(be), def, kvm_rt_files_one(kvm_be(be)->rtdir, def->uuid), out);
 	vm_def_free(def);
 	return 0;
 }
@@ -220,7 +234,7 @@ static int kvm_lookup_uuid(struct backend *be, const char *uuid,
 		return vmt_error_set(err, r, "no VM with UUID %s on %s", uuid, be->uri);
 	if (r < 0)
 		return r;
-	kvm_info_fill(kvm_be(be), def, out);
+	kvm_info_fill(kvm_be(be), def, kvm_rt_files_one(kvm_be(be)->rtdir, def->uuid), out);
 	vm_def_free(def);
 	return 0;
 }

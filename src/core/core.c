@@ -147,19 +147,52 @@ void core_vm_missing_info(const struct vm_def *def, struct vm_info *info)
 	info->persistent = true;
 }
 
-static void core_vm_add(struct core_vm **out, size_t *n, size_t *cap,
-			struct backend *be, struct vm_info *info,
-			const struct vm_def *def)
+/* Append info (which *out then owns) with its group (owned; NULL: none), managed when vmtui keeps its definition. */
+static void core_vm_add(struct core_vm **out, size_t *n, size_t *cap, struct backend *be,
+			struct vm_info *info, bool managed, char *group)
 {
 	struct core_vm *vm;
 
 	*out = xgrow(*out, cap, *n, sizeof(**out));
 	vm = &(*out)[(*n)++];
 	vm->info = *info;
-	vm->info.managed = def != NULL;
+	vm->info.managed = managed;
 	vm->uri = be->uri;
 	vm->backend = be->ops->name;
-	vm->group = def && def->group ? xstrdup(def->group) : NULL;
+	vm->group = group;
+}
+
+static char *core_def_group(const struct vm_def *def)
+{
+	return def && def->group ? xstrdup(def->group) : NULL;
+}
+
+/*
+ * A backend whose definitions live in the store has given each VM's group
+ * with it: no second read of the store.
+ */
+static int core_list_stored(struct backend *be, bool active_only, struct core_vm **out,
+			    size_t *n, size_t *cap, struct vmt_error *err)
+{
+	struct vm_info *infos;
+	size_t n_infos;
+	int r = backend_list(be, &infos, &n_infos, err);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n_infos; i++) {
+		char *group = infos[i].group;
+
+		infos[i].group = NULL;
+		if (active_only && !vm_state_is_active(infos[i].state)) {
+			vm_info_done(&infos[i]);
+			free(group);
+		} else {
+			core_vm_add(out, n, cap, be, &infos[i], true, group);
+		}
+	}
+	free(infos);
+	return 0;
 }
 
 /* Append one connection's VMs, joined with the store, to *out. */
@@ -171,11 +204,14 @@ static int core_list_conn(struct core *c, struct backend *be, bool active_only,
 	struct vm_def **defs;
 	size_t n_infos, n_defs;
 	bool *listed;
-	int r = backend_list(be, &infos, &n_infos, err);
+	int r;
 
+	if (be->ops->defs_in_store)
+		return core_list_stored(be, active_only, out, n, cap, err);
+	r = backend_list(be, &infos, &n_infos, err);
 	if (r < 0)
 		return r;
-	r = store_vm_list(c->store, be->host, &defs, &n_defs, err);
+	r = store_vm_list_brief(c->store, be->host, &defs, &n_defs, err);
 	if (r < 0) {
 		vm_info_list_free(infos, n_infos);
 		return r;
@@ -191,7 +227,8 @@ static int core_list_conn(struct core *c, struct backend *be, bool active_only,
 		if (active_only && !vm_state_is_active(infos[i].state))
 			vm_info_done(&infos[i]);
 		else
-			core_vm_add(out, n, cap, be, &infos[i], k < n_defs ? defs[k] : NULL);
+			core_vm_add(out, n, cap, be, &infos[i], k < n_defs,
+				    core_def_group(k < n_defs ? defs[k] : NULL));
 	}
 	for (size_t k = 0; k < n_defs && !active_only; k++) {
 		struct vm_info info;
@@ -199,7 +236,7 @@ static int core_list_conn(struct core *c, struct backend *be, bool active_only,
 		if (listed[k])
 			continue;
 		core_vm_missing_info(defs[k], &info);
-		core_vm_add(out, n, cap, be, &info, defs[k]);
+		core_vm_add(out, n, cap, be, &info, true, core_def_group(defs[k]));
 	}
 	free(listed);
 	free(infos);

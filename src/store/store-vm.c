@@ -15,6 +15,8 @@
 	"uuid, name, uri, backend, vcpus, memory_mib, kernel, initrd, cmdline," \
 	" firmware, boot_order, graphics, notes, vm_group, created, updated, host, autostart," \
 	" virt_type"
+/* What a list of VMs shows of each (store_vm_list_brief()). */
+#define STORE_VM_BRIEF_COLUMNS "uuid, name, vcpus, memory_mib, vm_group, host, autostart"
 
 static int store_step_done(struct store *st, sqlite3_stmt *stmt,
 			   struct vmt_error *err, const char *what)
@@ -240,6 +242,20 @@ static void store_vm_read_row(sqlite3_stmt *stmt, struct vm_def *def)
 	def->virt_type = store_column_text(stmt, 18);
 }
 
+static void store_vm_read_brief(sqlite3_stmt *stmt, struct vm_def *def)
+{
+	const char *group = (const char *)sqlite3_column_text(stmt, 4);
+
+	snprintf(def->uuid, sizeof(def->uuid), "%s",
+		 (const char *)sqlite3_column_text(stmt, 0));
+	def->name = store_column_text(stmt, 1);
+	def->vcpus = (unsigned)sqlite3_column_int64(stmt, 2);
+	def->memory_mib = (uint64_t)sqlite3_column_int64(stmt, 3);
+	def->group = str_empty(group) ? NULL : xstrdup(group);
+	def->host = store_column_text(stmt, 5);
+	def->autostart = sqlite3_column_int(stmt, 6) != 0;
+}
+
 static void store_disk_read(sqlite3_stmt *stmt, struct vm_def *def)
 {
 	struct vm_disk *d = vm_def_add_disk(def);
@@ -284,19 +300,48 @@ static void store_image_read(sqlite3_stmt *stmt, struct vm_def *def)
 	im->booted = sqlite3_column_int(stmt, 9) != 0;
 }
 
-/* The def of host and uuid among defs[0..n), which are sorted by nothing. */
-static struct vm_def *store_find_vm(struct vm_def **defs, size_t n, const char *host,
-				    const char *uuid, size_t *hint)
+/* A list's order: by name, then host. */
+static int store_def_cmp_name(const void *a, const void *b)
 {
-	/* Children come grouped by VM, so the last match is the usual answer. */
-	if (*hint < n && strcmp(defs[*hint]->uuid, uuid) == 0 && str_eq(defs[*hint]->host, host))
-		return defs[*hint];
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(defs[i]->uuid, uuid) == 0 && str_eq(defs[i]->host, host)) {
-			*hint = i;
-			return defs[i];
-		}
-	return NULL;
+	const struct vm_def *x = *(const struct vm_def *const *)a;
+	const struct vm_def *y = *(const struct vm_def *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->host, y->host);
+}
+
+/* The order of the index below: by UUID, then host. */
+static int store_def_cmp(const void *a, const void *b)
+{
+	const struct vm_def *x = *(const struct vm_def *const *)a;
+	const struct vm_def *y = *(const struct vm_def *const *)b;
+	int c = strcmp(x->uuid, y->uuid);
+
+	return c ? c : strcmp(x->host ? x->host : "", y->host ? y->host : "");
+}
+
+/* The defs of a query sorted for finding the owner of each device row (they come by name). */
+static struct vm_def **store_def_index(struct vm_def **defs, size_t n)
+{
+	struct vm_def **by_id = xcalloc(n ? n : 1, sizeof(*by_id));
+
+	memcpy(by_id, defs, n * sizeof(*by_id));
+	if (n)
+		qsort(by_id, n, sizeof(*by_id), store_def_cmp);
+	return by_id;
+}
+
+/* The def of host and uuid in the index of n defs. */
+static struct vm_def *store_find_vm(struct vm_def **by_id, size_t n, const char *host,
+				    const char *uuid)
+{
+	struct vm_def key = { .host = (char *)(host ? host : "") }, *pkey = &key, **hit;
+
+	if (!uuid || strlen(uuid) >= sizeof(key.uuid))
+		return NULL;
+	strcpy(key.uuid, uuid);
+	hit = n ? bsearch(&pkey, by_id, n, sizeof(*by_id), store_def_cmp) : NULL;
+	return hit ? *hit : NULL;
 }
 
 /* The text parameters of a query: what its WHERE condition compares with. */
@@ -314,13 +359,12 @@ static void store_bind_args(sqlite3_stmt *stmt, const struct store_args *args)
 /* The kinds of rows that hang off a VM's, in the order store_vm_query reads them. */
 enum store_child { STORE_CHILD_DISK, STORE_CHILD_NIC, STORE_CHILD_IMAGE };
 
-/* Attach disks, NICs or the image record to the defs that own them. */
+/* Attach disks, NICs or the image record to the defs that own them (by_id: store_def_index()'s). */
 static int store_read_children(struct store *st, const char *sql,
-			       const struct store_args *args, struct vm_def **defs,
+			       const struct store_args *args, struct vm_def **by_id,
 			       size_t n, enum store_child kind, struct vmt_error *err)
 {
 	sqlite3_stmt *stmt;
-	size_t hint = 0;
 	int r = store_prepare(st, sql, &stmt, err), rc;
 
 	if (r < 0)
@@ -329,9 +373,9 @@ static int store_read_children(struct store *st, const char *sql,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		/* The host is the last column. */
 		int last = sqlite3_column_count(stmt) - 1;
-		struct vm_def *def = store_find_vm(defs, n,
+		struct vm_def *def = store_find_vm(by_id, n,
 						   (const char *)sqlite3_column_text(stmt, last),
-						   (const char *)sqlite3_column_text(stmt, 0), &hint);
+						   (const char *)sqlite3_column_text(stmt, 0));
 
 		if (def && kind == STORE_CHILD_DISK)
 			store_disk_read(stmt, def);
@@ -347,61 +391,89 @@ static int store_read_children(struct store *st, const char *sql,
 }
 
 /*
- * Load VMs matching where (a SQL condition on vms with the parameters in
- * args, or NULL for all) with their devices and image record: four queries whatever the count.
+ * The rows of the VMs matching where (a SQL condition on vms with the
+ * parameters in args, or NULL for all); with brief, only what a list shows.
  */
-static int store_vm_query(struct store *st, const char *where,
-			  const struct store_args *args, struct vm_def ***out,
-			  size_t *n, struct vmt_error *err)
+static int store_vm_rows(struct store *st, const char *where, const struct store_args *args,
+			 bool brief, struct vm_def ***out, size_t *n, struct vmt_error *err)
 {
-	char *sql = xasprintf("SELECT " STORE_VM_COLUMNS " FROM vms%s%s ORDER BY name, uri",
-			      where ? " WHERE " : "", where ? where : "");
-	char *dsql = xasprintf("SELECT vm_uuid, path, size_bytes, format, device, readonly,"
-			       " created, pool, vm_host FROM disks WHERE (vm_host, vm_uuid) IN"
-			       " (SELECT host, uuid FROM vms%s%s) ORDER BY vm_host, vm_uuid, idx",
-			       where ? " WHERE " : "", where ? where : "");
-	char *nsql = xasprintf("SELECT vm_uuid, kind, source, mac, forwards, vm_host"
-			       " FROM nics WHERE (vm_host, vm_uuid) IN"
-			       " (SELECT host, uuid FROM vms%s%s) ORDER BY vm_host, vm_uuid, idx",
-			       where ? " WHERE " : "", where ? where : "");
-	char *isql = xasprintf("SELECT vm_uuid, source, base, login, ssh_key, kernel_from,"
-			       " initrd_from, boot_stamp, seed, booted, vm_host"
-			       " FROM images WHERE (vm_host, vm_uuid) IN"
-			       " (SELECT host, uuid FROM vms%s%s)",
-			       where ? " WHERE " : "", where ? where : "");
+	/* A brief list is sorted here: ORDER BY would look up each row through the name index. */
+	char *sql = xasprintf("SELECT %s FROM vms%s%s%s",
+			      brief ? STORE_VM_BRIEF_COLUMNS : STORE_VM_COLUMNS,
+			      where ? " WHERE " : "", where ? where : "",
+			      brief ? "" : " ORDER BY name, uri");
 	struct vm_def **defs = NULL;
 	size_t cap = 0, count = 0;
 	sqlite3_stmt *stmt;
-	int r = store_prepare(st, sql, &stmt, err), rc = SQLITE_DONE;
+	int r = store_prepare(st, sql, &stmt, err), rc;
 
-	if (r == 0) {
-		store_bind_args(stmt, args);
-		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-			defs = xgrow(defs, &cap, count, sizeof(*defs));
-			defs[count] = vm_def_new();
-			store_vm_read_row(stmt, defs[count++]);
-		}
-		if (rc != SQLITE_DONE)
-			r = store_fail(st, err, "reading VMs");
-		sqlite3_finalize(stmt);
-	}
-	if (r == 0)
-		r = store_read_children(st, dsql, args, defs, count, STORE_CHILD_DISK, err);
-	if (r == 0)
-		r = store_read_children(st, nsql, args, defs, count, STORE_CHILD_NIC, err);
-	if (r == 0)
-		r = store_read_children(st, isql, args, defs, count, STORE_CHILD_IMAGE, err);
 	free(sql);
-	free(dsql);
-	free(nsql);
-	free(isql);
+	if (r < 0)
+		return r;
+	store_bind_args(stmt, args);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		defs = xgrow(defs, &cap, count, sizeof(*defs));
+		defs[count] = vm_def_new();
+		(brief ? store_vm_read_brief : store_vm_read_row)(stmt, defs[count++]);
+	}
+	if (rc != SQLITE_DONE)
+		r = store_fail(st, err, "reading VMs");
+	sqlite3_finalize(stmt);
 	if (r < 0) {
 		store_vm_list_free(defs, count);
 		return r;
 	}
+	if (brief && count)
+		qsort(defs, count, sizeof(*defs), store_def_cmp_name);
 	*out = defs;
 	*n = count;
 	return 0;
+}
+
+/* The disks, NICs and image records of the n defs store_vm_rows() read with where and args. */
+static int store_vm_devices(struct store *st, const char *where, const struct store_args *args,
+			    struct vm_def **defs, size_t n, struct vmt_error *err)
+{
+	static const struct {
+		const char *select;
+		enum store_child kind;
+	} parts[] = {
+		{ "SELECT vm_uuid, path, size_bytes, format, device, readonly, created, pool, vm_host"
+		  " FROM disks", STORE_CHILD_DISK },
+		{ "SELECT vm_uuid, kind, source, mac, forwards, vm_host FROM nics", STORE_CHILD_NIC },
+		{ "SELECT vm_uuid, source, base, login, ssh_key, kernel_from, initrd_from,"
+		  " boot_stamp, seed, booted, vm_host FROM images", STORE_CHILD_IMAGE },
+	};
+	struct vm_def **by_id = store_def_index(defs, n);
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(parts) && r == 0; i++) {
+		char *sql = xasprintf("%s WHERE (vm_host, vm_uuid) IN (SELECT host, uuid FROM vms%s%s)%s",
+				      parts[i].select, where ? " WHERE " : "", where ? where : "",
+				      parts[i].kind == STORE_CHILD_IMAGE ? ""
+				      : " ORDER BY vm_host, vm_uuid, idx");
+
+		r = store_read_children(st, sql, args, by_id, n, parts[i].kind, err);
+		free(sql);
+	}
+	free(by_id);
+	return r;
+}
+
+/* Load VMs matching where with their devices and image record: four queries whatever the count. */
+static int store_vm_query(struct store *st, const char *where,
+			  const struct store_args *args, struct vm_def ***out,
+			  size_t *n, struct vmt_error *err)
+{
+	int r = store_vm_rows(st, where, args, false, out, n, err);
+
+	if (r == 0)
+		r = store_vm_devices(st, where, args, *out, *n, err);
+	if (r < 0 && *out) {
+		store_vm_list_free(*out, *n);
+		*out = NULL;
+	}
+	return r;
 }
 
 int store_vm_list(struct store *st, const char *host, struct vm_def ***out,
@@ -410,6 +482,14 @@ int store_vm_list(struct store *st, const char *host, struct vm_def ***out,
 	struct store_args args = { { host, NULL }, host ? 1 : 0 };
 
 	return store_vm_query(st, host ? "host = ?" : NULL, &args, out, n, err);
+}
+
+int store_vm_list_brief(struct store *st, const char *host, struct vm_def ***out,
+			size_t *n, struct vmt_error *err)
+{
+	struct store_args args = { { host, NULL }, host ? 1 : 0 };
+
+	return store_vm_rows(st, host ? "host = ?" : NULL, &args, true, out, n, err);
 }
 
 void store_vm_list_free(struct vm_def **defs, size_t n)

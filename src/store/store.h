@@ -57,6 +57,13 @@ int store_vm_get_uuid(struct store *st, const char *host, const char *uuid,
  * and each def are the caller's: store_vm_list_free(). */
 int store_vm_list(struct store *st, const char *host, struct vm_def ***out,
 		  size_t *n, struct vmt_error *err);
+/*
+ * The same VMs with only what a list shows of each: UUID, name, host,
+ * vCPUs, memory, group and autostart (the rest unset: no disks, NICs,
+ * image record, kernel or notes). One query, for a list of many VMs.
+ */
+int store_vm_list_brief(struct store *st, const char *host, struct vm_def ***out,
+			size_t *n, struct vmt_error *err);
 void store_vm_list_free(struct vm_def **defs, size_t n);
 /* -ENOENT when there is no such VM. Its links as a clone (and to a snapshot) go with it. */
 int store_vm_delete(struct store *st, const char *host, const char *uuid,

@@ -116,6 +116,25 @@ START_TEST(test_update_and_list)
 	ck_assert_int_eq(store_vm_list(st, NULL, &defs, &n, &err), 0);
 	ck_assert_uint_eq(n, 3);
 	store_vm_list_free(defs, n);
+	/* The brief list: the same VMs in the same order, with what a list shows and no devices. */
+	ck_assert_int_eq(store_vm_list_brief(st, "test:///default", &defs, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(defs[0]->name, "a");
+	ck_assert_str_eq(defs[0]->uuid, a->uuid);
+	ck_assert_str_eq(defs[0]->host, "test:///default");
+	ck_assert_uint_eq(defs[0]->vcpus, 3);
+	ck_assert_uint_eq(defs[0]->memory_mib, 1024);
+	ck_assert_str_eq(defs[0]->group, "web");
+	ck_assert_uint_eq(defs[0]->n_disks, 0);
+	ck_assert_ptr_null(defs[0]->notes);
+	ck_assert_str_eq(defs[1]->name, "b");
+	store_vm_list_free(defs, n);
+	ck_assert_int_eq(store_vm_list_brief(st, NULL, &defs, &n, &err), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(defs[0]->host, "kvm:///");
+	ck_assert_str_eq(defs[1]->host, "test:///default");
+	ck_assert_str_eq(defs[2]->name, "b");
+	store_vm_list_free(defs, n);
 	ck_assert_int_eq(store_vm_get_uuid(st, "kvm:///", c->uuid, &got, &err), 0);
 	ck_assert_str_eq(got->uri, "kvm:///");
 	vm_def_free(got);
