@@ -17,9 +17,16 @@ note() { echo "# $*"; }
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/vmm-test.XXXXXX")
 PIDS=
 CLEANUP_EXTRA=
+# ours PID: PID is still a child of this shell. One that ended was reaped, and on a busy
+# machine its number may since be another test's process (a tmux server, say).
+ours() { [ "$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')" = "$$" ]; }
 # The PIDs are timeout(1)s: their children (runners) go first, or they would outlive us.
 cleanup() {
-	for p in $PIDS; do pkill -KILL -P "$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; done
+	for p in $PIDS; do
+		ours "$p" || continue
+		pkill -KILL -P "$p" 2>/dev/null
+		kill -9 "$p" 2>/dev/null
+	done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
 	[ -z "$CLEANUP_EXTRA" ] || eval "$CLEANUP_EXTRA"
 	rm -rf "$TMPD"
