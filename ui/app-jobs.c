@@ -52,7 +52,7 @@ static char *ui_conn_uri(const char *uri)
 	return xasprintf("%s%sno_tty=1", uri, strchr(uri, '?') ? "&" : "?");
 }
 
-void ui_conns_start(struct ui *ui, char **uris, size_t n)
+void ui_conns_start(struct ui *ui, char **uris, size_t n, struct store *st)
 {
 	ui->conns = xcalloc(n, sizeof(*ui->conns));
 	ui->n_conns = n;
@@ -61,7 +61,7 @@ void ui_conns_start(struct ui *ui, char **uris, size_t n)
 
 		c->uri = ui_conn_uri(uris[i]);
 		c->label = ui_conn_label(uris[i]);
-		c->worker = worker_start(ui->pool, i, ui->db_path, c->uri);
+		c->worker = worker_start(ui->pool, i, ui->db_path, i == 0 ? st : NULL, c->uri);
 		worker_submit(c->worker, job_new(JOB_OPEN, i, NULL));
 	}
 }

@@ -6,7 +6,8 @@
 #include "ui/app.h"
 
 /* app-jobs.c */
-void ui_conns_start(struct ui *ui, char **uris, size_t n);
+/* A worker per connection; the first opens on st (the checked database, which it then owns). */
+void ui_conns_start(struct ui *ui, char **uris, size_t n, struct store *st);
 void ui_handle_job(struct ui *ui, struct job *job);
 /* Queue statistics and list refreshes that are due; the ms until the next one. */
 int ui_tick(struct ui *ui);

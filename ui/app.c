@@ -152,16 +152,15 @@ static int ui_init(struct ui *ui, struct ui_options *opts)
 	config_init(opts->cfg);
 	if (paths_db(opts->db, &ui->db_path, &err) < 0)
 		return ui_fail(&err);
-	/* Say what is wrong with the database before taking over the screen. */
+	/* Say what is wrong with the database before taking over the screen; the first connection goes on with it. */
 	if (store_open(ui->db_path, &st, &err) < 0)
 		return ui_fail(&err);
-	store_close(st);
 	ui->refresh_s = ui->cfg.refresh > 0 ? ui->cfg.refresh : 1.0;
 	ui->console_layout = ui->cfg.console;
 	ui_model_init(&ui->model);
 	ui->pool = worker_pool_new();
 	ui->downloads = ui_downloads_new();
-	ui_conns_start(ui, opts->uris, opts->n_uris);
+	ui_conns_start(ui, opts->uris, opts->n_uris, st);
 	return 0;
 }
 

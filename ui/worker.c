@@ -36,6 +36,7 @@ struct worker {
 	uint64_t busy_since;
 	bool stop;
 	char *db_path;
+	struct store *store;	/* the UI's check of the database, for JOB_OPEN to use; or NULL */
 	char *uri;
 	struct core *core;	/* this thread's own store connection and backend */
 };
@@ -181,7 +182,13 @@ static void worker_run_open(struct worker *w, struct job *job)
 {
 	char *uris[1] = { w->uri };
 
-	job->result = core_open(&w->core, w->db_path, uris, 1, worker_ask, w, &job->err);
+	if (w->store) {
+		core_open_store(&w->core, w->store, uris, 1, worker_ask, w);
+		w->store = NULL;
+		job->result = 0;
+	} else {
+		job->result = core_open(&w->core, w->db_path, uris, 1, worker_ask, w, &job->err);
+	}
 	if (job->result == 0)
 		job->result = core_backend(w->core, 0, &job->be, &job->err);
 	if (job->result == 0)
@@ -384,13 +391,14 @@ static void *worker_main(void *arg)
 }
 
 struct worker *worker_start(struct worker_pool *pool, size_t conn,
-			    const char *db_path, const char *uri)
+			    const char *db_path, struct store *store, const char *uri)
 {
 	struct worker *w = xcalloc(1, sizeof(*w));
 
 	w->pool = pool;
 	w->conn = conn;
 	w->db_path = xstrdup(db_path);
+	w->store = store;
 	w->uri = xstrdup(uri);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
@@ -439,6 +447,7 @@ static bool worker_join(struct worker *w)
 	for (struct job *j = job_fifo_pop(&w->queue); j; j = job_fifo_pop(&w->queue))
 		job_free(j);
 	core_close(w->core);
+	store_close(w->store);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
 	free(w->db_path);

@@ -126,7 +126,7 @@ void worker_pool_free(struct worker_pool *pool);
 
 /* A worker for one connection; it opens db_path and uri itself (JOB_OPEN). */
 struct worker *worker_start(struct worker_pool *pool, size_t conn,
-			    const char *db_path, const char *uri);
+			    const char *db_path, struct store *store, const char *uri);
 /* Answer a question (result 0 with text, or a negative errno). */
 void worker_answer(struct worker_question *q, int result, const char *text);
 void worker_submit(struct worker *w, struct job *job);

@@ -23,13 +23,20 @@ int core_open(struct core **out, const char *db_path, char *const *uris,
 	      size_t n_uris, backend_auth_fn auth, void *auth_opaque,
 	      struct vmt_error *err)
 {
-	struct core *c = xcalloc(1, sizeof(*c));
-	int r = store_open(db_path, &c->store, err);
+	struct store *st;
+	int r = store_open(db_path, &st, err);
 
-	if (r < 0) {
-		free(c);
-		return r;
-	}
+	if (r == 0)
+		core_open_store(out, st, uris, n_uris, auth, auth_opaque);
+	return r;
+}
+
+void core_open_store(struct core **out, struct store *st, char *const *uris,
+		     size_t n_uris, backend_auth_fn auth, void *auth_opaque)
+{
+	struct core *c = xcalloc(1, sizeof(*c));
+
+	c->store = st;
 	c->n_conns = n_uris;
 	c->auth = auth;
 	c->auth_opaque = auth_opaque;
@@ -38,7 +45,6 @@ int core_open(struct core **out, const char *db_path, char *const *uris,
 	for (size_t i = 0; i < n_uris; i++)
 		c->uris[i] = xstrdup(uris[i]);
 	*out = c;
-	return 0;
 }
 
 void core_close(struct core *c)

@@ -39,6 +39,9 @@ void core_vm_list_free(struct core_vm *vms, size_t n);
 int core_open(struct core **out, const char *db_path, char *const *uris,
 	      size_t n_uris, backend_auth_fn auth, void *auth_opaque,
 	      struct vmt_error *err);
+/* The same on a database already open, which the core then owns. */
+void core_open_store(struct core **out, struct store *st, char *const *uris,
+		     size_t n_uris, backend_auth_fn auth, void *auth_opaque);
 void core_close(struct core *c);
 
 /* Connection i, opened on first use. */
