@@ -320,14 +320,13 @@ static int store_def_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->host ? x->host : "", y->host ? y->host : "");
 }
 
-/* The defs of a query sorted for finding the owner of each device row (they come by name). */
+/* The n (at least one) defs of a query sorted for finding the owner of each device row (they come by name). */
 static struct vm_def **store_def_index(struct vm_def **defs, size_t n)
 {
-	struct vm_def **by_id = xcalloc(n ? n : 1, sizeof(*by_id));
+	struct vm_def **by_id = xcalloc(n, sizeof(*by_id));
 
 	memcpy(by_id, defs, n * sizeof(*by_id));
-	if (n)
-		qsort(by_id, n, sizeof(*by_id), store_def_cmp);
+	qsort(by_id, n, sizeof(*by_id), store_def_cmp);
 	return by_id;
 }
 
@@ -340,7 +339,7 @@ static struct vm_def *store_find_vm(struct vm_def **by_id, size_t n, const char 
 	if (!uuid || strlen(uuid) >= sizeof(key.uuid))
 		return NULL;
 	strcpy(key.uuid, uuid);
-	hit = n ? bsearch(&pkey, by_id, n, sizeof(*by_id), store_def_cmp) : NULL;
+	hit = bsearch(&pkey, by_id, n, sizeof(*by_id), store_def_cmp);
 	return hit ? *hit : NULL;
 }
 
@@ -444,9 +443,12 @@ static int store_vm_devices(struct store *st, const char *where, const struct st
 		{ "SELECT vm_uuid, source, base, login, ssh_key, kernel_from, initrd_from,"
 		  " boot_stamp, seed, booted, vm_host FROM images", STORE_CHILD_IMAGE },
 	};
-	struct vm_def **by_id = store_def_index(defs, n);
+	struct vm_def **by_id;
 	int r = 0;
 
+	if (!n)
+		return 0;
+	by_id = store_def_index(defs, n);
 	for (size_t i = 0; i < ARRAY_SIZE(parts) && r == 0; i++) {
 		char *sql = xasprintf("%s WHERE (vm_host, vm_uuid) IN (SELECT host, uuid FROM vms%s%s)%s",
 				      parts[i].select, where ? " WHERE " : "", where ? where : "",
