@@ -355,7 +355,7 @@ static void store_bind_args(sqlite3_stmt *stmt, const struct store_args *args)
 		store_bind_text(stmt, i + 1, args->v[i]);
 }
 
-/* The kinds of rows that hang off a VM's, in the order store_vm_query reads them. */
+/* The kinds of rows that hang off a VM's, in the order store_vm_devices reads them. */
 enum store_child { STORE_CHILD_DISK, STORE_CHILD_NIC, STORE_CHILD_IMAGE };
 
 /* Attach disks, NICs or the image record to the defs that own them (by_id: store_def_index()'s). */
