@@ -29,7 +29,7 @@ note "vmtui list, show, start, stats and destroy open none of the modules' libra
 # The TUI: its mappings once the list is drawn and once a detail view has been opened.
 tui_start 100x30 -- -c kvm:///
 tui_wait 'lean1'
-pid=$(pgrep -f -n "^$VMTUI -c kvm:///") || fail "no vmtui process under tmux"
+pid=$(tui_pid) || fail "no vmtui process under tmux"
 maps() {
 	m=$(grep -oE "/[^ ]*($HEAVY)[^ ]*" "/proc/$pid/maps" | sort -u || true)
 	[ -z "$m" ] || fail "the TUI $1 maps $(echo $m)"

@@ -32,6 +32,11 @@ tui_start() {
 	tui_wait 'vmtui .*VMs'
 }
 
+# tui_pid: the vmtui of this test's pane (never another test's, which may run beside it).
+tui_pid() {
+	pgrep -P "$(tmx display -p -t 0 '#{pane_pid}')" -f "^$VMTUI( |\$)"
+}
+
 # tui_keys KEY...: tmux key names (Enter, Down, C-c) or literal text with -l.
 tui_keys() { tmx send-keys -t 0 "$@"; }
 

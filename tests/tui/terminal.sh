@@ -47,13 +47,13 @@ restored Ctrl-C
 tmx kill-server
 for sig in TERM HUP; do
 	tui_start 80x24 --
-	pkill -$sig -f "^$VMTUI\$" || fail "no vmtui to signal"
+	kill -$sig "$(tui_pid)" || fail "no vmtui to signal"
 	tui_wait 'vmtui exited 0'
 	restored "SIG$sig"
 	tmx kill-server
 done
 tui_start 80x24 --
-pkill -SEGV -f "^$VMTUI\$" || fail "no vmtui to signal"
+kill -SEGV "$(tui_pid)" || fail "no vmtui to signal"
 tui_wait 'vmtui exited 139'
 grep -q 'vmtui: crashed; the terminal was restored' "$TMPD/vmtui.stderr" ||
 	fail "no word of the crash on stderr"
