@@ -283,10 +283,13 @@ static int worker_vol(struct backend *be, struct job *job)
 static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
 {
 	struct core *c = w->core;
+	int r;
 
 	switch (job->type) {
 	case JOB_LIST:
-		return core_list(c, false, &job->vms, &job->n_vms, NULL, &job->err);
+		r = core_list(c, false, &job->vms, &job->n_vms, NULL, &job->err);
+		store_release_memory(c->store);
+		return r;
 	case JOB_STATS:
 		return backend_stats(be, &job->stats, &job->n_stats, &job->err);
 	case JOB_ACTION:

@@ -34,6 +34,12 @@ struct store;
 int store_open(const char *path, struct store **out, struct vmt_error *err);
 void store_close(struct store *st);
 const char *store_path(const struct store *st);
+/*
+ * Give back the pages SQLite keeps of the database between queries: for a
+ * connection that waits long between them (the UI's), the system's page
+ * cache serves the next one as well.
+ */
+void store_release_memory(struct store *st);
 
 /*
  * Transactions nest: the outermost is BEGIN IMMEDIATE ... COMMIT, inner
