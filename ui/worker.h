@@ -124,7 +124,10 @@ struct job *worker_pool_take(struct worker_pool *pool);
 /* Stop the workers; those stuck in a call are left to the process's end. */
 void worker_pool_free(struct worker_pool *pool);
 
-/* A worker for one connection; it opens db_path and uri itself (JOB_OPEN). */
+/*
+ * A worker for one connection; it opens uri itself (JOB_OPEN), on store
+ * when one is given (it then owns it), else on db_path.
+ */
 struct worker *worker_start(struct worker_pool *pool, size_t conn,
 			    const char *db_path, struct store *store, const char *uri);
 /* Answer a question (result 0 with text, or a negative errno). */
