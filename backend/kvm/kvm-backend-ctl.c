@@ -257,7 +257,9 @@ void kvm_runtime_probe(const char *rtdir, const char *logpath, const char *uuid,
 		/* Setting up (the pid file comes once it is ready), or its pid
 		 * file is damaged: either way a runner answers, so it lives. */
 		rt->state = VM_STATE_RUNNING;
-	} else if (has & (KVM_RT_PID | KVM_RT_SOCK)) {
+	} else if ((has & (KVM_RT_PID | KVM_RT_SOCK)) &&
+		   /* A runner that ended since has was read took its files with it, and left its reason. */
+		   (kvm_rt_files_one(rtdir, uuid) & (KVM_RT_PID | KVM_RT_SOCK))) {
 		unlink(sockp);
 		unlink(pidp);
 		kvm_runtime_bury(rtdir, logpath, uuid, rt);
