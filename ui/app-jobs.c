@@ -63,6 +63,9 @@ void ui_conns_start(struct ui *ui, char **uris, size_t n, struct store *st)
 		c->label = ui_conn_label(uris[i]);
 		c->worker = worker_start(ui->pool, i, ui->db_path, i == 0 ? st : NULL, c->uri);
 		worker_submit(c->worker, job_new(JOB_OPEN, i, NULL));
+		/* The first list goes right behind the open: the worker lists while the screen starts. */
+		c->list_queued = true;
+		worker_submit(c->worker, job_new(JOB_LIST, i, NULL));
 	}
 }
 
@@ -100,9 +103,8 @@ static void ui_job_open(struct ui *ui, struct job *job)
 	c->listed = false;
 	c->be = job->be;
 	c->limits = job->limits;
-	/* A backend that posts events needs no polling for its list. */
+	/* A backend that posts events needs no polling for its list; the first list is already queued. */
 	c->events = job->flag;
-	ui_refresh_conn(ui, job->conn);
 }
 
 static void ui_job_list(struct ui *ui, struct job *job)
@@ -111,6 +113,9 @@ static void ui_job_list(struct ui *ui, struct job *job)
 
 	c->list_queued = false;
 	c->next_list_ns = time_mono_ns() + UI_LIST_POLL_NS;
+	/* The first list of a connection that failed to open: the open said why. */
+	if (!c->open)
+		return;
 	if (job->result < 0 && !job->n_vms) {
 		ui_status(ui, true, "%s", job->err.msg);
 	} else {

@@ -339,6 +339,8 @@ static void ui_download_done(void *ctx, const struct ui_download_state *s)
 			ui->views[i]->ops->downloaded(ui, ui->views[i], s);
 }
 
+#define UI_FIRST_FRAME_WAIT_NS 200000000ull
+
 enum { UI_FD_STDIN, UI_FD_SIGNAL, UI_FD_JOBS, UI_FD_CONSOLE, UI_FD_DOWNLOADS, UI_FD_CONNS };
 
 static void ui_poll_once(struct ui *ui, int timeout_ms)
@@ -379,10 +381,31 @@ static void ui_poll_once(struct ui *ui, int timeout_ms)
 	free(p);
 }
 
+/* Whether a connection's first list is still out. */
+static bool ui_first_list_out(const struct ui *ui)
+{
+	for (size_t i = 0; i < ui->n_conns; i++)
+		if (ui->conns[i].list_queued && !ui->conns[i].listed)
+			return true;
+	return false;
+}
+
 static void ui_loop(struct ui *ui)
 {
+	/* The first frame waits a moment for the first lists: it shows the VMs, not "connecting". */
+	uint64_t hold_until = time_mono_ns() + UI_FIRST_FRAME_WAIT_NS;
+
 	while (!ui->quit) {
 		int timeout = ui_tick(ui);
+		uint64_t now = time_mono_ns();
+
+		if (hold_until && now < hold_until && ui_first_list_out(ui)) {
+			int hold_ms = (int)((hold_until - now) / 1000000) + 1;
+
+			ui_poll_once(ui, timeout >= 0 && timeout < hold_ms ? timeout : hold_ms);
+			continue;
+		}
+		hold_until = 0;
 
 		if (ui->status_until && time_mono_ns() > ui->status_until) {
 			free(ui->status);

@@ -27,6 +27,29 @@ for term in xterm xterm-256color screen tmux linux vt100; do
 	tmx kill-session -t "t-$term"
 done
 
+# Everything written up to the first screen with the list: no frame says
+# "connecting" or "No VMs yet" before the VMs come, and starting does not
+# reset the terminal's palette (OSC 104).
+"$PYTHON3" - "$VMTUI" <<'PY' || fail "the first screen is not the list"
+import os, pty, select, signal, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+seen, end = b"", time.monotonic() + 20
+while b" beta " not in seen and time.monotonic() < end:
+    if select.select([fd], [], [], 1)[0]:
+        try:
+            seen += os.read(fd, 65536)
+        except OSError:
+            break
+os.kill(pid, signal.SIGTERM)
+os.waitpid(pid, 0)
+for bad in (b"connecting", b"No VMs yet", b"\x1b]104"):
+    if bad in seen:
+        sys.exit("before the list: %r" % bad)
+sys.exit(0 if b" beta " in seen else "no list within 20 s")
+PY
+
 # NO_COLOR: the selection still shows (reverse video, not colour).
 tui_start 80x24 NO_COLOR=1 --
 tui_wait '^ beta '
