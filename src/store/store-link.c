@@ -57,8 +57,7 @@ int store_link_list(struct store *st, const char *clone_uuid,
 		memset(l, 0, sizeof(*l));
 		snprintf(l->clone_uuid, sizeof(l->clone_uuid), "%s", clone_uuid);
 		l->idx = (size_t)sqlite3_column_int64(stmt, 0);
-		snprintf(l->base_uuid, sizeof(l->base_uuid), "%s",
-			 (const char *)sqlite3_column_text(stmt, 1));
+		store_column_uuid(stmt, 1, l->base_uuid);
 		l->base_path = store_column_text(stmt, 2);
 		l->shared = sqlite3_column_int(stmt, 3) != 0;
 	}
@@ -204,8 +203,7 @@ int store_snapclone_get(struct store *st, const char *clone_uuid, struct store_s
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		snprintf(out->clone_uuid, sizeof(out->clone_uuid), "%s", clone_uuid);
-		snprintf(out->base_uuid, sizeof(out->base_uuid), "%s",
-			 (const char *)sqlite3_column_text(stmt, 0));
+		store_column_uuid(stmt, 0, out->base_uuid);
 		out->snapshot = store_column_text(stmt, 1);
 		out->warm = sqlite3_column_int(stmt, 2) != 0;
 	} else if (rc == SQLITE_DONE) {

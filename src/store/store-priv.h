@@ -24,6 +24,8 @@ int store_exec(struct store *st, const char *sql, struct vmt_error *err);
 int store_bind_text(sqlite3_stmt *stmt, int idx, const char *s);
 /* A column as a new string, or NULL for SQL NULL. */
 char *store_column_text(sqlite3_stmt *stmt, int col);
+/* A UUID column into out, cut at 36 characters ("" for NULL). */
+void store_column_uuid(sqlite3_stmt *stmt, int col, char out[37]);
 
 /* The schema text, generated from data/schema.sql at build time. */
 extern const char vmtui_schema_sql[];

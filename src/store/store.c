@@ -172,6 +172,16 @@ char *store_column_text(sqlite3_stmt *stmt, int col)
 	return s ? xstrdup((const char *)s) : NULL;
 }
 
+void store_column_uuid(sqlite3_stmt *stmt, int col, char out[37])
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, col);
+	size_t len = s ? strnlen(s, 36) : 0;
+
+	if (len)
+		memcpy(out, s, len);
+	out[len] = '\0';
+}
+
 static int store_pragma_int(struct store *st, const char *sql, int *out,
 			    struct vmt_error *err)
 {
@@ -300,9 +310,10 @@ int store_open(const char *path, struct store **out, struct vmt_error *err)
 		return r;
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
+	/* One thread at a time: no lock around each call (and each column read). */
 	if (sqlite3_open_v2(path, &st->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		r = st->db ? store_fail(st, err, "opening")
 			   : vmt_error_set(err, -ENOMEM, "database %s: out of memory", path);
 		store_close(st);

@@ -22,6 +22,7 @@
 #define STORE_HOST_KVM "kvm:///"
 #define STORE_HOST_URI "uri:"
 
+/* A store is used by one thread at a time (it may be handed to another). */
 struct store;
 
 /*
