@@ -224,12 +224,17 @@ void kvm_rt_files_scan(const char *rtdir, struct kvm_rt_files *f)
 	f->n = w;
 }
 
+/* bsearch() order of a UUID (the key) against an entry. */
+static int kvm_rt_file_cmp_key(const void *key, const void *entry)
+{
+	return strcmp(key, ((const struct kvm_rt_file *)entry)->uuid);
+}
+
 unsigned kvm_rt_files_of(const struct kvm_rt_files *f, const char *uuid)
 {
-	struct kvm_rt_file key, *hit;
+	struct kvm_rt_file *hit = f->n ? bsearch(uuid, f->v, f->n, sizeof(*f->v),
+						 kvm_rt_file_cmp_key) : NULL;
 
-	snprintf(key.uuid, sizeof(key.uuid), "%s", uuid);
-	hit = f->n ? bsearch(&key, f->v, f->n, sizeof(*f->v), kvm_rt_file_cmp) : NULL;
 	return hit ? hit->has : 0;
 }
 

@@ -144,8 +144,11 @@ static void kvm_info_live(struct kvm_be *k, const struct vm_def *def, struct vm_
 	free(sock);
 }
 
-/* info from def and its runtime files (has: which exist, KVM_RT_*). */
-static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def, unsigned has,
+/*
+ * info from def and its runtime files (has: which exist, KVM_RT_*). def is
+ * the caller's to free, and gives its name and group to info.
+ */
+static void kvm_info_fill(struct kvm_be *k, struct vm_def *def, unsigned has,
 			  struct vm_info *info)
 {
 	struct kvm_runtime rt;
@@ -153,13 +156,11 @@ static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def, unsigned h
 
 	memset(info, 0, sizeof(*info));
 	memcpy(info->uuid, def->uuid, sizeof(info->uuid));
-	info->name = xstrdup(def->name);
 	info->vcpus = def->vcpus;
 	info->memory_kib = info->max_memory_kib = def->memory_mib * 1024;
 	info->persistent = true;
 	info->managed = true;
 	info->autostart = def->autostart;
-	info->group = def->group ? xstrdup(def->group) : NULL;
 	kvm_runtime_probe(k->rtdir, log, def->uuid, has, &rt);
 	info->state = rt.state;
 	info->reason = rt.reason;
@@ -170,6 +171,9 @@ static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def, unsigned h
 		kvm_info_live(k, def, info);
 	}
 	free(log);
+	info->name = def->name;
+	info->group = def->group;
+	def->name = def->group = NULL;
 }
 
 static int kvm_list(struct backend *be, struct vm_info **out, size_t *n,
