@@ -476,9 +476,11 @@ int cli_main(int argc, char **argv)
 	struct cli cli = { 0 };
 	int status;
 
-	setlocale(LC_ALL, "");
-	/* Numbers in output (JSON above all) always use a decimal point. */
-	setlocale(LC_NUMERIC, "C");
+	/*
+	 * vmtui speaks English, and its numbers (JSON above all) use a decimal
+	 * point: only the character set comes from the locale.
+	 */
+	setlocale(LC_CTYPE, "");
 	signal(SIGPIPE, SIG_IGN);
 	status = cli_parse_global(&cli, argc, argv);
 	if (status < 0)
