@@ -140,10 +140,15 @@ static size_t ui_decode(const char *s, size_t len, wchar_t *wc)
 	mbstate_t st;
 	size_t n;
 
+	/* ASCII is itself in every character set a terminal uses: most text needs no decoding. */
+	if ((unsigned char)*s < 0x80) {
+		*wc = (wchar_t)*s;
+		return 1;
+	}
 	memset(&st, 0, sizeof(st));
 	n = mbrtowc(wc, s, len, &st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-		*wc = (unsigned char)*s < 0x80 ? (wchar_t)*s : L'?';
+	if (n == (size_t)-1 || n == (size_t)-2) {
+		*wc = L'?';
 		return 1;
 	}
 	return n;
@@ -151,7 +156,7 @@ static size_t ui_decode(const char *s, size_t len, wchar_t *wc)
 
 static int ui_wc_width(wchar_t wc)
 {
-	int w = wcwidth(wc);
+	int w = wc >= 0x20 && wc < 0x7f ? 1 : wcwidth(wc);
 
 	return w < 0 ? 1 : w;
 }
