@@ -28,10 +28,16 @@ void kvm_boot_done(struct kvm_boot *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* The image tools module's boot-file reader (kvm-boot.c), loaded on first use. */
+static const struct kvm_boot_ops *kvm_boot_tools(struct vmt_error *err)
+{
+	return vmt_module_get(&vmt_module_image, "kvm_boot_ops", err);
+}
+
 int kvm_boot_find(const char *path, enum vm_disk_format format, struct kvm_boot *out,
 		  struct vmt_error *err)
 {
-	const struct kvm_boot_ops *b = vmt_module_get(&vmt_module_image, "kvm_boot_ops", err);
+	const struct kvm_boot_ops *b = kvm_boot_tools(err);
 
 	memset(out, 0, sizeof(*out));
 	return b ? b->find(path, format, out, err) : -ENOTSUP;
@@ -40,7 +46,7 @@ int kvm_boot_find(const char *path, enum vm_disk_format format, struct kvm_boot 
 int kvm_boot_extract(const char *path, enum vm_disk_format format, const struct kvm_boot *b,
 		     const char *kernel_path, const char *initrd_path, struct vmt_error *err)
 {
-	const struct kvm_boot_ops *ops = vmt_module_get(&vmt_module_image, "kvm_boot_ops", err);
+	const struct kvm_boot_ops *ops = kvm_boot_tools(err);
 
 	return ops ? ops->extract(path, format, b, kernel_path, initrd_path, err) : -ENOTSUP;
 }
