@@ -176,31 +176,67 @@ static void kvm_info_fill(struct kvm_be *k, struct vm_def *def, unsigned has,
 	def->name = def->group = NULL;
 }
 
+static int kvm_def_cmp_uuid(const void *a, const void *b)
+{
+	return strcmp((*(struct vm_def *const *)a)->uuid, (*(struct vm_def *const *)b)->uuid);
+}
+
+static int kvm_def_cmp_uuid_key(const void *key, const void *def)
+{
+	return strcmp(key, (*(struct vm_def *const *)def)->uuid);
+}
+
+/*
+ * The whole definitions of the VMs among defs that have runtime files,
+ * sorted by UUID: one that may run is compared with what its runner
+ * runs, and that takes its devices too. One batch for them all.
+ */
+static void kvm_list_full(struct backend *be, const struct kvm_rt_files *files,
+			  struct vm_def **defs, size_t count, struct vm_def ***full, size_t *n_full)
+{
+	char **uuids = xcalloc(count ? count : 1, sizeof(*uuids));
+	size_t n = 0;
+
+	*full = NULL;
+	*n_full = 0;
+	for (size_t i = 0; i < count; i++)
+		if (kvm_rt_files_of(files, defs[i]->uuid))
+			uuids[n++] = defs[i]->uuid;
+	/* Without them (the store failed), each is listed as its brief definition says. */
+	if (n && store_vm_list_uuids(be->store, be->host, uuids, n, full, n_full, NULL) < 0) {
+		*full = NULL;
+		*n_full = 0;
+	}
+	if (*n_full)
+		qsort(*full, *n_full, sizeof(**full), kvm_def_cmp_uuid);
+	free(uuids);
+}
+
 static int kvm_list(struct backend *be, struct vm_info **out, size_t *n,
 		    struct vmt_error *err)
 {
 	struct kvm_be *k = kvm_be(be);
 	struct kvm_rt_files files;
-	struct vm_def **defs;
-	size_t count;
+	struct vm_def **defs, **full;
+	size_t count, n_full;
 	int r = store_vm_list_brief(be->store, be->host, &defs, &count, err);
 
 	if (r < 0)
 		return r;
 	kvm_rt_files_scan(k->rtdir, &files);
+	kvm_list_full(be, &files, defs, count, &full, &n_full);
 	*out = xcalloc(count, sizeof(**out));
 	for (size_t i = 0; i < count; i++) {
 		unsigned has = kvm_rt_files_of(&files, defs[i]->uuid);
-		struct vm_def *full = NULL;
+		struct vm_def **whole = has && n_full ? bsearch(defs[i]->uuid, full, n_full,
+								 sizeof(*full), kvm_def_cmp_uuid_key)
+						      : NULL;
 
-		/* One that may run is compared with what its runner runs: that takes its devices too. */
-		if (has)
-			store_vm_get_uuid(be->store, be->host, defs[i]->uuid, &full, NULL);
-		kvm_info_fill(k, full ? full : defs[i], has, &(*out)[i]);
-		vm_def_free(full);
+		kvm_info_fill(k, whole ? *whole : defs[i], has, &(*out)[i]);
 	}
 	*n = count;
 	kvm_rt_files_done(&files);
+	store_vm_list_free(full, n_full);
 	store_vm_list_free(defs, count);
 	return 0;
 }

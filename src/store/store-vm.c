@@ -496,6 +496,27 @@ int store_vm_list_brief(struct store *st, const char *host, struct vm_def ***out
 	return store_vm_rows(st, host ? "host = ?" : NULL, &args, true, out, n, err);
 }
 
+int store_vm_list_uuids(struct store *st, const char *host, char *const *uuids,
+			size_t n_uuids, struct vm_def ***out, size_t *n, struct vmt_error *err)
+{
+	struct strbuf list;
+	struct store_args args;
+	int r;
+
+	/* The UUIDs go in as one JSON array: one statement, whatever their number. */
+	strbuf_init(&list);
+	strbuf_adds(&list, "[");
+	for (size_t i = 0; i < n_uuids; i++)
+		if (uuid_is_valid(uuids[i]))
+			strbuf_addf(&list, "%s\"%s\"", list.len > 1 ? "," : "", uuids[i]);
+	strbuf_adds(&list, "]");
+	args = (struct store_args){ { host, list.buf }, 2 };
+	r = store_vm_query(st, "host = ? AND uuid IN (SELECT value FROM json_each(?))", &args,
+			   out, n, err);
+	strbuf_done(&list);
+	return r;
+}
+
 void store_vm_list_free(struct vm_def **defs, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -71,6 +71,9 @@ int store_vm_list(struct store *st, const char *host, struct vm_def ***out,
  */
 int store_vm_list_brief(struct store *st, const char *host, struct vm_def ***out,
 			size_t *n, struct vmt_error *err);
+/* The VMs of host among the n_uuids UUIDs, whole and ordered by name, in four queries. */
+int store_vm_list_uuids(struct store *st, const char *host, char *const *uuids,
+			size_t n_uuids, struct vm_def ***out, size_t *n, struct vmt_error *err);
 void store_vm_list_free(struct vm_def **defs, size_t n);
 /* -ENOENT when there is no such VM. Its links as a clone (and to a snapshot) go with it. */
 int store_vm_delete(struct store *st, const char *host, const char *uuid,

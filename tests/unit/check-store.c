@@ -135,6 +135,22 @@ START_TEST(test_update_and_list)
 	ck_assert_str_eq(defs[1]->host, "test:///default");
 	ck_assert_str_eq(defs[2]->name, "b");
 	store_vm_list_free(defs, n);
+	/* Some of them by UUID, whole: another host's and a malformed UUID are not among them. */
+	{
+		char bad[] = "not-a-uuid\"]";
+		char *some[] = { b->uuid, c->uuid, bad, a->uuid };
+
+		ck_assert_int_eq(store_vm_list_uuids(st, "test:///default", some, 4, &defs, &n, &err), 0);
+		ck_assert_uint_eq(n, 2);
+		ck_assert_str_eq(defs[0]->uuid, a->uuid);
+		ck_assert_uint_eq(defs[0]->vcpus, 3);
+		ck_assert_str_eq(defs[1]->uuid, b->uuid);
+		ck_assert_uint_eq(defs[1]->n_disks, 2);
+		store_vm_list_free(defs, n);
+		ck_assert_int_eq(store_vm_list_uuids(st, "test:///default", some, 0, &defs, &n, &err), 0);
+		ck_assert_uint_eq(n, 0);
+		store_vm_list_free(defs, n);
+	}
 	ck_assert_int_eq(store_vm_get_uuid(st, "kvm:///", c->uuid, &got, &err), 0);
 	ck_assert_str_eq(got->uri, "kvm:///");
 	vm_def_free(got);
