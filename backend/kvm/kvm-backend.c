@@ -145,10 +145,12 @@ static void kvm_info_live(struct kvm_be *k, const struct vm_def *def, struct vm_
 }
 
 /*
- * info from def and its runtime files (has: which exist, KVM_RT_*). def is
- * the caller's to free, and gives its name and group to info.
+ * info from def and its runtime files (has: which exist, KVM_RT_*). Its
+ * strings are copies: moved out of a list's definitions, they would stay
+ * scattered over the heap pages the freed definitions leave, and keep
+ * those resident.
  */
-static void kvm_info_fill(struct kvm_be *k, struct vm_def *def, unsigned has,
+static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def, unsigned has,
 			  struct vm_info *info)
 {
 	struct kvm_runtime rt;
@@ -156,11 +158,13 @@ static void kvm_info_fill(struct kvm_be *k, struct vm_def *def, unsigned has,
 
 	memset(info, 0, sizeof(*info));
 	memcpy(info->uuid, def->uuid, sizeof(info->uuid));
+	info->name = xstrdup(def->name);
 	info->vcpus = def->vcpus;
 	info->memory_kib = info->max_memory_kib = def->memory_mib * 1024;
 	info->persistent = true;
 	info->managed = true;
 	info->autostart = def->autostart;
+	info->group = def->group ? xstrdup(def->group) : NULL;
 	kvm_runtime_probe(k->rtdir, log, def->uuid, has, &rt);
 	info->state = rt.state;
 	info->reason = rt.reason;
@@ -171,9 +175,6 @@ static void kvm_info_fill(struct kvm_be *k, struct vm_def *def, unsigned has,
 		kvm_info_live(k, def, info);
 	}
 	free(log);
-	info->name = def->name;
-	info->group = def->group;
-	def->name = def->group = NULL;
 }
 
 static int kvm_def_cmp_uuid(const void *a, const void *b)
