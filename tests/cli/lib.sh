@@ -4,28 +4,12 @@
 : "${top_builddir:?run through make check}"
 : "${top_srcdir:?run through make check}"
 : "${VMTUI:=$top_builddir/vmtui}"
-: "${PYTHON3:=python3}"
+. "$top_srcdir/tests/lib.sh"
 
-TMPD=$(mktemp -d "${TMPDIR:-/tmp}/vmtui-cli.XXXXXX")
 export VMTUI_DB="$TMPD/data/vmtui.db"
 export VMTUI_RUNTIME_DIR="$TMPD/run"
 export XDG_CONFIG_HOME="$TMPD/config" XDG_DATA_HOME="$TMPD/data" HOME="$TMPD/home"
 mkdir -p "$HOME"
-CLEANUPS=
-# at_exit CMD: run CMD (a shell string) when the test ends, however it ends.
-at_exit() { CLEANUPS="$1; $CLEANUPS"; }
-cleanup() { eval "$CLEANUPS"; rm -rf "$TMPD"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-skip() { echo "SKIP: $*"; exit 77; }
-# need_probe: set PROBE to the project's probe kernel, or skip the test without one.
-need_probe() {
-	PROBE=$top_builddir/tests/guests/probe.bzImage
-	[ -f "$PROBE" ] || skip "no probe kernel at $PROBE (make tests/guests/probe.bzImage)"
-}
-fail() { echo "FAIL: $*"; [ -f "$TMPD/err" ] && sed 's/^/  stderr: /' "$TMPD/err"; exit 1; }
-note() { echo "# $*"; }
 
 # expect STATUS CMD...: run CMD (stdout to $TMPD/out, stderr to $TMPD/err)
 # and check its exit status.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # badimage.sh: broken or oversized kernels are refused with a message naming the problem.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 # expect NAME PATTERN ARGS...: set-up must fail with status 1, ERR on the ready fd matching PATTERN.
 expect() {

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # blk.sh: virtio-blk on raw and qcow2 images and qcow2 overlays: the guest reads what the test wrote and the test reads what the guest wrote.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 command -v qemu-img >/dev/null || skip "no qemu-img to make and check qcow2 images"
 
 # Three disks: raw with random data, the same data as qcow2, an empty qcow2.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # boot.sh: the probe sees the command line, initrd and e820 map the runner promised, on both entries.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 head -c 300000 /dev/urandom >"$TMPD/initrd.img"
 want_crc=$($CTL crc32 "$TMPD/initrd.img")

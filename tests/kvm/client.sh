@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # client.sh: kvm:/// through the vmtui CLI: disks, user networks and taps reach the runner, disk and network rates come back, a sandbox kill and a guest panic are crashes with their reasons.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 : "${VMTUI:=$top_builddir/vmtui}"
 [ -x "$VMTUI" ] || skip "no vmtui at $VMTUI"
 command -v qemu-img >/dev/null || skip "no qemu-img to check qcow2 images"
 export VMTUI_DB="$TMPD/data/vmtui.db" VMTUI_RUNTIME_DIR="$TMPD/run" VMTUI_VMM
 export XDG_CONFIG_HOME="$TMPD/config" XDG_DATA_HOME="$TMPD/data" HOME="$TMPD/home"
 mkdir -p "$HOME"
-CLEANUP_EXTRA='for vm in c1 c2 c3 c5 c6 c7 c8; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
+at_exit 'for vm in c1 c2 c3 c5 c6 c7 c8; do "$VMTUI" destroy $vm >/dev/null 2>&1; done; [ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
 NS=
 
 # state VM: its state in vmtui list; reason VM: its reason.

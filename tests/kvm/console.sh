@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # console.sh: serial echo through CONSOLE, the scrollback a late client gets, several clients at once.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 run_vm con --kernel "$PROBE" --cmdline "console=ttyS0 probe.echo" --memory 64
 $CTL wait-file "$TMPD/con.log" 'guest ready' "$LIMIT" || fail "guest never became ready"

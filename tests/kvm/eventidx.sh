@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # eventidx.sh: under VIRTIO_F_EVENT_IDX every queue (rng, blk, net rx and tx) keeps re-arming its notifications and honours used_event.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 # The probe (probe.eventidx) kicks only when avail_event says so, as Linux
 # does: a queue whose device stops publishing avail_event stalls at once.
@@ -60,7 +60,7 @@ if ! command -v ip >/dev/null || ! ip netns add "vmtui-ei-$$" 2>"$TMPD/netns.err
 	exit 0
 fi
 NS=vmtui-ei-$$
-CLEANUP_EXTRA='ip netns del "$NS" 2>/dev/null'
+at_exit 'ip netns del "$NS" 2>/dev/null'
 IN="ip netns exec $NS"
 $IN ip tuntap add tapv mode tap || fail "cannot create a tap in the namespace"
 $IN ip link set tapv up

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # hostile.sh: a guest that breaks its virtqueues on purpose: the runner survives, marks the device broken, the rest works.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 head -c $((1 << 20)) /dev/urandom >"$TMPD/a.img"
 head -c $((1 << 20)) /dev/urandom >"$TMPD/b.img"

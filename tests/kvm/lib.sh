@@ -3,60 +3,25 @@
 
 here=$(cd "$(dirname "$0")" && pwd)
 : "${top_builddir:=$here/../..}"
-: "${VMTUI_VMM:=$top_builddir/vmtui-vmm}"
-: "${PYTHON3:=python3}"
-PROBE=${VMM_TEST_KERNEL:-$top_builddir/tests/guests/probe.bzImage}
+. "$here/../lib.sh"
 CTL="$PYTHON3 $here/vmmctl.py"
 # Generous limits: they only stop a hang, they never decide a result.
 LIMIT=${VMM_TEST_LIMIT:-60}
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; for f in "$TMPD"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 30 "$f"; }; done; exit 1; }
-note() { echo "# $*"; }
-
-TMPD=$(mktemp -d "${TMPDIR:-/tmp}/vmm-test.XXXXXX")
 PIDS=
-CLEANUP_EXTRA=
 # ours PID: PID is still a child of this shell. One that ended was reaped, and on a busy
 # machine its number may since be another test's process (a tmux server, say).
 ours() { [ "$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')" = "$$" ]; }
 # The PIDs are timeout(1)s: their children (runners) go first, or they would outlive us.
-cleanup() {
+kill_runners() {
 	for p in $PIDS; do
 		ours "$p" || continue
 		pkill -KILL -P "$p" 2>/dev/null
 		kill -9 "$p" 2>/dev/null
 	done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	[ -z "$CLEANUP_EXTRA" ] || eval "$CLEANUP_EXTRA"
-	rm -rf "$TMPD"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-need_runner() {
-	[ -x "$VMTUI_VMM" ] || skip "no runner at $VMTUI_VMM"
-}
-
-# Judge KVM by what the device answers, never by CPU flags.
-need_kvm() {
-	need_runner
-	why=$("$PYTHON3" -c '
-import fcntl, os, sys
-try:
-    fd = os.open("/dev/kvm", os.O_RDWR)
-except OSError as e:
-    print("cannot open /dev/kvm: %s" % e.strerror); sys.exit(1)
-v = fcntl.ioctl(fd, 0xAE00)
-if v != 12:
-    print("/dev/kvm answers API version %d, not 12" % v); sys.exit(1)
-' 2>&1) || skip "$why"
-}
-
-need_probe() {
-	need_kvm
-	[ -f "$PROBE" ] || skip "no probe kernel at $PROBE (make tests/guests/probe.bzImage)"
-}
+at_exit kill_runners
 
 # run_vm NAME ARGS...: start a runner in the background with socket
 # $TMPD/NAME.sock, log $TMPD/NAME.log, stdout $TMPD/NAME.out; wait for its

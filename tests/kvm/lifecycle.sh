@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # lifecycle.sh: STATE, INFO, PAUSE/RESUME (the guest really stops), POWERDOWN, runtime files, socket reuse.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 # A stale socket (nobody listening) is replaced.
 "$PYTHON3" -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$TMPD/lc.sock"

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # net.sh: virtio-net on a tap inside a private network namespace: frames both ways, a busy tap, no CAP_NET_ADMIN.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 command -v ip >/dev/null || skip "no ip(8) to make a network namespace"
 
 NS=vmtui-net-$$
 ip netns add "$NS" 2>"$TMPD/netns.err" || skip "cannot create a network namespace: $(cat "$TMPD/netns.err")"
-CLEANUP_EXTRA='ip netns del "$NS" 2>/dev/null'
+at_exit 'ip netns del "$NS" 2>/dev/null'
 IN="ip netns exec $NS"
 $IN ip tuntap add tapv mode tap || fail "cannot create a tap in the namespace"
 # Owned by nobody: attaching needs that user or CAP_NET_ADMIN (an ownerless tap is anyone's).

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # panic.sh: a guest panic through pvpanic ends the VM as crashed (or restarts it with --on-panic restart); crash-loaded lets it run.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 # The default: the panic ends the run, status 3, reason guest-panic, a .exit file.
 run_vm p --kernel "$PROBE" --cmdline "console=ttyS0 probe.panic=1" --memory 64 --on-reboot restart \

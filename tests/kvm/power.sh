@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # power.sh: ACPI as the probe sees it (FADT, DSDT, PM1): S5 powers off, the power button raises the SCI when the guest listens (Ctrl-Alt-Del when not), a reboot resets PM1; the MP table routes each slot's INTA#.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 # The guest's serial output goes to $TMPD/NAME.out (--console-stdio): wait_out NAME REGEX.
 wait_out() {

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # reset.sh: an i8042 reset ends the VM (--on-reboot exit) or reboots it (restart); RESET reboots at once.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 run_vm rx --kernel "$PROBE" --cmdline "console=ttyS0 probe.reset" --memory 64 --on-reboot exit
 wait_exit $VM_PID

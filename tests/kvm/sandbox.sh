@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # sandbox.sh: the runner's seccomp filter: on once set up, and a forbidden system call kills it with the reason on record.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 # Outside test mode the debug request does not exist.
 run_vm plain --kernel "$PROBE" --memory 64

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # smp.sh: the guest finds every vCPU in the firmware tables and starts them with INIT-SIPI-SIPI.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 for n in 2 4; do
 	timeout -s KILL "$LIMIT" "$VMTUI_VMM" --kernel "$PROBE" --cmdline "probe.poweroff" --memory 64 \

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # snapshot.sh: SNAPSHOT of a counting probe with 2 vCPUs and a disk, --restore goes on from there; bad files are refused.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 ARGS="--kernel $PROBE --cmdline console=ttyS0 --vcpus 2 --memory 64 --disk $TMPD/disk.img"
 truncate -s 8M "$TMPD/disk.img"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # stats.sh: STATS answers every documented key with an integer.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 run_vm st --kernel "$PROBE" --cmdline "console=ttyS0 probe.exits=1000" --memory 64 --vcpus 2
 $CTL wait-file "$TMPD/st.log" 'guest ready' "$LIMIT" || fail "guest never became ready"

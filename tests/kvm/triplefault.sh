@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # triplefault.sh: a guest crash ends the VM with a crash reason, status 3 and the .exit file.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 run_vm tf --kernel "$PROBE" --cmdline "console=ttyS0 probe.triplefault" --memory 64 --on-reboot restart
 wait_exit $VM_PID

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # usernet.sh: --net user (libslirp) inside the sandbox: ARP, UDP to a host service, and, in a network namespace, DNS (with a scoped nameserver in resolv.conf) and TCP.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 SVC="$PYTHON3 $here/hostsvc.py $LIMIT"
 
 # hostsvc_start PREFIX SERVICE...: the host's side, on its loopback (the guest's 10.0.2.2).
@@ -80,7 +80,7 @@ if ! ip netns add "$NS" 2>"$TMPD/netns.err"; then
 	echo "PASS: usernet"
 	exit 0
 fi
-CLEANUP_EXTRA='ip netns del "$NS" 2>/dev/null; rm -rf "/etc/netns/$NS"; rmdir /etc/netns 2>/dev/null'
+at_exit 'ip netns del "$NS" 2>/dev/null; rm -rf "/etc/netns/$NS"; rmdir /etc/netns 2>/dev/null'
 mkdir -p "/etc/netns/$NS" || fail "cannot make /etc/netns/$NS"
 printf 'nameserver fe80::1%%lo\nnameserver 127.0.0.1\n' >"/etc/netns/$NS/resolv.conf"
 IN="ip netns exec $NS"

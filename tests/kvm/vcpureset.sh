@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # vcpureset.sh: a guest reboot and a control-socket RESET put the vCPU back to its power-on state: MSRs (kvmclock, steal time, PV EOI, async PF off), debug registers, LAPIC, NMIs, FPU.
 . "$(dirname "$0")/lib.sh"
-need_probe
+need_kvm; need_probe
 
 # The probe prints its vCPU state (probe.cpu.show), changes all of it and
 # ends in an NMI handler (probe.cpu.dirty); after the reset it prints it
