@@ -3,19 +3,8 @@
 # contract-kvm.sh: the backend contract suite against the built-in runner (kvm:///) booting the probe kernel.
 . "$top_srcdir/tests/cli/lib.sh"
 
-: "${VMTUI_VMM:=$top_builddir/vmtui-vmm}"
-[ -x "$VMTUI_VMM" ] || skip "no runner at $VMTUI_VMM"
+need_kvm
 need_probe
-# Judge KVM by what the device answers, never by CPU flags.
-why=$("$PYTHON3" -c '
-import fcntl, os, sys
-try:
-    fd = os.open("/dev/kvm", os.O_RDWR)
-except OSError as e:
-    print("cannot open /dev/kvm: %s" % e.strerror); sys.exit(1)
-if fcntl.ioctl(fd, 0xAE00) != 12:
-    print("/dev/kvm does not answer API version 12"); sys.exit(1)
-' 2>&1) || skip "$why"
 
 # Runners outlive the program that started them: stop any the suite left.
 # A pid file holds "PID START-TIME".
