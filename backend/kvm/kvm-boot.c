@@ -135,7 +135,7 @@ static enum vmm_disk_format boot_vmm_format(enum vm_disk_format f)
 static int boot_img_open(struct boot_img *im, const char *path, enum vm_disk_format format,
 			 struct vmt_error *err)
 {
-	struct vmm_error ve = { 0 };
+	struct vmt_error ve = { 0 };
 	int r;
 
 	memset(im, 0, sizeof(*im));

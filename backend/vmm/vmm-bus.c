@@ -14,25 +14,25 @@ void vmm_bus_init(struct vmm_bus *bus)
 
 int vmm_bus_register(struct vmm_bus *bus, int space, uint64_t start,
 		     uint64_t len, vmm_bus_handler_fn fn, void *opaque,
-		     const char *name, struct vmm_error *err)
+		     const char *name, struct vmt_error *err)
 {
 	struct vmm_bus_range *r;
 	unsigned i;
 
 	if (space != VMM_BUS_PIO && space != VMM_BUS_MMIO)
-		return vmm_error_set(err, -EINVAL, "device %s: bad address space", name);
+		return vmt_error_set(err, -EINVAL, "device %s: bad address space", name);
 	if (len == 0 || start + len < start)
-		return vmm_error_set(err, -EINVAL, "device %s: empty or wrapping range", name);
+		return vmt_error_set(err, -EINVAL, "device %s: empty or wrapping range", name);
 	for (i = 0; i < bus->count[space]; i++) {
 		r = &bus->ranges[space][i];
 		if (start < r->start + r->len && r->start < start + len)
-			return vmm_error_set(err, -EBUSY,
+			return vmt_error_set(err, -EBUSY,
 					     "device %s at %#llx overlaps %s at %#llx",
 					     name, (unsigned long long)start, r->name,
 					     (unsigned long long)r->start);
 	}
 	if (bus->count[space] >= VMM_BUS_MAX_RANGES)
-		return vmm_error_set(err, -ENOSPC, "device %s: dispatch table full", name);
+		return vmt_error_set(err, -ENOSPC, "device %s: dispatch table full", name);
 	r = &bus->ranges[space][bus->count[space]++];
 	r->start = start;
 	r->len = len;

@@ -46,7 +46,7 @@ void vmm_bus_init(struct vmm_bus *bus);
 /* Claim [start, start+len) in space; fails on overlap or a full table. */
 int vmm_bus_register(struct vmm_bus *bus, int space, uint64_t start,
 		     uint64_t len, vmm_bus_handler_fn fn, void *opaque,
-		     const char *name, struct vmm_error *err);
+		     const char *name, struct vmt_error *err);
 
 /*
  * Dispatch one access.  Returns true when a device claimed it; an

@@ -217,7 +217,7 @@ void vmm_console_save(struct vmm_console *c, struct vmm_snap_out *o)
 	pthread_mutex_unlock(&c->lock);
 }
 
-int vmm_console_restore(struct vmm_console *c, struct vmm_snap_in *in, struct vmm_error *err)
+int vmm_console_restore(struct vmm_console *c, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	uint64_t total;
 	int rc = vmm_snap_get64(in, &total, err);

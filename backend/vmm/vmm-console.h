@@ -63,11 +63,11 @@ int vmm_console_flush(struct vmm_console *c, struct vmm_console_sink *s);
 /* Copy the most recent min(len, ring fill) bytes into buf; returns the count. */
 size_t vmm_console_ring_copy(struct vmm_console *c, uint8_t *buf, size_t len);
 
-struct vmm_error;
+struct vmt_error;
 struct vmm_snap_out;
 struct vmm_snap_in;
 /* The scrollback ring, so that a client attached after a restore sees what came before. */
 void vmm_console_save(struct vmm_console *c, struct vmm_snap_out *o);
-int vmm_console_restore(struct vmm_console *c, struct vmm_snap_in *in, struct vmm_error *err);
+int vmm_console_restore(struct vmm_console *c, struct vmm_snap_in *in, struct vmt_error *err);
 
 #endif

@@ -41,48 +41,48 @@ static char *vmm_ctl_sibling(const char *sock, const char *ext)
 }
 
 /* An existing path: refuse if a runner answers there, else clear the stale socket. */
-static int vmm_ctl_stale(const char *path, const struct sockaddr_un *sa, struct vmm_error *err)
+static int vmm_ctl_stale(const char *path, const struct sockaddr_un *sa, struct vmt_error *err)
 {
 	struct stat st;
 	int fd, r;
 
 	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : vmm_error_set(err, -errno, "socket %s: %s", path, strerror(errno));
+		return errno == ENOENT ? 0 : vmt_error_set(err, -errno, "socket %s: %s", path, strerror(errno));
 	if (!S_ISSOCK(st.st_mode))
-		return vmm_error_set(err, -EEXIST, "socket %s: exists and is not a socket", path);
+		return vmt_error_set(err, -EEXIST, "socket %s: exists and is not a socket", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return vmm_error_set(err, -errno, "socket: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "socket: %s", strerror(errno));
 	r = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
 	close(fd);
 	if (r == 0)
-		return vmm_error_set(err, -EADDRINUSE, "socket %s: a live runner answers there", path);
+		return vmt_error_set(err, -EADDRINUSE, "socket %s: a live runner answers there", path);
 	vmm_info("removing stale socket %s", path);
 	if (unlink(path) < 0 && errno != ENOENT)
-		return vmm_error_set(err, -errno, "socket %s: cannot remove: %s", path, strerror(errno));
+		return vmt_error_set(err, -errno, "socket %s: cannot remove: %s", path, strerror(errno));
 	return 0;
 }
 
-static int vmm_ctl_bind(struct vmm_ctl *ctl, const struct sockaddr_un *sa, struct vmm_error *err)
+static int vmm_ctl_bind(struct vmm_ctl *ctl, const struct sockaddr_un *sa, struct vmt_error *err)
 {
 	mode_t old;
 	int r;
 
 	ctl->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (ctl->listen_fd < 0)
-		return vmm_error_set(err, -errno, "socket: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "socket: %s", strerror(errno));
 	/* The umask makes the socket 0600 from birth: no window where others can connect. */
 	old = umask(0177);
 	r = bind(ctl->listen_fd, (const struct sockaddr *)sa, sizeof(*sa));
 	umask(old);
 	if (r < 0)
-		return vmm_error_set(err, -errno, "socket %s: bind: %s", sa->sun_path, strerror(errno));
+		return vmt_error_set(err, -errno, "socket %s: bind: %s", sa->sun_path, strerror(errno));
 	if (listen(ctl->listen_fd, 16) < 0)
-		return vmm_error_set(err, -errno, "socket %s: listen: %s", sa->sun_path, strerror(errno));
+		return vmt_error_set(err, -errno, "socket %s: listen: %s", sa->sun_path, strerror(errno));
 	return 0;
 }
 
-int vmm_ctl_listen(struct vmm_ctl *ctl, const char *path, struct vmm_error *err)
+int vmm_ctl_listen(struct vmm_ctl *ctl, const char *path, struct vmt_error *err)
 {
 	struct sockaddr_un sa;
 	int rc;
@@ -92,14 +92,14 @@ int vmm_ctl_listen(struct vmm_ctl *ctl, const char *path, struct vmm_error *err)
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sa.sun_path))
-		return vmm_error_set(err, -ENAMETOOLONG, "socket %s: path longer than %zu bytes",
+		return vmt_error_set(err, -ENAMETOOLONG, "socket %s: path longer than %zu bytes",
 				     path, sizeof(sa.sun_path) - 1);
 	strcpy(sa.sun_path, path);
 	ctl->sock_path = strdup(path);
 	ctl->pid_path = vmm_ctl_sibling(path, KVM_PROTO_PID_SUFFIX);
 	ctl->exit_path = vmm_ctl_sibling(path, KVM_PROTO_EXIT_SUFFIX);
 	if (!ctl->sock_path || !ctl->pid_path || !ctl->exit_path)
-		return vmm_error_set(err, -ENOMEM, "out of memory");
+		return vmt_error_set(err, -ENOMEM, "out of memory");
 	rc = vmm_ctl_stale(path, &sa, err);
 	if (rc == 0)
 		rc = vmm_ctl_bind(ctl, &sa, err);
@@ -135,7 +135,7 @@ static int vmm_ctl_write_file(const char *path, const char *text)
 	return rc;
 }
 
-int vmm_ctl_files(struct vmm_ctl *ctl, struct vmm_error *err)
+int vmm_ctl_files(struct vmm_ctl *ctl, struct vmt_error *err)
 {
 	char text[64];
 	int rc;
@@ -148,11 +148,11 @@ int vmm_ctl_files(struct vmm_ctl *ctl, struct vmm_error *err)
 		 vmm_stats_proc_field("/proc/self/stat", 22));
 	rc = vmm_ctl_write_file(ctl->pid_path, text);
 	if (rc)
-		return vmm_error_set(err, rc, "pid file %s: %s", ctl->pid_path, strerror(-rc));
+		return vmt_error_set(err, rc, "pid file %s: %s", ctl->pid_path, strerror(-rc));
 	return 0;
 }
 
-int vmm_ctl_signals(struct vmm_ctl *ctl, struct vmm_error *err)
+int vmm_ctl_signals(struct vmm_ctl *ctl, struct vmt_error *err)
 {
 	sigset_t set;
 
@@ -164,21 +164,21 @@ int vmm_ctl_signals(struct vmm_ctl *ctl, struct vmm_error *err)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR1);	/* only vCPU threads take kicks */
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
-		return vmm_error_set(err, -EINVAL, "cannot block signals");
+		return vmt_error_set(err, -EINVAL, "cannot block signals");
 	sigdelset(&set, SIGUSR1);
 	ctl->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (ctl->sig_fd < 0)
-		return vmm_error_set(err, -errno, "signalfd: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "signalfd: %s", strerror(errno));
 	return 0;
 }
 
-int vmm_ctl_stdio(struct vmm_ctl *ctl, struct vmm_error *err)
+int vmm_ctl_stdio(struct vmm_ctl *ctl, struct vmt_error *err)
 {
 	struct termios t;
 
 	ctl->out_sink = vmm_console_attach(&ctl->vm->console, STDOUT_FILENO, true);
 	if (!ctl->out_sink)
-		return vmm_error_set(err, -ENOMEM, "out of memory");
+		return vmt_error_set(err, -ENOMEM, "out of memory");
 	ctl->stdin_open = true;
 	ctl->stdin_tty = isatty(STDIN_FILENO);
 	if (ctl->stdin_tty && tcgetattr(STDIN_FILENO, &ctl->termios0) == 0) {

@@ -41,16 +41,16 @@ struct vmm_ctl {
 void vmm_ctl_init(struct vmm_ctl *ctl, struct vmm_vm *vm);
 
 /* Listen on path (NULL: no socket); refuses a path a live runner answers on. */
-int vmm_ctl_listen(struct vmm_ctl *ctl, const char *path, struct vmm_error *err);
+int vmm_ctl_listen(struct vmm_ctl *ctl, const char *path, struct vmt_error *err);
 
 /* Write the .pid file and drop a stale .exit file. */
-int vmm_ctl_files(struct vmm_ctl *ctl, struct vmm_error *err);
+int vmm_ctl_files(struct vmm_ctl *ctl, struct vmt_error *err);
 
 /* Block the signals the loop takes through a signalfd; SIGPIPE ignored. */
-int vmm_ctl_signals(struct vmm_ctl *ctl, struct vmm_error *err);
+int vmm_ctl_signals(struct vmm_ctl *ctl, struct vmt_error *err);
 
 /* Wire the serial console to stdin/stdout. */
-int vmm_ctl_stdio(struct vmm_ctl *ctl, struct vmm_error *err);
+int vmm_ctl_stdio(struct vmm_ctl *ctl, struct vmt_error *err);
 
 /* Serve until the VM ends; returns with the end recorded in the VM. */
 void vmm_ctl_run(struct vmm_ctl *ctl);

@@ -25,7 +25,7 @@ void vmm_devs_add(struct vmm_devs *l, struct vmm_dev *d, const struct vmm_dev_op
 	l->tail = &d->next;
 }
 
-int vmm_devs_start(struct vmm_devs *l, struct vmm_error *err)
+int vmm_devs_start(struct vmm_devs *l, struct vmt_error *err)
 {
 	for (struct vmm_dev *d = l->head; d; d = d->next) {
 		int rc = d->ops->start ? d->ops->start(d, err) : 0;
@@ -78,7 +78,7 @@ void vmm_devs_info(struct vmm_devs *l, struct vmm_buf *out)
 			d->ops->info(d, out);
 }
 
-int vmm_devs_save(struct vmm_devs *l, struct vmm_snap_out *o, struct vmm_error *err)
+int vmm_devs_save(struct vmm_devs *l, struct vmm_snap_out *o, struct vmt_error *err)
 {
 	for (struct vmm_dev *d = l->head; d; d = d->next) {
 		int rc;
@@ -94,7 +94,7 @@ int vmm_devs_save(struct vmm_devs *l, struct vmm_snap_out *o, struct vmm_error *
 	return 0;
 }
 
-int vmm_devs_restore(struct vmm_devs *l, struct vmm_snap_in *in, struct vmm_error *err)
+int vmm_devs_restore(struct vmm_devs *l, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	for (struct vmm_dev *d = l->head; d; d = d->next) {
 		int rc;
@@ -105,7 +105,7 @@ int vmm_devs_restore(struct vmm_devs *l, struct vmm_snap_in *in, struct vmm_erro
 		if (rc == 0)
 			rc = d->ops->restore(d, in, err);
 		if (rc == 0 && vmm_snap_left(in))
-			rc = vmm_error_set(err, -EINVAL, "the snapshot's state of %s is longer than this "
+			rc = vmt_error_set(err, -EINVAL, "the snapshot's state of %s is longer than this "
 					   "runner reads", d->name);
 		if (rc)
 			return rc;

@@ -36,14 +36,14 @@ struct vmm_dev_sums {
  * check every value it takes, as it checks a guest's.
  */
 struct vmm_dev_ops {
-	int (*start)(struct vmm_dev *d, struct vmm_error *err);
+	int (*start)(struct vmm_dev *d, struct vmt_error *err);
 	void (*stop)(struct vmm_dev *d);
 	void (*reset)(struct vmm_dev *d);
 	void (*stats)(struct vmm_dev *d, struct vmm_buf *out, struct vmm_dev_sums *sum);
 	void (*info)(struct vmm_dev *d, struct vmm_buf *out);
 	void (*free)(struct vmm_dev *d);
-	int (*save)(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err);
-	int (*restore)(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err);
+	int (*save)(struct vmm_dev *d, struct vmm_snap_out *o, struct vmt_error *err);
+	int (*restore)(struct vmm_dev *d, struct vmm_snap_in *in, struct vmt_error *err);
 };
 
 /* Embedded in its device, which owns it; the device finds itself with container_of. */
@@ -67,16 +67,16 @@ void vmm_devs_init(struct vmm_devs *l);
 void vmm_devs_add(struct vmm_devs *l, struct vmm_dev *d, const struct vmm_dev_ops *ops,
 		  const char *name);
 /* Start in order; on a failure, stop those already started. */
-int vmm_devs_start(struct vmm_devs *l, struct vmm_error *err);
+int vmm_devs_start(struct vmm_devs *l, struct vmt_error *err);
 void vmm_devs_stop(struct vmm_devs *l);
 void vmm_devs_reset(struct vmm_devs *l);
 /* Every device's STATS lines, then the totals of each kind present. */
 void vmm_devs_stats(struct vmm_devs *l, struct vmm_buf *out);
 void vmm_devs_info(struct vmm_devs *l, struct vmm_buf *out);
 /* Every device's snapshot section (named after the device), in order. */
-int vmm_devs_save(struct vmm_devs *l, struct vmm_snap_out *o, struct vmm_error *err);
+int vmm_devs_save(struct vmm_devs *l, struct vmm_snap_out *o, struct vmt_error *err);
 /* Each device from its section; a section with bytes left over is refused. */
-int vmm_devs_restore(struct vmm_devs *l, struct vmm_snap_in *in, struct vmm_error *err);
+int vmm_devs_restore(struct vmm_devs *l, struct vmm_snap_in *in, struct vmt_error *err);
 /* "serial,i8042,...": what a snapshot must have been taken of. */
 void vmm_devs_names(struct vmm_devs *l, char *buf, size_t len);
 /* Free in reverse order and empty the list. */

@@ -10,22 +10,22 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-int vmm_iothread_init(struct vmm_iothread *t, const char *label, struct vmm_error *err)
+int vmm_iothread_init(struct vmm_iothread *t, const char *label, struct vmt_error *err)
 {
 	t->started = false;
 	t->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (t->stop_fd < 0)
-		return vmm_error_set(err, -errno, "%s: eventfd: %s", label, strerror(errno));
+		return vmt_error_set(err, -errno, "%s: eventfd: %s", label, strerror(errno));
 	return 0;
 }
 
 int vmm_iothread_start(struct vmm_iothread *t, void *(*fn)(void *), void *arg, const char *label,
-		       struct vmm_error *err)
+		       struct vmt_error *err)
 {
 	int rc = pthread_create(&t->thread, NULL, fn, arg);
 
 	if (rc)
-		return vmm_error_set(err, -rc, "%s: cannot start its thread: %s", label, strerror(rc));
+		return vmt_error_set(err, -rc, "%s: cannot start its thread: %s", label, strerror(rc));
 	t->started = true;
 	return 0;
 }

@@ -16,9 +16,9 @@ struct vmm_iothread {
 };
 
 /* Make the stop eventfd; label names the device in err ("disk 0"). */
-int vmm_iothread_init(struct vmm_iothread *t, const char *label, struct vmm_error *err);
+int vmm_iothread_init(struct vmm_iothread *t, const char *label, struct vmt_error *err);
 int vmm_iothread_start(struct vmm_iothread *t, void *(*fn)(void *), void *arg, const char *label,
-		       struct vmm_error *err);
+		       struct vmt_error *err);
 /* Tell the thread to return and join it; nothing when it is not running. */
 void vmm_iothread_stop(struct vmm_iothread *t);
 /* Stop it and close the eventfd. */

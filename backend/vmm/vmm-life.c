@@ -14,7 +14,7 @@
 #define VMM_PARK_TIMEOUT_S 5
 
 /* Ask every vCPU thread to park and wait until all have (or have exited). */
-static int vmm_vm_park_all(struct vmm_vm *vm, struct vmm_error *err)
+static int vmm_vm_park_all(struct vmm_vm *vm, struct vmt_error *err)
 {
 	struct timespec until;
 	unsigned i;
@@ -32,7 +32,7 @@ static int vmm_vm_park_all(struct vmm_vm *vm, struct vmm_error *err)
 		rc = pthread_cond_timedwait(&vm->cond, &vm->lock, &until);
 	pthread_mutex_unlock(&vm->lock);
 	if (rc)
-		return vmm_error_set(err, -ETIMEDOUT, "vCPUs did not stop within %d s",
+		return vmt_error_set(err, -ETIMEDOUT, "vCPUs did not stop within %d s",
 				     VMM_PARK_TIMEOUT_S);
 	return 0;
 }
@@ -57,15 +57,15 @@ enum vmm_run_state vmm_vm_state(struct vmm_vm *vm, enum vmm_end *reason)
 	return s;
 }
 
-int vmm_vm_pause(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_vm_pause(struct vmm_vm *vm, struct vmt_error *err)
 {
 	enum vmm_run_state s = vmm_vm_state(vm, NULL);
 	int rc;
 
 	if (s == VMM_STATE_PAUSED)
-		return vmm_error_set(err, -EALREADY, "VM is already paused");
+		return vmt_error_set(err, -EALREADY, "VM is already paused");
 	if (s == VMM_STATE_SHUTTING_DOWN)
-		return vmm_error_set(err, -ESHUTDOWN, "VM is shutting down");
+		return vmt_error_set(err, -ESHUTDOWN, "VM is shutting down");
 	rc = vmm_vm_park_all(vm, err);
 	if (rc) {
 		vmm_vm_unpark_all(vm);
@@ -79,14 +79,14 @@ int vmm_vm_pause(struct vmm_vm *vm, struct vmm_error *err)
 	return 0;
 }
 
-int vmm_vm_resume(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_vm_resume(struct vmm_vm *vm, struct vmt_error *err)
 {
 	enum vmm_run_state s = vmm_vm_state(vm, NULL);
 
 	if (s == VMM_STATE_RUNNING)
-		return vmm_error_set(err, -EALREADY, "VM is not paused");
+		return vmt_error_set(err, -EALREADY, "VM is not paused");
 	if (s == VMM_STATE_SHUTTING_DOWN)
-		return vmm_error_set(err, -ESHUTDOWN, "VM is shutting down");
+		return vmt_error_set(err, -ESHUTDOWN, "VM is shutting down");
 	pthread_mutex_lock(&vm->lock);
 	vm->state = VMM_STATE_RUNNING;
 	pthread_mutex_unlock(&vm->lock);
@@ -96,7 +96,7 @@ int vmm_vm_resume(struct vmm_vm *vm, struct vmm_error *err)
 }
 
 /* With every vCPU parked: fresh RAM, a freshly loaded kernel, devices at power-on. */
-static int vmm_vm_reboot_parked(struct vmm_vm *vm, struct vmm_error *err)
+static int vmm_vm_reboot_parked(struct vmm_vm *vm, struct vmt_error *err)
 {
 	unsigned i;
 	int rc;
@@ -113,7 +113,7 @@ static int vmm_vm_reboot_parked(struct vmm_vm *vm, struct vmm_error *err)
 	return rc;
 }
 
-int vmm_vm_restart(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_vm_restart(struct vmm_vm *vm, struct vmt_error *err)
 {
 	bool paused = vmm_vm_state(vm, NULL) == VMM_STATE_PAUSED;
 	int rc = 0;

@@ -194,7 +194,7 @@ static void vmm_loop_signals(struct vmm_ctl *ctl)
 static void vmm_loop_reset(struct vmm_ctl *ctl)
 {
 	struct vmm_vm *vm = ctl->vm;
-	struct vmm_error err = { 0, "" };
+	struct vmt_error err = { 0, "" };
 	char how[sizeof(vm->panic_how)];
 	bool req, power, panic;
 

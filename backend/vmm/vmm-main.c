@@ -123,7 +123,7 @@ static const struct option vmm_main_opts[] = {
 /* --disk and --net: repeatable, each parsed into the next slot. */
 static int vmm_main_device(int o, const char *arg, struct vmm_config *cfg)
 {
-	struct vmm_error err = { 0, "" };
+	struct vmt_error err = { 0, "" };
 
 	if (o == OPT_DISK) {
 		if (cfg->ndisks >= VMM_MAX_DISKS)
@@ -274,7 +274,7 @@ static void vmm_main_unclaimed_report(const struct vmm_vm *vm)
 }
 
 static int vmm_main_setup(struct vmm_vm *vm, struct vmm_ctl *ctl, struct vmm_config *cfg,
-			  struct vmm_error *err)
+			  struct vmt_error *err)
 {
 	struct vmm_sandbox_opts opts = { 0 };
 	int rc;
@@ -316,7 +316,7 @@ static int vmm_main_status(enum vmm_end e)
 int main(int argc, char **argv)
 {
 	static struct vmm_vm vm;	/* big (per-vCPU LAPIC images): not on the stack */
-	struct vmm_error err = { 0, "" };
+	struct vmt_error err = { 0, "" };
 	struct vmm_config cfg;
 	struct vmm_ctl ctl;
 	enum vmm_end reason;

@@ -14,7 +14,7 @@
  * rng, then pvpanic.  A new kind is its own file and one line here, at the end (a
  * line anywhere else moves the slots of the devices after it).
  */
-static int (*const vmm_plug_kinds[])(struct vmm_plug *p, struct vmm_error *err) = {
+static int (*const vmm_plug_kinds[])(struct vmm_plug *p, struct vmt_error *err) = {
 	vmm_blk_plug,
 	vmm_net_plug,
 	vmm_rng_plug,
@@ -31,7 +31,7 @@ static int (*const vmm_plug_kinds[])(struct vmm_plug *p, struct vmm_error *err) 
 static const uint8_t vmm_plug_lines[] = { 5, 10, 11, 3, 6, 7, 14, 15 };
 
 static int vmm_plug_virtio(struct vmm_plug *p, struct vmm_virtio *v, struct vmm_dev *d,
-			   const struct vmm_dev_ops *ops, struct vmm_error *err)
+			   const struct vmm_dev_ops *ops, struct vmt_error *err)
 {
 	struct vmm_vm *vm = p->vm;
 	unsigned n = p->next_line++;
@@ -72,7 +72,7 @@ static void vmm_plug_guest_panic(void *vm, const char *how)
 /* Devices' callbacks keep a pointer to it: it lives as long as the VM. */
 static struct vmm_plug vmm_plug_state;
 
-int vmm_plug_create(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_plug_create(struct vmm_vm *vm, struct vmt_error *err)
 {
 	struct vmm_plug p = {
 		.cfg = &vm->cfg,

@@ -18,7 +18,7 @@ struct vmm_plug {
 	struct vmm_virtio_env env;
 	/* Put v on the PCI bus with the next INTx line, and d (v's device) in the VM's list. */
 	int (*add)(struct vmm_plug *p, struct vmm_virtio *v, struct vmm_dev *d,
-		   const struct vmm_dev_ops *ops, struct vmm_error *err);
+		   const struct vmm_dev_ops *ops, struct vmt_error *err);
 	/* A device that plugs itself into pci: into the VM's list. */
 	void (*add_dev)(struct vmm_plug *p, struct vmm_dev *d, const struct vmm_dev_ops *ops,
 			const char *name);

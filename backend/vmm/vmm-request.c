@@ -29,7 +29,7 @@ static void vmm_request_reply(struct vmm_ctl_conn *conn, const char *fmt, ...)
 	conn->done = true;
 }
 
-static void vmm_request_result(struct vmm_ctl_conn *conn, int rc, const struct vmm_error *err)
+static void vmm_request_result(struct vmm_ctl_conn *conn, int rc, const struct vmt_error *err)
 {
 	if (rc)
 		vmm_request_reply(conn, KVM_PROTO_ERR " %s", err->msg);
@@ -93,7 +93,7 @@ static void vmm_request_kill(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn)
 /* SNAPSHOT PATH: the VM must be paused; an absolute path, since the runner's directory is nobody's. */
 static void vmm_request_snapshot(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn, const char *path)
 {
-	struct vmm_error err = { 0, "" };
+	struct vmt_error err = { 0, "" };
 
 	if (path[0] != '/') {
 		vmm_request_reply(conn, KVM_PROTO_ERR " SNAPSHOT needs an absolute path");
@@ -115,7 +115,7 @@ static void vmm_request_test_seccomp(struct vmm_ctl_conn *conn)
 
 static void vmm_request_power(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn, bool reset)
 {
-	struct vmm_error err = { 0, "" };
+	struct vmt_error err = { 0, "" };
 	int rc = 0;
 
 	if (vmm_vm_state(ctl->vm, NULL) == VMM_STATE_SHUTTING_DOWN) {
@@ -135,7 +135,7 @@ static void vmm_request_power(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn, bo
 
 void vmm_request_handle(struct vmm_ctl *ctl, struct vmm_ctl_conn *conn, char *line)
 {
-	struct vmm_error err = { 0, "" };
+	struct vmt_error err = { 0, "" };
 	size_t n = strcspn(line, " \t\r\n");
 	char *arg = line + n + (line[n] == ' ' || line[n] == '\t');
 

@@ -321,7 +321,7 @@ static void vmm_sandbox_caps(void)
 		vmm_info("sandbox: dropped all %d capabilities", last);
 }
 
-int vmm_sandbox_enter(const struct vmm_sandbox_opts *opts, struct vmm_error *err)
+int vmm_sandbox_enter(const struct vmm_sandbox_opts *opts, struct vmt_error *err)
 {
 	bool net = opts && opts->net_sockets;
 	struct sigaction sa;
@@ -335,9 +335,9 @@ int vmm_sandbox_enter(const struct vmm_sandbox_opts *opts, struct vmm_error *err
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGSYS, &sa, NULL) < 0)
-		return vmm_error_set(err, -errno, "sandbox: SIGSYS handler: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "sandbox: SIGSYS handler: %s", strerror(errno));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return vmm_error_set(err, -errno, "sandbox: no_new_privs: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "sandbox: no_new_privs: %s", strerror(errno));
 	vmm_sandbox_caps();
 	/* Trap what is not listed (handler, then SIGSYS); a foreign ABI is killed outright. */
 #ifdef VMM_SANDBOX_SANITIZER
@@ -346,7 +346,7 @@ int vmm_sandbox_enter(const struct vmm_sandbox_opts *opts, struct vmm_error *err
 	ctx = seccomp_init(SCMP_ACT_TRAP);
 #endif
 	if (!ctx)
-		return vmm_error_set(err, -ENOMEM, "sandbox: seccomp_init failed");
+		return vmt_error_set(err, -ENOMEM, "sandbox: seccomp_init failed");
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (rc == 0)
 		rc = vmm_sandbox_rules(ctx, net);
@@ -356,7 +356,7 @@ int vmm_sandbox_enter(const struct vmm_sandbox_opts *opts, struct vmm_error *err
 	/* Building the filter took heap that the rest of the run never needs. */
 	malloc_trim(0);
 	if (rc < 0)
-		return vmm_error_set(err, rc, "sandbox: cannot load the seccomp filter: %s", strerror(-rc));
+		return vmt_error_set(err, rc, "sandbox: cannot load the seccomp filter: %s", strerror(-rc));
 #ifdef VMM_SANDBOX_SANITIZER
 	vmm_info("sandbox: seccomp filter on (sanitizer build: %zu system calls denied)",
 		 sizeof(vmm_sandbox_denied) / sizeof(vmm_sandbox_denied[0]));

@@ -25,7 +25,7 @@ struct vmm_sandbox_opts {
  * with capabilities (as root), drops them all.  Call before any thread but
  * the main one exists.
  */
-int vmm_sandbox_enter(const struct vmm_sandbox_opts *opts, struct vmm_error *err);
+int vmm_sandbox_enter(const struct vmm_sandbox_opts *opts, struct vmt_error *err);
 
 /* Test mode only (VMTUI_VMM_TEST=1): make one system call the filter refuses. */
 void vmm_sandbox_test_violation(void);

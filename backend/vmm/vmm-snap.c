@@ -92,7 +92,7 @@ void vmm_snap_section_end(struct vmm_snap_out *o)
 		  (uint32_t)(o->state.len - o->section_at - 4));
 }
 
-static int vmm_snap_pwrite(int fd, const void *p, size_t n, uint64_t off, struct vmm_error *err)
+static int vmm_snap_pwrite(int fd, const void *p, size_t n, uint64_t off, struct vmt_error *err)
 {
 	const uint8_t *b = p;
 
@@ -102,7 +102,7 @@ static int vmm_snap_pwrite(int fd, const void *p, size_t n, uint64_t off, struct
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return vmm_error_set(err, w < 0 ? -errno : -EIO, "cannot write the snapshot: %s",
+			return vmt_error_set(err, w < 0 ? -errno : -EIO, "cannot write the snapshot: %s",
 					     w < 0 ? strerror(errno) : "short write");
 		b += w, n -= (size_t)w, off += (uint64_t)w;
 	}
@@ -111,14 +111,14 @@ static int vmm_snap_pwrite(int fd, const void *p, size_t n, uint64_t off, struct
 
 /* Resident pages only: what the guest never touched stays a hole. */
 static int vmm_snap_write_mem(int fd, uint64_t at, const uint8_t *mem, uint64_t len,
-			      struct vmm_error *err)
+			      struct vmt_error *err)
 {
 	uint64_t pages = (len + SNAP_PAGE - 1) / SNAP_PAGE;
 	unsigned char *vec = malloc(pages ? pages : 1);
 	int rc = 0;
 
 	if (!vec)
-		return vmm_error_set(err, -ENOMEM, "out of memory for the snapshot's page map");
+		return vmt_error_set(err, -ENOMEM, "out of memory for the snapshot's page map");
 	if (mincore((void *)mem, len, vec) < 0)
 		memset(vec, 1, pages);	/* cannot tell: write it all */
 	for (uint64_t i = 0; rc == 0 && i < pages;) {
@@ -140,7 +140,7 @@ static int vmm_snap_write_mem(int fd, uint64_t at, const uint8_t *mem, uint64_t 
 }
 
 int vmm_snap_write(int fd, const char *machine, struct vmm_snap_out *o, const uint8_t *mem,
-		   uint64_t len, struct vmm_error *err)
+		   uint64_t len, struct vmt_error *err)
 {
 	uint8_t *hdr = calloc(1, VMM_SNAP_HEADER);
 	uint64_t mem_off = (VMM_SNAP_HEADER + o->state.len + SNAP_PAGE - 1) / SNAP_PAGE * SNAP_PAGE;
@@ -148,7 +148,7 @@ int vmm_snap_write(int fd, const char *machine, struct vmm_snap_out *o, const ui
 
 	if (!hdr || o->state.oom) {
 		free(hdr);
-		return vmm_error_set(err, -ENOMEM, "out of memory for the snapshot");
+		return vmt_error_set(err, -ENOMEM, "out of memory for the snapshot");
 	}
 	memcpy(hdr, VMM_SNAP_MAGIC, 8);
 	vmm_put32(hdr + OFF_FORMAT, VMM_SNAP_FORMAT);
@@ -161,7 +161,7 @@ int vmm_snap_write(int fd, const char *machine, struct vmm_snap_out *o, const ui
 	vmm_put64(hdr + OFF_MEM_LEN, len);
 	vmm_put64(hdr + OFF_SUM, vmm_snap_sum(hdr, (const uint8_t *)o->state.p, o->state.len));
 	rc = ftruncate(fd, 0) < 0 || ftruncate(fd, (off_t)(mem_off + len)) < 0
-		     ? vmm_error_set(err, -errno, "cannot size the snapshot file: %s", strerror(errno))
+		     ? vmt_error_set(err, -errno, "cannot size the snapshot file: %s", strerror(errno))
 		     : 0;
 	if (rc == 0)
 		rc = vmm_snap_pwrite(fd, hdr, VMM_SNAP_HEADER, 0, err);
@@ -170,13 +170,13 @@ int vmm_snap_write(int fd, const char *machine, struct vmm_snap_out *o, const ui
 	if (rc == 0)
 		rc = vmm_snap_write_mem(fd, mem_off, mem, len, err);
 	if (rc == 0 && fdatasync(fd) < 0)
-		rc = vmm_error_set(err, -errno, "cannot sync the snapshot: %s", strerror(errno));
+		rc = vmt_error_set(err, -errno, "cannot sync the snapshot: %s", strerror(errno));
 	free(hdr);
 	return rc;
 }
 
 /* Every section must fit, name and length included, and end exactly at the state's end. */
-static int vmm_snap_check_sections(const uint8_t *s, size_t len, struct vmm_error *err)
+static int vmm_snap_check_sections(const uint8_t *s, size_t len, struct vmt_error *err)
 {
 	size_t at = 0;
 
@@ -184,27 +184,27 @@ static int vmm_snap_check_sections(const uint8_t *s, size_t len, struct vmm_erro
 		uint32_t n;
 
 		if (len - at < VMM_SNAP_NAME + 4)
-			return vmm_error_set(err, -EINVAL, "snapshot state: a section header is cut short");
+			return vmt_error_set(err, -EINVAL, "snapshot state: a section header is cut short");
 		n = vmm_get32(s + at + VMM_SNAP_NAME);
 		if (n > len - at - VMM_SNAP_NAME - 4)
-			return vmm_error_set(err, -EINVAL, "snapshot state: a section runs past the end");
+			return vmt_error_set(err, -EINVAL, "snapshot state: a section runs past the end");
 		at += VMM_SNAP_NAME + 4 + n;
 	}
 	return 0;
 }
 
 int vmm_snap_parse_buf(const uint8_t *p, size_t len, uint64_t file_size, struct vmm_snap_in *in,
-		       struct vmm_error *err)
+		       struct vmt_error *err)
 {
 	uint64_t state_off, state_len;
 
 	memset(in, 0, sizeof(*in));
 	if (len < VMM_SNAP_HEADER || memcmp(p, VMM_SNAP_MAGIC, 8) != 0)
-		return vmm_error_set(err, -EINVAL, "not a vmtui-vmm snapshot");
+		return vmt_error_set(err, -EINVAL, "not a vmtui-vmm snapshot");
 	memcpy(in->maker, p + OFF_MAKER, sizeof(in->maker) - 1);
 	memcpy(in->machine, p + OFF_MACHINE, sizeof(in->machine) - 1);
 	if (vmm_get32(p + OFF_FORMAT) != VMM_SNAP_FORMAT || strcmp(in->maker, SNAP_MAKER) != 0)
-		return vmm_error_set(err, -EINVAL, "the snapshot was made by %.63s (format %u); this is "
+		return vmt_error_set(err, -EINVAL, "the snapshot was made by %.63s (format %u); this is "
 				     SNAP_MAKER " (format %u)", in->maker[0] ? in->maker : "something else",
 				     vmm_get32(p + OFF_FORMAT), VMM_SNAP_FORMAT);
 	state_off = vmm_get64(p + OFF_STATE);
@@ -212,23 +212,23 @@ int vmm_snap_parse_buf(const uint8_t *p, size_t len, uint64_t file_size, struct 
 	in->mem_off = vmm_get64(p + OFF_MEM);
 	in->mem_len = vmm_get64(p + OFF_MEM_LEN);
 	if (state_off != VMM_SNAP_HEADER || state_len > SNAP_STATE_MAX || state_len > len - state_off)
-		return vmm_error_set(err, -EINVAL, "the snapshot's state is cut short or out of place");
+		return vmt_error_set(err, -EINVAL, "the snapshot's state is cut short or out of place");
 	if (in->mem_off % SNAP_PAGE || in->mem_off < state_off + state_len ||
 	    in->mem_off > file_size || in->mem_len > file_size - in->mem_off)
-		return vmm_error_set(err, -EINVAL, "the snapshot's memory is cut short or out of place");
+		return vmt_error_set(err, -EINVAL, "the snapshot's memory is cut short or out of place");
 	if (vmm_snap_sum(p, p + state_off, (size_t)state_len) != vmm_get64(p + OFF_SUM))
-		return vmm_error_set(err, -EINVAL, "the snapshot's checksum does not match: it is damaged");
+		return vmt_error_set(err, -EINVAL, "the snapshot's checksum does not match: it is damaged");
 	if (vmm_snap_check_sections(p + state_off, (size_t)state_len, err) < 0)
 		return err ? err->code : -EINVAL;
 	in->state = malloc(state_len ? state_len : 1);
 	if (!in->state)
-		return vmm_error_set(err, -ENOMEM, "out of memory for the snapshot's state");
+		return vmt_error_set(err, -ENOMEM, "out of memory for the snapshot's state");
 	memcpy(in->state, p + state_off, (size_t)state_len);
 	in->state_len = (size_t)state_len;
 	return 0;
 }
 
-int vmm_snap_parse(int fd, uint64_t size, struct vmm_snap_in *in, struct vmm_error *err)
+int vmm_snap_parse(int fd, uint64_t size, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	uint8_t hdr[VMM_SNAP_HEADER];
 	uint64_t state_len;
@@ -239,19 +239,19 @@ int vmm_snap_parse(int fd, uint64_t size, struct vmm_snap_in *in, struct vmm_err
 	memset(in, 0, sizeof(*in));
 	r = pread(fd, hdr, sizeof(hdr), 0);
 	if (r != (ssize_t)sizeof(hdr))
-		return vmm_error_set(err, -EINVAL, "not a vmtui-vmm snapshot (%s)",
+		return vmt_error_set(err, -EINVAL, "not a vmtui-vmm snapshot (%s)",
 				     r < 0 ? strerror(errno) : "too short");
 	state_len = vmm_get64(hdr + OFF_STATE_LEN);
 	if (state_len > SNAP_STATE_MAX || state_len > size - VMM_SNAP_HEADER)
 		return vmm_snap_parse_buf(hdr, sizeof(hdr), size, in, err);
 	buf = malloc(VMM_SNAP_HEADER + state_len);
 	if (!buf)
-		return vmm_error_set(err, -ENOMEM, "out of memory for the snapshot's state");
+		return vmt_error_set(err, -ENOMEM, "out of memory for the snapshot's state");
 	memcpy(buf, hdr, sizeof(hdr));
 	r = state_len ? pread(fd, buf + VMM_SNAP_HEADER, state_len, VMM_SNAP_HEADER) : 0;
 	rc = r == (ssize_t)state_len
 		     ? vmm_snap_parse_buf(buf, VMM_SNAP_HEADER + state_len, size, in, err)
-		     : vmm_error_set(err, -EINVAL, "the snapshot's state is cut short");
+		     : vmt_error_set(err, -EINVAL, "the snapshot's state is cut short");
 	free(buf);
 	return rc;
 }
@@ -262,7 +262,7 @@ void vmm_snap_in_done(struct vmm_snap_in *in)
 	in->state = NULL;
 }
 
-int vmm_snap_open(struct vmm_snap_in *in, const char *name, struct vmm_error *err)
+int vmm_snap_open(struct vmm_snap_in *in, const char *name, struct vmt_error *err)
 {
 	size_t at = 0;
 
@@ -277,7 +277,7 @@ int vmm_snap_open(struct vmm_snap_in *in, const char *name, struct vmm_error *er
 		}
 		at += VMM_SNAP_NAME + 4 + n;
 	}
-	return vmm_error_set(err, -ENOENT, "the snapshot has no state for %s", name);
+	return vmt_error_set(err, -ENOENT, "the snapshot has no state for %s", name);
 }
 
 size_t vmm_snap_left(const struct vmm_snap_in *in)
@@ -285,16 +285,16 @@ size_t vmm_snap_left(const struct vmm_snap_in *in)
 	return (size_t)(in->end - in->cur);
 }
 
-int vmm_snap_get(struct vmm_snap_in *in, void *p, size_t n, struct vmm_error *err)
+int vmm_snap_get(struct vmm_snap_in *in, void *p, size_t n, struct vmt_error *err)
 {
 	if (!in->cur || vmm_snap_left(in) < n)
-		return vmm_error_set(err, -EINVAL, "the snapshot's state is shorter than this runner reads");
+		return vmt_error_set(err, -EINVAL, "the snapshot's state is shorter than this runner reads");
 	memcpy(p, in->cur, n);
 	in->cur += n;
 	return 0;
 }
 
-int vmm_snap_get32(struct vmm_snap_in *in, uint32_t *v, struct vmm_error *err)
+int vmm_snap_get32(struct vmm_snap_in *in, uint32_t *v, struct vmt_error *err)
 {
 	uint8_t b[4] = { 0 };
 	int rc = vmm_snap_get(in, b, sizeof(b), err);
@@ -303,7 +303,7 @@ int vmm_snap_get32(struct vmm_snap_in *in, uint32_t *v, struct vmm_error *err)
 	return rc;
 }
 
-int vmm_snap_get64(struct vmm_snap_in *in, uint64_t *v, struct vmm_error *err)
+int vmm_snap_get64(struct vmm_snap_in *in, uint64_t *v, struct vmt_error *err)
 {
 	uint8_t b[8] = { 0 };
 	int rc = vmm_snap_get(in, b, sizeof(b), err);

@@ -48,7 +48,7 @@ void vmm_snap_put64(struct vmm_snap_out *o, uint64_t v);
  * are not resident are left as holes).  fd is truncated first.
  */
 int vmm_snap_write(int fd, const char *machine, struct vmm_snap_out *o, const uint8_t *mem,
-		   uint64_t len, struct vmm_error *err);
+		   uint64_t len, struct vmt_error *err);
 
 /* A file being read: its checked header and state, and a cursor in one section. */
 struct vmm_snap_in {
@@ -65,19 +65,19 @@ struct vmm_snap_in {
  * magic, format, checksum, every section inside the state, memory inside
  * the file.  err names what is wrong.
  */
-int vmm_snap_parse(int fd, uint64_t size, struct vmm_snap_in *in, struct vmm_error *err);
+int vmm_snap_parse(int fd, uint64_t size, struct vmm_snap_in *in, struct vmt_error *err);
 void vmm_snap_in_done(struct vmm_snap_in *in);
 /* Open the section called name for the get functions; -ENOENT when there is none. */
-int vmm_snap_open(struct vmm_snap_in *in, const char *name, struct vmm_error *err);
+int vmm_snap_open(struct vmm_snap_in *in, const char *name, struct vmt_error *err);
 /* Take n bytes of the open section; -EINVAL (and err) when it is shorter. */
-int vmm_snap_get(struct vmm_snap_in *in, void *p, size_t n, struct vmm_error *err);
-int vmm_snap_get32(struct vmm_snap_in *in, uint32_t *v, struct vmm_error *err);
-int vmm_snap_get64(struct vmm_snap_in *in, uint64_t *v, struct vmm_error *err);
+int vmm_snap_get(struct vmm_snap_in *in, void *p, size_t n, struct vmt_error *err);
+int vmm_snap_get32(struct vmm_snap_in *in, uint32_t *v, struct vmt_error *err);
+int vmm_snap_get64(struct vmm_snap_in *in, uint64_t *v, struct vmt_error *err);
 /* Bytes left in the open section. */
 size_t vmm_snap_left(const struct vmm_snap_in *in);
 
 /* Parse state held in memory (the fuzz harness). */
 int vmm_snap_parse_buf(const uint8_t *p, size_t len, uint64_t file_size, struct vmm_snap_in *in,
-		       struct vmm_error *err);
+		       struct vmt_error *err);
 
 #endif

@@ -23,7 +23,7 @@ static void vmm_snapshot_machine(struct vmm_vm *vm, char *buf, size_t len)
 		 (unsigned long long)vm->cfg.mem_mib, devs);
 }
 
-static int vmm_snapshot_fill(struct vmm_vm *vm, struct vmm_snap_out *o, int fd, struct vmm_error *err)
+static int vmm_snapshot_fill(struct vmm_vm *vm, struct vmm_snap_out *o, int fd, struct vmt_error *err)
 {
 	char machine[VMM_SNAP_MACHINE];
 	int rc = vmm_state_save(vm, o, err);
@@ -36,18 +36,18 @@ static int vmm_snapshot_fill(struct vmm_vm *vm, struct vmm_snap_out *o, int fd, 
 	return rc;
 }
 
-int vmm_vm_snapshot(struct vmm_vm *vm, const char *path, struct vmm_error *err)
+int vmm_vm_snapshot(struct vmm_vm *vm, const char *path, struct vmt_error *err)
 {
 	unsigned long long t0 = vmm_time_mono_ns();
 	struct vmm_snap_out o;
-	struct vmm_error again;
+	struct vmt_error again;
 	int fd, rc;
 
 	if (vmm_vm_state(vm, NULL) != VMM_STATE_PAUSED)
-		return vmm_error_set(err, -EBUSY, "pause the VM before taking a snapshot");
+		return vmt_error_set(err, -EBUSY, "pause the VM before taking a snapshot");
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return vmm_error_set(err, -errno, "cannot create %s: %s", path, strerror(errno));
+		return vmt_error_set(err, -errno, "cannot create %s: %s", path, strerror(errno));
 	/* The devices' threads stop first, so that every request they took is finished. */
 	vmm_devs_stop(&vm->devs);
 	vmm_snap_out_init(&o);
@@ -58,14 +58,14 @@ int vmm_vm_snapshot(struct vmm_vm *vm, const char *path, struct vmm_error *err)
 		unlink(path);
 	if (vmm_devs_start(&vm->devs, &again) < 0) {
 		vmm_vm_end(vm, VMM_END_ERROR, "after a snapshot: %s", again.msg);
-		return rc ? rc : vmm_error_set(err, again.code, "%s", again.msg);
+		return rc ? rc : vmt_error_set(err, again.code, "%s", again.msg);
 	}
 	if (rc == 0)
 		vmm_info("snapshot written to %s in %.3f ms", path, (double)(vmm_time_mono_ns() - t0) / 1e6);
 	return rc;
 }
 
-static int vmm_snapshot_load(struct vmm_vm *vm, int fd, const char *path, struct vmm_error *err)
+static int vmm_snapshot_load(struct vmm_vm *vm, int fd, const char *path, struct vmt_error *err)
 {
 	char machine[VMM_SNAP_MACHINE];
 	struct vmm_snap_in in;
@@ -73,16 +73,16 @@ static int vmm_snapshot_load(struct vmm_vm *vm, int fd, const char *path, struct
 	int rc;
 
 	if (fstat(fd, &st) < 0)
-		return vmm_error_set(err, -errno, "%s: %s", path, strerror(errno));
+		return vmt_error_set(err, -errno, "%s: %s", path, strerror(errno));
 	rc = vmm_snap_parse(fd, (uint64_t)st.st_size, &in, err);
 	if (rc)
 		return rc;
 	vmm_snapshot_machine(vm, machine, sizeof(machine));
 	if (strcmp(machine, in.machine) != 0)
-		rc = vmm_error_set(err, -EINVAL, "the snapshot is of another machine (%s); this one is %s",
+		rc = vmt_error_set(err, -EINVAL, "the snapshot is of another machine (%s); this one is %s",
 				   in.machine, machine);
 	else if (in.mem_len != vm->mem.size)
-		rc = vmm_error_set(err, -EINVAL, "the snapshot holds %llu bytes of memory; this VM has %llu",
+		rc = vmt_error_set(err, -EINVAL, "the snapshot holds %llu bytes of memory; this VM has %llu",
 				   (unsigned long long)in.mem_len, (unsigned long long)vm->mem.size);
 	/* Memory first: the devices' queues point into it; the devices last, see vmm_virtio_restore. */
 	if (rc == 0)
@@ -95,14 +95,14 @@ static int vmm_snapshot_load(struct vmm_vm *vm, int fd, const char *path, struct
 	return rc;
 }
 
-int vmm_vm_restore(struct vmm_vm *vm, const char *path, struct vmm_error *err)
+int vmm_vm_restore(struct vmm_vm *vm, const char *path, struct vmt_error *err)
 {
 	unsigned long long t0 = vmm_time_mono_ns();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int rc;
 
 	if (fd < 0)
-		return vmm_error_set(err, -errno, "cannot open the snapshot %s: %s", path, strerror(errno));
+		return vmt_error_set(err, -errno, "cannot open the snapshot %s: %s", path, strerror(errno));
 	rc = vmm_snapshot_load(vm, fd, path, err);
 	close(fd);	/* the mapping keeps the file */
 	if (rc == 0)

@@ -142,7 +142,7 @@ static void vmm_vm_rx_cb(void *opaque)
 	vmm_vm_notify(opaque, VMM_EV_RX);
 }
 
-static int vmm_vm_devices(struct vmm_vm *vm, struct vmm_error *err)
+static int vmm_vm_devices(struct vmm_vm *vm, struct vmt_error *err)
 {
 	int rc;
 
@@ -189,7 +189,7 @@ static void vmm_vm_zero(struct vmm_vm *vm, const struct vmm_config *cfg)
 	vm->start_real_ns = vmm_time_real_ns();
 }
 
-int vmm_vm_create(struct vmm_vm *vm, const struct vmm_config *cfg, struct vmm_error *err)
+int vmm_vm_create(struct vmm_vm *vm, const struct vmm_config *cfg, struct vmt_error *err)
 {
 	unsigned i;
 	int rc;
@@ -198,7 +198,7 @@ int vmm_vm_create(struct vmm_vm *vm, const struct vmm_config *cfg, struct vmm_er
 	vm->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	vm->unclaimed_ports = calloc(65536, sizeof(*vm->unclaimed_ports));
 	if (vm->event_fd < 0 || !vm->unclaimed_ports)
-		return vmm_error_set(err, -ENOMEM, "cannot allocate the runner's own state");
+		return vmt_error_set(err, -ENOMEM, "cannot allocate the runner's own state");
 	rc = vmm_kvm_open(vm, err);
 	if (rc == 0)
 		rc = vmm_kvm_create_vm(vm, err);
@@ -220,7 +220,7 @@ int vmm_vm_create(struct vmm_vm *vm, const struct vmm_config *cfg, struct vmm_er
 	return rc;
 }
 
-int vmm_vm_start(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_vm_start(struct vmm_vm *vm, struct vmt_error *err)
 {
 	unsigned i;
 	int rc;
@@ -237,7 +237,7 @@ int vmm_vm_start(struct vmm_vm *vm, struct vmm_error *err)
 	for (i = 0; i < vm->cfg.vcpus; i++) {
 		rc = pthread_create(&vm->vcpus[i].thread, NULL, vmm_run_thread, &vm->vcpus[i]);
 		if (rc)
-			return vmm_error_set(err, -rc, "cannot start vCPU %u's thread: %s", i, strerror(rc));
+			return vmt_error_set(err, -rc, "cannot start vCPU %u's thread: %s", i, strerror(rc));
 		vm->vcpus[i].started = true;
 	}
 	return 0;

@@ -153,11 +153,11 @@ struct vmm_vm {
 };
 
 /* Set up everything short of running in a zeroed vm; err says what failed. */
-int vmm_vm_create(struct vmm_vm *vm, const struct vmm_config *cfg, struct vmm_error *err);
+int vmm_vm_create(struct vmm_vm *vm, const struct vmm_config *cfg, struct vmt_error *err);
 void vmm_vm_destroy(struct vmm_vm *vm);
 
 /* Start the vCPU threads. */
-int vmm_vm_start(struct vmm_vm *vm, struct vmm_error *err);
+int vmm_vm_start(struct vmm_vm *vm, struct vmt_error *err);
 
 /* Record an end (the first reason wins) and wake the main loop. */
 void vmm_vm_end(struct vmm_vm *vm, enum vmm_end reason, const char *fmt, ...)
@@ -174,11 +174,11 @@ void vmm_vm_notify(struct vmm_vm *vm, unsigned events);
 unsigned vmm_vm_take_events(struct vmm_vm *vm);
 
 /* Main thread: park every vCPU / let them run again. */
-int vmm_vm_pause(struct vmm_vm *vm, struct vmm_error *err);
-int vmm_vm_resume(struct vmm_vm *vm, struct vmm_error *err);
+int vmm_vm_pause(struct vmm_vm *vm, struct vmt_error *err);
+int vmm_vm_resume(struct vmm_vm *vm, struct vmt_error *err);
 
 /* Main thread: reboot the guest in place (vCPUs are parked around it). */
-int vmm_vm_restart(struct vmm_vm *vm, struct vmm_error *err);
+int vmm_vm_restart(struct vmm_vm *vm, struct vmt_error *err);
 
 /* Main thread: stop and join all vCPU threads after an end. */
 void vmm_vm_stop(struct vmm_vm *vm);
@@ -187,22 +187,22 @@ void vmm_vm_stop(struct vmm_vm *vm);
 void vmm_vm_powerdown(struct vmm_vm *vm);
 
 /* In vmm-snapshot.c: a paused VM into a snapshot file; a just-created VM out of one. */
-int vmm_vm_snapshot(struct vmm_vm *vm, const char *path, struct vmm_error *err);
-int vmm_vm_restore(struct vmm_vm *vm, const char *path, struct vmm_error *err);
+int vmm_vm_snapshot(struct vmm_vm *vm, const char *path, struct vmt_error *err);
+int vmm_vm_restore(struct vmm_vm *vm, const char *path, struct vmt_error *err);
 
 /* Snapshot of the state under the lock. */
 enum vmm_run_state vmm_vm_state(struct vmm_vm *vm, enum vmm_end *reason);
 
 /* In vmm-kvm.c: /dev/kvm, VM, memory slots, irqchip. */
-int vmm_kvm_open(struct vmm_vm *vm, struct vmm_error *err);
-int vmm_kvm_create_vm(struct vmm_vm *vm, struct vmm_error *err);
-int vmm_kvm_irqchip_reset(struct vmm_vm *vm, struct vmm_error *err);
+int vmm_kvm_open(struct vmm_vm *vm, struct vmt_error *err);
+int vmm_kvm_create_vm(struct vmm_vm *vm, struct vmt_error *err);
+int vmm_kvm_irqchip_reset(struct vmm_vm *vm, struct vmt_error *err);
 void vmm_kvm_irq_line(void *opaque, unsigned irq, int level);
 int vmm_kvm_msi(void *opaque, uint64_t addr, uint32_t data);
 int vmm_kvm_ioeventfd(void *opaque, uint64_t addr, int fd, bool assign);
 
 /* In vmm-plug.c: the PCI bus and the devices on it that the command line asked for. */
-int vmm_plug_create(struct vmm_vm *vm, struct vmm_error *err);
+int vmm_plug_create(struct vmm_vm *vm, struct vmt_error *err);
 /* Which slot's INTA# drives which ISA IRQ, for the firmware tables. */
 void vmm_plug_intx(struct vmm_vm *vm, struct vmm_tables_pci *out);
 
@@ -212,15 +212,15 @@ void vmm_plug_intx(struct vmm_vm *vm, struct vmm_tables_pci *out);
  * runs; at each reset state_leave (events, nested state) before the
  * registers, state_restore (XSAVE, MSRs, debug registers) after them.
  */
-int vmm_vcpu_state_init(struct vmm_vm *vm, struct vmm_error *err);
-int vmm_vcpu_state_save(struct vmm_vcpu *c, struct vmm_error *err);
-int vmm_vcpu_state_leave(struct vmm_vcpu *c, struct vmm_error *err);
-int vmm_vcpu_state_restore(struct vmm_vcpu *c, struct vmm_error *err);
+int vmm_vcpu_state_init(struct vmm_vm *vm, struct vmt_error *err);
+int vmm_vcpu_state_save(struct vmm_vcpu *c, struct vmt_error *err);
+int vmm_vcpu_state_leave(struct vmm_vcpu *c, struct vmt_error *err);
+int vmm_vcpu_state_restore(struct vmm_vcpu *c, struct vmt_error *err);
 
 /* In vmm-vcpu.c: create and configure vCPUs, kicks. */
-int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmm_error *err);
-int vmm_vcpu_cpuid_init(struct vmm_vm *vm, struct vmm_error *err);
-int vmm_vcpu_reset(struct vmm_vcpu *c, struct vmm_error *err);
+int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmt_error *err);
+int vmm_vcpu_cpuid_init(struct vmm_vm *vm, struct vmt_error *err);
+int vmm_vcpu_reset(struct vmm_vcpu *c, struct vmt_error *err);
 void vmm_vcpu_kick(struct vmm_vcpu *c);
 void vmm_vcpu_signals_init(void);
 
@@ -230,6 +230,6 @@ void *vmm_run_thread(void *arg);
 void vmm_run_exit(struct vmm_vcpu *c);
 
 /* In vmm-load.c: read the kernel and initrd files and boot them into memory. */
-int vmm_load_guest(struct vmm_vm *vm, struct vmm_error *err);
+int vmm_load_guest(struct vmm_vm *vm, struct vmt_error *err);
 
 #endif

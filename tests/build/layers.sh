@@ -8,7 +8,7 @@
 # layers below it.  The runner (backend/vmm/) is a program of its own:
 # it includes only itself and src/lib, and the kvm:/// client takes from it
 # only its control protocol (kvm-proto.h) and its disk reader (disk/vmm-disk.h,
-# with vmm-log.h's error struct), through which it reads a stopped VM's /boot.
+# with vmm-log.h), through which it reads a stopped VM's /boot.
 set -u
 top=${top_srcdir:-$(dirname "$0")/../..}
 cd "$top" || exit 99

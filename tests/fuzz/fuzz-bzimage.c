@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vmm_boot_input in;
 	struct vmm_boot_entry e;
 	struct vmm_boot_plan p;
-	struct vmm_error err;
+	struct vmt_error err;
 
 	if (!ram && !(ram = calloc(1, 4 << 20)))
 		return 0;

@@ -48,7 +48,7 @@ static int fuzz_setup(void)
 	struct vmm_virtio_env env = { &F.mem, fuzz_irq, fuzz_msi, NULL, NULL };
 	char path[] = "/tmp/vmtui-fuzz-disk.XXXXXX";
 	struct vmm_blk_config cfg = { path, VMM_DISK_RAW, false };
-	struct vmm_error err;
+	struct vmt_error err;
 	int fd = mkstemp(path);
 
 	vmm_log_level_set(-1);

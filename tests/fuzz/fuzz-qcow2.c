@@ -24,7 +24,7 @@ static int attach_backing(struct vmm_qcow2 *q)
 {
 	enum vmm_disk_format format;
 	struct vmm_disk *b;
-	struct vmm_error err;
+	struct vmt_error err;
 	char *path;
 	int fd;
 
@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct iovec tmp[VMM_VIRTQ_MAX_SEGS];
 	struct iovec iov[2] = { { buf, BUF / 2 }, { buf + BUF / 2, BUF / 2 } };
 	struct vmm_qcow2 *q = NULL;
-	struct vmm_error err;
+	struct vmt_error err;
 	uint64_t disk_size;
 	int fd, bfd;
 

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const names[] = { "serial", "vcpu0", "machine", "pci", "blk0", "nosuch" };
 	struct vmm_snap_in in;
-	struct vmm_error err;
+	struct vmt_error err;
 	struct vmm_uart u;
 	uint8_t scratch[512];
 

@@ -32,7 +32,8 @@ printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }
 # an archive each harness links.
 srcs="vmm-log vmm-buf vmm-bus vmm-iothread vmm-snap vmm-console x86/vmm-mem hw/vmm-uart x86/vmm-bzimage x86/vmm-pvh x86/vmm-boot
 	x86/vmm-tables x86/vmm-dsdt x86/vmm-aml pci/vmm-pci virtio/vmm-virtq virtio/vmm-virtio
-	virtio/vmm-virtio-pci disk/vmm-disk disk/vmm-qcow2 virtio/vmm-blk virtio/vmm-rng pci/vmm-pvpanic"
+	virtio/vmm-virtio-pci disk/vmm-disk disk/vmm-qcow2 virtio/vmm-blk virtio/vmm-rng pci/vmm-pvpanic
+	../../src/lib/error"
 vmm=$top/backend/vmm
 objs=
 for s in $srcs; do

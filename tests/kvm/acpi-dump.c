@@ -116,7 +116,7 @@ static int parse_intx(const char *s, struct vmm_tables_intx *x)
 int main(int argc, char **argv)
 {
 	struct vmm_tables_pci pci = { 0 };
-	struct vmm_error err = { 0, "" };
+	struct vmt_error err = { 0, "" };
 	struct vmm_mem m;
 	uint64_t rsdp = 0;
 	unsigned cpus, mib;

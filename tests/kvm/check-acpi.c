@@ -217,7 +217,7 @@ static void pm_sleep(void *opaque, unsigned slp_typ)
 
 static void pm_setup(void)
 {
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 
 	sci_level = sci_rises = sleeps = 0;
 	last_slp = -1;
@@ -341,7 +341,7 @@ static const uint8_t *madt_find(const uint8_t *madt, uint8_t type, unsigned key_
 START_TEST(test_tables_acpi)
 {
 	struct vmm_tables_pci pci = { 2, { { 1, 5 }, { 2, 10 } } };
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 	const uint8_t *rsdp, *xsdt, *fadt, *dsdt, *madt, *iso;
 	uint64_t at = 0;
 
@@ -394,7 +394,7 @@ static const uint8_t *mp_ioint(const uint8_t *mpc, unsigned cpus, unsigned pin)
 START_TEST(test_tables_mp)
 {
 	struct vmm_tables_pci pci = { 3, { { 1, 5 }, { 2, 10 }, { 3, 11 } } };
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 	const uint8_t *mpc, *x;
 	uint64_t at;
 
@@ -430,7 +430,7 @@ START_TEST(test_tables_refuse)
 		{ { 32, 5 }, { 2, 10 } },
 		{ { 1, 16 }, { 2, 10 } },
 	};
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 	uint64_t at;
 
 	tables_setup(64 << 20);

@@ -39,7 +39,7 @@ static void make_image(void)
 	vmm_put32(img + VMM_BZ_INIT_SIZE, 1 << 20);
 }
 
-static int parse(size_t len, struct vmm_bzimage *out, struct vmm_error *err)
+static int parse(size_t len, struct vmm_bzimage *out, struct vmt_error *err)
 {
 	return vmm_bzimage_parse(img, len, out, err);
 }
@@ -47,7 +47,7 @@ static int parse(size_t len, struct vmm_bzimage *out, struct vmm_error *err)
 START_TEST(test_parse_good)
 {
 	struct vmm_bzimage b;
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 
 	make_image();
 	ck_assert_int_eq(parse(IMG_LEN, &b, &e), 0);
@@ -68,7 +68,7 @@ END_TEST
 static void expect_bad(size_t len, const char *want)
 {
 	struct vmm_bzimage b;
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 
 	ck_assert_int_lt(parse(len, &b, &e), 0);
 	ck_assert_msg(strstr(e.msg, want) != NULL, "message '%s' lacks '%s'", e.msg, want);
@@ -105,7 +105,7 @@ END_TEST
 START_TEST(test_parse_never_overreads)
 {
 	struct vmm_bzimage b;
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 	size_t len, i;
 	uint8_t *copy;
 
@@ -130,7 +130,7 @@ START_TEST(test_plan)
 {
 	struct vmm_bzimage b;
 	struct vmm_boot_plan p;
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 
 	make_image();
 	ck_assert_int_eq(parse(IMG_LEN, &b, &e), 0);
@@ -163,7 +163,7 @@ START_TEST(test_boot_load)
 	struct vmm_boot_input in;
 	struct vmm_boot_entry ent;
 	struct vmm_boot_plan p;
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 	uint8_t *bp;
 
 	make_image();

@@ -47,7 +47,7 @@ static uint8_t io(uint16_t port, int write, uint8_t v)
 
 static void kbd_setup(void)
 {
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 
 	memset(irq_level, 0, sizeof(irq_level));
 	memset(irq_rises, 0, sizeof(irq_rises));
@@ -158,7 +158,7 @@ static void h(void *opaque, uint64_t off, uint8_t *d, uint32_t len, bool wr)
 
 START_TEST(test_bus)
 {
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 	uint8_t d[4] = { 0, 0, 0, 0 };
 
 	vmm_bus_init(&bus);
@@ -421,7 +421,7 @@ END_TEST
 START_TEST(test_rng_event_idx)
 {
 	struct vmm_virtio_env env = { .mem = &mem };
-	struct vmm_error err;
+	struct vmt_error err;
 	struct vmm_rng *r;
 
 	q_setup();
@@ -496,7 +496,7 @@ START_TEST(test_device_args)
 {
 	struct vmm_blk_config b;
 	struct vmm_net_config n;
-	struct vmm_error err;
+	struct vmt_error err;
 
 	ck_assert_int_eq(vmm_blk_parse("/a,,b.img,format=qcow2,readonly", &b, &err), 0);
 	ck_assert_str_eq(b.path, "/a,b.img");

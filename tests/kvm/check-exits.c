@@ -81,7 +81,7 @@ static void pv_write(struct vmm_pvpanic *p, uint64_t off, uint8_t v)
 /* The register reads the events offered; a write reports one, unknown bits and offsets ignored. */
 START_TEST(test_pvpanic)
 {
-	struct vmm_error err;
+	struct vmt_error err;
 	struct vmm_pci pci;
 	struct vmm_pvpanic *p = vmm_pvpanic_new(pv_record, NULL, &err);
 	uint8_t d[4] = { 0xaa, 0xaa, 0xaa, 0xaa };

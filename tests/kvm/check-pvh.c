@@ -59,7 +59,7 @@ static void make_elf(void)
 static void parse_fails(const char *want)
 {
 	struct vmm_pvh pvh;
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 
 	ck_assert_int_lt(vmm_pvh_parse(elf, ELF_LEN, &pvh, &e), 0);
 	ck_assert_msg(strstr(e.msg, want), "'%s' does not say '%s'", e.msg, want);
@@ -68,7 +68,7 @@ static void parse_fails(const char *want)
 START_TEST(test_pvh_parse)
 {
 	struct vmm_pvh pvh;
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 
 	make_elf();
 	ck_assert(vmm_pvh_is_elf(elf, ELF_LEN));
@@ -123,7 +123,7 @@ END_TEST
 START_TEST(test_pvh_prefixes)
 {
 	struct vmm_pvh pvh;
-	struct vmm_error e;
+	struct vmt_error e;
 
 	make_elf();
 	for (size_t n = 0; n < ELF_LEN; n++) {
@@ -143,7 +143,7 @@ START_TEST(test_pvh_boot_load)
 	struct vmm_boot_input in;
 	struct vmm_boot_entry ent;
 	struct vmm_boot_plan p;
-	struct vmm_error e = { 0, "" };
+	struct vmt_error e = { 0, "" };
 	const uint8_t *si, *mod, *map;
 
 	make_elf();

@@ -58,32 +58,32 @@ int vmm_disk_pio(int fd, struct iovec *iov, unsigned n, uint64_t off, bool is_wr
 }
 
 /* An OFD lock lives as long as this open file: no other VM may write while we run. */
-static int vmm_disk_lock(struct vmm_disk *d, struct vmm_error *err)
+static int vmm_disk_lock(struct vmm_disk *d, struct vmt_error *err)
 {
 	struct flock fl = { .l_type = d->ro ? F_RDLCK : F_WRLCK, .l_whence = SEEK_SET };
 
 	if (fcntl(d->fd, F_OFD_SETLK, &fl) == 0)
 		return 0;
 	if (errno == EAGAIN || errno == EACCES)
-		return vmm_error_set(err, -EBUSY, "disk %s is in use by another VM or program (%s lock "
+		return vmt_error_set(err, -EBUSY, "disk %s is in use by another VM or program (%s lock "
 				     "refused)", d->path, d->ro ? "shared" : "exclusive");
-	return vmm_error_set(err, -errno, "disk %s: cannot lock: %s", d->path, strerror(errno));
+	return vmt_error_set(err, -errno, "disk %s: cannot lock: %s", d->path, strerror(errno));
 }
 
-static int vmm_disk_size(struct vmm_disk *d, struct vmm_error *err)
+static int vmm_disk_size(struct vmm_disk *d, struct vmt_error *err)
 {
 	struct stat st;
 	uint64_t bytes = 0;
 
 	if (fstat(d->fd, &st) < 0)
-		return vmm_error_set(err, -errno, "disk %s: %s", d->path, strerror(errno));
+		return vmt_error_set(err, -errno, "disk %s: %s", d->path, strerror(errno));
 	if (S_ISBLK(st.st_mode)) {
 		if (ioctl(d->fd, BLKGETSIZE64, &bytes) < 0)
-			return vmm_error_set(err, -errno, "disk %s: size: %s", d->path, strerror(errno));
+			return vmt_error_set(err, -errno, "disk %s: size: %s", d->path, strerror(errno));
 	} else if (S_ISREG(st.st_mode)) {
 		bytes = (uint64_t)st.st_size;
 	} else {
-		return vmm_error_set(err, -EINVAL, "disk %s: not a file or block device", d->path);
+		return vmt_error_set(err, -EINVAL, "disk %s: not a file or block device", d->path);
 	}
 	d->size = bytes;
 	return 0;
@@ -94,17 +94,17 @@ static int vmm_disk_size(struct vmm_disk *d, struct vmm_error *err)
  * guest wrote one must not turn into a qcow2 image on the next boot.
  */
 static int vmm_disk_format_pick(struct vmm_disk *d, enum vmm_disk_format format,
-				struct vmm_error *err)
+				struct vmt_error *err)
 {
 	uint8_t head[8];
 	ssize_t n = pread(d->fd, head, sizeof(head), 0);
 	bool looks = n == (ssize_t)sizeof(head) && vmm_qcow2_probe(head, sizeof(head));
 
 	if (format == VMM_DISK_AUTO && looks)
-		return vmm_error_set(err, -EINVAL, "disk %s starts with a qcow2 header: say format=qcow2 "
+		return vmt_error_set(err, -EINVAL, "disk %s starts with a qcow2 header: say format=qcow2 "
 				     "(or format=raw to use it as a raw disk)", d->path);
 	if (format == VMM_DISK_QCOW2 && !looks)
-		return vmm_error_set(err, -EINVAL, "disk %s is not a qcow2 image (no QFI magic)", d->path);
+		return vmt_error_set(err, -EINVAL, "disk %s is not a qcow2 image (no QFI magic)", d->path);
 	d->format = format == VMM_DISK_QCOW2 ? VMM_DISK_QCOW2 : VMM_DISK_RAW;
 	return 0;
 }
@@ -113,7 +113,7 @@ static int vmm_disk_format_pick(struct vmm_disk *d, enum vmm_disk_format format,
 #define VMM_DISK_CHAIN_MAX 16
 
 static int vmm_disk_open_chain(struct vmm_disk *d, const char *path, enum vmm_disk_format format,
-			       bool ro, unsigned depth, struct vmm_error *err);
+			       bool ro, unsigned depth, struct vmt_error *err);
 
 /* A backing file's path: a relative name is relative to the image that names it. */
 static char *vmm_disk_backing_path(const char *image, const char *name)
@@ -133,7 +133,7 @@ static char *vmm_disk_backing_path(const char *image, const char *name)
  * read-only with a shared lock: no VM may write it while this one runs
  * (a linked clone's original, kept read-only), and others may read it.
  */
-static int vmm_disk_open_backing(struct vmm_disk *d, unsigned depth, struct vmm_error *err)
+static int vmm_disk_open_backing(struct vmm_disk *d, unsigned depth, struct vmt_error *err)
 {
 	enum vmm_disk_format format;
 	const char *name = vmm_qcow2_backing(d->qcow2, &format);
@@ -144,21 +144,21 @@ static int vmm_disk_open_backing(struct vmm_disk *d, unsigned depth, struct vmm_
 	if (!name)
 		return 0;
 	if (depth + 1 >= VMM_DISK_CHAIN_MAX)
-		return vmm_error_set(err, -ELOOP, "backing chain is longer than %d images (a loop?)",
+		return vmt_error_set(err, -ELOOP, "backing chain is longer than %d images (a loop?)",
 				     VMM_DISK_CHAIN_MAX);
 	path = vmm_disk_backing_path(d->path, name);
 	b = calloc(1, sizeof(*b));
 	if (!path || !b) {
 		free(path);
 		free(b);
-		return vmm_error_set(err, -ENOMEM, "out of memory");
+		return vmt_error_set(err, -ENOMEM, "out of memory");
 	}
 	rc = vmm_disk_open_chain(b, path, format, true, depth + 1, err);
 	if (rc == 0)
 		rc = vmm_qcow2_set_backing(d->qcow2, b, path, err);
 	else if (err) {
 		memcpy(why, err->msg, sizeof(why));
-		vmm_error_set(err, rc, "backing file: %.200s", why);
+		vmt_error_set(err, rc, "backing file: %.200s", why);
 	}
 	if (rc) {
 		if (b->fd >= 0)
@@ -170,13 +170,13 @@ static int vmm_disk_open_backing(struct vmm_disk *d, unsigned depth, struct vmm_
 }
 
 int vmm_disk_open(struct vmm_disk *d, const char *path, enum vmm_disk_format format, bool ro,
-		  struct vmm_error *err)
+		  struct vmt_error *err)
 {
 	return vmm_disk_open_chain(d, path, format, ro, 0, err);
 }
 
 static int vmm_disk_open_chain(struct vmm_disk *d, const char *path, enum vmm_disk_format format,
-			       bool ro, unsigned depth, struct vmm_error *err)
+			       bool ro, unsigned depth, struct vmt_error *err)
 {
 	int rc;
 
@@ -185,7 +185,7 @@ static int vmm_disk_open_chain(struct vmm_disk *d, const char *path, enum vmm_di
 	d->qcow2 = NULL;
 	d->fd = open(path, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (d->fd < 0)
-		return vmm_error_set(err, -errno, "disk %s: %s%s", path, strerror(errno),
+		return vmt_error_set(err, -errno, "disk %s: %s%s", path, strerror(errno),
 				     errno == EROFS || (errno == EACCES && !ro) ?
 				     " (add ,readonly to use it read-only)" : "");
 	rc = vmm_disk_lock(d, err);
@@ -202,7 +202,7 @@ static int vmm_disk_open_chain(struct vmm_disk *d, const char *path, enum vmm_di
 		char why[sizeof(err->msg)];
 
 		memcpy(why, err->msg, sizeof(why));
-		vmm_error_set(err, rc, "disk %s: %.200s", path, why);
+		vmt_error_set(err, rc, "disk %s: %.200s", path, why);
 	}
 	if (rc)
 		vmm_disk_close(d);

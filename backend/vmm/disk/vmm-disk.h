@@ -35,7 +35,7 @@ struct vmm_disk {
  * writing the same image is refused with a sentence saying so.
  */
 int vmm_disk_open(struct vmm_disk *d, const char *path, enum vmm_disk_format format, bool ro,
-		  struct vmm_error *err);
+		  struct vmt_error *err);
 void vmm_disk_close(struct vmm_disk *d);
 
 /* Guest bytes [off, off+len) to or from the bytes of iov after the first skip; 0 or -errno. */
@@ -54,13 +54,13 @@ int vmm_disk_pio(int fd, struct iovec *iov, unsigned n, uint64_t off, bool is_wr
 
 /* In vmm-qcow2.c. */
 bool vmm_qcow2_probe(const uint8_t *head, size_t len);
-int vmm_qcow2_open(struct vmm_qcow2 **out, int fd, bool ro, uint64_t *size, struct vmm_error *err);
+int vmm_qcow2_open(struct vmm_qcow2 **out, int fd, bool ro, uint64_t *size, struct vmt_error *err);
 void vmm_qcow2_close(struct vmm_qcow2 *q);
 /* The backing file the image names (NULL: none) and its format (AUTO when not said). */
 const char *vmm_qcow2_backing(const struct vmm_qcow2 *q, enum vmm_disk_format *format);
 /* Unallocated clusters read from b (open read-only) from now on; q owns b and path. */
 int vmm_qcow2_set_backing(struct vmm_qcow2 *q, struct vmm_disk *b, char *path,
-			  struct vmm_error *err);
+			  struct vmt_error *err);
 int vmm_qcow2_read(struct vmm_qcow2 *q, uint64_t off, const struct iovec *iov, unsigned n,
 		   uint64_t skip, uint64_t len, struct iovec *tmp);
 int vmm_qcow2_write(struct vmm_qcow2 *q, uint64_t off, const struct iovec *iov, unsigned n,

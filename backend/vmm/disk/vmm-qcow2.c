@@ -118,32 +118,32 @@ static int q_write64(struct vmm_qcow2 *q, uint64_t off, uint64_t v)
 }
 
 /* What the v3 feature bits allow; a writer must also understand every dirty bit. */
-static int q_check_features(uint64_t incompat, bool ro, struct vmm_error *err)
+static int q_check_features(uint64_t incompat, bool ro, struct vmt_error *err)
 {
 	uint64_t known = QCOW2_INCOMPAT_DIRTY | QCOW2_INCOMPAT_CORRUPT | QCOW2_INCOMPAT_COMPRESSION;
 
 	if (incompat & QCOW2_INCOMPAT_DATA_FILE)
-		return vmm_error_set(err, -ENOTSUP, "qcow2 external data files are not supported");
+		return vmt_error_set(err, -ENOTSUP, "qcow2 external data files are not supported");
 	if (incompat & QCOW2_INCOMPAT_EXTL2)
-		return vmm_error_set(err, -ENOTSUP, "qcow2 extended L2 entries are not supported");
+		return vmt_error_set(err, -ENOTSUP, "qcow2 extended L2 entries are not supported");
 	if (incompat & ~known)
-		return vmm_error_set(err, -ENOTSUP, "qcow2 incompatible feature bits %#llx are unknown",
+		return vmt_error_set(err, -ENOTSUP, "qcow2 incompatible feature bits %#llx are unknown",
 				     (unsigned long long)(incompat & ~known));
 	if (!ro && (incompat & QCOW2_INCOMPAT_DIRTY))
-		return vmm_error_set(err, -EINVAL, "qcow2 image was not closed cleanly (run qemu-img "
+		return vmt_error_set(err, -EINVAL, "qcow2 image was not closed cleanly (run qemu-img "
 				     "check -r all, or add ,readonly)");
 	if (!ro && (incompat & QCOW2_INCOMPAT_CORRUPT))
-		return vmm_error_set(err, -EINVAL, "qcow2 image is marked corrupt (add ,readonly to read it)");
+		return vmt_error_set(err, -EINVAL, "qcow2 image is marked corrupt (add ,readonly to read it)");
 	return 0;
 }
 
-static int q_parse_v3(struct vmm_qcow2 *q, const uint8_t *h, struct vmm_error *err)
+static int q_parse_v3(struct vmm_qcow2 *q, const uint8_t *h, struct vmt_error *err)
 {
 	uint32_t hlen = rd32(h + 100);
 	int rc;
 
 	if (hlen < 104)
-		return vmm_error_set(err, -EINVAL, "qcow2 header length %u is too short", hlen);
+		return vmt_error_set(err, -EINVAL, "qcow2 header length %u is too short", hlen);
 	q->header_len = hlen;
 	rc = q_check_features(rd64(h + 72), q->ro, err);
 	if (rc)
@@ -151,14 +151,14 @@ static int q_parse_v3(struct vmm_qcow2 *q, const uint8_t *h, struct vmm_error *e
 	q->autoclear = rd64(h + 88);
 	q->refcount_order = rd32(h + 96);
 	if (q->refcount_order > 6)
-		return vmm_error_set(err, -EINVAL, "qcow2 refcount order %u is invalid", q->refcount_order);
+		return vmt_error_set(err, -EINVAL, "qcow2 refcount order %u is invalid", q->refcount_order);
 	if (!q->ro && q->refcount_order < 3)
-		return vmm_error_set(err, -ENOTSUP, "qcow2 refcounts narrower than 8 bits cannot be "
+		return vmt_error_set(err, -ENOTSUP, "qcow2 refcounts narrower than 8 bits cannot be "
 				     "written (add ,readonly)");
 	return 0;
 }
 
-static int q_parse(struct vmm_qcow2 *q, const uint8_t *h, struct vmm_error *err)
+static int q_parse(struct vmm_qcow2 *q, const uint8_t *h, struct vmt_error *err)
 {
 	uint64_t l2_cover;
 	int rc;
@@ -169,36 +169,36 @@ static int q_parse(struct vmm_qcow2 *q, const uint8_t *h, struct vmm_error *err)
 	q->backing_len = rd32(h + 16);
 	q->cluster_bits = rd32(h + 20);
 	if (q->cluster_bits < 9 || q->cluster_bits > 21)
-		return vmm_error_set(err, -EINVAL, "qcow2 cluster size 2^%u is invalid", q->cluster_bits);
+		return vmt_error_set(err, -EINVAL, "qcow2 cluster size 2^%u is invalid", q->cluster_bits);
 	q->cluster_size = 1ull << q->cluster_bits;
 	q->l2_bits = q->cluster_bits - 3;
 	q->size = rd64(h + 24);
 	if (rd32(h + 32))
-		return vmm_error_set(err, -ENOTSUP, "encrypted qcow2 images are not supported");
+		return vmt_error_set(err, -ENOTSUP, "encrypted qcow2 images are not supported");
 	q->l1_size = rd32(h + 36);
 	q->l1_offset = rd64(h + 40);
 	q->rt_offset = rd64(h + 48);
 	q->rt_entries = (uint64_t)rd32(h + 56) * q->cluster_size / 8;
 	if (!q->ro && rd32(h + 60))
-		return vmm_error_set(err, -ENOTSUP, "qcow2 images with internal snapshots can only be "
+		return vmt_error_set(err, -ENOTSUP, "qcow2 images with internal snapshots can only be "
 				     "used read-only here (add ,readonly)");
 	q->refcount_order = 4;
 	if (q->v3 && (rc = q_parse_v3(q, h, err)))
 		return rc;
 	l2_cover = 1ull << (q->cluster_bits + q->l2_bits);
 	if ((uint64_t)q->l1_size * 8 > QCOW2_MAX_L1_BYTES || q->size > (uint64_t)q->l1_size * l2_cover)
-		return vmm_error_set(err, -EINVAL, "qcow2 L1 table (%u entries) does not fit the size",
+		return vmt_error_set(err, -EINVAL, "qcow2 L1 table (%u entries) does not fit the size",
 				     q->l1_size);
 	if ((q->l1_offset | q->rt_offset) & (q->cluster_size - 1))
-		return vmm_error_set(err, -EINVAL, "qcow2 L1 or refcount table is misaligned");
+		return vmt_error_set(err, -EINVAL, "qcow2 L1 or refcount table is misaligned");
 	if (!q->ro && q->rt_entries == 0)
-		return vmm_error_set(err, -EINVAL, "qcow2 refcount table is empty");
+		return vmt_error_set(err, -EINVAL, "qcow2 refcount table is empty");
 	/* The name lives in the first cluster, after the header, as the spec has it. */
 	if (q->backing_off && (q->backing_len == 0 || q->backing_len > QCOW2_BACKING_NAME_MAX ||
 			       q->backing_off < q->header_len ||
 			       q->backing_len > q->cluster_size ||
 			       q->backing_off > q->cluster_size - q->backing_len))
-		return vmm_error_set(err, -EINVAL, "qcow2 backing file name (%u bytes at %llu) is "
+		return vmt_error_set(err, -EINVAL, "qcow2 backing file name (%u bytes at %llu) is "
 				     "not inside the first cluster", q->backing_len,
 				     (unsigned long long)q->backing_off);
 	return 0;
@@ -206,21 +206,21 @@ static int q_parse(struct vmm_qcow2 *q, const uint8_t *h, struct vmm_error *err)
 
 /* A backing format extension's value: raw or qcow2, what the runner can read. */
 static int q_backing_format(struct vmm_qcow2 *q, const uint8_t *v, uint32_t len,
-			    struct vmm_error *err)
+			    struct vmt_error *err)
 {
 	if (len == 3 && memcmp(v, "raw", 3) == 0)
 		q->backing_format = VMM_DISK_RAW;
 	else if (len == 5 && memcmp(v, "qcow2", 5) == 0)
 		q->backing_format = VMM_DISK_QCOW2;
 	else
-		return vmm_error_set(err, -ENOTSUP, "qcow2 backing format '%.*s' is not supported "
+		return vmt_error_set(err, -ENOTSUP, "qcow2 backing format '%.*s' is not supported "
 				     "(raw or qcow2)", (int)(len < 16 ? len : 16), (const char *)v);
 	return 0;
 }
 
 /* The header extensions between the header and the backing file name. */
 static int q_parse_extensions(struct vmm_qcow2 *q, const uint8_t *c, uint64_t end,
-			      struct vmm_error *err)
+			      struct vmt_error *err)
 {
 	uint64_t at = q->header_len;
 
@@ -231,7 +231,7 @@ static int q_parse_extensions(struct vmm_qcow2 *q, const uint8_t *c, uint64_t en
 		if (type == 0)
 			return 0;
 		if (len > end - at - 8)
-			return vmm_error_set(err, -EINVAL, "qcow2 header extension %#x runs past "
+			return vmt_error_set(err, -EINVAL, "qcow2 header extension %#x runs past "
 					     "the backing file name", type);
 		if (type == QCOW2_EXT_BACKING_FORMAT && (rc = q_backing_format(q, c + at + 8, len, err)))
 			return rc;
@@ -241,7 +241,7 @@ static int q_parse_extensions(struct vmm_qcow2 *q, const uint8_t *c, uint64_t en
 }
 
 /* The backing file's name and format, from the part of cluster 0 that holds them. */
-static int q_load_backing(struct vmm_qcow2 *q, struct vmm_error *err)
+static int q_load_backing(struct vmm_qcow2 *q, struct vmt_error *err)
 {
 	uint64_t end = q->backing_off + q->backing_len;
 	uint8_t *c;
@@ -251,18 +251,18 @@ static int q_load_backing(struct vmm_qcow2 *q, struct vmm_error *err)
 		return 0;
 	c = malloc(end);
 	if (!c)
-		return vmm_error_set(err, -ENOMEM, "out of memory for the qcow2 header");
+		return vmt_error_set(err, -ENOMEM, "out of memory for the qcow2 header");
 	r = q_pread(q, c, end, 0);
 	if (r)
-		r = vmm_error_set(err, r, "qcow2 backing file name: %s", strerror(-r));
+		r = vmt_error_set(err, r, "qcow2 backing file name: %s", strerror(-r));
 	else if (memchr(c + q->backing_off, '\0', q->backing_len))
-		r = vmm_error_set(err, -EINVAL, "qcow2 backing file name holds a NUL byte");
+		r = vmt_error_set(err, -EINVAL, "qcow2 backing file name holds a NUL byte");
 	if (r == 0)
 		r = q_parse_extensions(q, c, q->backing_off, err);
 	if (r == 0) {
 		q->backing_name = strndup((const char *)c + q->backing_off, q->backing_len);
 		if (!q->backing_name)
-			r = vmm_error_set(err, -ENOMEM, "out of memory");
+			r = vmt_error_set(err, -ENOMEM, "out of memory");
 	}
 	free(c);
 	return r;
@@ -275,35 +275,35 @@ const char *vmm_qcow2_backing(const struct vmm_qcow2 *q, enum vmm_disk_format *f
 }
 
 int vmm_qcow2_set_backing(struct vmm_qcow2 *q, struct vmm_disk *b, char *path,
-			  struct vmm_error *err)
+			  struct vmt_error *err)
 {
 	/* Allocated now, at set-up: a guest write never fails for want of memory. */
 	q->cow = malloc(q->cluster_size);
 	if (!q->cow)
-		return vmm_error_set(err, -ENOMEM, "out of memory for a qcow2 cluster");
+		return vmt_error_set(err, -ENOMEM, "out of memory for a qcow2 cluster");
 	q->backing = b;
 	q->backing_path = path;
 	return 0;
 }
 
-static int q_load_l1(struct vmm_qcow2 *q, struct vmm_error *err)
+static int q_load_l1(struct vmm_qcow2 *q, struct vmt_error *err)
 {
 	uint8_t *raw;
 	int r;
 
 	q->l1 = calloc(q->l1_size ? q->l1_size : 1, 8);
 	if (!q->l1)
-		return vmm_error_set(err, -ENOMEM, "out of memory for the qcow2 L1 table");
+		return vmt_error_set(err, -ENOMEM, "out of memory for the qcow2 L1 table");
 	raw = (uint8_t *)q->l1;
 	r = q_pread(q, raw, (size_t)q->l1_size * 8, q->l1_offset);
 	if (r)
-		return vmm_error_set(err, r, "qcow2 L1 table: %s", strerror(-r));
+		return vmt_error_set(err, r, "qcow2 L1 table: %s", strerror(-r));
 	for (uint32_t i = 0; i < q->l1_size; i++)
 		q->l1[i] = rd64(raw + 8 * i);
 	return 0;
 }
 
-int vmm_qcow2_open(struct vmm_qcow2 **out, int fd, bool ro, uint64_t *size, struct vmm_error *err)
+int vmm_qcow2_open(struct vmm_qcow2 **out, int fd, bool ro, uint64_t *size, struct vmt_error *err)
 {
 	struct vmm_qcow2 *q = calloc(1, sizeof(*q));
 	uint8_t h[104];
@@ -312,15 +312,15 @@ int vmm_qcow2_open(struct vmm_qcow2 **out, int fd, bool ro, uint64_t *size, stru
 
 	*out = NULL;
 	if (!q)
-		return vmm_error_set(err, -ENOMEM, "out of memory");
+		return vmt_error_set(err, -ENOMEM, "out of memory");
 	q->fd = fd;
 	q->ro = ro;
 	memset(h, 0, sizeof(h));
 	rc = q_pread(q, h, sizeof(h), 0);
 	if (rc)
-		rc = vmm_error_set(err, rc, "qcow2 header: %s", strerror(-rc));
+		rc = vmt_error_set(err, rc, "qcow2 header: %s", strerror(-rc));
 	else if (!vmm_qcow2_probe(h, sizeof(h)))
-		rc = vmm_error_set(err, -EINVAL, "not a qcow2 v2 or v3 image");
+		rc = vmt_error_set(err, -EINVAL, "not a qcow2 v2 or v3 image");
 	if (rc == 0)
 		rc = q_parse(q, h, err);
 	if (rc == 0)
@@ -329,7 +329,7 @@ int vmm_qcow2_open(struct vmm_qcow2 **out, int fd, bool ro, uint64_t *size, stru
 		rc = q_load_backing(q, err);
 	end = lseek(fd, 0, SEEK_END);
 	if (rc == 0 && end < 0)
-		rc = vmm_error_set(err, -errno, "qcow2: %s", strerror(errno));
+		rc = vmt_error_set(err, -errno, "qcow2: %s", strerror(errno));
 	if (rc) {
 		vmm_qcow2_close(q);
 		return rc;

@@ -120,7 +120,7 @@ void vmm_acpi_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len, boo
 		a->sleep(a->opaque, (unsigned)slp);
 }
 
-int vmm_acpi_register(struct vmm_acpi *a, struct vmm_bus *bus, struct vmm_error *err)
+int vmm_acpi_register(struct vmm_acpi *a, struct vmm_bus *bus, struct vmt_error *err)
 {
 	return vmm_bus_register(bus, VMM_BUS_PIO, VMM_ACPI_PM1_EVT,
 				VMM_ACPI_PM1_EVT_LEN + VMM_ACPI_PM1_CNT_LEN, vmm_acpi_io, a,
@@ -142,7 +142,7 @@ static void vmm_acpi_dev_free(struct vmm_dev *d)
 	vmm_acpi_done(vmm_acpi_of(d));
 }
 
-static int vmm_acpi_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+static int vmm_acpi_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmt_error *err)
 {
 	struct vmm_acpi *a = vmm_acpi_of(d);
 
@@ -155,7 +155,7 @@ static int vmm_acpi_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct v
 }
 
 /* The SCI is raised again from the registers, not taken from the file. */
-static int vmm_acpi_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+static int vmm_acpi_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	struct vmm_acpi *a = vmm_acpi_of(d);
 	uint32_t se, cnt;

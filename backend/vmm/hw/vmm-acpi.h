@@ -47,7 +47,7 @@ extern const struct vmm_dev_ops vmm_acpi_dev_ops;
 /* Back to power-on: no event pending or enabled, SCI_EN set (reboot). */
 void vmm_acpi_reset(struct vmm_acpi *a);
 
-int vmm_acpi_register(struct vmm_acpi *a, struct vmm_bus *bus, struct vmm_error *err);
+int vmm_acpi_register(struct vmm_acpi *a, struct vmm_bus *bus, struct vmt_error *err);
 
 /*
  * Press the power button: when the guest listens (SCI_EN and PWRBTN_EN

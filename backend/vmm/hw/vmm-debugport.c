@@ -34,7 +34,7 @@ static void vmm_debugport_io(void *opaque, uint64_t offset, uint8_t *data,
 	}
 }
 
-int vmm_debugport_register(struct vmm_debugport *d, struct vmm_bus *bus, struct vmm_error *err)
+int vmm_debugport_register(struct vmm_debugport *d, struct vmm_bus *bus, struct vmt_error *err)
 {
 	return vmm_bus_register(bus, VMM_BUS_PIO, VMM_DEBUGPORT_BASE, 3, vmm_debugport_io, d,
 				"debugport", err);

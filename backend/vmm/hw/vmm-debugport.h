@@ -27,7 +27,7 @@ struct vmm_debugport {
 
 void vmm_debugport_init(struct vmm_debugport *d, vmm_debugport_ready_fn ready,
 			vmm_debugport_exit_fn exit_fn, void *opaque);
-int vmm_debugport_register(struct vmm_debugport *d, struct vmm_bus *bus, struct vmm_error *err);
+int vmm_debugport_register(struct vmm_debugport *d, struct vmm_bus *bus, struct vmt_error *err);
 unsigned long long vmm_debugport_bench_count(const struct vmm_debugport *d);
 
 /* Nothing to do over the VM's life but be listed. */

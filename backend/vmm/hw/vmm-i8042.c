@@ -222,7 +222,7 @@ static void vmm_i8042_cmd_io(void *opaque, uint64_t offset, uint8_t *data,
 	vmm_i8042_io(opaque, VMM_I8042_CMD - VMM_I8042_DATA, data, len, is_write);
 }
 
-int vmm_i8042_register(struct vmm_i8042 *k, struct vmm_bus *bus, struct vmm_error *err)
+int vmm_i8042_register(struct vmm_i8042 *k, struct vmm_bus *bus, struct vmt_error *err)
 {
 	int rc = vmm_bus_register(bus, VMM_BUS_PIO, VMM_I8042_DATA, 1, vmm_i8042_io, k,
 				  "i8042-data", err);
@@ -254,7 +254,7 @@ static void vmm_i8042_dev_free(struct vmm_dev *d)
 	vmm_i8042_done(vmm_dev_of(d, struct vmm_i8042, dev));
 }
 
-static int vmm_i8042_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+static int vmm_i8042_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmt_error *err)
 {
 	struct vmm_i8042 *k = vmm_dev_of(d, struct vmm_i8042, dev);
 	uint8_t r[10];
@@ -272,7 +272,7 @@ static int vmm_i8042_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct 
 	return 0;
 }
 
-static int vmm_i8042_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+static int vmm_i8042_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	struct vmm_i8042 *k = vmm_dev_of(d, struct vmm_i8042, dev);
 	uint16_t q[VMM_I8042_QUEUE];
@@ -284,7 +284,7 @@ static int vmm_i8042_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, stru
 	    (rc = vmm_snap_get32(in, &count, err)) || (rc = vmm_snap_get(in, q, sizeof(q), err)))
 		return rc;
 	if (head >= VMM_I8042_QUEUE || count > VMM_I8042_QUEUE)
-		return vmm_error_set(err, -EINVAL, "the snapshot's keyboard queue is damaged");
+		return vmt_error_set(err, -EINVAL, "the snapshot's keyboard queue is damaged");
 	pthread_mutex_lock(&k->lock);
 	k->ctr = r[0], k->outport = r[1], k->data = r[2], k->obf = r[3] != 0, k->obf_aux = r[4] != 0;
 	k->last_was_cmd = r[5] != 0, k->pending_cmd = r[6], k->kbd_pending = r[7];

@@ -41,7 +41,7 @@ void vmm_i8042_init(struct vmm_i8042 *k, vmm_i8042_irq_fn set_irq,
 		    vmm_i8042_reset_fn reset, void *opaque);
 void vmm_i8042_done(struct vmm_i8042 *k);
 void vmm_i8042_reset(struct vmm_i8042 *k);
-int vmm_i8042_register(struct vmm_i8042 *k, struct vmm_bus *bus, struct vmm_error *err);
+int vmm_i8042_register(struct vmm_i8042 *k, struct vmm_bus *bus, struct vmt_error *err);
 
 /* Ctrl-Alt-Del as set 1 scan codes on IRQ 1: the power button of a guest that has not enabled ACPI's. */
 void vmm_i8042_ctrl_alt_del(struct vmm_i8042 *k);

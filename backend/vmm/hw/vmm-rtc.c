@@ -196,7 +196,7 @@ static void vmm_rtc_io(void *opaque, uint64_t offset, uint8_t *data,
 	pthread_mutex_unlock(&r->lock);
 }
 
-int vmm_rtc_register(struct vmm_rtc *r, struct vmm_bus *bus, struct vmm_error *err)
+int vmm_rtc_register(struct vmm_rtc *r, struct vmm_bus *bus, struct vmt_error *err)
 {
 	return vmm_bus_register(bus, VMM_BUS_PIO, VMM_RTC_PORT, 2, vmm_rtc_io, r, "rtc", err);
 }
@@ -206,7 +206,7 @@ static void vmm_rtc_dev_free(struct vmm_dev *d)
 	vmm_rtc_done(vmm_dev_of(d, struct vmm_rtc, dev));
 }
 
-static int vmm_rtc_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+static int vmm_rtc_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmt_error *err)
 {
 	struct vmm_rtc *r = vmm_dev_of(d, struct vmm_rtc, dev);
 
@@ -219,7 +219,7 @@ static int vmm_rtc_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vm
 	return 0;
 }
 
-static int vmm_rtc_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+static int vmm_rtc_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	struct vmm_rtc *r = vmm_dev_of(d, struct vmm_rtc, dev);
 	uint8_t index, cmos[sizeof(r->cmos)];

@@ -26,7 +26,7 @@ struct vmm_rtc {
 /* low_bytes (below 4 GiB) and high_bytes fill the BIOS memory-size bytes as a PC's CMOS would hold them. */
 void vmm_rtc_init(struct vmm_rtc *r, uint64_t low_bytes, uint64_t high_bytes);
 void vmm_rtc_done(struct vmm_rtc *r);
-int vmm_rtc_register(struct vmm_rtc *r, struct vmm_bus *bus, struct vmm_error *err);
+int vmm_rtc_register(struct vmm_rtc *r, struct vmm_bus *bus, struct vmt_error *err);
 
 /* Register access as the guest sees it (index port then data port). */
 uint8_t vmm_rtc_read(struct vmm_rtc *r, uint8_t reg);

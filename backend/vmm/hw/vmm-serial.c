@@ -71,7 +71,7 @@ static void vmm_serial_io(void *opaque, uint64_t offset, uint8_t *data,
 		s->rx_wake(s->opaque);
 }
 
-int vmm_serial_register(struct vmm_serial *s, struct vmm_bus *bus, struct vmm_error *err)
+int vmm_serial_register(struct vmm_serial *s, struct vmm_bus *bus, struct vmt_error *err)
 {
 	return vmm_bus_register(bus, VMM_BUS_PIO, VMM_SERIAL_PORT, 8, vmm_serial_io, s,
 				"serial", err);
@@ -142,7 +142,7 @@ static void vmm_serial_dev_free(struct vmm_dev *d)
 	vmm_serial_done(vmm_serial_of(d));
 }
 
-static int vmm_serial_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+static int vmm_serial_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmt_error *err)
 {
 	struct vmm_serial *s = vmm_serial_of(d);
 	uint8_t flags;
@@ -158,7 +158,7 @@ static int vmm_serial_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct
 }
 
 /* The IRQ line is raised again from the restored registers, not taken from the file. */
-static int vmm_serial_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+static int vmm_serial_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	struct vmm_serial *s = vmm_serial_of(d);
 	uint8_t flags;

@@ -33,7 +33,7 @@ struct vmm_serial {
 void vmm_serial_init(struct vmm_serial *s, struct vmm_console *console,
 		     vmm_serial_irq_fn set_irq, vmm_serial_wake_fn rx_wake, void *opaque);
 void vmm_serial_done(struct vmm_serial *s);
-int vmm_serial_register(struct vmm_serial *s, struct vmm_bus *bus, struct vmm_error *err);
+int vmm_serial_register(struct vmm_serial *s, struct vmm_bus *bus, struct vmt_error *err);
 
 /* Back to power-on state (guest reboot); the console keeps its ring. */
 void vmm_serial_reset(struct vmm_serial *s);

@@ -262,7 +262,7 @@ void vmm_uart_save(const struct vmm_uart *u, struct vmm_snap_out *o)
 	vmm_snap_put64(o, u->overruns);
 }
 
-int vmm_uart_restore(struct vmm_uart *u, struct vmm_snap_in *in, struct vmm_error *err)
+int vmm_uart_restore(struct vmm_uart *u, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	uint8_t r[13], rx[VMM_UART_FIFO_SIZE];
 	uint32_t head;
@@ -274,7 +274,7 @@ int vmm_uart_restore(struct vmm_uart *u, struct vmm_snap_in *in, struct vmm_erro
 	    (rc = vmm_snap_get64(in, &rx_bytes, err)) || (rc = vmm_snap_get64(in, &overruns, err)))
 		return rc;
 	if (head >= VMM_UART_FIFO_SIZE || r[12] > VMM_UART_FIFO_SIZE)
-		return vmm_error_set(err, -EINVAL, "the snapshot's UART FIFO is damaged");
+		return vmt_error_set(err, -EINVAL, "the snapshot's UART FIFO is damaged");
 	u->ier = r[0], u->fcr = r[1], u->lcr = r[2], u->mcr = r[3], u->lsr = r[4], u->msr = r[5];
 	u->scr = r[6], u->dll = r[7], u->dlm = r[8];
 	u->fifo_on = r[9] != 0, u->thr_ipending = r[10] != 0, u->irq_edge = r[11] != 0;

@@ -89,6 +89,6 @@ struct vmm_snap_out;
 struct vmm_snap_in;
 /* The registers and receive FIFO, for a snapshot; restore checks each value. */
 void vmm_uart_save(const struct vmm_uart *u, struct vmm_snap_out *o);
-int vmm_uart_restore(struct vmm_uart *u, struct vmm_snap_in *in, struct vmm_error *err);
+int vmm_uart_restore(struct vmm_uart *u, struct vmm_snap_in *in, struct vmt_error *err);
 
 #endif

@@ -56,7 +56,7 @@ struct vmm_slirp {
 	struct vmm_slirp_timer timers[VMM_SLIRP_TIMERS];
 };
 
-static int vmm_slirp_load(struct vmm_error *err)
+static int vmm_slirp_load(struct vmt_error *err)
 {
 	static const struct {
 		const char *sym;
@@ -77,14 +77,14 @@ static int vmm_slirp_load(struct vmm_error *err)
 		return 0;
 	lib = dlopen(VMM_SLIRP_LIB, RTLD_NOW | RTLD_LOCAL);
 	if (!lib)
-		return vmm_error_set(err, -ENOENT, "--net user needs libslirp (apt-get install libslirp0): %s",
+		return vmt_error_set(err, -ENOENT, "--net user needs libslirp (apt-get install libslirp0): %s",
 				     dlerror());
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
 		*syms[i].slot = dlsym(lib, syms[i].sym);
 		if (!*syms[i].slot) {
 			memset(&vmm_slirp_api, 0, sizeof(vmm_slirp_api));
 			dlclose(lib);
-			return vmm_error_set(err, -ENOSYS, "--net user: %s has no %s (libslirp 4.7 or "
+			return vmt_error_set(err, -ENOSYS, "--net user: %s has no %s (libslirp 4.7 or "
 					     "later is needed)", VMM_SLIRP_LIB, syms[i].sym);
 		}
 	}
@@ -196,7 +196,7 @@ static bool vmm_slirp_grow(struct vmm_slirp *s, unsigned want)
 
 /* Listen on each forwarded host port (before the sandbox: it has no bind). */
 static int vmm_slirp_forward(struct vmm_slirp *s, const struct vmm_slirp_fwd *fwd, unsigned nfwd,
-			     struct in_addr guest, struct vmm_error *err)
+			     struct in_addr guest, struct vmt_error *err)
 {
 	for (unsigned i = 0; i < nfwd; i++) {
 		const struct vmm_slirp_fwd *f = &fwd[i];
@@ -210,7 +210,7 @@ static int vmm_slirp_forward(struct vmm_slirp *s, const struct vmm_slirp_fwd *fw
 					      f->guest_port);
 		pthread_mutex_unlock(&vmm_slirp_lock);
 		if (r < 0)
-			return vmm_error_set(err, -(errno ? errno : EADDRINUSE), "%s: cannot forward %s "
+			return vmt_error_set(err, -(errno ? errno : EADDRINUSE), "%s: cannot forward %s "
 					     "%s:%u: %s", s->name, f->udp ? "udp" : "tcp", host,
 					     f->host_port, strerror(errno ? errno : EADDRINUSE));
 		vmm_log(VMM_LOG_INFO, "%s: %s %s:%u forwards to the guest's port %u", s->name,
@@ -220,7 +220,7 @@ static int vmm_slirp_forward(struct vmm_slirp *s, const struct vmm_slirp_fwd *fw
 }
 
 struct vmm_slirp *vmm_slirp_new(const char *name, const struct vmm_slirp_fwd *fwd, unsigned nfwd,
-				vmm_slirp_out_fn *out, void *opaque, struct vmm_error *err)
+				vmm_slirp_out_fn *out, void *opaque, struct vmt_error *err)
 {
 	SlirpConfig cfg = { .version = 4, .in_enabled = true, .in6_enabled = true };
 	struct vmm_slirp *s;
@@ -230,7 +230,7 @@ struct vmm_slirp *vmm_slirp_new(const char *name, const struct vmm_slirp_fwd *fw
 	s = calloc(1, sizeof(*s));
 	if (!s || !vmm_slirp_grow(s, 16)) {
 		free(s);
-		vmm_error_set(err, -ENOMEM, "%s: out of memory for the user network", name);
+		vmt_error_set(err, -ENOMEM, "%s: out of memory for the user network", name);
 		return NULL;
 	}
 	s->name = name;
@@ -250,7 +250,7 @@ struct vmm_slirp *vmm_slirp_new(const char *name, const struct vmm_slirp_fwd *fw
 	pthread_mutex_unlock(&vmm_slirp_lock);
 	if (!s->slirp) {
 		free(s);
-		vmm_error_set(err, -EINVAL, "%s: libslirp %s refused the user network "
+		vmt_error_set(err, -EINVAL, "%s: libslirp %s refused the user network "
 			      "(SlirpConfig version %u)", name, vmm_slirp_api.version_string(),
 			      cfg.version);
 		return NULL;

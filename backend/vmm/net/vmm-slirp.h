@@ -40,7 +40,7 @@ typedef void vmm_slirp_out_fn(void *opaque, const uint8_t *frame, size_t len);
  * NULL with err set (the library missing, a port taken, say).
  */
 struct vmm_slirp *vmm_slirp_new(const char *name, const struct vmm_slirp_fwd *fwd, unsigned nfwd,
-				vmm_slirp_out_fn *out, void *opaque, struct vmm_error *err);
+				vmm_slirp_out_fn *out, void *opaque, struct vmt_error *err);
 void vmm_slirp_free(struct vmm_slirp *s);
 
 /* A frame from the guest (without its virtio header). */

@@ -208,7 +208,7 @@ void vmm_pci_window_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t le
 	}
 }
 
-int vmm_pci_register(struct vmm_pci *pci, struct vmm_bus *bus, struct vmm_error *err)
+int vmm_pci_register(struct vmm_pci *pci, struct vmm_bus *bus, struct vmt_error *err)
 {
 	int rc = vmm_bus_register(bus, VMM_BUS_PIO, VMM_PCI_CONFIG_PORT, 8, vmm_pci_config_io, pci,
 				  "pci-config", err);
@@ -236,7 +236,7 @@ static void vmm_pci_dev_reset(struct vmm_dev *d)
 }
 
 /* The latch and every function's config space; each device keeps the rest of its own state. */
-static int vmm_pci_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+static int vmm_pci_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmt_error *err)
 {
 	struct vmm_pci *pci = vmm_dev_of(d, struct vmm_pci, dev);
 
@@ -255,7 +255,7 @@ static int vmm_pci_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vm
 }
 
 /* Read-only bits keep what this runner gives them: only what the guest may write is taken. */
-static int vmm_pci_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+static int vmm_pci_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	struct vmm_pci *pci = vmm_dev_of(d, struct vmm_pci, dev);
 	uint8_t cfg[256], present;
@@ -268,7 +268,7 @@ static int vmm_pci_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct
 		if ((rc = vmm_snap_get(in, &present, 1, err)))
 			break;
 		if ((present != 0) != (f != NULL)) {
-			rc = vmm_error_set(err, -EINVAL, "the snapshot has %s in PCI slot %u", present ?
+			rc = vmt_error_set(err, -EINVAL, "the snapshot has %s in PCI slot %u", present ?
 					   "a device" : "no device", s);
 			break;
 		}

@@ -108,7 +108,7 @@ int vmm_pci_plug(struct vmm_pci *pci, struct vmm_pci_func *f);
 uint32_t vmm_pci_bar_addr(unsigned slot);
 
 /* Claim 0xcf8-0xcff and the MMIO window on the bus. */
-int vmm_pci_register(struct vmm_pci *pci, struct vmm_bus *bus, struct vmm_error *err);
+int vmm_pci_register(struct vmm_pci *pci, struct vmm_bus *bus, struct vmt_error *err);
 
 /* Every function back to power-on. */
 void vmm_pci_reset(struct vmm_pci *pci);

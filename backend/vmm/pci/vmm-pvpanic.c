@@ -57,12 +57,12 @@ static const struct vmm_pci_func_ops vmm_pvpanic_ops = {
 	.bar_access = vmm_pvpanic_bar,
 };
 
-struct vmm_pvpanic *vmm_pvpanic_new(vmm_pvpanic_fn event, void *opaque, struct vmm_error *err)
+struct vmm_pvpanic *vmm_pvpanic_new(vmm_pvpanic_fn event, void *opaque, struct vmt_error *err)
 {
 	struct vmm_pvpanic *p = calloc(1, sizeof(*p));
 
 	if (!p) {
-		vmm_error_set(err, -ENOMEM, "out of memory for the pvpanic device");
+		vmt_error_set(err, -ENOMEM, "out of memory for the pvpanic device");
 		return NULL;
 	}
 	p->event = event;
@@ -73,12 +73,12 @@ struct vmm_pvpanic *vmm_pvpanic_new(vmm_pvpanic_fn event, void *opaque, struct v
 	return p;
 }
 
-int vmm_pvpanic_plug(struct vmm_pvpanic *p, struct vmm_pci *pci, struct vmm_error *err)
+int vmm_pvpanic_plug(struct vmm_pvpanic *p, struct vmm_pci *pci, struct vmt_error *err)
 {
 	int slot = vmm_pci_plug(pci, &p->pci);
 
 	if (slot < 0)
-		return vmm_error_set(err, slot, "pvpanic: no free PCI slot");
+		return vmt_error_set(err, slot, "pvpanic: no free PCI slot");
 	p->slot = slot;
 	/* No interrupt pin: the device never signals the guest. */
 	vmm_pci_func_bar(&p->pci, 0, PVPANIC_BAR_SIZE, vmm_pci_bar_addr((unsigned)slot));
@@ -128,7 +128,7 @@ static void vmm_pvpanic_event(void *opaque, uint8_t event)
 		vmm_warn("guest panicked, and its crash kernel takes over (pvpanic crash-loaded)");
 }
 
-int vmm_pvpanic_plug_kind(struct vmm_plug *p, struct vmm_error *err)
+int vmm_pvpanic_plug_kind(struct vmm_plug *p, struct vmt_error *err)
 {
 	struct vmm_pvpanic *pv;
 

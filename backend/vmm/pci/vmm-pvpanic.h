@@ -26,15 +26,15 @@ struct vmm_pvpanic {
 	unsigned long long panics, crash_loaded;	/* updated atomically */
 };
 
-struct vmm_pvpanic *vmm_pvpanic_new(vmm_pvpanic_fn event, void *opaque, struct vmm_error *err);
+struct vmm_pvpanic *vmm_pvpanic_new(vmm_pvpanic_fn event, void *opaque, struct vmt_error *err);
 
 /* Into the next free slot of bus 0: BAR 0 at its slot's address, no INTx. */
-int vmm_pvpanic_plug(struct vmm_pvpanic *p, struct vmm_pci *pci, struct vmm_error *err);
+int vmm_pvpanic_plug(struct vmm_pvpanic *p, struct vmm_pci *pci, struct vmt_error *err);
 
 void vmm_pvpanic_free(struct vmm_pvpanic *p);
 
 struct vmm_plug;
 /* The pvpanic device, unless --no-pvpanic, onto the PCI bus and the device list. */
-int vmm_pvpanic_plug_kind(struct vmm_plug *p, struct vmm_error *err);
+int vmm_pvpanic_plug_kind(struct vmm_plug *p, struct vmt_error *err);
 
 #endif

@@ -191,13 +191,13 @@ static const struct vmm_virtio_ops vmm_blk_ops = {
 };
 
 struct vmm_blk *vmm_blk_new(unsigned index, const struct vmm_blk_config *cfg,
-			    const struct vmm_virtio_env *env, struct vmm_error *err)
+			    const struct vmm_virtio_env *env, struct vmt_error *err)
 {
 	struct vmm_blk *b = calloc(1, sizeof(*b));
 	uint64_t f = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH;
 
 	if (!b) {
-		vmm_error_set(err, -ENOMEM, "out of memory for disk %u", index);
+		vmt_error_set(err, -ENOMEM, "out of memory for disk %u", index);
 		return NULL;
 	}
 	b->index = index;
@@ -208,7 +208,7 @@ struct vmm_blk *vmm_blk_new(unsigned index, const struct vmm_blk_config *cfg,
 	snprintf(b->label, sizeof(b->label), "disk %u", index);
 	snprintf(b->name, sizeof(b->name), "blk%u", index);
 	if (!(b->path = strdup(cfg->path))) {
-		vmm_error_set(err, -ENOMEM, "out of memory for disk %u", index);
+		vmt_error_set(err, -ENOMEM, "out of memory for disk %u", index);
 		vmm_blk_free(b);
 		return NULL;
 	}
@@ -245,7 +245,7 @@ static struct vmm_blk *vmm_blk_of(struct vmm_dev *d)
 	return vmm_dev_of(d, struct vmm_blk, dev);
 }
 
-static int vmm_blk_dev_start(struct vmm_dev *d, struct vmm_error *err)
+static int vmm_blk_dev_start(struct vmm_dev *d, struct vmt_error *err)
 {
 	struct vmm_blk *b = vmm_blk_of(d);
 
@@ -302,14 +302,14 @@ static void vmm_blk_dev_info(struct vmm_dev *d, struct vmm_buf *out)
 	vmm_buf_kv(out, key, val);
 }
 
-static int vmm_blk_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+static int vmm_blk_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmt_error *err)
 {
 	(void)err;
 	vmm_virtio_save(&vmm_blk_of(d)->v, o);
 	return 0;
 }
 
-static int vmm_blk_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+static int vmm_blk_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	return vmm_virtio_restore(&vmm_blk_of(d)->v, in, err);
 }
@@ -325,7 +325,7 @@ static const struct vmm_dev_ops vmm_blk_dev_ops = {
 	.restore = vmm_blk_dev_restore,
 };
 
-int vmm_blk_plug(struct vmm_plug *p, struct vmm_error *err)
+int vmm_blk_plug(struct vmm_plug *p, struct vmt_error *err)
 {
 	const struct vmm_config *cfg = p->cfg;
 
@@ -360,18 +360,18 @@ static char *vmm_blk_parse_path(const char *spec, const char **rest)
 	return path;
 }
 
-int vmm_blk_parse(const char *spec, struct vmm_blk_config *cfg, struct vmm_error *err)
+int vmm_blk_parse(const char *spec, struct vmm_blk_config *cfg, struct vmt_error *err)
 {
 	const char *p;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->path = vmm_blk_parse_path(spec, &p);
 	if (!cfg->path)
-		return vmm_error_set(err, -ENOMEM, "out of memory");
+		return vmt_error_set(err, -ENOMEM, "out of memory");
 	if (!*cfg->path) {
 		free(cfg->path);
 		cfg->path = NULL;
-		return vmm_error_set(err, -EINVAL, "--disk %s: no path", spec);
+		return vmt_error_set(err, -EINVAL, "--disk %s: no path", spec);
 	}
 	while (*p == ',') {
 		size_t n = strcspn(++p, ",");
@@ -385,7 +385,7 @@ int vmm_blk_parse(const char *spec, struct vmm_blk_config *cfg, struct vmm_error
 		else {
 			free(cfg->path);
 			cfg->path = NULL;
-			return vmm_error_set(err, -EINVAL, "--disk %s: unknown option '%.*s' (want "
+			return vmt_error_set(err, -EINVAL, "--disk %s: unknown option '%.*s' (want "
 					     "format=raw|qcow2 or readonly)", spec, (int)n, p);
 		}
 		p += n;

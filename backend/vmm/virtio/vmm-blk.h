@@ -41,12 +41,12 @@ struct vmm_blk {
 
 /* Open the image (locked) and set the device up; NULL with err set on failure. */
 struct vmm_blk *vmm_blk_new(unsigned index, const struct vmm_blk_config *cfg,
-			    const struct vmm_virtio_env *env, struct vmm_error *err);
+			    const struct vmm_virtio_env *env, struct vmt_error *err);
 void vmm_blk_free(struct vmm_blk *b);
 
 struct vmm_plug;
 /* Every --disk of the VM, in order, onto the PCI bus and the device list. */
-int vmm_blk_plug(struct vmm_plug *p, struct vmm_error *err);
+int vmm_blk_plug(struct vmm_plug *p, struct vmt_error *err);
 
 /* Serve every request queued now (the thread's body; the fuzz harness calls it directly). */
 void vmm_blk_process(struct vmm_blk *b);
@@ -55,6 +55,6 @@ void vmm_blk_process(struct vmm_blk *b);
  * Parse "PATH[,format=raw|qcow2][,readonly]" (",," is a comma inside
  * PATH, as vmtui's own --disk has it); err says what is wrong.
  */
-int vmm_blk_parse(const char *spec, struct vmm_blk_config *cfg, struct vmm_error *err);
+int vmm_blk_parse(const char *spec, struct vmm_blk_config *cfg, struct vmt_error *err);
 
 #endif

@@ -294,24 +294,24 @@ static const struct vmm_virtio_ops vmm_net_ops = {
 };
 
 /* Why a tap could not be had, in words that say what to do about it. */
-static int vmm_net_tap_error(const char *ifname, int e, const char *step, struct vmm_error *err)
+static int vmm_net_tap_error(const char *ifname, int e, const char *step, struct vmt_error *err)
 {
 	if (e == EPERM || e == EACCES)
-		return vmm_error_set(err, -e, "tap %s: %s: %s (attaching a tap needs CAP_NET_ADMIN, or "
+		return vmt_error_set(err, -e, "tap %s: %s: %s (attaching a tap needs CAP_NET_ADMIN, or "
 				     "a tap made for your user: ip tuntap add %s mode tap user USER)",
 				     ifname, step, strerror(e), ifname);
 	if (e == EBUSY)
-		return vmm_error_set(err, -e, "tap %s is busy: another program or VM has it open", ifname);
+		return vmt_error_set(err, -e, "tap %s is busy: another program or VM has it open", ifname);
 	if (e == ENOENT || e == ENODEV)
-		return vmm_error_set(err, -e, "tap %s: %s: %s (is the tun module loaded?)", ifname, step,
+		return vmt_error_set(err, -e, "tap %s: %s: %s (is the tun module loaded?)", ifname, step,
 				     strerror(e));
 	if (e == EINVAL)
-		return vmm_error_set(err, -e, "tap %s: %s: %s (is %s a tun device rather than a tap?)",
+		return vmt_error_set(err, -e, "tap %s: %s: %s (is %s a tun device rather than a tap?)",
 				     ifname, step, strerror(e), ifname);
-	return vmm_error_set(err, -e, "tap %s: %s: %s", ifname, step, strerror(e));
+	return vmt_error_set(err, -e, "tap %s: %s: %s", ifname, step, strerror(e));
 }
 
-static int vmm_net_tap_open(struct vmm_net *n, const char *ifname, struct vmm_error *err)
+static int vmm_net_tap_open(struct vmm_net *n, const char *ifname, struct vmt_error *err)
 {
 	struct ifreq ifr;
 	int hdr = NET_HDR_LEN;
@@ -331,22 +331,22 @@ static int vmm_net_tap_open(struct vmm_net *n, const char *ifname, struct vmm_er
 }
 
 static int vmm_net_user_open(struct vmm_net *n, const struct vmm_net_config *cfg,
-			     struct vmm_error *err)
+			     struct vmt_error *err)
 {
 	n->frame = malloc(NET_FRAME_MAX);
 	if (!n->frame)
-		return vmm_error_set(err, -ENOMEM, "%s: out of memory for its frames", n->label);
+		return vmt_error_set(err, -ENOMEM, "%s: out of memory for its frames", n->label);
 	n->slirp = vmm_slirp_new(n->label, cfg->fwd, cfg->nfwd, vmm_net_deliver, n, err);
 	return n->slirp ? 0 : err ? err->code : -EINVAL;
 }
 
 struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
-			    const struct vmm_virtio_env *env, struct vmm_error *err)
+			    const struct vmm_virtio_env *env, struct vmt_error *err)
 {
 	struct vmm_net *n = calloc(1, sizeof(*n));
 
 	if (!n) {
-		vmm_error_set(err, -ENOMEM, "out of memory for network card %u", index);
+		vmt_error_set(err, -ENOMEM, "out of memory for network card %u", index);
 		return NULL;
 	}
 	n->index = index;
@@ -423,7 +423,7 @@ static int vmm_net_fwd_parse(const char *s, struct vmm_slirp_fwd *f)
 	return 0;
 }
 
-int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error *err)
+int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmt_error *err)
 {
 	const char *name = spec + 4, *comma;
 	size_t len;
@@ -436,11 +436,11 @@ int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error
 		comma = strchr(name, ',');
 		len = comma ? (size_t)(comma - name) : strlen(name);
 		if (len == 0 || len >= IFNAMSIZ || memchr(name, '/', len))
-			return vmm_error_set(err, -EINVAL, "--net %s: interface names are 1 to %d "
+			return vmt_error_set(err, -EINVAL, "--net %s: interface names are 1 to %d "
 					     "characters", spec, IFNAMSIZ - 1);
 		memcpy(cfg->ifname, name, len);
 	} else {
-		return vmm_error_set(err, -EINVAL, "--net %s: want tap:IF[,mac=MAC] or user[,mac=MAC]",
+		return vmt_error_set(err, -EINVAL, "--net %s: want tap:IF[,mac=MAC] or user[,mac=MAC]",
 				     spec);
 	}
 	while (comma) {
@@ -457,16 +457,16 @@ int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error
 			cfg->have_mac = true;
 		} else if (strncmp(one, "fwd=", 4) == 0 && cfg->user) {
 			if (cfg->nfwd == VMM_SLIRP_FWD_MAX)
-				return vmm_error_set(err, -EINVAL, "--net %s: at most %d forwards", spec,
+				return vmt_error_set(err, -EINVAL, "--net %s: at most %d forwards", spec,
 						     VMM_SLIRP_FWD_MAX);
 			if (vmm_net_fwd_parse(one + 4, &cfg->fwd[cfg->nfwd++]) < 0)
-				return vmm_error_set(err, -EINVAL, "--net %s: %s is not "
+				return vmt_error_set(err, -EINVAL, "--net %s: %s is not "
 						     "fwd=tcp|udp:ADDR:HOSTPORT:GUESTPORT", spec, one);
 		} else if (strncmp(one, "fwd=", 4) == 0) {
-			return vmm_error_set(err, -EINVAL, "--net %s: %s: forwards are for user networks",
+			return vmt_error_set(err, -EINVAL, "--net %s: %s: forwards are for user networks",
 					     spec, one);
 		} else {
-			return vmm_error_set(err, -EINVAL, "--net %s: %s: want mac=xx:xx:xx:xx:xx:xx "
+			return vmt_error_set(err, -EINVAL, "--net %s: %s: want mac=xx:xx:xx:xx:xx:xx "
 					     "(unicast)%s", spec, one,
 					     cfg->user ? " or fwd=tcp|udp:ADDR:HOSTPORT:GUESTPORT" : "");
 		}
@@ -529,7 +529,7 @@ static void vmm_net_dev_info(struct vmm_dev *d, struct vmm_buf *out)
 		vmm_buf_printf(out, "nic%u.ipv6 %s%s\n", n->index, a6, n->slirp ? "/64" : "");
 }
 
-static int vmm_net_dev_start(struct vmm_dev *d, struct vmm_error *err)
+static int vmm_net_dev_start(struct vmm_dev *d, struct vmt_error *err)
 {
 	struct vmm_net *n = vmm_net_of(d);
 
@@ -551,14 +551,14 @@ static void vmm_net_dev_free(struct vmm_dev *d)
 	vmm_net_free(vmm_net_of(d));
 }
 
-static int vmm_net_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+static int vmm_net_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmt_error *err)
 {
 	(void)err;
 	vmm_virtio_save(&vmm_net_of(d)->v, o);
 	return 0;
 }
 
-static int vmm_net_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+static int vmm_net_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	return vmm_virtio_restore(&vmm_net_of(d)->v, in, err);
 }
@@ -574,7 +574,7 @@ static const struct vmm_dev_ops vmm_net_dev_ops = {
 	.restore = vmm_net_dev_restore,
 };
 
-int vmm_net_plug(struct vmm_plug *p, struct vmm_error *err)
+int vmm_net_plug(struct vmm_plug *p, struct vmt_error *err)
 {
 	const struct vmm_config *cfg = p->cfg;
 

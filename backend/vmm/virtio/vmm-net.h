@@ -55,12 +55,12 @@ struct vmm_net {
  * make the user-mode network; NULL with err set.
  */
 struct vmm_net *vmm_net_new(unsigned index, const struct vmm_net_config *cfg,
-			    const struct vmm_virtio_env *env, struct vmm_error *err);
+			    const struct vmm_virtio_env *env, struct vmt_error *err);
 void vmm_net_free(struct vmm_net *n);
 
 struct vmm_plug;
 /* Every --net of the VM, in order, onto the PCI bus and the device list. */
-int vmm_net_plug(struct vmm_plug *p, struct vmm_error *err);
+int vmm_net_plug(struct vmm_plug *p, struct vmt_error *err);
 
 /* One pass over each direction (the thread's body; the fuzz harness calls them). */
 void vmm_net_tx(struct vmm_net *n);
@@ -70,6 +70,6 @@ void vmm_net_rx(struct vmm_net *n);
  * Parse "tap:IF[,mac=xx:xx:xx:xx:xx:xx]" or "user[,mac=...]" with any
  * number of ",fwd=PROTO:ADDR:HOSTPORT:GUESTPORT"; err says what is wrong.
  */
-int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmm_error *err);
+int vmm_net_parse(const char *spec, struct vmm_net_config *cfg, struct vmt_error *err);
 
 #endif

@@ -59,12 +59,12 @@ static const struct vmm_virtio_ops vmm_rng_ops = {
 	.notify = vmm_rng_notify,
 };
 
-struct vmm_rng *vmm_rng_new(const struct vmm_virtio_env *env, struct vmm_error *err)
+struct vmm_rng *vmm_rng_new(const struct vmm_virtio_env *env, struct vmt_error *err)
 {
 	struct vmm_rng *r = calloc(1, sizeof(*r));
 
 	if (!r) {
-		vmm_error_set(err, -ENOMEM, "out of memory for the rng");
+		vmt_error_set(err, -ENOMEM, "out of memory for the rng");
 		return NULL;
 	}
 	pthread_mutex_init(&r->serve, NULL);
@@ -110,14 +110,14 @@ static void vmm_rng_dev_free(struct vmm_dev *d)
 	vmm_rng_free(vmm_rng_of(d));
 }
 
-static int vmm_rng_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmm_error *err)
+static int vmm_rng_dev_save(struct vmm_dev *d, struct vmm_snap_out *o, struct vmt_error *err)
 {
 	(void)err;
 	vmm_virtio_save(&vmm_rng_of(d)->v, o);
 	return 0;
 }
 
-static int vmm_rng_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmm_error *err)
+static int vmm_rng_dev_restore(struct vmm_dev *d, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	return vmm_virtio_restore(&vmm_rng_of(d)->v, in, err);
 }
@@ -130,7 +130,7 @@ static const struct vmm_dev_ops vmm_rng_dev_ops = {
 	.restore = vmm_rng_dev_restore,
 };
 
-int vmm_rng_plug(struct vmm_plug *p, struct vmm_error *err)
+int vmm_rng_plug(struct vmm_plug *p, struct vmt_error *err)
 {
 	struct vmm_rng *r;
 

@@ -15,11 +15,11 @@ struct vmm_rng {
 	struct vmm_virtq_chain chain;
 };
 
-struct vmm_rng *vmm_rng_new(const struct vmm_virtio_env *env, struct vmm_error *err);
+struct vmm_rng *vmm_rng_new(const struct vmm_virtio_env *env, struct vmt_error *err);
 void vmm_rng_free(struct vmm_rng *r);
 
 struct vmm_plug;
 /* The rng, unless --no-rng, onto the PCI bus and the device list. */
-int vmm_rng_plug(struct vmm_plug *p, struct vmm_error *err);
+int vmm_rng_plug(struct vmm_plug *p, struct vmt_error *err);
 
 #endif

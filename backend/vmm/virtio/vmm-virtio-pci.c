@@ -63,12 +63,12 @@ void vmm_virtio_pci_setup(struct vmm_virtio *v, unsigned id, uint32_t pci_class)
 		vmm_put32(v->msix_tab + 16 * vec + 12, 1);
 }
 
-int vmm_virtio_plug(struct vmm_virtio *v, struct vmm_pci *pci, uint8_t line, struct vmm_error *err)
+int vmm_virtio_plug(struct vmm_virtio *v, struct vmm_pci *pci, uint8_t line, struct vmt_error *err)
 {
 	int slot = vmm_pci_plug(pci, &v->pci);
 
 	if (slot < 0)
-		return vmm_error_set(err, slot, "virtio %s: no free PCI slot", v->name);
+		return vmt_error_set(err, slot, "virtio %s: no free PCI slot", v->name);
 	v->slot = slot;
 	v->intx = line;
 	vmm_pci_func_bar(&v->pci, 0, VMM_PCI_BAR_SIZE, vmm_pci_bar_addr((unsigned)slot));

@@ -297,7 +297,7 @@ uint8_t vmm_virtio_isr_read(struct vmm_virtio *v)
 
 int vmm_virtio_init(struct vmm_virtio *v, const char *name, unsigned id, uint32_t pci_class,
 		    unsigned nq, uint16_t qsize, uint64_t features, const struct vmm_virtio_ops *ops,
-		    void *owner, const struct vmm_virtio_env *env, struct vmm_error *err)
+		    void *owner, const struct vmm_virtio_env *env, struct vmt_error *err)
 {
 	memset(v, 0, sizeof(*v));
 	pthread_mutex_init(&v->lock, NULL);
@@ -318,7 +318,7 @@ int vmm_virtio_init(struct vmm_virtio *v, const char *name, unsigned id, uint32_
 		vmm_virtq_reset(&v->q[i]);
 		v->kick_fd[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (v->kick_fd[i] < 0)
-			return vmm_error_set(err, -errno, "virtio %s: eventfd: %s", name, strerror(errno));
+			return vmt_error_set(err, -errno, "virtio %s: eventfd: %s", name, strerror(errno));
 	}
 	vmm_virtio_do_reset(v);
 	vmm_virtio_pci_setup(v, id, pci_class);
@@ -479,7 +479,7 @@ void vmm_virtio_save(struct vmm_virtio *v, struct vmm_snap_out *o)
 
 /* One queue from the file: its rings must lie in guest memory, as when the driver enables it. */
 static int vmm_virtio_restore_queue(struct vmm_virtio *v, struct vmm_virtq *q, struct vmm_snap_in *in,
-				    struct vmm_error *err)
+				    struct vmt_error *err)
 {
 	uint8_t f[4];
 	uint32_t sv, idx, signalled;
@@ -494,11 +494,11 @@ static int vmm_virtio_restore_queue(struct vmm_virtio *v, struct vmm_virtq *q, s
 	q->size = (uint16_t)sv;
 	q->msix_vector = (uint16_t)(sv >> 16);
 	if (q->msix_vector >= v->nvec && q->msix_vector != VMM_VIRTIO_NO_VECTOR)
-		return vmm_error_set(err, -EINVAL, "%s: the snapshot names MSI-X vector %u", v->name,
+		return vmt_error_set(err, -EINVAL, "%s: the snapshot names MSI-X vector %u", v->name,
 				     q->msix_vector);
 	q->ready = false;
 	if (f[0] && vmm_virtq_enable(q, v->env.mem, &why) < 0)
-		return vmm_error_set(err, -EINVAL, "%s: a queue in the snapshot is bad: %s", v->name, why);
+		return vmt_error_set(err, -EINVAL, "%s: a queue in the snapshot is bad: %s", v->name, why);
 	q->event_idx = f[1] != 0, q->indirect = f[2] != 0;
 	q->last_avail = (uint16_t)idx;
 	q->used_idx = (uint16_t)(idx >> 16);
@@ -506,7 +506,7 @@ static int vmm_virtio_restore_queue(struct vmm_virtio *v, struct vmm_virtq *q, s
 	return 0;
 }
 
-int vmm_virtio_restore(struct vmm_virtio *v, struct vmm_snap_in *in, struct vmm_error *err)
+int vmm_virtio_restore(struct vmm_virtio *v, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	uint64_t host, driver;
 	uint32_t dfsel, gfsel, mc;
@@ -518,7 +518,7 @@ int vmm_virtio_restore(struct vmm_virtio *v, struct vmm_snap_in *in, struct vmm_
 	    (rc = vmm_snap_get(in, r, sizeof(r), err)) || (rc = vmm_snap_get32(in, &mc, err)))
 		return rc;
 	if (host != v->host_features || r[6] != v->nq || r[7] != v->nvec || (driver & ~host))
-		return vmm_error_set(err, -EINVAL, "%s: the snapshot's device offers other features or "
+		return vmt_error_set(err, -EINVAL, "%s: the snapshot's device offers other features or "
 				     "queues than this one", v->name);
 	pthread_mutex_lock(&v->lock);
 	v->driver_features = driver;

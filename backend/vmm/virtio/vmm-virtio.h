@@ -106,10 +106,10 @@ struct vmm_virtio {
  */
 int vmm_virtio_init(struct vmm_virtio *v, const char *name, unsigned id, uint32_t pci_class,
 		    unsigned nq, uint16_t qsize, uint64_t features, const struct vmm_virtio_ops *ops,
-		    void *owner, const struct vmm_virtio_env *env, struct vmm_error *err);
+		    void *owner, const struct vmm_virtio_env *env, struct vmt_error *err);
 
 /* Plug into the bus: BAR 0 at its slot's address, INTx on line (0xff: none). */
-int vmm_virtio_plug(struct vmm_virtio *v, struct vmm_pci *pci, uint8_t line, struct vmm_error *err);
+int vmm_virtio_plug(struct vmm_virtio *v, struct vmm_pci *pci, uint8_t line, struct vmt_error *err);
 
 void vmm_virtio_done(struct vmm_virtio *v);
 
@@ -148,7 +148,7 @@ struct vmm_snap_in;
  * irqchip's state, so that the interrupts it may send land).
  */
 void vmm_virtio_save(struct vmm_virtio *v, struct vmm_snap_out *o);
-int vmm_virtio_restore(struct vmm_virtio *v, struct vmm_snap_in *in, struct vmm_error *err);
+int vmm_virtio_restore(struct vmm_virtio *v, struct vmm_snap_in *in, struct vmt_error *err);
 
 /* Read and clear a kick eventfd. */
 void vmm_virtio_kick_drain(int fd);

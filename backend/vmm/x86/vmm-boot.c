@@ -127,14 +127,14 @@ static int vmm_boot_copy(struct vmm_mem *m, uint64_t gpa, const void *src, size_
 
 /* Everything below 1 MiB that does not depend on the image. */
 static int vmm_boot_low(struct vmm_mem *m, const struct vmm_boot_input *in,
-			const struct vmm_boot_plan *plan, uint64_t *rsdp, struct vmm_error *err)
+			const struct vmm_boot_plan *plan, uint64_t *rsdp, struct vmt_error *err)
 {
 	if (m->low_size < VMM_BOOT_BIOS_END)
-		return vmm_error_set(err, -E2BIG, "guest memory is smaller than 1 MiB");
+		return vmt_error_set(err, -E2BIG, "guest memory is smaller than 1 MiB");
 	if (vmm_boot_gdt(m, plan->entry) || vmm_boot_page_tables(m) || vmm_boot_bda(m))
-		return vmm_error_set(err, -EFAULT, "cannot write boot structures below 1 MiB");
+		return vmt_error_set(err, -EFAULT, "cannot write boot structures below 1 MiB");
 	if (vmm_boot_copy(m, VMM_BOOT_CMDLINE, in->cmdline, plan->cmdline_len + 1))
-		return vmm_error_set(err, -EFAULT, "cannot write the command line");
+		return vmt_error_set(err, -EFAULT, "cannot write the command line");
 	return vmm_tables_build(m, in->vcpus, in->pci, rsdp, err);
 }
 
@@ -174,12 +174,12 @@ static int vmm_boot_pvh_info(struct vmm_mem *m, const struct vmm_boot_plan *plan
 /* Where an uncompressed kernel's segments and the initrd go: all of it in low RAM. */
 static int vmm_boot_pvh_plan(const struct vmm_mem *m, const struct vmm_pvh *pvh,
 			     uint64_t initrd_size, uint64_t cmdline_len,
-			     struct vmm_boot_plan *plan, struct vmm_error *err)
+			     struct vmm_boot_plan *plan, struct vmt_error *err)
 {
 	uint64_t top = m->low_size;
 
 	if (pvh->lo < VMM_BOOT_BIOS_END || pvh->hi > top)
-		return vmm_error_set(err, -E2BIG, "its segments (%#llx-%#llx) do not fit in guest RAM "
+		return vmt_error_set(err, -E2BIG, "its segments (%#llx-%#llx) do not fit in guest RAM "
 				     "between 1 MiB and %#llx", (unsigned long long)pvh->lo,
 				     (unsigned long long)pvh->hi, (unsigned long long)top);
 	memset(plan, 0, sizeof(*plan));
@@ -190,11 +190,11 @@ static int vmm_boot_pvh_plan(const struct vmm_mem *m, const struct vmm_pvh *pvh,
 	plan->initrd_size = initrd_size;
 	if (initrd_size) {
 		if (initrd_size > top - pvh->hi)
-			return vmm_error_set(err, -E2BIG, "initrd of %llu bytes does not fit above the "
+			return vmt_error_set(err, -E2BIG, "initrd of %llu bytes does not fit above the "
 					     "kernel in guest RAM", (unsigned long long)initrd_size);
 		plan->initrd_addr = (top - initrd_size) & ~0xfffull;
 		if (plan->initrd_addr < pvh->hi)
-			return vmm_error_set(err, -E2BIG, "initrd of %llu bytes does not fit above the "
+			return vmt_error_set(err, -E2BIG, "initrd of %llu bytes does not fit above the "
 					     "kernel in guest RAM", (unsigned long long)initrd_size);
 	}
 	return 0;
@@ -203,7 +203,7 @@ static int vmm_boot_pvh_plan(const struct vmm_mem *m, const struct vmm_pvh *pvh,
 /* An uncompressed vmlinux through its PVH entry: 32-bit, paging off, EBX at hvm_start_info. */
 static int vmm_boot_load_pvh(struct vmm_mem *m, const struct vmm_boot_input *in,
 			     struct vmm_boot_entry *entry, struct vmm_boot_plan *plan,
-			     struct vmm_error *err)
+			     struct vmt_error *err)
 {
 	struct vmm_pvh pvh;
 	size_t clen = strlen(in->cmdline);
@@ -213,10 +213,10 @@ static int vmm_boot_load_pvh(struct vmm_mem *m, const struct vmm_boot_input *in,
 	if (rc)
 		return rc;
 	if (in->want_entry == 64)
-		return vmm_error_set(err, -EINVAL, "an uncompressed vmlinux starts at its 32-bit PVH "
+		return vmt_error_set(err, -EINVAL, "an uncompressed vmlinux starts at its 32-bit PVH "
 				     "entry: --boot-entry 64 is for a bzImage");
 	if (clen > VMM_BOOT_CMDLINE_MAX - 1)
-		return vmm_error_set(err, -E2BIG, "command line too long: %zu bytes", clen);
+		return vmt_error_set(err, -E2BIG, "command line too long: %zu bytes", clen);
 	rc = vmm_boot_pvh_plan(m, &pvh, in->initrd_len, clen, plan, err);
 	if (rc == 0)
 		rc = vmm_boot_low(m, in, plan, &rsdp, err);
@@ -227,13 +227,13 @@ static int vmm_boot_load_pvh(struct vmm_mem *m, const struct vmm_boot_input *in,
 		uint8_t *dst = vmm_mem_ptr(m, s->paddr, s->memsz);
 
 		if (!dst)
-			return vmm_error_set(err, -EFAULT, "cannot copy the kernel into guest memory");
+			return vmt_error_set(err, -EFAULT, "cannot copy the kernel into guest memory");
 		memcpy(dst, in->image + s->offset, s->filesz);
 		memset(dst + s->filesz, 0, s->memsz - s->filesz);
 	}
 	if (vmm_boot_copy(m, plan->initrd_addr, in->initrd, in->initrd_len) ||
 	    vmm_boot_pvh_info(m, plan, rsdp))
-		return vmm_error_set(err, -EFAULT, "cannot copy the initrd or the start info into "
+		return vmt_error_set(err, -EFAULT, "cannot copy the initrd or the start info into "
 				     "guest memory");
 	memset(entry, 0, sizeof(*entry));
 	entry->mode = 32;
@@ -246,7 +246,7 @@ static int vmm_boot_load_pvh(struct vmm_mem *m, const struct vmm_boot_input *in,
 
 int vmm_boot_load(struct vmm_mem *m, const struct vmm_boot_input *in,
 		  struct vmm_boot_entry *entry, struct vmm_boot_plan *plan,
-		  struct vmm_error *err)
+		  struct vmt_error *err)
 {
 	struct vmm_bzimage img;
 	size_t clen = strlen(in->cmdline);
@@ -259,7 +259,7 @@ int vmm_boot_load(struct vmm_mem *m, const struct vmm_boot_input *in,
 	if (rc)
 		return rc;
 	if (clen > VMM_BOOT_CMDLINE_MAX - 1)
-		return vmm_error_set(err, -E2BIG, "command line too long: %zu bytes", clen);
+		return vmt_error_set(err, -E2BIG, "command line too long: %zu bytes", clen);
 	rc = vmm_boot_plan_make(&img, m->low_size, in->initrd_len, clen, in->want_entry, plan, err);
 	if (rc)
 		return rc;
@@ -269,7 +269,7 @@ int vmm_boot_load(struct vmm_mem *m, const struct vmm_boot_input *in,
 	if (vmm_boot_copy(m, plan->kernel_addr, in->image + img.setup_size, img.kernel_size) ||
 	    vmm_boot_copy(m, plan->initrd_addr, in->initrd, in->initrd_len) ||
 	    vmm_boot_params(m, in, &img, plan, rsdp))
-		return vmm_error_set(err, -EFAULT, "cannot copy the kernel or initrd into guest memory");
+		return vmt_error_set(err, -EFAULT, "cannot copy the kernel or initrd into guest memory");
 	memset(entry, 0, sizeof(*entry));
 	entry->mode = plan->entry;
 	/* The 64-bit entry sits 0x200 into the protected-mode kernel. */

@@ -85,6 +85,6 @@ struct vmm_boot_entry {
  */
 int vmm_boot_load(struct vmm_mem *m, const struct vmm_boot_input *in,
 		  struct vmm_boot_entry *entry, struct vmm_boot_plan *plan,
-		  struct vmm_error *err);
+		  struct vmt_error *err);
 
 #endif

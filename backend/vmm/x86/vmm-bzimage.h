@@ -62,7 +62,7 @@ struct vmm_bzimage {
  * err says what is wrong ("not a bzImage (no HdrS magic at 0x202)").
  */
 int vmm_bzimage_parse(const uint8_t *buf, size_t len, struct vmm_bzimage *img,
-		      struct vmm_error *err);
+		      struct vmt_error *err);
 
 /* Where things go in guest memory for one boot. */
 struct vmm_boot_plan {
@@ -80,6 +80,6 @@ struct vmm_boot_plan {
  */
 int vmm_boot_plan_make(const struct vmm_bzimage *img, uint64_t low_end,
 		       uint64_t initrd_size, uint64_t cmdline_len, int want_entry,
-		       struct vmm_boot_plan *plan, struct vmm_error *err);
+		       struct vmm_boot_plan *plan, struct vmt_error *err);
 
 #endif

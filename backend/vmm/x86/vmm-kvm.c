@@ -42,7 +42,7 @@ static const char *vmm_kvm_path(void)
 	return p && *p ? p : "/dev/kvm";
 }
 
-static int vmm_kvm_check_caps(struct vmm_vm *vm, const char *path, struct vmm_error *err)
+static int vmm_kvm_check_caps(struct vmm_vm *vm, const char *path, struct vmt_error *err)
 {
 	size_t i;
 	int r;
@@ -50,43 +50,43 @@ static int vmm_kvm_check_caps(struct vmm_vm *vm, const char *path, struct vmm_er
 	for (i = 0; i < sizeof(vmm_kvm_caps) / sizeof(vmm_kvm_caps[0]); i++) {
 		r = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, vmm_kvm_caps[i].cap);
 		if (r <= 0)
-			return vmm_error_set(err, -ENOTSUP, "%s lacks %s, needed for %s", path,
+			return vmt_error_set(err, -ENOTSUP, "%s lacks %s, needed for %s", path,
 					     vmm_kvm_caps[i].name, vmm_kvm_caps[i].why);
 	}
 	r = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	if (r <= 0)
 		r = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
 	if (r > 0 && vm->cfg.vcpus > (unsigned)r)
-		return vmm_error_set(err, -EINVAL, "%s allows at most %d vCPUs, %u asked for",
+		return vmt_error_set(err, -EINVAL, "%s allows at most %d vCPUs, %u asked for",
 				     path, r, vm->cfg.vcpus);
 	return 0;
 }
 
-int vmm_kvm_open(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_kvm_open(struct vmm_vm *vm, struct vmt_error *err)
 {
 	const char *path = vmm_kvm_path();
 	int r;
 
 	vm->kvm_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
-		return vmm_error_set(err, -errno, "cannot open %s: %s%s", path, strerror(errno),
+		return vmt_error_set(err, -errno, "cannot open %s: %s%s", path, strerror(errno),
 				     errno == ENOENT ? " (is the kvm module loaded?)" :
 				     errno == EACCES ? " (are you in group kvm?)" : "");
 	r = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (r < 0)
-		return vmm_error_set(err, -ENOTSUP, "%s is not a KVM device (KVM_GET_API_VERSION: %s)",
+		return vmt_error_set(err, -ENOTSUP, "%s is not a KVM device (KVM_GET_API_VERSION: %s)",
 				     path, strerror(errno));
 	if (r != KVM_API_VERSION)
-		return vmm_error_set(err, -ENOTSUP, "%s speaks KVM API version %d, not %d",
+		return vmt_error_set(err, -ENOTSUP, "%s speaks KVM API version %d, not %d",
 				     path, r, KVM_API_VERSION);
 	vm->run_size = (size_t)ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if ((long)vm->run_size < (long)sizeof(struct kvm_run))
-		return vmm_error_set(err, -ENOTSUP, "%s: KVM_GET_VCPU_MMAP_SIZE failed", path);
+		return vmt_error_set(err, -ENOTSUP, "%s: KVM_GET_VCPU_MMAP_SIZE failed", path);
 	return vmm_kvm_check_caps(vm, path, err);
 }
 
 static int vmm_kvm_slot(struct vmm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t size,
-			void *host, struct vmm_error *err)
+			void *host, struct vmt_error *err)
 {
 	struct kvm_userspace_memory_region r = {
 		.slot = slot,
@@ -96,13 +96,13 @@ static int vmm_kvm_slot(struct vmm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t
 	};
 
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
-		return vmm_error_set(err, -errno, "KVM_SET_USER_MEMORY_REGION slot %u: %s",
+		return vmt_error_set(err, -errno, "KVM_SET_USER_MEMORY_REGION slot %u: %s",
 				     slot, strerror(errno));
 	return 0;
 }
 
 /* Keep the irqchip and PIT as created, so a reboot can put them back. */
-static int vmm_kvm_irqchip_save(struct vmm_vm *vm, struct vmm_error *err)
+static int vmm_kvm_irqchip_save(struct vmm_vm *vm, struct vmt_error *err)
 {
 	int i;
 
@@ -110,49 +110,49 @@ static int vmm_kvm_irqchip_save(struct vmm_vm *vm, struct vmm_error *err)
 		memset(&vm->chips0[i], 0, sizeof(vm->chips0[i]));
 		vm->chips0[i].chip_id = (uint32_t)i;	/* PIC master, PIC slave, IOAPIC */
 		if (ioctl(vm->vm_fd, KVM_GET_IRQCHIP, &vm->chips0[i]) < 0)
-			return vmm_error_set(err, -errno, "KVM_GET_IRQCHIP %d: %s", i, strerror(errno));
+			return vmt_error_set(err, -errno, "KVM_GET_IRQCHIP %d: %s", i, strerror(errno));
 	}
 	if (ioctl(vm->vm_fd, KVM_GET_PIT2, &vm->pit0) < 0)
-		return vmm_error_set(err, -errno, "KVM_GET_PIT2: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_GET_PIT2: %s", strerror(errno));
 	return 0;
 }
 
-int vmm_kvm_irqchip_reset(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_kvm_irqchip_reset(struct vmm_vm *vm, struct vmt_error *err)
 {
 	int i;
 
 	for (i = 0; i < 3; i++)
 		if (ioctl(vm->vm_fd, KVM_SET_IRQCHIP, &vm->chips0[i]) < 0)
-			return vmm_error_set(err, -errno, "KVM_SET_IRQCHIP %d: %s", i, strerror(errno));
+			return vmt_error_set(err, -errno, "KVM_SET_IRQCHIP %d: %s", i, strerror(errno));
 	if (ioctl(vm->vm_fd, KVM_SET_PIT2, &vm->pit0) < 0)
-		return vmm_error_set(err, -errno, "KVM_SET_PIT2: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_SET_PIT2: %s", strerror(errno));
 	return 0;
 }
 
-static int vmm_kvm_platform(struct vmm_vm *vm, struct vmm_error *err)
+static int vmm_kvm_platform(struct vmm_vm *vm, struct vmt_error *err)
 {
 	uint64_t idmap = VMM_KVM_IDENTITY_MAP;
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 
 	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap) < 0)
-		return vmm_error_set(err, -errno, "KVM_SET_IDENTITY_MAP_ADDR: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_SET_IDENTITY_MAP_ADDR: %s", strerror(errno));
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)VMM_KVM_TSS) < 0)
-		return vmm_error_set(err, -errno, "KVM_SET_TSS_ADDR: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_SET_TSS_ADDR: %s", strerror(errno));
 	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
-		return vmm_error_set(err, -errno, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
 	/* The dummy speaker keeps port 0x61 in the kernel too. */
 	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
-		return vmm_error_set(err, -errno, "KVM_CREATE_PIT2: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_CREATE_PIT2: %s", strerror(errno));
 	return vmm_kvm_irqchip_save(vm, err);
 }
 
-int vmm_kvm_create_vm(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_kvm_create_vm(struct vmm_vm *vm, struct vmt_error *err)
 {
 	int rc;
 
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
-		return vmm_error_set(err, -errno, "KVM_CREATE_VM: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_CREATE_VM: %s", strerror(errno));
 	rc = vmm_kvm_platform(vm, err);
 	if (rc)
 		return rc;

@@ -21,7 +21,7 @@ struct vmm_load_file {
  * no copy of its own, so a big initrd does not add to its overhead.
  */
 static int vmm_load_map(const char *what, const char *path, struct vmm_load_file *f,
-			struct vmm_error *err)
+			struct vmt_error *err)
 {
 	struct stat st;
 	void *p;
@@ -31,10 +31,10 @@ static int vmm_load_map(const char *what, const char *path, struct vmm_load_file
 	f->len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return vmm_error_set(err, -errno, "%s %s: %s", what, path, strerror(errno));
+		return vmt_error_set(err, -errno, "%s %s: %s", what, path, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return vmm_error_set(err, -EINVAL, "%s %s: not a regular file", what, path);
+		return vmt_error_set(err, -EINVAL, "%s %s: not a regular file", what, path);
 	}
 	if (st.st_size == 0) {
 		close(fd);
@@ -43,7 +43,7 @@ static int vmm_load_map(const char *what, const char *path, struct vmm_load_file
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED)
-		return vmm_error_set(err, -errno, "%s %s: %s", what, path, strerror(errno));
+		return vmt_error_set(err, -errno, "%s %s: %s", what, path, strerror(errno));
 	f->data = p;
 	f->len = (size_t)st.st_size;
 	return 0;
@@ -56,13 +56,13 @@ static void vmm_load_unmap(struct vmm_load_file *f)
 	f->data = NULL;
 }
 
-int vmm_load_guest(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_load_guest(struct vmm_vm *vm, struct vmt_error *err)
 {
 	struct vmm_load_file k, i = { NULL, 0 };
 	struct vmm_boot_input in;
 	struct vmm_boot_plan plan;
 	struct vmm_tables_pci pci;
-	struct vmm_error e2 = { 0, "" };
+	struct vmt_error e2 = { 0, "" };
 	int rc;
 
 	rc = vmm_load_map("kernel", vm->cfg.kernel, &k, err);
@@ -88,9 +88,9 @@ int vmm_load_guest(struct vmm_vm *vm, struct vmm_error *err)
 	vmm_load_unmap(&k);
 	vmm_load_unmap(&i);
 	if (rc && strncmp(e2.msg, "initrd", 6) == 0)
-		return vmm_error_set(err, rc, "initrd %s: %s", vm->cfg.initrd, e2.msg);
+		return vmt_error_set(err, rc, "initrd %s: %s", vm->cfg.initrd, e2.msg);
 	if (rc)
-		return vmm_error_set(err, rc, "kernel %s: %s", vm->cfg.kernel, e2.msg);
+		return vmt_error_set(err, rc, "kernel %s: %s", vm->cfg.kernel, e2.msg);
 	vmm_info("boot: %d-bit entry at %#llx, kernel at %#llx-%#llx, initrd %llu bytes at %#llx",
 		 vm->entry.mode, (unsigned long long)vm->entry.rip,
 		 (unsigned long long)plan.kernel_addr, (unsigned long long)plan.kernel_end,

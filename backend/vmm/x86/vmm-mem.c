@@ -16,7 +16,7 @@ void vmm_mem_layout(struct vmm_mem *m, uint64_t bytes)
 	m->high_size = bytes - m->low_size;
 }
 
-int vmm_mem_alloc(struct vmm_mem *m, uint64_t bytes, struct vmm_error *err)
+int vmm_mem_alloc(struct vmm_mem *m, uint64_t bytes, struct vmt_error *err)
 {
 	void *p;
 
@@ -25,7 +25,7 @@ int vmm_mem_alloc(struct vmm_mem *m, uint64_t bytes, struct vmm_error *err)
 	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
-		return vmm_error_set(err, -errno, "cannot map %llu MiB of guest memory: %s",
+		return vmt_error_set(err, -errno, "cannot map %llu MiB of guest memory: %s",
 				     (unsigned long long)(bytes >> 20), strerror(errno));
 	madvise(p, bytes, MADV_DONTDUMP);
 	m->host = p;
@@ -55,13 +55,13 @@ void vmm_mem_clear(struct vmm_mem *m)
 	memset(m->host, 0, m->size);
 }
 
-int vmm_mem_map_file(struct vmm_mem *m, int fd, uint64_t off, struct vmm_error *err)
+int vmm_mem_map_file(struct vmm_mem *m, int fd, uint64_t off, struct vmt_error *err)
 {
 	if (!m->mapped)
-		return vmm_error_set(err, -EINVAL, "guest memory is not a mapping of its own");
+		return vmt_error_set(err, -EINVAL, "guest memory is not a mapping of its own");
 	if (mmap(m->host, m->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE, fd,
 		 (off_t)off) == MAP_FAILED)
-		return vmm_error_set(err, -errno, "cannot map the snapshot's memory: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "cannot map the snapshot's memory: %s", strerror(errno));
 	madvise(m->host, m->size, MADV_DONTDUMP);
 	m->file_backed = 1;
 	return 0;

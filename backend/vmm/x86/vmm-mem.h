@@ -30,7 +30,7 @@ struct vmm_mem {
 void vmm_mem_layout(struct vmm_mem *m, uint64_t bytes);
 
 /* mmap bytes of MAP_NORESERVE anonymous memory and lay it out. */
-int vmm_mem_alloc(struct vmm_mem *m, uint64_t bytes, struct vmm_error *err);
+int vmm_mem_alloc(struct vmm_mem *m, uint64_t bytes, struct vmt_error *err);
 void vmm_mem_free(struct vmm_mem *m);
 
 /* Give the pages back to the host: guest RAM reads as zeros again (reboot). */
@@ -39,7 +39,7 @@ void vmm_mem_clear(struct vmm_mem *m);
  * Map size bytes of fd from off over guest memory, privately: pages come
  * from the file when first touched and writes stay in this process.
  */
-int vmm_mem_map_file(struct vmm_mem *m, int fd, uint64_t off, struct vmm_error *err);
+int vmm_mem_map_file(struct vmm_mem *m, int fd, uint64_t off, struct vmt_error *err);
 
 /* Host pointer for guest [gpa, gpa+len) or NULL if any of it is not RAM. */
 void *vmm_mem_ptr(const struct vmm_mem *m, uint64_t gpa, uint64_t len);

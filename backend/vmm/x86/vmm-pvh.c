@@ -29,26 +29,26 @@ static bool vmm_pvh_inside(uint64_t off, uint64_t n, size_t len)
 	return off <= len && n <= len - off;
 }
 
-static int vmm_pvh_check_header(const uint8_t *buf, size_t len, struct vmm_error *err)
+static int vmm_pvh_check_header(const uint8_t *buf, size_t len, struct vmt_error *err)
 {
 	if (!vmm_pvh_is_elf(buf, len))
-		return vmm_error_set(err, -ENOEXEC, "not an ELF file");
+		return vmt_error_set(err, -ENOEXEC, "not an ELF file");
 	if (len < ELF_HDR_SIZE)
-		return vmm_error_set(err, -ENOEXEC, "truncated: %zu bytes is too short for an ELF header",
+		return vmt_error_set(err, -ENOEXEC, "truncated: %zu bytes is too short for an ELF header",
 				     len);
 	if (buf[4] != ELF_CLASS64 || buf[5] != ELF_DATA_LSB)
-		return vmm_error_set(err, -ENOEXEC, "not a 64-bit little-endian ELF file");
+		return vmt_error_set(err, -ENOEXEC, "not a 64-bit little-endian ELF file");
 	if (vmm_get16(buf + 16) != ELF_TYPE_EXEC || vmm_get16(buf + 18) != ELF_MACHINE_X86_64)
-		return vmm_error_set(err, -ENOEXEC, "not an x86-64 executable (ELF type %u, machine %u)",
+		return vmt_error_set(err, -ENOEXEC, "not an x86-64 executable (ELF type %u, machine %u)",
 				     vmm_get16(buf + 16), vmm_get16(buf + 18));
 	if (vmm_get16(buf + 54) != ELF_PHDR_SIZE)
-		return vmm_error_set(err, -ENOEXEC, "program header entries of %u bytes (want %u)",
+		return vmt_error_set(err, -ENOEXEC, "program header entries of %u bytes (want %u)",
 				     vmm_get16(buf + 54), ELF_PHDR_SIZE);
 	return 0;
 }
 
 /* The PVH entry in one PT_NOTE segment's notes; 0 when it has none. */
-static int vmm_pvh_notes(const uint8_t *p, uint64_t n, uint32_t *entry, struct vmm_error *err)
+static int vmm_pvh_notes(const uint8_t *p, uint64_t n, uint32_t *entry, struct vmt_error *err)
 {
 	uint64_t at = 0;
 
@@ -59,16 +59,16 @@ static int vmm_pvh_notes(const uint8_t *p, uint64_t n, uint32_t *entry, struct v
 		uint64_t next = desc + (((uint64_t)descsz + 3) & ~3ull);
 
 		if (next > n)
-			return vmm_error_set(err, -ENOEXEC, "an ELF note runs past its segment");
+			return vmt_error_set(err, -ENOEXEC, "an ELF note runs past its segment");
 		if (type == VMM_PVH_NOTE_PHYS32_ENTRY && namesz == 4 && memcmp(p + name, "Xen", 4) == 0) {
 			uint64_t v;
 
 			if (descsz != 4 && descsz != 8)
-				return vmm_error_set(err, -ENOEXEC, "the PVH entry note has %u bytes "
+				return vmt_error_set(err, -ENOEXEC, "the PVH entry note has %u bytes "
 						     "(want 4 or 8)", descsz);
 			v = descsz == 4 ? vmm_get32(p + desc) : vmm_get64(p + desc);
 			if (v == 0 || v > UINT32_MAX)
-				return vmm_error_set(err, -ENOEXEC, "the PVH entry %#llx is not a 32-bit "
+				return vmt_error_set(err, -ENOEXEC, "the PVH entry %#llx is not a 32-bit "
 						     "address", (unsigned long long)v);
 			*entry = (uint32_t)v;
 		}
@@ -78,7 +78,7 @@ static int vmm_pvh_notes(const uint8_t *p, uint64_t n, uint32_t *entry, struct v
 }
 
 static int vmm_pvh_phdr(const uint8_t *buf, size_t len, const uint8_t *ph, struct vmm_pvh *pvh,
-			struct vmm_error *err)
+			struct vmt_error *err)
 {
 	uint32_t type = vmm_get32(ph);
 	uint64_t off = vmm_get64(ph + 8), paddr = vmm_get64(ph + 24);
@@ -86,18 +86,18 @@ static int vmm_pvh_phdr(const uint8_t *buf, size_t len, const uint8_t *ph, struc
 	struct vmm_pvh_seg *s;
 
 	if ((type == ELF_PT_LOAD || type == ELF_PT_NOTE) && !vmm_pvh_inside(off, filesz, len))
-		return vmm_error_set(err, -ENOEXEC, "a segment at file offset %#llx runs past the "
+		return vmt_error_set(err, -ENOEXEC, "a segment at file offset %#llx runs past the "
 				     "file's end", (unsigned long long)off);
 	if (type == ELF_PT_NOTE)
 		return vmm_pvh_notes(buf + off, filesz, &pvh->entry, err);
 	if (type != ELF_PT_LOAD || memsz == 0)
 		return 0;
 	if (filesz > memsz || paddr + memsz < paddr)
-		return vmm_error_set(err, -ENOEXEC, "a loadable segment at %#llx has %llu bytes in "
+		return vmt_error_set(err, -ENOEXEC, "a loadable segment at %#llx has %llu bytes in "
 				     "the file and %llu in memory", (unsigned long long)paddr,
 				     (unsigned long long)filesz, (unsigned long long)memsz);
 	if (pvh->n_segs == VMM_PVH_MAX_SEGS)
-		return vmm_error_set(err, -ENOEXEC, "more than %d loadable segments",
+		return vmt_error_set(err, -ENOEXEC, "more than %d loadable segments",
 				     VMM_PVH_MAX_SEGS);
 	s = &pvh->segs[pvh->n_segs++];
 	*s = (struct vmm_pvh_seg){ paddr, off, filesz, memsz };
@@ -108,7 +108,7 @@ static int vmm_pvh_phdr(const uint8_t *buf, size_t len, const uint8_t *ph, struc
 	return 0;
 }
 
-int vmm_pvh_parse(const uint8_t *buf, size_t len, struct vmm_pvh *pvh, struct vmm_error *err)
+int vmm_pvh_parse(const uint8_t *buf, size_t len, struct vmm_pvh *pvh, struct vmt_error *err)
 {
 	uint64_t phoff;
 	unsigned phnum;
@@ -120,18 +120,18 @@ int vmm_pvh_parse(const uint8_t *buf, size_t len, struct vmm_pvh *pvh, struct vm
 	phoff = vmm_get64(buf + 32);
 	phnum = vmm_get16(buf + 56);
 	if (!vmm_pvh_inside(phoff, (uint64_t)phnum * ELF_PHDR_SIZE, len))
-		return vmm_error_set(err, -ENOEXEC, "the program headers run past the file's end");
+		return vmt_error_set(err, -ENOEXEC, "the program headers run past the file's end");
 	for (unsigned i = 0; i < phnum && rc == 0; i++)
 		rc = vmm_pvh_phdr(buf, len, buf + phoff + (uint64_t)i * ELF_PHDR_SIZE, pvh, err);
 	if (rc)
 		return rc;
 	if (pvh->n_segs == 0)
-		return vmm_error_set(err, -ENOEXEC, "no loadable segment");
+		return vmt_error_set(err, -ENOEXEC, "no loadable segment");
 	if (pvh->entry == 0)
-		return vmm_error_set(err, -ENOEXEC, "no PVH entry note (Xen note 18): a kernel built "
+		return vmt_error_set(err, -ENOEXEC, "no PVH entry note (Xen note 18): a kernel built "
 				     "without CONFIG_PVH, or not a kernel");
 	if (pvh->entry < pvh->lo || pvh->entry >= pvh->hi)
-		return vmm_error_set(err, -ENOEXEC, "the PVH entry %#x is outside the loaded segments "
+		return vmt_error_set(err, -ENOEXEC, "the PVH entry %#x is outside the loaded segments "
 				     "(%#llx-%#llx)", pvh->entry, (unsigned long long)pvh->lo,
 				     (unsigned long long)pvh->hi);
 	return 0;

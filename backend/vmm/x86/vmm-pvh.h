@@ -44,6 +44,6 @@ bool vmm_pvh_is_elf(const uint8_t *buf, size_t len);
  * and keeps no pointer into it.  On error err says what is wrong ("no
  * PVH entry note (Xen note 18): a kernel built without CONFIG_PVH").
  */
-int vmm_pvh_parse(const uint8_t *buf, size_t len, struct vmm_pvh *pvh, struct vmm_error *err);
+int vmm_pvh_parse(const uint8_t *buf, size_t len, struct vmm_pvh *pvh, struct vmt_error *err);
 
 #endif

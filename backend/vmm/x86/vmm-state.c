@@ -15,25 +15,25 @@
 /* A vCPU ioctl that fills or takes a struct whose size the kernel header gives. */
 #define STATE_IOCTL(fd, req, p, what, id, err)                                              \
 	(ioctl((fd), (req), (p)) < 0                                                          \
-		 ? vmm_error_set((err), -errno, "vCPU %u: " what ": %s", (id), strerror(errno)) \
+		 ? vmt_error_set((err), -errno, "vCPU %u: " what ": %s", (id), strerror(errno)) \
 		 : 0)
 
 /* Every MSR KVM lists that it can also read now; the indices are kept for the next call. */
-static int vmm_state_msr_list(struct vmm_vm *vm, struct kvm_msr_list **out, struct vmm_error *err)
+static int vmm_state_msr_list(struct vmm_vm *vm, struct kvm_msr_list **out, struct vmt_error *err)
 {
 	struct kvm_msr_list probe = { .nmsrs = 0 }, *l;
 
 	if (ioctl(vm->kvm_fd, KVM_GET_MSR_INDEX_LIST, &probe) < 0 && errno != E2BIG)
-		return vmm_error_set(err, -errno, "KVM_GET_MSR_INDEX_LIST: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_GET_MSR_INDEX_LIST: %s", strerror(errno));
 	if (probe.nmsrs > STATE_MAX_MSRS)
 		probe.nmsrs = STATE_MAX_MSRS;
 	l = calloc(1, sizeof(*l) + probe.nmsrs * sizeof(l->indices[0]));
 	if (!l)
-		return vmm_error_set(err, -ENOMEM, "out of memory for the MSR list");
+		return vmt_error_set(err, -ENOMEM, "out of memory for the MSR list");
 	l->nmsrs = probe.nmsrs;
 	if (ioctl(vm->kvm_fd, KVM_GET_MSR_INDEX_LIST, l) < 0) {
 		free(l);
-		return vmm_error_set(err, -errno, "KVM_GET_MSR_INDEX_LIST: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_GET_MSR_INDEX_LIST: %s", strerror(errno));
 	}
 	*out = l;
 	return 0;
@@ -70,7 +70,7 @@ static struct kvm_msrs *vmm_state_msrs_get(struct vmm_vcpu *c, const struct kvm_
 }
 
 static int vmm_state_vcpu_save(struct vmm_vcpu *c, const struct kvm_msr_list *l,
-			       struct vmm_snap_out *o, struct vmm_error *err)
+			       struct vmm_snap_out *o, struct vmt_error *err)
 {
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
@@ -102,7 +102,7 @@ static int vmm_state_vcpu_save(struct vmm_vcpu *c, const struct kvm_msr_list *l,
 		return rc;
 	msrs = vmm_state_msrs_get(c, l);
 	if (!msrs)
-		return vmm_error_set(err, -ENOMEM, "vCPU %u: out of memory for its MSRs", c->id);
+		return vmt_error_set(err, -ENOMEM, "vCPU %u: out of memory for its MSRs", c->id);
 	snprintf(name, sizeof(name), "vcpu%u", c->id);
 	vmm_snap_section(o, name);
 	vmm_snap_put(o, &regs, sizeof(regs));
@@ -121,7 +121,7 @@ static int vmm_state_vcpu_save(struct vmm_vcpu *c, const struct kvm_msr_list *l,
 }
 
 /* In the order KVM wants them: registers and FPU state first, MSRs after the special registers, events last. */
-static int vmm_state_vcpu_restore(struct vmm_vcpu *c, struct vmm_snap_in *in, struct vmm_error *err)
+static int vmm_state_vcpu_restore(struct vmm_vcpu *c, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
@@ -146,10 +146,10 @@ static int vmm_state_vcpu_restore(struct vmm_vcpu *c, struct vmm_snap_in *in, st
 	    (rc = vmm_snap_get(in, &mp, sizeof(mp), err)) || (rc = vmm_snap_get32(in, &n, err)))
 		return rc;
 	if (n > STATE_MAX_MSRS || vmm_snap_left(in) != n * sizeof(msrs->entries[0]))
-		return vmm_error_set(err, -EINVAL, "vCPU %u: the snapshot's MSR list is damaged", c->id);
+		return vmt_error_set(err, -EINVAL, "vCPU %u: the snapshot's MSR list is damaged", c->id);
 	msrs = calloc(1, sizeof(*msrs) + n * sizeof(msrs->entries[0]));
 	if (!msrs)
-		return vmm_error_set(err, -ENOMEM, "vCPU %u: out of memory for its MSRs", c->id);
+		return vmt_error_set(err, -ENOMEM, "vCPU %u: out of memory for its MSRs", c->id);
 	msrs->nmsrs = n;
 	rc = vmm_snap_get(in, msrs->entries, n * sizeof(msrs->entries[0]), err);
 	if (rc == 0)
@@ -161,7 +161,7 @@ static int vmm_state_vcpu_restore(struct vmm_vcpu *c, struct vmm_snap_in *in, st
 	if (rc == 0)
 		rc = STATE_IOCTL(c->fd, KVM_SET_SREGS, &sregs, "KVM_SET_SREGS", c->id, err);
 	if (rc == 0 && ioctl(c->fd, KVM_SET_MSRS, msrs) != (int)n)
-		rc = vmm_error_set(err, -EINVAL, "vCPU %u: KVM_SET_MSRS took fewer MSRs than the snapshot has",
+		rc = vmt_error_set(err, -EINVAL, "vCPU %u: KVM_SET_MSRS took fewer MSRs than the snapshot has",
 				   c->id);
 	if (rc == 0)
 		rc = STATE_IOCTL(c->fd, KVM_SET_MP_STATE, &mp, "KVM_SET_MP_STATE", c->id, err);
@@ -177,7 +177,7 @@ static int vmm_state_vcpu_restore(struct vmm_vcpu *c, struct vmm_snap_in *in, st
 	return rc;
 }
 
-int vmm_state_save(struct vmm_vm *vm, struct vmm_snap_out *o, struct vmm_error *err)
+int vmm_state_save(struct vmm_vm *vm, struct vmm_snap_out *o, struct vmt_error *err)
 {
 	struct kvm_irqchip chips[3];
 	struct kvm_pit_state2 pit;
@@ -192,12 +192,12 @@ int vmm_state_save(struct vmm_vm *vm, struct vmm_snap_out *o, struct vmm_error *
 		memset(&chips[i], 0, sizeof(chips[i]));
 		chips[i].chip_id = i;	/* PIC master, PIC slave, IOAPIC */
 		if (ioctl(vm->vm_fd, KVM_GET_IRQCHIP, &chips[i]) < 0)
-			rc = vmm_error_set(err, -errno, "KVM_GET_IRQCHIP: %s", strerror(errno));
+			rc = vmt_error_set(err, -errno, "KVM_GET_IRQCHIP: %s", strerror(errno));
 	}
 	if (rc == 0 && ioctl(vm->vm_fd, KVM_GET_PIT2, &pit) < 0)
-		rc = vmm_error_set(err, -errno, "KVM_GET_PIT2: %s", strerror(errno));
+		rc = vmt_error_set(err, -errno, "KVM_GET_PIT2: %s", strerror(errno));
 	if (rc == 0 && ioctl(vm->vm_fd, KVM_GET_CLOCK, &clock) < 0)
-		rc = vmm_error_set(err, -errno, "KVM_GET_CLOCK: %s", strerror(errno));
+		rc = vmt_error_set(err, -errno, "KVM_GET_CLOCK: %s", strerror(errno));
 	if (rc)
 		return rc;
 	vmm_snap_section(o, "machine");
@@ -213,7 +213,7 @@ int vmm_state_save(struct vmm_vm *vm, struct vmm_snap_out *o, struct vmm_error *
  * kvmclock goes on from where it stood plus the time the snapshot lay on
  * disk, so the guest's clock steps forward as after a pause.
  */
-int vmm_state_restore(struct vmm_vm *vm, struct vmm_snap_in *in, struct vmm_error *err)
+int vmm_state_restore(struct vmm_vm *vm, struct vmm_snap_in *in, struct vmt_error *err)
 {
 	struct kvm_irqchip chips[3];
 	struct kvm_pit_state2 pit;
@@ -230,14 +230,14 @@ int vmm_state_restore(struct vmm_vm *vm, struct vmm_snap_in *in, struct vmm_erro
 		return rc;
 	for (unsigned i = 0; i < 3; i++) {
 		if (chips[i].chip_id != i)
-			return vmm_error_set(err, -EINVAL, "the snapshot's interrupt controllers are damaged");
+			return vmt_error_set(err, -EINVAL, "the snapshot's interrupt controllers are damaged");
 		if (ioctl(vm->vm_fd, KVM_SET_IRQCHIP, &chips[i]) < 0)
-			return vmm_error_set(err, -errno, "KVM_SET_IRQCHIP: %s", strerror(errno));
+			return vmt_error_set(err, -errno, "KVM_SET_IRQCHIP: %s", strerror(errno));
 	}
 	if (ioctl(vm->vm_fd, KVM_SET_PIT2, &pit) < 0)
-		return vmm_error_set(err, -errno, "KVM_SET_PIT2: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_SET_PIT2: %s", strerror(errno));
 	clock.clock = at_ns + (now_ns > then_ns ? now_ns - then_ns : 0);
 	if (ioctl(vm->vm_fd, KVM_SET_CLOCK, &clock) < 0)
-		return vmm_error_set(err, -errno, "KVM_SET_CLOCK: %s", strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_SET_CLOCK: %s", strerror(errno));
 	return 0;
 }

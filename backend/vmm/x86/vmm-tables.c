@@ -64,22 +64,22 @@ static const struct vmm_tables_intx *vmm_tables_pci_line(const struct vmm_tables
  * can only describe lines that are free for it: no ISA device's, not the
  * SCI, not shared, one slot once.
  */
-static int vmm_tables_pci_check(const struct vmm_tables_pci *pci, struct vmm_error *err)
+static int vmm_tables_pci_check(const struct vmm_tables_pci *pci, struct vmt_error *err)
 {
 	static const uint16_t taken = 1u << 0 | 1u << 1 | 1u << 2 | 1u << 4 | 1u << 8 |
 				      1u << VMM_ACPI_SCI_IRQ | 1u << 12 | 1u << 13;
 	uint32_t lines = 0, slots = 0;
 
 	if (pci->n > VMM_PCI_SLOTS)
-		return vmm_error_set(err, -EINVAL, "%u PCI INTx entries: at most %u", pci->n, VMM_PCI_SLOTS);
+		return vmt_error_set(err, -EINVAL, "%u PCI INTx entries: at most %u", pci->n, VMM_PCI_SLOTS);
 	for (unsigned i = 0; i < pci->n; i++) {
 		unsigned line = pci->intx[i].line, slot = pci->intx[i].slot;
 
 		if (line >= ISA_IRQS || (taken & (1u << line)) || (lines & (1u << line)))
-			return vmm_error_set(err, -EINVAL, "PCI slot %u: IRQ %u cannot be its INTx line",
+			return vmt_error_set(err, -EINVAL, "PCI slot %u: IRQ %u cannot be its INTx line",
 					     slot, line);
 		if (slot == 0 || slot >= VMM_PCI_SLOTS || (slots & (1u << slot)))
-			return vmm_error_set(err, -EINVAL, "PCI INTx for slot %u: no such slot, or listed twice",
+			return vmt_error_set(err, -EINVAL, "PCI INTx for slot %u: no such slot, or listed twice",
 					     slot);
 		lines |= 1u << line;
 		slots |= 1u << slot;
@@ -190,13 +190,13 @@ static void vmm_tables_facs(uint8_t *t)
 }
 
 static int vmm_tables_dsdt(uint8_t *t, uint32_t window_start, const struct vmm_tables_pci *pci,
-			   struct vmm_error *err)
+			   struct vmt_error *err)
 {
 	long n = vmm_dsdt_build(t + ACPI_HEADER_LEN, VMM_TABLES_DSDT_MAX - ACPI_HEADER_LEN,
 				window_start, pci);
 
 	if (n < 0)
-		return vmm_error_set(err, (int)n, "cannot encode the DSDT in %u bytes",
+		return vmt_error_set(err, (int)n, "cannot encode the DSDT in %u bytes",
 				     VMM_TABLES_DSDT_MAX);
 	/* Revision 2: AML integers are 64 bits wide. */
 	vmm_tables_acpi_header(t, "DSDT", (uint32_t)(ACPI_HEADER_LEN + n), 2);
@@ -319,7 +319,7 @@ static void vmm_tables_mp(uint8_t *fp, uint8_t *t, unsigned cpus, const struct v
 }
 
 int vmm_tables_build(struct vmm_mem *m, unsigned cpus, const struct vmm_tables_pci *pci,
-		     uint64_t *rsdp, struct vmm_error *err)
+		     uint64_t *rsdp, struct vmt_error *err)
 {
 	static const struct vmm_tables_pci none = { 0 };
 	uint8_t *p_rsdp = vmm_mem_ptr(m, VMM_TABLES_RSDP, 36);
@@ -332,7 +332,7 @@ int vmm_tables_build(struct vmm_mem *m, unsigned cpus, const struct vmm_tables_p
 	int rc;
 
 	if (cpus == 0 || cpus > VMM_TABLES_MAX_CPUS)
-		return vmm_error_set(err, -EINVAL, "%u vCPUs: the tables hold 1 to %u",
+		return vmt_error_set(err, -EINVAL, "%u vCPUs: the tables hold 1 to %u",
 				     cpus, VMM_TABLES_MAX_CPUS);
 	pci = pci ? pci : &none;
 	rc = vmm_tables_pci_check(pci, err);
@@ -343,7 +343,7 @@ int vmm_tables_build(struct vmm_mem *m, unsigned cpus, const struct vmm_tables_p
 	p_mpc = vmm_mem_ptr(m, VMM_TABLES_MPC, vmm_tables_mpc_len(cpus));
 	if (!p_rsdp || !p_xsdt || !p_rsdt || !p_fadt || !p_facs || !p_dsdt || !p_madt ||
 	    !p_fp || !p_mpc)
-		return vmm_error_set(err, -EFAULT, "cannot write firmware tables at 0xf0000");
+		return vmt_error_set(err, -EFAULT, "cannot write firmware tables at 0xf0000");
 	/* The host decodes from the end of low RAM up (vmm_plug_create). */
 	rc = vmm_tables_dsdt(p_dsdt, (uint32_t)m->low_size, pci, err);
 	if (rc)

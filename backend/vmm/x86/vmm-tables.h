@@ -48,7 +48,7 @@ struct vmm_tables_pci {
  * block of vmm-acpi.h.  *rsdp gets the RSDP address for boot_params.
  */
 int vmm_tables_build(struct vmm_mem *m, unsigned cpus, const struct vmm_tables_pci *pci,
-		     uint64_t *rsdp, struct vmm_error *err);
+		     uint64_t *rsdp, struct vmt_error *err);
 
 /* 8-bit sum of len bytes (a valid table sums to zero). */
 uint8_t vmm_tables_sum(const uint8_t *p, size_t len);

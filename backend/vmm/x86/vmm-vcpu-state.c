@@ -43,24 +43,24 @@ static const uint32_t vmm_state_extra_msrs[] = {
 
 /* One of KVM's MSR lists (KVM_GET_MSR_INDEX_LIST and the like); NULL with err set. */
 static struct kvm_msr_list *vmm_state_list(int kvm_fd, unsigned long req, const char *what,
-					   struct vmm_error *err)
+					   struct vmt_error *err)
 {
 	struct kvm_msr_list probe = { .nmsrs = 0 }, *l;
 
 	if (ioctl(kvm_fd, req, &probe) == 0)
 		probe.nmsrs = 0;	/* an empty list */
 	else if (errno != E2BIG) {
-		vmm_error_set(err, -errno, "%s: %s", what, strerror(errno));
+		vmt_error_set(err, -errno, "%s: %s", what, strerror(errno));
 		return NULL;
 	}
 	l = calloc(1, sizeof(*l) + (probe.nmsrs + 1) * sizeof(l->indices[0]));
 	if (!l) {
-		vmm_error_set(err, -ENOMEM, "out of memory for KVM's MSR list");
+		vmt_error_set(err, -ENOMEM, "out of memory for KVM's MSR list");
 		return NULL;
 	}
 	l->nmsrs = probe.nmsrs;
 	if (probe.nmsrs && ioctl(kvm_fd, req, l) < 0) {
-		vmm_error_set(err, -errno, "%s: %s", what, strerror(errno));
+		vmt_error_set(err, -errno, "%s: %s", what, strerror(errno));
 		free(l);
 		return NULL;
 	}
@@ -80,7 +80,7 @@ static bool vmm_state_has(const uint32_t *list, unsigned n, uint32_t index)
  * (they describe the CPU, they hold no state), the TSC (set to 0 on its
  * own) and APIC_BASE (the sregs carry it, before the LAPIC is reloaded).
  */
-static int vmm_state_msr_index(struct vmm_vm *vm, struct vmm_error *err)
+static int vmm_state_msr_index(struct vmm_vm *vm, struct vmt_error *err)
 {
 	struct kvm_msr_list *all = vmm_state_list(vm->kvm_fd, KVM_GET_MSR_INDEX_LIST,
 						  "KVM_GET_MSR_INDEX_LIST", err);
@@ -111,7 +111,7 @@ static int vmm_state_msr_index(struct vmm_vm *vm, struct vmm_error *err)
 		 all->nmsrs, feat ? feat->nmsrs : 0);
 	free(all);
 	free(feat);
-	return vm->msr_index ? 0 : vmm_error_set(err, -ENOMEM, "out of memory for the MSR list");
+	return vm->msr_index ? 0 : vmt_error_set(err, -ENOMEM, "out of memory for the MSR list");
 }
 
 /* Where PKRU sits in a standard-format XSAVE area, from the supported CPUID; 0: no PKRU. */
@@ -132,7 +132,7 @@ static uint32_t vmm_state_pkru_offset(const struct kvm_cpuid2 *cp)
 }
 
 /* The XSAVE image of a CPU at power-on: x87 and SSE at their reset values, all else in its init state. */
-static int vmm_state_xsave_image(struct vmm_vm *vm, struct vmm_error *err)
+static int vmm_state_xsave_image(struct vmm_vm *vm, struct vmt_error *err)
 {
 	int size = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XSAVE2);
 	uint32_t pkru;
@@ -145,7 +145,7 @@ static int vmm_state_xsave_image(struct vmm_vm *vm, struct vmm_error *err)
 		return 0;	/* no XSAVE here: KVM_SET_FPU covers the FPU */
 	vm->xsave0 = calloc(1, (size_t)size);
 	if (!vm->xsave0)
-		return vmm_error_set(err, -ENOMEM, "out of memory for the XSAVE image");
+		return vmt_error_set(err, -ENOMEM, "out of memory for the XSAVE image");
 	vm->xsave_size = (size_t)size;
 	vmm_put16(vm->xsave0 + XSAVE_FCW, 0x37f);
 	vmm_put32(vm->xsave0 + XSAVE_MXCSR, 0x1f80);
@@ -157,7 +157,7 @@ static int vmm_state_xsave_image(struct vmm_vm *vm, struct vmm_error *err)
 	return 0;
 }
 
-int vmm_vcpu_state_init(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_vcpu_state_init(struct vmm_vm *vm, struct vmt_error *err)
 {
 	int rc = vmm_state_msr_index(vm, err);
 
@@ -168,7 +168,7 @@ int vmm_vcpu_state_init(struct vmm_vm *vm, struct vmm_error *err)
 	vm->nested_size = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE);
 	if (rc == 0 && vm->nested_size >= (int)sizeof(struct kvm_nested_state) &&
 	    !(vm->nested_buf = calloc(1, (size_t)vm->nested_size)))
-		rc = vmm_error_set(err, -ENOMEM, "out of memory for nested state");
+		rc = vmt_error_set(err, -ENOMEM, "out of memory for nested state");
 	vmm_debug("vCPU resets: XSAVE image of %zu bytes, events %s, debug registers %s, nested "
 		  "state up to %d bytes", vm->xsave_size, vm->has_events ? "yes" : "no",
 		  vm->has_debugregs ? "yes" : "no", vm->nested_size > 0 ? vm->nested_size : 0);
@@ -210,7 +210,7 @@ static struct kvm_msrs *vmm_state_msrs_alloc(unsigned n)
 }
 
 /* Once, before the vCPU first runs (CPUID set): the MSRs as KVM made them are its power-on values. */
-int vmm_vcpu_state_save(struct vmm_vcpu *c, struct vmm_error *err)
+int vmm_vcpu_state_save(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	struct vmm_vm *vm = c->vm;
 	unsigned n = vm->nmsr_index, nbad = 0;
@@ -221,7 +221,7 @@ int vmm_vcpu_state_save(struct vmm_vcpu *c, struct vmm_error *err)
 	c->msrs0 = vmm_state_msrs_alloc(n);
 	if (!scratch || !in || !bad || !c->msrs0) {
 		free(scratch), free(in), free(bad);
-		return vmm_error_set(err, -ENOMEM, "vCPU %u: out of memory for its MSRs", c->id);
+		return vmt_error_set(err, -ENOMEM, "vCPU %u: out of memory for its MSRs", c->id);
 	}
 	for (unsigned i = 0; i < n; i++)
 		in[i].index = vm->msr_index[i];
@@ -234,7 +234,7 @@ int vmm_vcpu_state_save(struct vmm_vcpu *c, struct vmm_error *err)
 }
 
 /* No exception, interrupt, NMI or SMI pending or in progress, NMIs unblocked, out of SMM. */
-static int vmm_state_events(struct vmm_vcpu *c, struct vmm_error *err)
+static int vmm_state_events(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	struct kvm_vcpu_events ev;
 
@@ -245,7 +245,7 @@ static int vmm_state_events(struct vmm_vcpu *c, struct vmm_error *err)
 		   KVM_VCPUEVENT_VALID_SHADOW | KVM_VCPUEVENT_VALID_SMM;
 	if (ioctl(c->fd, KVM_SET_VCPU_EVENTS, &ev) == 0)
 		return 0;
-	return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_VCPU_EVENTS: %s", c->id, strerror(errno));
+	return vmt_error_set(err, -errno, "vCPU %u: KVM_SET_VCPU_EVENTS: %s", c->id, strerror(errno));
 }
 
 /*
@@ -283,7 +283,7 @@ static void vmm_state_nested(struct vmm_vcpu *c)
 			 strerror(errno));
 }
 
-int vmm_vcpu_state_leave(struct vmm_vcpu *c, struct vmm_error *err)
+int vmm_vcpu_state_leave(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	int rc = vmm_state_events(c, err);
 
@@ -293,7 +293,7 @@ int vmm_vcpu_state_leave(struct vmm_vcpu *c, struct vmm_error *err)
 }
 
 /* The saved MSRs, with what power-on means where KVM's own value is not it. */
-static int vmm_state_msrs(struct vmm_vcpu *c, struct vmm_error *err)
+static int vmm_state_msrs(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	const struct kvm_msrs *m0 = c->msrs0;
 	unsigned n = m0->nmsrs + 1, nbad = 0, nbad2 = 0;
@@ -303,7 +303,7 @@ static int vmm_state_msrs(struct vmm_vcpu *c, struct vmm_error *err)
 
 	if (!scratch || !in || !bad) {
 		free(scratch), free(in), free(bad);
-		return vmm_error_set(err, -ENOMEM, "vCPU %u: out of memory for its MSRs", c->id);
+		return vmt_error_set(err, -ENOMEM, "vCPU %u: out of memory for its MSRs", c->id);
 	}
 	memcpy(in, m0->entries, m0->nmsrs * sizeof(in[0]));
 	for (unsigned i = 0; i < m0->nmsrs; i++) {
@@ -329,17 +329,17 @@ static int vmm_state_msrs(struct vmm_vcpu *c, struct vmm_error *err)
 }
 
 /* A zero XSAVE image but for the x87 control word and MXCSR: AVX, AVX-512, PKRU and the rest at init. */
-static int vmm_state_xsave(struct vmm_vcpu *c, struct vmm_error *err)
+static int vmm_state_xsave(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	if (!c->vm->xsave0)
 		return 0;
 	if (ioctl(c->fd, KVM_SET_XSAVE, c->vm->xsave0) == 0)
 		return 0;
-	return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_XSAVE: %s", c->id, strerror(errno));
+	return vmt_error_set(err, -errno, "vCPU %u: KVM_SET_XSAVE: %s", c->id, strerror(errno));
 }
 
 /* No breakpoints: DR0-3 0, DR6 and DR7 at their reset values. */
-static int vmm_state_debugregs(struct vmm_vcpu *c, struct vmm_error *err)
+static int vmm_state_debugregs(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	struct kvm_debugregs d;
 
@@ -350,10 +350,10 @@ static int vmm_state_debugregs(struct vmm_vcpu *c, struct vmm_error *err)
 	d.dr7 = 0x400;
 	if (ioctl(c->fd, KVM_SET_DEBUGREGS, &d) == 0)
 		return 0;
-	return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_DEBUGREGS: %s", c->id, strerror(errno));
+	return vmt_error_set(err, -errno, "vCPU %u: KVM_SET_DEBUGREGS: %s", c->id, strerror(errno));
 }
 
-int vmm_vcpu_state_restore(struct vmm_vcpu *c, struct vmm_error *err)
+int vmm_vcpu_state_restore(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	int rc = vmm_state_xsave(c, err);
 

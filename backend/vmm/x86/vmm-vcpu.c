@@ -17,7 +17,7 @@
 #define LAPIC_MODE_EXTINT 0x7
 #define LAPIC_MODE_NMI 0x4
 
-int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmm_error *err)
+int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmt_error *err)
 {
 	struct vmm_vcpu *c = &vm->vcpus[id];
 	void *run;
@@ -26,15 +26,15 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned id, struct vmm_error *err)
 	c->id = id;
 	c->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
 	if (c->fd < 0)
-		return vmm_error_set(err, -errno, "KVM_CREATE_VCPU %u: %s", id, strerror(errno));
+		return vmt_error_set(err, -errno, "KVM_CREATE_VCPU %u: %s", id, strerror(errno));
 	run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
 	if (run == MAP_FAILED)
-		return vmm_error_set(err, -errno, "mmap of vCPU %u's run area: %s", id, strerror(errno));
+		return vmt_error_set(err, -errno, "mmap of vCPU %u's run area: %s", id, strerror(errno));
 	c->run = run;
 	if (ioctl(c->fd, KVM_GET_LAPIC, &c->lapic0) < 0 ||
 	    ioctl(c->fd, KVM_GET_SREGS, &c->sregs0) < 0 ||
 	    ioctl(c->fd, KVM_GET_REGS, &c->regs0) < 0)
-		return vmm_error_set(err, -errno, "vCPU %u: reading its initial state: %s", id,
+		return vmt_error_set(err, -errno, "vCPU %u: reading its initial state: %s", id,
 				     strerror(errno));
 	return 0;
 }
@@ -62,7 +62,7 @@ static void vmm_vcpu_cpuid_filter(struct kvm_cpuid2 *cp)
 	cp->nent = n;
 }
 
-int vmm_vcpu_cpuid_init(struct vmm_vm *vm, struct vmm_error *err)
+int vmm_vcpu_cpuid_init(struct vmm_vm *vm, struct vmt_error *err)
 {
 	struct kvm_cpuid2 *cp = NULL;
 	unsigned nent = 128;
@@ -71,7 +71,7 @@ int vmm_vcpu_cpuid_init(struct vmm_vm *vm, struct vmm_error *err)
 		free(cp);
 		cp = calloc(1, sizeof(*cp) + nent * sizeof(cp->entries[0]));
 		if (!cp)
-			return vmm_error_set(err, -ENOMEM, "out of memory for CPUID");
+			return vmt_error_set(err, -ENOMEM, "out of memory for CPUID");
 		cp->nent = nent;
 		if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cp) == 0)
 			break;
@@ -79,7 +79,7 @@ int vmm_vcpu_cpuid_init(struct vmm_vm *vm, struct vmm_error *err)
 			int e = errno;
 
 			free(cp);
-			return vmm_error_set(err, -e, "KVM_GET_SUPPORTED_CPUID: %s", strerror(e));
+			return vmt_error_set(err, -e, "KVM_GET_SUPPORTED_CPUID: %s", strerror(e));
 		}
 		nent *= 2;
 	}
@@ -112,7 +112,7 @@ static void vmm_vcpu_cpuid_timing(struct vmm_vcpu *c, struct kvm_cpuid2 *cp)
 }
 
 /* The shared CPUID with this vCPU's APIC id, the hypervisor bit and the timing leaf. */
-static int vmm_vcpu_cpuid_set(struct vmm_vcpu *c, struct vmm_error *err)
+static int vmm_vcpu_cpuid_set(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	const struct kvm_cpuid2 *src = c->vm->cpuid;
 	size_t sz = sizeof(*src) + src->nent * sizeof(src->entries[0]);
@@ -121,7 +121,7 @@ static int vmm_vcpu_cpuid_set(struct vmm_vcpu *c, struct vmm_error *err)
 	int rc = 0;
 
 	if (!cp)
-		return vmm_error_set(err, -ENOMEM, "out of memory for CPUID");
+		return vmt_error_set(err, -ENOMEM, "out of memory for CPUID");
 	memcpy(cp, src, sz);
 	vmm_vcpu_cpuid_timing(c, cp);
 	for (i = 0; i < cp->nent; i++) {
@@ -138,12 +138,12 @@ static int vmm_vcpu_cpuid_set(struct vmm_vcpu *c, struct vmm_error *err)
 		}
 	}
 	if (ioctl(c->fd, KVM_SET_CPUID2, cp) < 0)
-		rc = vmm_error_set(err, -errno, "vCPU %u: KVM_SET_CPUID2: %s", c->id, strerror(errno));
+		rc = vmt_error_set(err, -errno, "vCPU %u: KVM_SET_CPUID2: %s", c->id, strerror(errno));
 	free(cp);
 	return rc;
 }
 
-static int vmm_vcpu_fpu_lapic(struct vmm_vcpu *c, struct vmm_error *err)
+static int vmm_vcpu_fpu_lapic(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	struct kvm_fpu fpu;
 	struct kvm_lapic_state l = c->lapic0;
@@ -153,7 +153,7 @@ static int vmm_vcpu_fpu_lapic(struct vmm_vcpu *c, struct vmm_error *err)
 	fpu.fcw = 0x37f;
 	fpu.mxcsr = 0x1f80;
 	if (ioctl(c->fd, KVM_SET_FPU, &fpu) < 0)
-		return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_FPU: %s", c->id, strerror(errno));
+		return vmt_error_set(err, -errno, "vCPU %u: KVM_SET_FPU: %s", c->id, strerror(errno));
 	/* Virtual-wire mode: the 8259 on LINT0, NMI on LINT1, as the MP table says. */
 	memcpy(&v, l.regs + LAPIC_LVT_LINT0, 4);
 	v = (v & ~0x700u) | (LAPIC_MODE_EXTINT << 8);
@@ -162,7 +162,7 @@ static int vmm_vcpu_fpu_lapic(struct vmm_vcpu *c, struct vmm_error *err)
 	v = (v & ~0x700u) | (LAPIC_MODE_NMI << 8);
 	memcpy(l.regs + LAPIC_LVT_LINT1, &v, 4);
 	if (ioctl(c->fd, KVM_SET_LAPIC, &l) < 0)
-		return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_LAPIC: %s", c->id, strerror(errno));
+		return vmt_error_set(err, -errno, "vCPU %u: KVM_SET_LAPIC: %s", c->id, strerror(errno));
 	return 0;
 }
 
@@ -203,14 +203,14 @@ static void vmm_vcpu_entry_sregs(struct kvm_sregs *s, const struct vmm_boot_entr
 	s->efer = m64 ? 0x500 : 0;			/* LME, LMA */
 }
 
-static int vmm_vcpu_entry(struct vmm_vcpu *c, struct vmm_error *err)
+static int vmm_vcpu_entry(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	struct kvm_sregs s = c->sregs0;
 	struct kvm_regs r;
 
 	vmm_vcpu_entry_sregs(&s, &c->vm->entry);
 	if (ioctl(c->fd, KVM_SET_SREGS, &s) < 0)
-		return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_SREGS: %s", c->id, strerror(errno));
+		return vmt_error_set(err, -errno, "vCPU %u: KVM_SET_SREGS: %s", c->id, strerror(errno));
 	memset(&r, 0, sizeof(r));
 	r.rflags = 2;
 	r.rip = c->vm->entry.rip;
@@ -218,17 +218,17 @@ static int vmm_vcpu_entry(struct vmm_vcpu *c, struct vmm_error *err)
 	r.rbx = c->vm->entry.rbx;
 	r.rsp = c->vm->entry.rsp;
 	if (ioctl(c->fd, KVM_SET_REGS, &r) < 0)
-		return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_REGS: %s", c->id, strerror(errno));
+		return vmt_error_set(err, -errno, "vCPU %u: KVM_SET_REGS: %s", c->id, strerror(errno));
 	return 0;
 }
 
 /* Back to the power-on state an AP waits for INIT-SIPI in. */
-static int vmm_vcpu_power_on(struct vmm_vcpu *c, struct vmm_error *err)
+static int vmm_vcpu_power_on(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	struct kvm_xcrs xcrs;
 
 	if (ioctl(c->fd, KVM_SET_SREGS, &c->sregs0) < 0 || ioctl(c->fd, KVM_SET_REGS, &c->regs0) < 0)
-		return vmm_error_set(err, -errno, "vCPU %u: restoring its initial state: %s", c->id,
+		return vmt_error_set(err, -errno, "vCPU %u: restoring its initial state: %s", c->id,
 				     strerror(errno));
 	memset(&xcrs, 0, sizeof(xcrs));
 	xcrs.nr_xcrs = 1;
@@ -239,7 +239,7 @@ static int vmm_vcpu_power_on(struct vmm_vcpu *c, struct vmm_error *err)
 	return 0;
 }
 
-int vmm_vcpu_reset(struct vmm_vcpu *c, struct vmm_error *err)
+int vmm_vcpu_reset(struct vmm_vcpu *c, struct vmt_error *err)
 {
 	struct kvm_mp_state mp = {
 		.mp_state = c->id == 0 ? KVM_MP_STATE_RUNNABLE : KVM_MP_STATE_UNINITIALIZED,
@@ -268,7 +268,7 @@ int vmm_vcpu_reset(struct vmm_vcpu *c, struct vmm_error *err)
 	if (rc)
 		return rc;
 	if (ioctl(c->fd, KVM_SET_MP_STATE, &mp) < 0)
-		return vmm_error_set(err, -errno, "vCPU %u: KVM_SET_MP_STATE: %s", c->id, strerror(errno));
+		return vmt_error_set(err, -errno, "vCPU %u: KVM_SET_MP_STATE: %s", c->id, strerror(errno));
 	return 0;
 }
 
