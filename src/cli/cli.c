@@ -468,7 +468,7 @@ static int cli_run(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "vmtui: unknown command '%s' (see vmtui --help)\n", argv[0]);
 		return CLI_EXIT_USAGE;
 	}
-	return cmd->run(cli, argc, argv);
+	return cmd->run(cli, cmd, argc, argv);
 }
 
 int cli_main(int argc, char **argv)

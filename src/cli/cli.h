@@ -38,7 +38,8 @@ struct cli_command {
 	const char *synopsis;	/* the arguments after the name */
 	const char *summary;	/* one line for vmtui --help */
 	const char *options;	/* the option lines of vmtui COMMAND --help */
-	int (*run)(struct cli *cli, int argc, char **argv);
+	/* cmd: this entry, looked up once by the dispatcher. */
+	int (*run)(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
 };
 
 extern const struct cli_command cli_commands[];

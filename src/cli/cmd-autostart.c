@@ -42,13 +42,12 @@ static int autostart_boot(struct cli *cli)
 	return r ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }
 
-int cmd_autostart(struct cli *cli, int argc, char **argv)
+int cmd_autostart(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "boot", no_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("autostart");
 	struct vmt_error err;
 	struct backend *be;
 	bool done, on, boot = false;

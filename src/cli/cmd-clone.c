@@ -42,7 +42,7 @@ static void clone_report(const struct vm_def *def, const char *orig, const struc
 		printf("%s started\n", def->name);
 }
 
-int cmd_clone(struct cli *cli, int argc, char **argv)
+int cmd_clone(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "linked", no_argument, NULL, CLONE_OPT_LINKED },
@@ -50,7 +50,6 @@ int cmd_clone(struct cli *cli, int argc, char **argv)
 		{ "from-snapshot", required_argument, NULL, CLONE_OPT_SNAPSHOT },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("clone");
 	struct clone_opts o = { 0 };
 	struct vm_def *def = NULL;
 	struct vmt_error err;

@@ -174,13 +174,12 @@ static void console_run(struct backend_console *con, const char *name)
 	}
 }
 
-int cmd_console(struct cli *cli, int argc, char **argv)
+int cmd_console(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("console");
 	struct backend_console *con;
 	struct vmt_error err;
 	struct backend *be;

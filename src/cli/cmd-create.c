@@ -136,9 +136,8 @@ static int create_run(struct cli *cli, struct backend *be, struct vm_def *def,
 	return r;
 }
 
-int cmd_create(struct cli *cli, int argc, char **argv)
+int cmd_create(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find("create");
 	struct cli_vm_opts o;
 	struct vmt_error err;
 	struct vm_def *def = NULL;
@@ -186,9 +185,8 @@ out:
 	return r;
 }
 
-int cmd_edit(struct cli *cli, int argc, char **argv)
+int cmd_edit(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find("edit");
 	struct cli_vm_opts o;
 	struct vmt_error err;
 	struct vm_def *def = NULL;
@@ -229,9 +227,8 @@ out:
 	return r;
 }
 
-int cmd_adopt(struct cli *cli, int argc, char **argv)
+int cmd_adopt(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find("adopt");
 	struct vmt_error err;
 	struct backend *be;
 	bool done;

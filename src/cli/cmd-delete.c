@@ -25,14 +25,13 @@ static int delete_take(void *ctx, int opt, const char *arg, struct vmt_error *er
 	return 0;
 }
 
-int cmd_delete(struct cli *cli, int argc, char **argv)
+int cmd_delete(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "remove-disks", no_argument, NULL, DELETE_OPT_REMOVE_DISKS },
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("delete");
 	struct delete_opts o = { 0 };
 	struct vmt_error err;
 	struct backend *be;

@@ -7,9 +7,8 @@
 #include "src/cli/commands.h"
 #include "src/lib/util.h"
 
-int cmd_disk(struct cli *cli, int argc, char **argv)
+int cmd_disk(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find("disk");
 	struct vmt_error err;
 	struct backend *be;
 	uint64_t index, bytes;

@@ -8,9 +8,8 @@
 #include "src/cli/commands.h"
 #include "src/lib/util.h"
 
-int cmd_export(struct cli *cli, int argc, char **argv)
+int cmd_export(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find("export");
 	struct vmt_error err;
 	struct backend *be;
 	char *text;
@@ -28,9 +27,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
-int cmd_import(struct cli *cli, int argc, char **argv)
+int cmd_import(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find("import");
 	struct vmt_error err;
 	struct vm_def *def;
 	struct backend *be;

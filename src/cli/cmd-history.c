@@ -148,14 +148,13 @@ static int history_none(struct cli *cli, const char *name, bool json)
 	return CLI_EXIT_OK;
 }
 
-int cmd_history(struct cli *cli, int argc, char **argv)
+int cmd_history(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "limit", required_argument, NULL, HISTORY_OPT_LIMIT },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("history");
 	struct history_opts o = { .limit = HISTORY_DEFAULT_LIMIT };
 	struct store_event *evs;
 	struct vmt_error err;

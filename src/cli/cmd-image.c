@@ -310,14 +310,13 @@ static int image_take(void *ctx, int opt, const char *arg, struct vmt_error *err
 	return 0;
 }
 
-int cmd_image(struct cli *cli, int argc, char **argv)
+int cmd_image(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "checksum", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("image");
 	struct image_opts o = { 0 };
 	const char *verb;
 	bool done;

@@ -37,9 +37,8 @@ void cmd_ip_print_addresses(const struct vm_address *a, size_t n)
 	}
 }
 
-int cmd_ip(struct cli *cli, int argc, char **argv)
+int cmd_ip(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find("ip");
 	struct vm_address *addrs = NULL;
 	struct json_writer w;
 	struct vmt_error err;

@@ -78,14 +78,13 @@ static void list_table(const struct core_vm *vms, size_t n)
 	}
 }
 
-int cmd_list(struct cli *cli, int argc, char **argv)
+int cmd_list(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("list");
 	struct list_opts o = { 0 };
 	struct vmt_error err, *errs;
 	struct core_vm *vms;

@@ -43,9 +43,8 @@ static int net_list_conn(struct backend *be, struct json_writer *w, void *ctx,
 	return 0;
 }
 
-int cmd_net(struct cli *cli, int argc, char **argv)
+int cmd_net(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find("net");
 	struct vmt_error err;
 	struct backend *be;
 	const char *verb;

@@ -60,9 +60,8 @@ static int pool_list_conn(struct backend *be, struct json_writer *w, void *ctx,
 	return 0;
 }
 
-int cmd_pool(struct cli *cli, int argc, char **argv)
+int cmd_pool(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find("pool");
 	struct vmt_error err;
 	struct backend *be;
 	bool json, done;

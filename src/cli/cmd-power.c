@@ -6,9 +6,8 @@
 
 #include "src/cli/commands.h"
 
-int cmd_power(struct cli *cli, int argc, char **argv)
+int cmd_power(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find(argv[0]);
 	enum backend_action a;
 	struct vmt_error err;
 	struct backend *be;

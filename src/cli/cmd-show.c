@@ -391,9 +391,8 @@ static void show_text(const struct core_vm_detail *d, const char *uri, const cha
 	show_events(d);
 }
 
-int cmd_show(struct cli *cli, int argc, char **argv)
+int cmd_show(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = cli_command_find("show");
 	struct core_vm_detail d;
 	struct vmt_error err;
 	struct backend *be;

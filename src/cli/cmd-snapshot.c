@@ -89,14 +89,13 @@ static int snap_run(struct cli *cli, struct backend *be, const char *vm,
 	return r < 0 ? cli_fail(&err) : CLI_EXIT_OK;
 }
 
-int cmd_snapshot(struct cli *cli, int argc, char **argv)
+int cmd_snapshot(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "description", required_argument, NULL, SNAP_OPT_DESCRIPTION },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("snapshot");
 	struct snap_opts o = { 0 };
 	struct backend *be;
 	const char *verb;

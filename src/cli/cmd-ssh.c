@@ -84,7 +84,7 @@ static int ssh_exec(struct cli *cli, const struct core_ssh *s, char *const *comm
 	return CLI_EXIT_FAILED;
 }
 
-int cmd_ssh(struct cli *cli, int argc, char **argv)
+int cmd_ssh(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "user", required_argument, NULL, 'u' },
@@ -93,7 +93,6 @@ int cmd_ssh(struct cli *cli, int argc, char **argv)
 		{ "no-wait", no_argument, NULL, SSH_OPT_NO_WAIT },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("ssh");
 	int dashes = ssh_dashes(argc, argv), argi, r;
 	struct ssh_opts o = { 0 };
 	struct vmt_error err;

@@ -163,7 +163,7 @@ static int stats_loop(struct backend *be, const struct vm_info *info,
 	return r;
 }
 
-int cmd_stats(struct cli *cli, int argc, char **argv)
+int cmd_stats(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -171,7 +171,6 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 		{ "interval", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("stats");
 	struct stats_opts o = { .interval = 1 };
 	struct vmt_error err;
 	struct vm_info info;

@@ -129,14 +129,13 @@ static int vol_change(struct cli *cli, const struct cli_command *cmd, const stru
 	return CLI_EXIT_OK;
 }
 
-int cmd_vol(struct cli *cli, int argc, char **argv)
+int cmd_vol(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *cmd = cli_command_find("vol");
 	struct vol_opts o = { 0 };
 	bool done;
 	int argi, r = cli_parse(cmd, argc, argv, opts, vol_take, &o, &argi, &done);

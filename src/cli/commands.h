@@ -8,28 +8,28 @@
 #include "src/cli/cli.h"
 #include "src/core/image.h"
 
-int cmd_list(struct cli *cli, int argc, char **argv);
-int cmd_show(struct cli *cli, int argc, char **argv);
-int cmd_create(struct cli *cli, int argc, char **argv);
-int cmd_edit(struct cli *cli, int argc, char **argv);
-int cmd_delete(struct cli *cli, int argc, char **argv);
-int cmd_clone(struct cli *cli, int argc, char **argv);
-int cmd_power(struct cli *cli, int argc, char **argv);
-int cmd_console(struct cli *cli, int argc, char **argv);
-int cmd_ssh(struct cli *cli, int argc, char **argv);
-int cmd_stats(struct cli *cli, int argc, char **argv);
-int cmd_snapshot(struct cli *cli, int argc, char **argv);
-int cmd_disk(struct cli *cli, int argc, char **argv);
-int cmd_export(struct cli *cli, int argc, char **argv);
-int cmd_import(struct cli *cli, int argc, char **argv);
-int cmd_adopt(struct cli *cli, int argc, char **argv);
-int cmd_autostart(struct cli *cli, int argc, char **argv);
-int cmd_history(struct cli *cli, int argc, char **argv);
-int cmd_ip(struct cli *cli, int argc, char **argv);
-int cmd_net(struct cli *cli, int argc, char **argv);
-int cmd_pool(struct cli *cli, int argc, char **argv);
-int cmd_vol(struct cli *cli, int argc, char **argv);
-int cmd_image(struct cli *cli, int argc, char **argv);
+int cmd_list(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_show(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_create(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_edit(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_delete(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_clone(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_power(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_console(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_ssh(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_stats(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_snapshot(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_disk(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_export(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_import(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_adopt(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_autostart(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_history(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_ip(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_net(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_pool(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_vol(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+int cmd_image(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
 
 /*
  * An image download's progress on stdout (cmd-image.c; create --image
