@@ -299,6 +299,26 @@ static void ui_job_question(struct ui *ui, struct job *job)
 					    ui_question_done, ui_question_cancel, q));
 }
 
+void ui_job_report(struct ui *ui, const struct job *job)
+{
+	if (job->result < 0)
+		ui_status(ui, true, "%s", job->err.msg);
+	else if (job->type == JOB_SNAP_CREATE || job->type == JOB_SNAP_REVERT ||
+		 job->type == JOB_SNAP_DELETE)
+		ui_status(ui, false, "snapshot %s of %s: done", job->text, job->name);
+	else if (job->type == JOB_DISK_RESIZE)
+		ui_status(ui, false, "disk %u of %s is %.2f GiB", job->flags + 1, job->name,
+			  (double)job->size / (1ull << 30));
+	else if (job->type == JOB_NET)
+		ui_status(ui, false, "network %s %s", job->text, job->flag ? "started" : "stopped");
+	else if (job->type == JOB_VOL && job->flags == JOB_VOL_DELETE)
+		ui_status(ui, false, "deleted volume %s of pool %s", job->text2, job->text);
+	else if (job->type == JOB_VOL)
+		ui_status(ui, false, "volume %s of pool %s is %.2f GiB%s", job->text2, job->text,
+			  (double)job->size / (1ull << 30),
+			  job->flags == JOB_VOL_CREATE ? " (new)" : "");
+}
+
 void ui_handle_job(struct ui *ui, struct job *job)
 {
 	struct ui_view *owner = job->owner;
@@ -337,12 +357,19 @@ void ui_handle_job(struct ui *ui, struct job *job)
 					  job->text, ui->conns[job->conn].uri);
 			ui_refresh_conn(ui, job->conn);
 			break;
-		case JOB_HISTORY: case JOB_IMAGE_RM: break;	/* its view was closed meanwhile */
 		case JOB_AUTOSTART:
 			ui_job_done(ui, job, job->flag ? "starts with the host (autostart on)"
 						       : "does not start with the host (autostart off)");
 			break;
-		default: ui_job_done(ui, job, "done"); break;
+		/* Its view was closed meanwhile: what it changed is said, what it read is dropped. */
+		case JOB_SNAP_CREATE: case JOB_SNAP_REVERT: case JOB_SNAP_DELETE:
+		case JOB_DISK_RESIZE: case JOB_VOL: case JOB_NET:
+			ui_job_report(ui, job);
+			ui_refresh_conn(ui, job->conn);
+			break;
+		case JOB_GET_DEF: case JOB_DETAIL: case JOB_SNAP_LIST: case JOB_HOST:
+		case JOB_HISTORY: case JOB_IMAGE_RM: case JOB_QUESTION:
+			break;
 		}
 	}
 	job_free(job);

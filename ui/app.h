@@ -192,6 +192,11 @@ struct ui_view *ui_view_menu_new(const char *title, const char *const *items,
 void ui_ask_host(struct ui *ui, size_t conn, struct ui_view *owner);
 /* Take a JOB_HOST_INFO answer into its connection. */
 void ui_took_host(struct ui *ui, struct job *job);
+/*
+ * Say in the status line what a job that changed something did (a
+ * snapshot, a disk resize, a volume, a network), or why it failed.
+ */
+void ui_job_report(struct ui *ui, const struct job *job);
 
 /* Actions on the selected VM or the marked ones (actions.c). */
 void ui_act_power(struct ui *ui, enum backend_action a);

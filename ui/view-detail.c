@@ -551,18 +551,11 @@ static void ui_detail_job(struct ui *ui, struct ui_view *v, struct job *job)
 			ui_status(ui, true, "%s", job->err.msg);
 		break;
 	case JOB_DISK_RESIZE:
-		if (job->result < 0)
-			ui_status(ui, true, "%s", job->err.msg);
-		else
-			ui_status(ui, false, "disk %u of %s is %.2f GiB", job->flags + 1, d->name,
-				  (double)job->size / (1ull << 30));
+		ui_job_report(ui, job);
 		ui_detail_load(ui, v);
 		break;
 	default:
-		if (job->result < 0)
-			ui_status(ui, true, "%s", job->err.msg);
-		else
-			ui_status(ui, false, "snapshot %s of %s: done", job->text, d->name);
+		ui_job_report(ui, job);
 		ui_detail_load_snaps(ui, v);
 		break;
 	}

@@ -524,17 +524,7 @@ static void ui_host_job(struct ui *ui, struct ui_view *v, struct job *job)
 		return;
 	}
 	if (job->type != JOB_HOST) {
-		if (job->result < 0)
-			ui_status(ui, true, "%s", job->err.msg);
-		else if (job->type == JOB_NET)
-			ui_status(ui, false, "network %s %s", job->text,
-				  job->flag ? "started" : "stopped");
-		else if (job->flags == JOB_VOL_DELETE)
-			ui_status(ui, false, "deleted volume %s of pool %s", job->text2, job->text);
-		else
-			ui_status(ui, false, "volume %s of pool %s is %.2f GiB%s", job->text2,
-				  job->text, (double)job->size / (1ull << 30),
-				  job->flags == JOB_VOL_CREATE ? " (new)" : "");
+		ui_job_report(ui, job);
 		h->next_load_ns = 0;
 		return;
 	}

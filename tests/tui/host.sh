@@ -54,6 +54,15 @@ tui_keys s
 tui_wait 'network default started'
 tui_wait '^   default +active +no +yes'
 
+# A change that ends after its view is closed still says what it did.
+tui_keys S q
+tui_wait '^ test +test +libvirt +running'
+tui_wait 'network default stopped'
+tui_keys v
+tui_wait '^   default +inactive +no +yes'
+tui_keys End s
+tui_wait 'network default started'
+
 # Tab: the next connection, which has none of these.
 tui_keys Tab
 tui_wait '^ Host of kvm:///'
