@@ -29,6 +29,7 @@ struct ui_host {
 	struct backend_net *nets;
 	size_t n_nets;
 	unsigned has;		/* JOB_HOST_HAS_* */
+	char *failed;		/* why the last load got nothing, or NULL */
 	bool loaded, loading;
 	uint64_t next_load_ns;
 	struct ui_host_line *lines;
@@ -45,7 +46,7 @@ static const char *const ui_host_heads[] = {
 	"the database.",
 };
 enum { HEAD_POOLS, HEAD_VOLS, HEAD_NETS, COLS_POOLS, COLS_VOLS, COLS_NETS, TEXT_NONE,
-       TEXT_NOTHING };
+       TEXT_NOTHING, TEXT_FAILED /* h->failed */ };
 
 static bool ui_host_row_kind(enum ui_host_kind k)
 {
@@ -84,7 +85,7 @@ static void ui_host_layout(struct ui_host *h)
 	if (h->has & JOB_HOST_HAS_NETWORKS)
 		ui_host_section(h, HEAD_NETS, COLS_NETS, HOST_NET, h->n_nets);
 	if (!h->has)
-		ui_host_add(h, HOST_TEXT, TEXT_NOTHING);
+		ui_host_add(h, HOST_TEXT, h->failed ? TEXT_FAILED : TEXT_NOTHING);
 	h->cursor = 0;
 	for (size_t i = 0; i < h->n_lines; i++)
 		if (h->lines[i].kind == was.kind && h->lines[i].i == was.i)
@@ -122,8 +123,8 @@ static void ui_host_draw_row(struct ui *ui, struct ui_host *h, size_t li, int y,
 		ui_put(y, 1, w - 2, ui->theme.attr[UI_EL_DIM], ui_host_heads[l->i], false);
 		break;
 	case HOST_TEXT:
-		ui_put_wrapped(y, 1, w - 2, 1, 0, ui->theme.attr[UI_EL_DIM], ui_host_heads[l->i],
-			       false);
+		ui_put_wrapped(y, 1, w - 2, 1, 0, ui->theme.attr[UI_EL_DIM],
+			       l->i == TEXT_FAILED ? h->failed : ui_host_heads[l->i], false);
 		break;
 	case HOST_POOL: {
 		const struct backend_pool *p = &h->pools[l->i];
@@ -532,6 +533,9 @@ static void ui_host_job(struct ui *ui, struct ui_view *v, struct job *job)
 	/* An answer for the connection shown before Tab is dropped: the next load asks again. */
 	if (job->conn != h->conn)
 		return;
+	/* A connection that could not say what it has is not one that has nothing. */
+	free(h->failed);
+	h->failed = job->result < 0 ? xasprintf("  Its pools and networks could not be read: %s", job->err.msg) : NULL;
 	if (job->result < 0)
 		ui_status(ui, true, "%s", job->err.msg);
 	backend_pool_list_free(h->pools, h->n_pools);
@@ -556,6 +560,7 @@ static void ui_host_free(struct ui_view *v)
 {
 	struct ui_host *h = v->priv;
 
+	free(h->failed);
 	backend_pool_list_free(h->pools, h->n_pools);
 	backend_vol_list_free(h->vols, h->n_vols);
 	backend_net_list_free(h->nets, h->n_nets);
