@@ -301,22 +301,37 @@ static void ui_job_question(struct ui *ui, struct job *job)
 
 void ui_job_report(struct ui *ui, const struct job *job)
 {
-	if (job->result < 0)
+	double gib = (double)job->size / (1ull << 30);
+	char size[16];
+
+	if (job->result < 0) {
 		ui_status(ui, true, "%s", job->err.msg);
-	else if (job->type == JOB_SNAP_CREATE || job->type == JOB_SNAP_REVERT ||
-		 job->type == JOB_SNAP_DELETE)
+		return;
+	}
+	switch (job->type) {
+	case JOB_SNAP_CREATE: case JOB_SNAP_REVERT: case JOB_SNAP_DELETE:
 		ui_status(ui, false, "snapshot %s of %s: done", job->text, job->name);
-	else if (job->type == JOB_DISK_RESIZE)
-		ui_status(ui, false, "disk %u of %s is %.2f GiB", job->flags + 1, job->name,
-			  (double)job->size / (1ull << 30));
-	else if (job->type == JOB_NET)
+		break;
+	case JOB_DISK_RESIZE:
+		ui_status(ui, false, "disk %u of %s is %.2f GiB", job->flags + 1, job->name, gib);
+		break;
+	case JOB_NET:
 		ui_status(ui, false, "network %s %s", job->text, job->flag ? "started" : "stopped");
-	else if (job->type == JOB_VOL && job->flags == JOB_VOL_DELETE)
-		ui_status(ui, false, "deleted volume %s of pool %s", job->text2, job->text);
-	else if (job->type == JOB_VOL)
-		ui_status(ui, false, "volume %s of pool %s is %.2f GiB%s", job->text2, job->text,
-			  (double)job->size / (1ull << 30),
-			  job->flags == JOB_VOL_CREATE ? " (new)" : "");
+		break;
+	case JOB_VOL:
+		if (job->flags == JOB_VOL_DELETE)
+			ui_status(ui, false, "deleted volume %s of pool %s", job->text2, job->text);
+		else
+			ui_status(ui, false, "volume %s of pool %s is %.2f GiB%s", job->text2,
+				  job->text, gib, job->flags == JOB_VOL_CREATE ? " (new)" : "");
+		break;
+	case JOB_IMAGE_RM:
+		ui_fmt_bytes(size, sizeof(size), (double)job->size);
+		ui_status(ui, false, "%s removed from the image cache (%s freed)", job->text, size);
+		break;
+	default:
+		break;
+	}
 }
 
 void ui_handle_job(struct ui *ui, struct job *job)
@@ -367,8 +382,12 @@ void ui_handle_job(struct ui *ui, struct job *job)
 			ui_job_report(ui, job);
 			ui_refresh_conn(ui, job->conn);
 			break;
+		case JOB_IMAGE_RM:
+			ui_job_report(ui, job);
+			ui->downloads_gen++;
+			break;
 		case JOB_GET_DEF: case JOB_DETAIL: case JOB_SNAP_LIST: case JOB_HOST:
-		case JOB_HISTORY: case JOB_IMAGE_RM: case JOB_QUESTION:
+		case JOB_HISTORY: case JOB_QUESTION:
 			break;
 		}
 	}

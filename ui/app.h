@@ -194,7 +194,8 @@ void ui_ask_host(struct ui *ui, size_t conn, struct ui_view *owner);
 void ui_took_host(struct ui *ui, struct job *job);
 /*
  * Say in the status line what a job that changed something did (a
- * snapshot, a disk resize, a volume, a network), or why it failed.
+ * snapshot, a disk resize, a volume, a network, an image removed from
+ * the cache), or why it failed.
  */
 void ui_job_report(struct ui *ui, const struct job *job);
 

@@ -159,14 +159,7 @@ static void ui_images_removed(struct ui *ui, void *arg, bool extra)
 
 static void ui_images_job(struct ui *ui, struct ui_view *v, struct job *job)
 {
-	char size[16];
-
-	if (job->result < 0) {
-		ui_status(ui, true, "%s", job->err.msg);
-	} else {
-		ui_fmt_bytes(size, sizeof(size), (double)job->size);
-		ui_status(ui, false, "%s removed from the image cache (%s freed)", job->text, size);
-	}
+	ui_job_report(ui, job);
 	ui->downloads_gen++;
 }
 
