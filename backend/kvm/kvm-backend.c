@@ -177,16 +177,6 @@ static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def, unsigned h
 	free(log);
 }
 
-static int kvm_def_cmp_uuid(const void *a, const void *b)
-{
-	return strcmp((*(struct vm_def *const *)a)->uuid, (*(struct vm_def *const *)b)->uuid);
-}
-
-static int kvm_def_cmp_uuid_key(const void *key, const void *def)
-{
-	return strcmp(key, (*(struct vm_def *const *)def)->uuid);
-}
-
 /*
  * The whole definitions of the VMs among defs that have runtime files,
  * sorted by UUID: one that may run is compared with what its runner
@@ -208,8 +198,7 @@ static void kvm_list_full(struct backend *be, const struct kvm_rt_files *files,
 		*full = NULL;
 		*n_full = 0;
 	}
-	if (*n_full)
-		qsort(*full, *n_full, sizeof(**full), kvm_def_cmp_uuid);
+	vm_defs_sort_uuid(*full, *n_full);
 	free(uuids);
 }
 
@@ -229,11 +218,9 @@ static int kvm_list(struct backend *be, struct vm_info **out, size_t *n,
 	*out = xcalloc(count, sizeof(**out));
 	for (size_t i = 0; i < count; i++) {
 		unsigned has = kvm_rt_files_of(&files, defs[i]->uuid);
-		struct vm_def **whole = has && n_full ? bsearch(defs[i]->uuid, full, n_full,
-								 sizeof(*full), kvm_def_cmp_uuid_key)
-						      : NULL;
+		size_t whole = has ? vm_defs_find_uuid(full, n_full, defs[i]->uuid) : n_full;
 
-		kvm_info_fill(k, whole ? *whole : defs[i], has, &(*out)[i]);
+		kvm_info_fill(k, whole < n_full ? full[whole] : defs[i], has, &(*out)[i]);
 	}
 	*n = count;
 	kvm_rt_files_done(&files);

@@ -112,32 +112,6 @@ void core_event(struct core *c, const char *uri, const char *uuid,
 		LOG_WARN("cannot record event %s of %s: %s", action, name, e.msg);
 }
 
-static int core_def_cmp_uuid(const void *a, const void *b)
-{
-	const struct vm_def *const *x = a, *const *y = b;
-
-	return strcmp((*x)->uuid, (*y)->uuid);
-}
-
-/* The index of the def with uuid in defs sorted by UUID, or n. */
-static size_t core_def_index(struct vm_def **defs, size_t n, const char *uuid)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(defs[mid]->uuid, uuid);
-
-		if (cmp == 0)
-			return mid;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return n;
-}
-
 /* A stored VM the hypervisor does not know (any more). */
 void core_vm_missing_info(const struct vm_def *def, struct vm_info *info)
 {
@@ -222,11 +196,10 @@ static int core_list_conn(struct core *c, struct backend *be, bool active_only,
 		vm_info_list_free(infos, n_infos);
 		return r;
 	}
-	if (n_defs)	/* qsort() must not see the NULL of an empty list */
-		qsort(defs, n_defs, sizeof(*defs), core_def_cmp_uuid);
+	vm_defs_sort_uuid(defs, n_defs);
 	listed = xcalloc(n_defs, sizeof(*listed));
 	for (size_t i = 0; i < n_infos; i++) {
-		size_t k = core_def_index(defs, n_defs, infos[i].uuid);
+		size_t k = vm_defs_find_uuid(defs, n_defs, infos[i].uuid);
 
 		if (k < n_defs)
 			listed[k] = true;

@@ -27,6 +27,37 @@ void vm_def_free(struct vm_def *def)
 	free(def);
 }
 
+static int vm_def_cmp_uuid(const void *a, const void *b)
+{
+	const struct vm_def *const *x = a, *const *y = b;
+
+	return strcmp((*x)->uuid, (*y)->uuid);
+}
+
+void vm_defs_sort_uuid(struct vm_def **defs, size_t n)
+{
+	if (n)	/* qsort() must not see the NULL of an empty list */
+		qsort(defs, n, sizeof(*defs), vm_def_cmp_uuid);
+}
+
+size_t vm_defs_find_uuid(struct vm_def *const *defs, size_t n, const char *uuid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(defs[mid]->uuid, uuid);
+
+		if (cmp == 0)
+			return mid;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
 void vm_def_init(struct vm_def *def)
 {
 	memset(def, 0, sizeof(*def));

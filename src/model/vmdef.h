@@ -188,6 +188,10 @@ struct vm_limits {
 
 struct vm_def *vm_def_new(void);
 void vm_def_free(struct vm_def *def);
+/* Sort n defs by UUID, for vm_defs_find_uuid(). */
+void vm_defs_sort_uuid(struct vm_def **defs, size_t n);
+/* The index of the def with uuid among n defs sorted by UUID, or n. */
+size_t vm_defs_find_uuid(struct vm_def *const *defs, size_t n, const char *uuid);
 void vm_def_init(struct vm_def *def);
 void vm_def_done(struct vm_def *def);
 /* Free what im owns and clear it. */
