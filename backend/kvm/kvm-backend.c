@@ -185,11 +185,16 @@ static void kvm_info_fill(struct kvm_be *k, const struct vm_def *def, unsigned h
 static void kvm_list_full(struct backend *be, const struct kvm_rt_files *files,
 			  struct vm_def **defs, size_t count, struct vm_def ***full, size_t *n_full)
 {
-	char **uuids = xcalloc(count ? count : 1, sizeof(*uuids));
+	char **uuids;
 	size_t n = 0;
 
 	*full = NULL;
 	*n_full = 0;
+	/* No runtime files, none may run: a list of shut-off VMs costs nothing more. */
+	if (!files->n)
+		return;
+	/* At most one VM per runtime UUID. */
+	uuids = xcalloc(files->n, sizeof(*uuids));
 	for (size_t i = 0; i < count; i++)
 		if (kvm_rt_files_of(files, defs[i]->uuid))
 			uuids[n++] = defs[i]->uuid;
