@@ -47,7 +47,7 @@ void cli_command_help(const struct cli_command *cmd, FILE *out)
 	fprintf(out, "  -h, --help             show this help\n");
 }
 
-const struct cli_command *cli_command_find(const char *name)
+static const struct cli_command *cli_command_find(const char *name)
 {
 	for (size_t i = 0; i < cli_n_commands; i++)
 		if (strcmp(cli_commands[i].name, name) == 0)

@@ -61,7 +61,6 @@ int cli_fail(const struct vmt_error *err);
 int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cli_command_help(const struct cli_command *cmd, FILE *out);
-const struct cli_command *cli_command_find(const char *name);
 
 /*
  * Parse a command's options (getopt_long; options may follow arguments),
