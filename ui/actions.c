@@ -61,7 +61,7 @@ static void ui_targets_names(const struct ui_targets *t, char *buf, size_t len)
 static void ui_targets_run(struct ui *ui, struct ui_targets *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
-		struct job *job = job_new(JOB_ACTION, t->conn[i], t->name[i]);
+		struct job *job = job_new(&job_action, t->conn[i], t->name[i]);
 
 		job->action = t->action;
 		ui_submit(ui, job, NULL);
@@ -115,7 +115,7 @@ void ui_act_pause(struct ui *ui)
 	struct ui_vm **vms = ui_model_targets(&ui->model, &n);
 
 	for (size_t i = 0; i < n; i++) {
-		struct job *job = job_new(JOB_ACTION, vms[i]->conn, vms[i]->vm.info.name);
+		struct job *job = job_new(&job_action, vms[i]->conn, vms[i]->vm.info.name);
 
 		job->action = vms[i]->vm.info.state == VM_STATE_PAUSED ? BACKEND_RESUME
 								       : BACKEND_PAUSE;
@@ -133,7 +133,7 @@ void ui_act_autostart(struct ui *ui)
 	bool on = n && !vms[0]->vm.info.autostart;
 
 	for (size_t i = 0; i < n; i++) {
-		struct job *job = job_new(JOB_AUTOSTART, vms[i]->conn, vms[i]->vm.info.name);
+		struct job *job = job_new(&job_autostart, vms[i]->conn, vms[i]->vm.info.name);
 
 		job->flag = on;
 		ui_submit(ui, job, NULL);
@@ -148,7 +148,7 @@ static void ui_delete_confirmed(struct ui *ui, void *arg, bool extra)
 	struct ui_targets *t = arg;
 
 	for (size_t i = 0; i < t->n; i++) {
-		struct job *job = job_new(JOB_DELETE, t->conn[i], t->name[i]);
+		struct job *job = job_new(&job_delete, t->conn[i], t->name[i]);
 
 		job->flag = extra;
 		ui_submit(ui, job, NULL);
@@ -242,7 +242,7 @@ void ui_act_adopt(struct ui *ui)
 
 	for (size_t i = 0; i < n; i++)
 		if (!ui_vm_refuse(ui, vms[i]->conn, vms[i]->vm.info.name, UI_ACT_ADOPT))
-			ui_submit(ui, job_new(JOB_ADOPT, vms[i]->conn, vms[i]->vm.info.name), NULL);
+			ui_submit(ui, job_new(&job_adopt, vms[i]->conn, vms[i]->vm.info.name), NULL);
 	if (!n)
 		ui_status(ui, true, "no VM selected");
 	free(vms);
@@ -266,7 +266,7 @@ static void ui_export_asked(struct ui *ui, void *arg, const char *text)
 	struct job *job;
 
 	if (*text) {
-		job = job_new(JOB_EXPORT, e->conn, e->name);
+		job = job_new(&job_export, e->conn, e->name);
 		job->text = xstrdup(text);
 		ui_submit(ui, job, NULL);
 	}

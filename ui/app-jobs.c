@@ -62,10 +62,10 @@ void ui_conns_start(struct ui *ui, char **uris, size_t n, struct store *st)
 		c->uri = ui_conn_uri(uris[i]);
 		c->label = ui_conn_label(uris[i]);
 		c->worker = worker_start(ui->pool, i, ui->db_path, i == 0 ? st : NULL, c->uri);
-		worker_submit(c->worker, job_new(JOB_OPEN, i, NULL));
+		worker_submit(c->worker, job_new(&job_open, i, NULL));
 		/* The first list goes right behind the open: the worker lists while the screen starts. */
 		c->list_queued = true;
-		worker_submit(c->worker, job_new(JOB_LIST, i, NULL));
+		worker_submit(c->worker, job_new(&job_list, i, NULL));
 	}
 }
 
@@ -87,7 +87,7 @@ void ui_refresh_conn(struct ui *ui, size_t i)
 		return;
 	}
 	c->list_queued = true;
-	ui_submit(ui, job_new(JOB_LIST, i, NULL), NULL);
+	ui_submit(ui, job_new(&job_list, i, NULL), NULL);
 }
 
 static void ui_job_open(struct ui *ui, struct job *job)
@@ -105,6 +105,17 @@ static void ui_job_open(struct ui *ui, struct job *job)
 	c->limits = job->limits;
 	/* A backend that posts events needs no polling for its list; the first list is already queued. */
 	c->events = job->flag;
+}
+
+/* The worker runs it itself: it opens the store and the connection. */
+const struct job_kind job_open = { .name = "open", .done = ui_job_open };
+
+static int ui_list_run(struct core *c, struct backend *be, struct job *job)
+{
+	int r = core_list(c, false, &job->vms, &job->n_vms, NULL, &job->err);
+
+	store_release_memory(c->store);
+	return r;
 }
 
 static void ui_job_list(struct ui *ui, struct job *job)
@@ -146,6 +157,13 @@ static void ui_job_list(struct ui *ui, struct job *job)
 	}
 }
 
+const struct job_kind job_list = { .name = "list", .run = ui_list_run, .done = ui_job_list };
+
+static int ui_stats_run(struct core *c, struct backend *be, struct job *job)
+{
+	return backend_stats(be, &job->stats, &job->n_stats, &job->err);
+}
+
 static void ui_job_stats(struct ui *ui, struct job *job)
 {
 	struct ui_conn *c = &ui->conns[job->conn];
@@ -162,6 +180,8 @@ static void ui_job_stats(struct ui *ui, struct job *job)
 	    sort == UI_COL_DISK || sort == UI_COL_NET)
 		ui_model_rebuild(&ui->model);
 }
+
+const struct job_kind job_stats = { .name = "stats", .run = ui_stats_run, .done = ui_job_stats };
 
 /* Forget the console being opened; its job, when it comes, is dropped. */
 static void ui_console_want_drop(struct ui *ui, bool say)
@@ -185,6 +205,12 @@ bool ui_console_wait_key(struct ui *ui, int key, bool is_char)
 	}
 	ui->console_want.focus = false;
 	return false;
+}
+
+static int ui_console_run(struct core *c, struct backend *be, struct job *job)
+{
+	return backend_console_open(be, job->name, job->flag ? BACKEND_CONSOLE_FORCE : 0,
+				    &job->console, &job->err);
 }
 
 /* A console opened: it is shown if still wanted, and has the keys if the user waited. */
@@ -215,25 +241,28 @@ static void ui_job_console(struct ui *ui, struct job *job)
 			  ui_keymap_label(&ui->keys, UI_ACT_CONSOLE));
 }
 
-/* An action on a VM ended: say how, and look again at the connection. */
-static void ui_job_done(struct ui *ui, struct job *job, const char *what)
-{
-	if (job->result < 0)
-		ui_status(ui, true, "%s", job->err.msg);
-	else
-		ui_status(ui, false, "%s %s", job->name ? job->name : "", what);
-	ui_refresh_conn(ui, job->conn);
-}
+const struct job_kind job_console = {
+	.name = "console", .run = ui_console_run, .done = ui_job_console,
+};
 
-static void ui_job_clone(struct ui *ui, struct job *job)
+/* The address to show for each VM: the first IPv4 one, else the first. */
+static int ui_addresses_run(struct core *c, struct backend *be, struct job *job)
 {
-	if (job->result < 0)
-		ui_status(ui, true, "%s", job->err.msg);
-	else
-		ui_status(ui, false, "cloned %s%s%s to %s%s", job->name,
-			  job->text2 ? "'s snapshot " : "", job->text2 ? job->text2 : "", job->text,
-			  job->flags & CORE_CLONE_START ? ", and started it" : "");
-	ui_refresh_conn(ui, job->conn);
+	job->addrs = xcalloc(job->n_names, sizeof(*job->addrs));
+	for (size_t i = 0; i < job->n_names; i++) {
+		struct vm_address *a;
+		size_t n, pick = 0;
+
+		if (backend_addresses(be, job->names[i], &a, &n, NULL) < 0)
+			continue;
+		for (size_t k = n; k-- > 0;)
+			if (a[k].family == 4)
+				pick = k;
+		if (n)
+			job->addrs[i] = xstrdup(a[pick].addr);
+		vm_address_list_free(a, n);
+	}
+	return 0;
 }
 
 static void ui_job_addresses(struct ui *ui, struct job *job)
@@ -250,6 +279,10 @@ static void ui_job_addresses(struct ui *ui, struct job *job)
 	}
 }
 
+const struct job_kind job_addresses = {
+	.name = "addresses", .run = ui_addresses_run, .done = ui_job_addresses,
+};
+
 /*
  * Ask for the addresses of the running VMs on screen, one job per
  * connection that can tell them: only what the user sees costs calls.
@@ -263,7 +296,7 @@ static void ui_queue_addresses(struct ui *ui)
 
 		if (!ui->conns[c].open || ui->conns[c].addrs_queued || !ui->conns[c].be->ops->addresses)
 			continue;
-		job = job_new(JOB_ADDRESSES, c, NULL);
+		job = job_new(&job_addresses, c, NULL);
 		job->names = xcalloc((size_t)ui->rows, sizeof(*job->names));
 		for (size_t r = m->top; r < m->n_rows && r < m->top + (size_t)ui->rows; r++) {
 			struct ui_vm *v = m->rows[r].vm;
@@ -299,98 +332,19 @@ static void ui_job_question(struct ui *ui, struct job *job)
 					    ui_question_done, ui_question_cancel, q));
 }
 
-void ui_job_report(struct ui *ui, const struct job *job)
-{
-	double gib = (double)job->size / (1ull << 30);
-	char size[16];
-
-	if (job->result < 0) {
-		ui_status(ui, true, "%s", job->err.msg);
-		return;
-	}
-	switch (job->type) {
-	case JOB_SNAP_CREATE: case JOB_SNAP_REVERT: case JOB_SNAP_DELETE:
-		ui_status(ui, false, "snapshot %s of %s: done", job->text, job->name);
-		break;
-	case JOB_DISK_RESIZE:
-		ui_status(ui, false, "disk %u of %s is %.2f GiB", job->flags + 1, job->name, gib);
-		break;
-	case JOB_NET:
-		ui_status(ui, false, "network %s %s", job->text, job->flag ? "started" : "stopped");
-		break;
-	case JOB_VOL:
-		if (job->flags == JOB_VOL_DELETE)
-			ui_status(ui, false, "deleted volume %s of pool %s", job->text2, job->text);
-		else
-			ui_status(ui, false, "volume %s of pool %s is %.2f GiB%s", job->text2,
-				  job->text, gib, job->flags == JOB_VOL_CREATE ? " (new)" : "");
-		break;
-	case JOB_IMAGE_RM:
-		ui_fmt_bytes(size, sizeof(size), (double)job->size);
-		ui_status(ui, false, "%s removed from the image cache (%s freed)", job->text, size);
-		break;
-	default:
-		break;
-	}
-}
+/* A worker makes it, never runs it. */
+const struct job_kind job_question = { .name = "question", .done = ui_job_question };
 
 void ui_handle_job(struct ui *ui, struct job *job)
 {
 	struct ui_view *owner = job->owner;
 
 	ui->dirty = true;
-	if (job->type == JOB_QUESTION) {
-		ui_job_question(ui, job);
-	} else if (owner && ui_view_alive(ui, owner) && owner->ops->job) {
+	if (owner && ui_view_alive(ui, owner) && owner->ops->job)
 		owner->ops->job(ui, owner, job);
-	} else {
-		switch (job->type) {
-		case JOB_OPEN: ui_job_open(ui, job); break;
-		case JOB_LIST: ui_job_list(ui, job); break;
-		case JOB_STATS: ui_job_stats(ui, job); break;
-		case JOB_CONSOLE: ui_job_console(ui, job); break;
-		case JOB_ADDRESSES: ui_job_addresses(ui, job); break;
-		case JOB_ACTION: ui_job_done(ui, job, backend_action_name(job->action)); break;
-		case JOB_DELETE: ui_job_done(ui, job, "deleted"); break;
-		case JOB_CLONE: ui_job_clone(ui, job); break;
-		case JOB_CREATE: ui_job_done(ui, job, "created"); break;
-		case JOB_EDIT: ui_job_done(ui, job, "changed"); break;
-		case JOB_ADOPT: ui_job_done(ui, job, "is kept in vmtui now (adopted)"); break;
-		case JOB_HOST_INFO: ui_took_host(ui, job); break;
-		case JOB_EXPORT:
-			if (job->result < 0)
-				ui_status(ui, true, "%s", job->err.msg);
-			else
-				ui_status(ui, false, "wrote the domain XML of %s to %s", job->name,
-					  job->text);
-			break;
-		case JOB_IMPORT:
-			if (job->result < 0)
-				ui_status(ui, true, "%s", job->err.msg);
-			else
-				ui_status(ui, false, "imported %s from %s on %s", job->def->name,
-					  job->text, ui->conns[job->conn].uri);
-			ui_refresh_conn(ui, job->conn);
-			break;
-		case JOB_AUTOSTART:
-			ui_job_done(ui, job, job->flag ? "starts with the host (autostart on)"
-						       : "does not start with the host (autostart off)");
-			break;
-		/* Its view was closed meanwhile: what it changed is said, what it read is dropped. */
-		case JOB_SNAP_CREATE: case JOB_SNAP_REVERT: case JOB_SNAP_DELETE:
-		case JOB_DISK_RESIZE: case JOB_VOL: case JOB_NET:
-			ui_job_report(ui, job);
-			ui_refresh_conn(ui, job->conn);
-			break;
-		case JOB_IMAGE_RM:
-			ui_job_report(ui, job);
-			ui->downloads_gen++;
-			break;
-		case JOB_GET_DEF: case JOB_DETAIL: case JOB_SNAP_LIST: case JOB_HOST:
-		case JOB_HISTORY: case JOB_QUESTION:
-			break;
-		}
-	}
+	/* Its view was closed meanwhile: what it changed is said, what it read is dropped. */
+	else if (job->kind->done)
+		job->kind->done(ui, job);
 	job_free(job);
 }
 
@@ -418,7 +372,7 @@ void ui_ask_host(struct ui *ui, size_t conn, struct ui_view *owner)
 	if (!c->open || c->host_queued)
 		return;
 	c->host_queued = true;
-	ui_submit(ui, job_new(JOB_HOST_INFO, conn, NULL), owner);
+	ui_submit(ui, job_new(&job_host_info, conn, NULL), owner);
 }
 
 void ui_took_host(struct ui *ui, struct job *job)
@@ -439,6 +393,15 @@ void ui_took_host(struct ui *ui, struct job *job)
 	c->host_rtt_ns = job->took_ns;
 }
 
+static int ui_host_info_run(struct core *c, struct backend *be, struct job *job)
+{
+	return backend_host_info(be, &job->host, &job->err);
+}
+
+const struct job_kind job_host_info = {
+	.name = "host-info", .run = ui_host_info_run, .done = ui_took_host,
+};
+
 int ui_tick(struct ui *ui)
 {
 	uint64_t now = time_mono_ns();
@@ -452,7 +415,7 @@ int ui_tick(struct ui *ui)
 			if (!c->open || c->stats_queued)
 				continue;
 			c->stats_queued = true;
-			ui_submit(ui, job_new(JOB_STATS, i, NULL), NULL);
+			ui_submit(ui, job_new(&job_stats, i, NULL), NULL);
 			/* The title shows a remote VM's own host: this machine's figures are not its. */
 			if (!c->limits.local_files)
 				ui_ask_host(ui, i, NULL);
@@ -511,7 +474,7 @@ void ui_open_console(struct ui *ui, size_t conn, const char *name)
 	vm_def_set_str(&ui->console_want.name, name);
 	ui->console_want.conn = conn;
 	ui->console_want.focus = true;
-	ui_submit(ui, job_new(JOB_CONSOLE, conn, name), NULL);
+	ui_submit(ui, job_new(&job_console, conn, name), NULL);
 	ui_status(ui, false, "opening the console of %s...", name);
 }
 

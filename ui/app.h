@@ -12,7 +12,7 @@
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/model.h"
-#include "ui/worker.h"
+#include "ui/jobs.h"
 
 struct ui;
 struct ui_view;
@@ -190,14 +190,8 @@ struct ui_view *ui_view_menu_new(const char *title, const char *const *items,
 
 /* Ask connection conn's host for its figures (once at a time); the answer updates conns[conn]. */
 void ui_ask_host(struct ui *ui, size_t conn, struct ui_view *owner);
-/* Take a JOB_HOST_INFO answer into its connection. */
+/* Take a job_host_info answer into its connection. */
 void ui_took_host(struct ui *ui, struct job *job);
-/*
- * Say in the status line what a job that changed something did (a
- * snapshot, a disk resize, a volume, a network, an image removed from
- * the cache), or why it failed.
- */
-void ui_job_report(struct ui *ui, const struct job *job);
 
 /* Actions on the selected VM or the marked ones (actions.c). */
 void ui_act_power(struct ui *ui, enum backend_action a);

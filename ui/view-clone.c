@@ -87,7 +87,7 @@ static void ui_clone_submit(struct ui *ui, struct ui_clone *cl)
 		cl->focus = CL_NAME;
 		return;
 	}
-	job = job_new(JOB_CLONE, cl->conn, cl->name);
+	job = job_new(&job_clone, cl->conn, cl->name);
 	job->text = xstrdup(cl->line.buf);
 	job->text2 = cl->snap ? xstrdup(cl->snap) : NULL;
 	job->flags = (cl->disks ? CORE_CLONE_LINKED : 0) | (cl->start ? CORE_CLONE_START : 0);

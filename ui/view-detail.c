@@ -43,7 +43,7 @@ static void ui_detail_load(struct ui *ui, struct ui_view *v)
 		return;
 	d->loading = true;
 	d->next_load_ns = time_mono_ns() + UI_DETAIL_RELOAD_NS;
-	ui_submit(ui, job_new(JOB_DETAIL, d->conn, d->name), v);
+	ui_submit(ui, job_new(&job_detail, d->conn, d->name), v);
 }
 
 static void ui_detail_load_snaps(struct ui *ui, struct ui_view *v)
@@ -53,7 +53,7 @@ static void ui_detail_load_snaps(struct ui *ui, struct ui_view *v)
 	if (d->snaps_loading)
 		return;
 	d->snaps_loading = true;
-	ui_submit(ui, job_new(JOB_SNAP_LIST, d->conn, d->name), v);
+	ui_submit(ui, job_new(&job_snap_list, d->conn, d->name), v);
 }
 
 /* The action a tab stands for, as far as a backend may lack it. */
@@ -338,11 +338,11 @@ static void ui_detail_draw(struct ui *ui, struct ui_view *v, int y, int x, int h
 }
 
 /* Snapshot keys: c takes one (asking a name, then a description), r reverts, x deletes. */
-static void ui_snap_submit(struct ui *ui, struct ui_view *v, enum job_type type,
+static void ui_snap_submit(struct ui *ui, struct ui_view *v, const struct job_kind *kind,
 			   const char *snap, const char *desc)
 {
 	struct ui_detail *d = ui_detail(v);
-	struct job *job = job_new(type, d->conn, d->name);
+	struct job *job = job_new(kind, d->conn, d->name);
 
 	job->text = xstrdup(snap);
 	job->text2 = xstrdup_or_null(desc);
@@ -356,7 +356,7 @@ static void ui_snap_described(struct ui *ui, void *arg, const char *text)
 
 	if (!ui_view_alive(ui, v) || !d->new_snap)
 		return;
-	ui_snap_submit(ui, v, JOB_SNAP_CREATE, d->new_snap, *text ? text : NULL);
+	ui_snap_submit(ui, v, &job_snap_create, d->new_snap, *text ? text : NULL);
 	free(d->new_snap);
 	d->new_snap = NULL;
 }
@@ -375,7 +375,7 @@ static void ui_snap_named(struct ui *ui, void *arg, const char *text)
 struct ui_snap_arg {
 	struct ui_view *v;
 	char *snap;
-	enum job_type type;
+	const struct job_kind *kind;
 };
 
 static void ui_snap_confirmed(struct ui *ui, void *arg, bool extra)
@@ -383,7 +383,7 @@ static void ui_snap_confirmed(struct ui *ui, void *arg, bool extra)
 	struct ui_snap_arg *a = arg;
 
 	if (ui_view_alive(ui, a->v))
-		ui_snap_submit(ui, a->v, a->type, a->snap, NULL);
+		ui_snap_submit(ui, a->v, a->kind, a->snap, NULL);
 }
 
 static void ui_snap_arg_free(void *arg)
@@ -394,7 +394,7 @@ static void ui_snap_arg_free(void *arg)
 	free(a);
 }
 
-static void ui_snap_ask(struct ui *ui, struct ui_view *v, enum job_type type)
+static void ui_snap_ask(struct ui *ui, struct ui_view *v, const struct job_kind *kind)
 {
 	struct ui_detail *d = ui_detail(v);
 	struct ui_snap_arg *a;
@@ -404,16 +404,16 @@ static void ui_snap_ask(struct ui *ui, struct ui_view *v, enum job_type type)
 		return;
 	a = xcalloc(1, sizeof(*a));
 	a->v = v;
-	a->type = type;
+	a->kind = kind;
 	a->snap = xstrdup(d->snaps[d->snap_cur].name);
-	if (type == JOB_SNAP_REVERT)
+	if (kind == &job_snap_revert)
 		snprintf(text, sizeof(text),
 			 "Revert %s to snapshot %s? Everything the VM did since that snapshot is lost.",
 			 d->name, a->snap);
 	else
 		snprintf(text, sizeof(text), "Delete snapshot %s of %s? It cannot be reverted to afterwards.",
 			 a->snap, d->name);
-	ui_push_view(ui, ui_view_confirm_new(type == JOB_SNAP_REVERT ? "Revert" : "Delete snapshot",
+	ui_push_view(ui, ui_view_confirm_new(kind == &job_snap_revert ? "Revert" : "Delete snapshot",
 					     text, NULL, 0, ui_snap_confirmed, a, ui_snap_arg_free));
 }
 
@@ -429,9 +429,9 @@ static bool ui_detail_snap_key(struct ui *ui, struct ui_view *v, int key, bool i
 		ui_push_view(ui, ui_view_prompt_new("Name of the new snapshot", "", 0,
 						    ui_snap_named, NULL, v));
 	else if (is_char && key == 'r')
-		ui_snap_ask(ui, v, JOB_SNAP_REVERT);
+		ui_snap_ask(ui, v, &job_snap_revert);
 	else if (is_char && key == 'x')
-		ui_snap_ask(ui, v, JOB_SNAP_DELETE);
+		ui_snap_ask(ui, v, &job_snap_delete);
 	else if (ui_keymap_is(&ui->keys, key, UI_ACT_CLONE) && d->snap_cur < d->n_snaps)
 		ui_push_view(ui, ui_view_clone_new(ui, d->conn, d->name, d->snaps[d->snap_cur].name));
 	else
@@ -461,7 +461,7 @@ static void ui_detail_resize_asked(struct ui *ui, void *arg, const char *text)
 		ui_status(ui, true, "size '%s' is not a positive size (GiB, or with M, G or T)", size);
 		return;
 	}
-	job = job_new(JOB_DISK_RESIZE, d->conn, d->name);
+	job = job_new(&job_disk_resize, d->conn, d->name);
 	job->flags = (unsigned)(index - 1);
 	job->size = bytes;
 	ui_submit(ui, job, v);
@@ -521,43 +521,49 @@ static void ui_detail_key(struct ui *ui, struct ui_view *v, int key, bool is_cha
 	}
 }
 
+static void ui_detail_took(struct ui *ui, struct ui_detail *d, struct job *job)
+{
+	d->loading = false;
+	if (job->result < 0) {
+		ui_status(ui, true, "%s", job->err.msg);
+		return;
+	}
+	if (d->have_d)
+		core_vm_detail_done(&d->d);
+	d->d = job->detail;
+	memset(&job->detail, 0, sizeof(job->detail));
+	d->have_d = true;
+}
+
+static void ui_detail_took_snaps(struct ui *ui, struct ui_detail *d, struct job *job)
+{
+	d->snaps_loading = false;
+	vm_snapshot_list_free(d->snaps, d->n_snaps);
+	d->snaps = job->snaps;
+	d->n_snaps = job->n_snaps;
+	job->snaps = NULL;
+	job->n_snaps = 0;
+	if (d->snap_cur >= d->n_snaps)
+		d->snap_cur = d->n_snaps ? d->n_snaps - 1 : 0;
+	if (job->result < 0)
+		ui_status(ui, true, "%s", job->err.msg);
+}
+
+/* Its reads fill the view; a disk resize reads the VM again, a snapshot change its snapshots. */
 static void ui_detail_job(struct ui *ui, struct ui_view *v, struct job *job)
 {
 	struct ui_detail *d = ui_detail(v);
 
-	switch (job->type) {
-	case JOB_DETAIL:
-		d->loading = false;
-		if (job->result < 0) {
-			ui_status(ui, true, "%s", job->err.msg);
-			break;
-		}
-		if (d->have_d)
-			core_vm_detail_done(&d->d);
-		d->d = job->detail;
-		memset(&job->detail, 0, sizeof(job->detail));
-		d->have_d = true;
-		break;
-	case JOB_SNAP_LIST:
-		d->snaps_loading = false;
-		vm_snapshot_list_free(d->snaps, d->n_snaps);
-		d->snaps = job->snaps;
-		d->n_snaps = job->n_snaps;
-		job->snaps = NULL;
-		job->n_snaps = 0;
-		if (d->snap_cur >= d->n_snaps)
-			d->snap_cur = d->n_snaps ? d->n_snaps - 1 : 0;
-		if (job->result < 0)
-			ui_status(ui, true, "%s", job->err.msg);
-		break;
-	case JOB_DISK_RESIZE:
+	if (job->kind == &job_detail) {
+		ui_detail_took(ui, d, job);
+	} else if (job->kind == &job_snap_list) {
+		ui_detail_took_snaps(ui, d, job);
+	} else if (job->kind == &job_disk_resize) {
 		ui_job_report(ui, job);
 		ui_detail_load(ui, v);
-		break;
-	default:
+	} else {
 		ui_job_report(ui, job);
 		ui_detail_load_snaps(ui, v);
-		break;
 	}
 }
 

@@ -610,7 +610,7 @@ static void ui_form_conn_changed(struct ui *ui, struct ui_form *fm)
 static void ui_form_submit_job(struct ui *ui, struct ui_view *v)
 {
 	struct ui_form *fm = ui_form(v);
-	struct job *job = job_new(fm->edit ? JOB_EDIT : JOB_CREATE, fm->conn, NULL);
+	struct job *job = job_new(fm->edit ? &job_edit : &job_create, fm->conn, NULL);
 
 	job->def = ui_form_def(ui, fm);
 	job->name = xstrdup(job->def->name);

@@ -44,7 +44,7 @@ static void ui_hist_load(struct ui *ui, struct ui_view *v)
 		return;
 	h->loading = true;
 	h->next_load_ns = time_mono_ns() + UI_HISTORY_RELOAD_NS;
-	job = job_new(JOB_HISTORY, ui_hist_worker(ui, h), h->vm);
+	job = job_new(&job_history, ui_hist_worker(ui, h), h->vm);
 	job->n_names = h->vm ? 1 : ui->n_conns;
 	job->names = xcalloc(job->n_names, sizeof(*job->names));
 	for (size_t i = 0; i < job->n_names; i++)

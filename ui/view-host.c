@@ -105,7 +105,7 @@ static void ui_host_load(struct ui *ui, struct ui_view *v)
 	h->loading = true;
 	h->next_load_ns = time_mono_ns() + UI_HOST_RELOAD_NS;
 	ui_ask_host(ui, h->conn, v);
-	ui_submit(ui, job_new(JOB_HOST, h->conn, NULL), v);
+	ui_submit(ui, job_new(&job_host, h->conn, NULL), v);
 }
 
 static void ui_host_draw_row(struct ui *ui, struct ui_host *h, size_t li, int y, int w)
@@ -292,7 +292,7 @@ static void ui_host_vol_job(struct ui *ui, struct ui_host_ask *a, const char *na
 			    uint64_t bytes)
 {
 	struct ui_host *h = a->v->priv;
-	struct job *job = job_new(JOB_VOL, h->conn, NULL);
+	struct job *job = job_new(&job_vol, h->conn, NULL);
 
 	job->flags = a->what;
 	job->text = xstrdup(a->pool);
@@ -423,7 +423,7 @@ static void ui_host_net(struct ui *ui, struct ui_view *v, bool start)
 		ui_status(ui, true, "select a network to %s", start ? "start" : "stop");
 		return;
 	}
-	job = job_new(JOB_NET, h->conn, NULL);
+	job = job_new(&job_net, h->conn, NULL);
 	job->flag = start;
 	job->text = xstrdup(h->nets[i].name);
 	ui_submit(ui, job, v);
@@ -436,7 +436,7 @@ static void ui_host_import_asked(struct ui *ui, void *arg, const char *text)
 
 	if (!*text || !ui_view_alive(ui, v))
 		return;
-	job = job_new(JOB_IMPORT, ((struct ui_host *)v->priv)->conn, NULL);
+	job = job_new(&job_import, ((struct ui_host *)v->priv)->conn, NULL);
 	job->text = xstrdup(text);
 	ui_submit(ui, job, NULL);
 	((struct ui_host *)v->priv)->next_load_ns = 0;
@@ -520,11 +520,11 @@ static void ui_host_job(struct ui *ui, struct ui_view *v, struct job *job)
 {
 	struct ui_host *h = v->priv;
 
-	if (job->type == JOB_HOST_INFO) {
+	if (job->kind == &job_host_info) {
 		ui_took_host(ui, job);
 		return;
 	}
-	if (job->type != JOB_HOST) {
+	if (job->kind != &job_host) {
 		ui_job_report(ui, job);
 		h->next_load_ns = 0;
 		return;

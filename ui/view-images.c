@@ -151,7 +151,7 @@ static void ui_images_draw(struct ui *ui, struct ui_view *v, int y, int x, int h
 /* Confirmed: the core removes it, unless VMs read through it (it asks the store). */
 static void ui_images_removed(struct ui *ui, void *arg, bool extra)
 {
-	struct job *job = job_new(JOB_IMAGE_RM, 0, NULL);
+	struct job *job = job_new(&job_image_rm, 0, NULL);
 
 	job->text = xstrdup(arg);
 	ui_submit(ui, job, ui->views[ui->n_views - 1]);

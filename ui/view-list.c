@@ -334,7 +334,7 @@ static void ui_list_get_def(struct ui *ui, struct ui_view *v, bool for_delete)
 		ui_status(ui, true, "no VM selected");
 		return;
 	}
-	job = job_new(JOB_GET_DEF, vm->conn, vm->vm.info.name);
+	job = job_new(&job_get_def, vm->conn, vm->vm.info.name);
 	job->flag = for_delete;
 	ui_submit(ui, job, v);
 }
@@ -575,7 +575,7 @@ static void ui_list_key(struct ui *ui, struct ui_view *v, int key, bool is_char)
 
 static void ui_list_job(struct ui *ui, struct ui_view *v, struct job *job)
 {
-	if (job->type != JOB_GET_DEF)
+	if (job->kind != &job_get_def)
 		return;
 	if (job->result < 0) {
 		ui_status(ui, true, "%s", job->err.msg);

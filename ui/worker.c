@@ -11,6 +11,7 @@
 
 #include "src/lib/log.h"
 #include "src/lib/util.h"
+#include "ui/jobs.h"
 #include "ui/worker.h"
 
 /* Jobs in the order they came, linked through job->next. */
@@ -36,16 +37,16 @@ struct worker {
 	uint64_t busy_since;
 	bool stop;
 	char *db_path;
-	struct store *store;	/* the UI's check of the database, for JOB_OPEN to use; or NULL */
+	struct store *store;	/* the UI's check of the database, for job_open to use; or NULL */
 	char *uri;
 	struct core *core;	/* this thread's own store connection and backend */
 };
 
-struct job *job_new(enum job_type type, size_t conn, const char *name)
+struct job *job_new(const struct job_kind *kind, size_t conn, const char *name)
 {
 	struct job *job = xcalloc(1, sizeof(*job));
 
-	job->type = type;
+	job->kind = kind;
 	job->conn = conn;
 	job->name = xstrdup_or_null(name);
 	return job;
@@ -152,7 +153,7 @@ static int worker_ask(void *opaque, const char *prompt, bool echo, char *answer,
 {
 	struct worker *w = opaque;
 	struct worker_question q = { .prompt = prompt, .echo = echo, .answer = answer, .len = len };
-	struct job *job = job_new(JOB_QUESTION, w->conn, NULL);
+	struct job *job = job_new(&job_question, w->conn, NULL);
 
 	pthread_mutex_init(&q.lock, NULL);
 	pthread_cond_init(&q.cond, NULL);
@@ -200,173 +201,25 @@ static void worker_run_open(struct worker *w, struct job *job)
 		LOG_INFO("%s: no events; the list is refreshed by polling", w->uri);
 }
 
-/* Snapshots that change something go through the core, which records them. */
-static int worker_snapshot(struct worker *w, struct backend *be, struct job *job)
-{
-	switch (job->type) {
-	case JOB_SNAP_LIST:
-		return backend_snapshot_list(be, job->name, &job->snaps, &job->n_snaps,
-					     &job->err);
-	case JOB_SNAP_CREATE:
-		return core_snapshot_create(w->core, be, job->name, job->text, job->text2,
-					    &job->err);
-	case JOB_SNAP_REVERT:
-		return core_snapshot_revert(w->core, be, job->name, job->text, &job->err);
-	default:
-		return core_snapshot_delete(w->core, be, job->name, job->text, &job->err);
-	}
-}
-
-/* The address to show for each VM: the first IPv4 one, else the first. */
-static int worker_addresses(struct backend *be, struct job *job)
-{
-	job->addrs = xcalloc(job->n_names, sizeof(*job->addrs));
-	for (size_t i = 0; i < job->n_names; i++) {
-		struct vm_address *a;
-		size_t n, pick = 0;
-
-		if (backend_addresses(be, job->names[i], &a, &n, NULL) < 0)
-			continue;
-		for (size_t k = n; k-- > 0;)
-			if (a[k].family == 4)
-				pick = k;
-		if (n)
-			job->addrs[i] = xstrdup(a[pick].addr);
-		vm_address_list_free(a, n);
-	}
-	return 0;
-}
-
-/*
- * The form downloads an image before it asks for the VM (with its
- * progress on the screen), so this fetch finds it in the cache.
- */
-static int worker_create_image(struct core *c, struct backend *be, struct job *job)
-{
-	struct core_image_req req = { .image = job->text, .ssh_key = job->text2,
-				      .disk_size = job->size };
-
-	return core_create_image(c, be, job->def, &req, &job->err);
-}
-
-/* A connection's pools, volumes and networks; what it has none of (kvm:///) is left out. */
-static int worker_host(struct backend *be, struct job *job)
-{
-	int r = backend_pool_list(be, &job->pools, &job->n_pools, &job->err);
-
-	if (r == 0)
-		r = backend_vol_list(be, NULL, &job->vols, &job->n_vols, &job->err);
-	if (r == 0)
-		job->flags |= JOB_HOST_HAS_STORAGE;
-	else if (r != -ENOTSUP)
-		return r;
-	r = backend_net_list(be, &job->nets, &job->n_nets, &job->err);
-	if (r == 0)
-		job->flags |= JOB_HOST_HAS_NETWORKS;
-	return r == -ENOTSUP ? 0 : r;
-}
-
-static int worker_vol(struct backend *be, struct job *job)
-{
-	switch (job->flags) {
-	case JOB_VOL_CREATE:
-		return backend_vol_create(be, job->text, job->text2, job->size,
-					  VM_DISK_FORMAT_AUTO, &job->err);
-	case JOB_VOL_RESIZE:
-		return backend_vol_resize(be, job->text, job->text2, job->size, &job->err);
-	default:
-		return backend_vol_delete(be, job->text, job->text2, &job->err);
-	}
-}
-
-/* Run one job of an open connection. */
-static int worker_run_job(struct worker *w, struct backend *be, struct job *job)
-{
-	struct core *c = w->core;
-	int r;
-
-	switch (job->type) {
-	case JOB_LIST:
-		r = core_list(c, false, &job->vms, &job->n_vms, NULL, &job->err);
-		store_release_memory(c->store);
-		return r;
-	case JOB_STATS:
-		return backend_stats(be, &job->stats, &job->n_stats, &job->err);
-	case JOB_ACTION:
-		return core_action(c, be, job->action, job->name, &job->err);
-	case JOB_CREATE:
-		return job->text ? worker_create_image(c, be, job) : core_create(c, be, job->def, &job->err);
-	case JOB_GET_DEF:
-		return core_get_def(c, be, job->name, &job->def, &job->err);
-	case JOB_EDIT:
-		return core_edit(c, be, job->def, &job->edit, &job->err);
-	case JOB_DELETE:
-		return core_delete(c, be, job->name, job->flag, true, &job->err);
-	case JOB_CLONE:
-		return job->text2 ? core_clone_snapshot(c, be, job->name, job->text2, job->text,
-							job->flags, NULL, &job->err)
-				  : core_clone(c, be, job->name, job->text, job->flags, NULL, &job->err);
-	case JOB_DETAIL:
-		return core_show(c, be, job->name, &job->detail, &job->err);
-	case JOB_CONSOLE:
-		return backend_console_open(be, job->name, job->flag ? BACKEND_CONSOLE_FORCE : 0,
-					    &job->console, &job->err);
-	case JOB_SNAP_LIST:
-	case JOB_SNAP_CREATE:
-	case JOB_SNAP_REVERT:
-	case JOB_SNAP_DELETE:
-		return worker_snapshot(w, be, job);
-	case JOB_ADDRESSES:
-		return worker_addresses(be, job);
-	case JOB_AUTOSTART:
-		return core_autostart(c, be, job->name, job->flag, &job->err);
-	case JOB_DISK_RESIZE:
-		return core_disk_resize(c, be, job->name, job->flags, job->size, &job->err);
-	case JOB_HOST:
-		return worker_host(be, job);
-	case JOB_VOL:
-		return worker_vol(be, job);
-	case JOB_NET:
-		return job->flag ? backend_net_start(be, job->text, &job->err)
-				 : backend_net_stop(be, job->text, &job->err);
-	case JOB_HOST_INFO:
-		return backend_host_info(be, &job->host, &job->err);
-	case JOB_ADOPT:
-		return core_adopt(c, be, job->name, &job->err);
-	case JOB_EXPORT:
-		return core_export_file(c, be, job->name, job->text, &job->err);
-	case JOB_IMPORT:
-		return core_import_file(c, be, job->text, &job->def, &job->err);
-	case JOB_HISTORY:
-	case JOB_IMAGE_RM:
-	case JOB_OPEN:
-	case JOB_QUESTION:
-		break;
-	}
-	return 0;
-}
-
 static void worker_run(struct worker *w, struct job *job)
 {
 	uint64_t start = time_mono_ns();
 	struct backend *be = NULL;
 
-	if (job->type == JOB_OPEN)
+	if (job->kind == &job_open)
 		worker_run_open(w, job);
-	else if (job->type == JOB_HISTORY && w->core)
-		/* The store alone: a connection that is down still has a history. */
-		job->result = core_history(w->core, (const char *const *)job->names, job->n_names,
-					   job->name, UI_HISTORY_LIMIT, &job->events,
-					   &job->n_events, &job->err);
-	else if (job->type == JOB_IMAGE_RM && w->core)
-		job->result = core_image_remove(w->core, job->text, &job->size, &job->err);
-	else if (!w->core || core_backend(w->core, 0, &be, &job->err) < 0)
+	else if (!w->core)
+		job->result = vmt_error_set(&job->err, -ENOTCONN, "%s is not connected", w->uri);
+	else if (job->kind->store_only)
+		/* The store alone: a connection that is down still has a history and a cache. */
+		job->result = job->kind->run(w->core, NULL, job);
+	else if (core_backend(w->core, 0, &be, &job->err) < 0)
 		job->result = vmt_error_set(&job->err, -ENOTCONN, "%s is not connected", w->uri);
 	else
-		job->result = worker_run_job(w, be, job);
+		job->result = job->kind->run(w->core, be, job);
 	job->took_ns = time_mono_ns() - start;
 	if (job->result < 0)
-		LOG_DEBUG("%s: job %d on %s failed: %s", w->uri, job->type,
+		LOG_DEBUG("%s: %s job on %s failed: %s", w->uri, job->kind->name,
 			  job->name ? job->name : "-", job->err.msg);
 }
 

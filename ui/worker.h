@@ -10,44 +10,27 @@
 #include "backend/backend.h"
 #include "src/core/core.h"
 
-enum job_type {
-	JOB_OPEN,		/* open the store and the connection; flag: events work */
-	JOB_LIST,		/* core_list of this connection */
-	JOB_STATS,		/* backend_stats */
-	JOB_ACTION,		/* core_action(action, name) */
-	JOB_CREATE,		/* core_create(def); with text, core_create_image */
-	JOB_GET_DEF,		/* core_get_def(name) for the edit form */
-	JOB_EDIT,		/* core_edit(def) */
-	JOB_DELETE,		/* core_delete(name, flag = remove disks) */
-	JOB_CLONE,		/* core_clone(name, text = new name, flags) */
-	JOB_DETAIL,		/* core_show(name) */
-	JOB_SNAP_LIST,
-	JOB_SNAP_CREATE,	/* text = snapshot name, text2 = description */
-	JOB_SNAP_REVERT,
-	JOB_SNAP_DELETE,
-	JOB_CONSOLE,		/* backend_console_open(name) */
-	JOB_QUESTION,		/* from a worker: a credential to ask the user for */
-	JOB_ADDRESSES,		/* names[]: the first address of each VM, into addrs[] */
-	JOB_HISTORY,		/* core_history(names[] = URIs, name or all); needs only the store */
-	JOB_AUTOSTART,		/* core_autostart(name, flag = on) */
-	JOB_IMAGE_RM,		/* core_image_remove(text = image), size = bytes freed; the store alone */
-	JOB_DISK_RESIZE,	/* core_disk_resize(name, flags = disk index from 0, size = bytes) */
-	JOB_HOST,		/* the pools, volumes and networks; flags: JOB_HOST_HAS_* */
-	JOB_VOL,		/* flags = JOB_VOL_*: volume text2 of pool text, size = bytes */
-	JOB_NET,		/* start (flag) or stop network text */
-	JOB_ADOPT,		/* core_adopt(name) */
-	JOB_EXPORT,		/* core_export_file(name, text = the new file) */
-	JOB_IMPORT,		/* core_import_file(text = the file), def out */
-	JOB_HOST_INFO,		/* backend_host_info into host; took_ns is how long the host took */
+struct job;
+struct ui;
+
+/*
+ * What a job is: the call its worker makes, and what the UI does with the
+ * answer. Each kind is one const object (ui/jobs.h); a job points to its.
+ */
+struct job_kind {
+	const char *name;		/* for the log */
+	/*
+	 * In the worker: make the call and fill in the answers; 0, or a
+	 * negative errno with job->err. be is NULL for a store_only kind.
+	 */
+	int (*run)(struct core *c, struct backend *be, struct job *job);
+	bool store_only;		/* needs the store alone: runs while the connection is down */
+	/* The status line of a job that worked, as "NAME <said>"; or say() writes it. */
+	const char *said;
+	void (*say)(struct ui *ui, const struct job *job);
+	/* In the UI thread, when no view on screen asked for it; NULL drops it. */
+	void (*done)(struct ui *ui, struct job *job);
 };
-
-/* What a connection has, as JOB_HOST finds it. */
-enum { JOB_HOST_HAS_STORAGE = 1 << 0, JOB_HOST_HAS_NETWORKS = 1 << 1 };
-/* What JOB_VOL does. */
-enum { JOB_VOL_CREATE, JOB_VOL_RESIZE, JOB_VOL_DELETE };
-
-/* The newest events the history view shows. */
-#define UI_HISTORY_LIMIT 1000
 
 /* A question a worker thread asks the user; it waits until worker_answer(). */
 struct worker_question {
@@ -66,48 +49,48 @@ struct worker_question {
  * it is queued and after it comes back; the worker owns it in between.
  */
 struct job {
-	enum job_type type;
+	const struct job_kind *kind;
 	size_t conn;			/* index of the connection */
 	char *name;			/* the VM */
 	enum backend_action action;
-	struct vm_def *def;		/* CREATE, EDIT in; GET_DEF out */
+	struct vm_def *def;		/* create, edit in; get_def out */
 	bool flag;
-	unsigned flags;			/* CLONE: CORE_CLONE_* */
+	unsigned flags;			/* clone: CORE_CLONE_* */
 	char *text, *text2;
-	uint64_t size;			/* CREATE with an image: its disk's size (0: the image's) */
+	uint64_t size;			/* create with an image: its disk's size (0: the image's) */
 	/* answers */
 	int result;
 	struct vmt_error err;
-	struct backend *be;		/* OPEN: the connection (owned by the worker) */
-	struct vm_limits limits;	/* OPEN */
-	struct core_vm *vms;		/* LIST */
+	struct backend *be;		/* open: the connection (owned by the worker) */
+	struct vm_limits limits;	/* open */
+	struct core_vm *vms;		/* list */
 	size_t n_vms;
-	struct vm_stats *stats;		/* STATS */
+	struct vm_stats *stats;		/* stats */
 	size_t n_stats;
-	struct core_vm_detail detail;	/* DETAIL */
-	struct vm_snapshot *snaps;	/* SNAP_LIST */
+	struct core_vm_detail detail;	/* detail */
+	struct vm_snapshot *snaps;	/* snap_list */
 	size_t n_snaps;
-	struct backend_console *console;	/* CONSOLE */
-	struct core_edit_result edit;	/* EDIT */
-	struct worker_question *question;	/* QUESTION: the asking thread's */
-	char **names;			/* ADDRESSES in */
-	char **addrs;			/* ADDRESSES out: NULL where none is known */
+	struct backend_console *console;	/* console */
+	struct core_edit_result edit;	/* edit */
+	struct worker_question *question;	/* question: the asking thread's */
+	char **names;			/* addresses in */
+	char **addrs;			/* addresses out: NULL where none is known */
 	size_t n_names;
-	struct store_event *events;	/* HISTORY out, newest first */
+	struct store_event *events;	/* history out, newest first */
 	size_t n_events;
-	struct backend_pool *pools;	/* HOST out */
+	struct backend_pool *pools;	/* host out */
 	size_t n_pools;
-	struct backend_vol *vols;	/* HOST out */
+	struct backend_vol *vols;	/* host out */
 	size_t n_vols;
-	struct backend_net *nets;	/* HOST out */
+	struct backend_net *nets;	/* host out */
 	size_t n_nets;
-	struct backend_host host;	/* HOST_INFO out */
+	struct backend_host host;	/* host_info out */
 	uint64_t took_ns;
 	void *owner;			/* the UI's: who wants the answer */
 	struct job *next;
 };
 
-struct job *job_new(enum job_type type, size_t conn, const char *name);
+struct job *job_new(const struct job_kind *kind, size_t conn, const char *name);
 void job_free(struct job *job);
 
 struct worker;
@@ -125,7 +108,7 @@ struct job *worker_pool_take(struct worker_pool *pool);
 void worker_pool_free(struct worker_pool *pool);
 
 /*
- * A worker for one connection; it opens uri itself (JOB_OPEN), on store
+ * A worker for one connection; it opens uri itself (job_open), on store
  * when one is given (it then owns it), else on db_path.
  */
 struct worker *worker_start(struct worker_pool *pool, size_t conn,
